@@ -1,0 +1,95 @@
+import { pino, type Logger } from 'pino';
+import { existsSync } from 'node:fs';
+import type { Config } from './config.js';
+import { CommandRunner } from './commands/runner.js';
+import type { Services } from './commands/types.js';
+import { LANGUAGES } from './commands/session/login.js';
+import { OBJECT_URIS, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from './protocol/namespaces.js';
+import { EppParser } from './protocol/parser.js';
+import { buildGreeting } from './protocol/response.js';
+import { compileSchemaSet } from './protocol/schema.js';
+import { systemClock, type Clock } from './registry/clock.js';
+import { LoginThrottle } from './session/login-throttle.js';
+import { SessionTable } from './session/session.js';
+import { SqliteStore } from './storage/sqlite/sqlite-store.js';
+import type { Store } from './storage/store.js';
+import { ENVIRONMENTS, loadEnvironment, readEnvironment } from './ote/environment.js';
+import { ensureDevCerts } from './transport/dev-certs.js';
+import { EppServer } from './transport/epp-server.js';
+
+export interface Registry {
+  store: Store;
+  services: Services;
+  epp: EppServer;
+  address: { host: string; port: number };
+  tlds: string[];
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  log?: Logger;
+  store?: Store;
+}
+
+/**
+ * Starts the registry: opens (and migrates) the store, compiles the schemas once, loads the development
+ * fixtures when configured, and listens for EPP over TLS.
+ */
+export async function startRegistry(config: Config, opts: StartOptions = {}): Promise<Registry> {
+  const log = opts.log ?? pino({ level: config.logLevel });
+  const clock = opts.clock ?? systemClock;
+  if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);
+  const store = opts.store ?? new SqliteStore({ path: config.database, synchronous: config.synchronous });
+  if (config.devFixtures) {
+    for (const name of Object.keys(ENVIRONMENTS)) await loadEnvironment(store, config.certsDir, readEnvironment(name), clock.now());
+  }
+
+  let extensionURIs: readonly string[] = [];
+  let tlds: string[] = [];
+  const refreshOffer = async () => {
+    const list = await store.transaction((r) => r.tlds.list());
+    tlds = list.map((t) => t.name);
+    const tci = list.some((t) => t.policy.contactExtension === 'tci');
+    extensionURIs = tci ? [...STANDARD_EXTENSION_URIS, ...TCI_EXTENSION_URIS] : [...STANDARD_EXTENSION_URIS];
+  };
+  await refreshOffer();
+  // TLDs added by the CLI (another process) are picked up without a restart.
+  const refreshTimer = setInterval(() => void refreshOffer().catch((e) => log.error({ err: e }, 'refresh failed')), 60_000);
+  refreshTimer.unref();
+
+  const validator = compileSchemaSet(config.schemasDir);
+  const parser = new EppParser(validator, new Set([...STANDARD_EXTENSION_URIS, ...TCI_EXTENSION_URIS]));
+  const services: Services = {
+    store,
+    clock,
+    config,
+    log,
+    sessions: new SessionTable(),
+    loginThrottle: new LoginThrottle(),
+    extensionURIs: () => extensionURIs,
+  };
+  const greeting = () =>
+    buildGreeting({ svID: config.epp.svID, svDate: clock.now(), langs: LANGUAGES, objURIs: OBJECT_URIS, extURIs: extensionURIs });
+  const runner = new CommandRunner(services, parser, greeting);
+  const epp = new EppServer(config, runner, services.sessions, log, greeting);
+  const address = await epp.listen(config.epp.host, config.epp.port);
+  log.info({ host: address.host, port: address.port, tlds }, `EPP server listening on ${address.host}:${address.port}, serving ${tlds.join(', ') || 'no TLDs yet'}`);
+
+  return {
+    store,
+    services,
+    epp,
+    address,
+    get tlds() {
+      return tlds;
+    },
+    async close() {
+      clearInterval(refreshTimer);
+      await epp.close();
+      await store.close();
+      validator.dispose();
+      log.info('registry stopped');
+    },
+  };
+}

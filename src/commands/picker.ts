@@ -1,0 +1,70 @@
+import { NS } from '../protocol/namespaces.js';
+import type { EppMessage } from '../protocol/parser.js';
+import { pollAck } from './poll/ack.js';
+import { pollRequest } from './poll/request.js';
+import { login } from './session/login.js';
+import { logout } from './session/logout.js';
+import type { CommandDef } from './types.js';
+import { unimplemented } from './unimplemented.js';
+
+/**
+ * The whole command surface on one screen: (verb, object namespace, op, extension) → one handler.
+ * Non-obvious rows: a transfer's op selects its handler; an RGP restore is a <domain:update> that
+ * carries <rgp:update>.
+ */
+const TABLE: Record<string, CommandDef> = {
+  login,
+  logout,
+  'poll:req': pollRequest,
+  'poll:ack': pollAck,
+
+  'check:domain': unimplemented('domain:check'),
+  'info:domain': unimplemented('domain:info'),
+  'create:domain': unimplemented('domain:create'),
+  'update:domain': unimplemented('domain:update'),
+  'update:domain+rgp': unimplemented('domain:restore'),
+  'delete:domain': unimplemented('domain:delete'),
+  'renew:domain': unimplemented('domain:renew'),
+  'transfer:domain:request': unimplemented('domain:transfer-request'),
+  'transfer:domain:query': unimplemented('domain:transfer-query'),
+  'transfer:domain:approve': unimplemented('domain:transfer-approve'),
+  'transfer:domain:reject': unimplemented('domain:transfer-reject'),
+  'transfer:domain:cancel': unimplemented('domain:transfer-cancel'),
+
+  'check:contact': unimplemented('contact:check'),
+  'info:contact': unimplemented('contact:info'),
+  'create:contact': unimplemented('contact:create'),
+  'update:contact': unimplemented('contact:update'),
+  'delete:contact': unimplemented('contact:delete'),
+  'transfer:contact:request': unimplemented('contact:transfer-request'),
+  'transfer:contact:query': unimplemented('contact:transfer-query'),
+  'transfer:contact:approve': unimplemented('contact:transfer-approve'),
+  'transfer:contact:reject': unimplemented('contact:transfer-reject'),
+  'transfer:contact:cancel': unimplemented('contact:transfer-cancel'),
+
+  'check:host': unimplemented('host:check'),
+  'info:host': unimplemented('host:info'),
+  'create:host': unimplemented('host:create'),
+  'update:host': unimplemented('host:update'),
+  'delete:host': unimplemented('host:delete'),
+};
+
+const OBJECT_BY_NS: Record<string, string> = { [NS.domain]: 'domain', [NS.contact]: 'contact', [NS.host]: 'host' };
+
+/** The table key of a parsed command. */
+export function commandKey(m: EppMessage): string {
+  const verb = m.verb!;
+  if (verb === 'login' || verb === 'logout') return verb;
+  if (verb === 'poll') return `poll:${m.verbEl!.attrs.op}`;
+  const object = m.object ? (OBJECT_BY_NS[m.object.ns] ?? m.object.ns) : '';
+  if (verb === 'transfer') return `transfer:${object}:${m.verbEl!.attrs.op}`;
+  if (verb === 'update' && object === 'domain' && m.extensions.some((e) => e.ns === NS.rgp && e.name === 'update')) {
+    return 'update:domain+rgp';
+  }
+  return `${verb}:${object}`;
+}
+
+export function pickCommand(m: EppMessage): CommandDef {
+  const key = commandKey(m);
+  return TABLE[key] ?? unimplemented(key);
+}

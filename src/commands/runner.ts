@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { EppError } from '../protocol/errors.js';
+import type { EppMessage, EppParser } from '../protocol/parser.js';
+import { buildResponse, type ResponseSpec } from '../protocol/response.js';
+import { closesConnection, type ResultCode } from '../protocol/result-codes.js';
+import type { Elem } from '../protocol/xml-node.js';
+import type { Session } from '../session/session.js';
+import type { Repos } from '../storage/store.js';
+import { pickCommand } from './picker.js';
+import type { CommandDef, CommandRequest, CommandResult, Services, SessionResult } from './types.js';
+
+export interface Reply {
+  xml: string;
+  close: boolean;
+}
+
+/**
+ * Runs one inbound EPP document, start to finish: parse and validate, gate on the session state, pick the
+ * handler, run it inside one transaction together with its audit row, and turn its result, or any failure,
+ * into a response. Handlers cannot forget the transaction, the audit trail or the logging: they live here.
+ */
+export class CommandRunner {
+  private readonly svTridPrefix = randomBytes(4).toString('hex').toUpperCase();
+  private svTridCounter = 0;
+
+  constructor(
+    private readonly services: Services,
+    private readonly parser: EppParser,
+    private readonly greeting: () => string,
+  ) {}
+
+  private nextSvTRID(): string {
+    this.svTridCounter++;
+    return `${this.services.config.roidSuffix}-${this.svTridPrefix}-${Date.now().toString(36).toUpperCase()}-${this.svTridCounter}`;
+  }
+
+  async handle(session: Session, bytes: Buffer): Promise<Reply> {
+    const started = process.hrtime.bigint();
+    const svTRID = this.nextSvTRID();
+    const parsed = this.parser.parse(bytes);
+    if (!parsed.ok) {
+      return this.reply(session, 'invalid', undefined, parsed.clTRID, svTRID, started, errorSpec(parsed.error), false);
+    }
+    const m = parsed.message;
+    if (m.kind === 'hello') return { xml: this.greeting(), close: false };
+
+    const def = pickCommand(m);
+    const req = makeRequest(m);
+    const gate = this.gate(session, m, def);
+    if (gate) return this.reply(session, def.name, undefined, m.clTRID, svTRID, started, errorSpec(gate), false);
+
+    if (def.kind === 'session') {
+      let result: SessionResult;
+      try {
+        result = await def.run(req, { session, now: this.services.clock.now(), services: this.services });
+      } catch (e) {
+        return this.reply(session, def.name, undefined, m.clTRID, svTRID, started, this.failureSpec(e, session, def.name), true);
+      }
+      return this.reply(session, def.name, result.object, m.clTRID, svTRID, started, resultSpec(result), true, result.close);
+    }
+
+    const registrar = session.registrar!;
+    const now = this.services.clock.now();
+    try {
+      const { spec, object } = await this.services.store.transaction(async (repos) => {
+        const result = await def.run(req, { session, registrar, repos, now, services: this.services });
+        const spec = resultSpec(result);
+        await this.audit(repos, session, def.name, result.object, m.clTRID, svTRID, spec.code, started, now);
+        if (!spec.msgQ) spec.msgQ = { count: await repos.poll.count(registrar.id) };
+        return { spec, object: result.object };
+      });
+      return this.finish(session, def.name, object, m.clTRID, svTRID, started, spec);
+    } catch (e) {
+      // The command's changes are rolled back; its failure is still recorded.
+      return this.reply(session, def.name, objectName(m.object), m.clTRID, svTRID, started, this.failureSpec(e, session, def.name), true);
+    }
+  }
+
+  /** RFC 5730 session rules: before login only login (and hello); only negotiated namespaces afterwards. */
+  private gate(session: Session, m: EppMessage, def: CommandDef): EppError | undefined {
+    if (!session.loggedIn) {
+      if (def.kind === 'session' && !def.needsLogin) return undefined;
+      return new EppError(2002, 'Log in first: only <hello> and <login> are accepted before login');
+    }
+    if (m.object && !session.objURIs.has(m.object.ns)) {
+      return new EppError(2307, `Object service ${m.object.ns} was not selected at login`);
+    }
+    for (const ext of m.extensions) {
+      if (!session.extURIs.has(ext.ns)) return new EppError(2103, `Extension ${ext.ns} was not selected at login`);
+    }
+    return undefined;
+  }
+
+  private failureSpec(e: unknown, session: Session, command: string): Omit<ResponseSpec, 'svTRID'> {
+    if (e instanceof EppError) return errorSpec(e);
+    this.services.log.error({ err: e, session: session.id, command }, 'command failed unexpectedly');
+    return { code: 2400 };
+  }
+
+  /** Records the audit row in its own transaction (failures, session commands), then builds the response. */
+  private async reply(
+    session: Session,
+    command: string,
+    object: string | undefined,
+    clTRID: string | undefined,
+    svTRID: string,
+    started: bigint,
+    spec: Omit<ResponseSpec, 'svTRID'>,
+    audited: boolean,
+    close = false,
+  ): Promise<Reply> {
+    const registrarId = session.registrar?.id ?? null;
+    // Junk sent before login is only logged: auditing it would let anyone on the internet fill the disk.
+    if (audited && (registrarId !== null || command === 'login')) {
+      const now = this.services.clock.now();
+      try {
+        await this.services.store.transaction(async (repos) => {
+          await this.audit(repos, session, command, object, clTRID, svTRID, spec.code, started, now);
+          if (registrarId !== null && !spec.msgQ && !closesConnection(spec.code)) spec.msgQ = { count: await repos.poll.count(registrarId) };
+        });
+      } catch (e) {
+        this.services.log.error({ err: e, session: session.id, command }, 'audit write failed');
+      }
+    }
+    return this.finish(session, command, object, clTRID, svTRID, started, spec, close);
+  }
+
+  private finish(
+    session: Session,
+    command: string,
+    object: string | undefined,
+    clTRID: string | undefined,
+    svTRID: string,
+    started: bigint,
+    spec: Omit<ResponseSpec, 'svTRID'>,
+    close = false,
+  ): Reply {
+    const xml = buildResponse({ ...spec, clTRID, svTRID });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    this.services.log.info(
+      { session: session.id, clID: session.registrar?.clId, command, object, code: spec.code, ms: Math.round(ms * 1000) / 1000, svTRID },
+      'command',
+    );
+    return { xml, close: close || closesConnection(spec.code) };
+  }
+
+  private async audit(
+    repos: Repos,
+    session: Session,
+    command: string,
+    object: string | undefined,
+    clTRID: string | undefined,
+    svTRID: string,
+    code: ResultCode,
+    started: bigint,
+    now: Date,
+  ): Promise<void> {
+    await repos.audit.record({
+      at: now,
+      registrarId: session.registrar?.id ?? null,
+      sessionId: session.id,
+      source: 'epp',
+      command,
+      object: object ?? null,
+      clTRID: clTRID ?? null,
+      svTRID,
+      code,
+      message: null,
+      durationUs: Number((process.hrtime.bigint() - started) / 1000n),
+    });
+  }
+}
+
+function makeRequest(m: EppMessage): CommandRequest {
+  return {
+    message: m,
+    object: m.object,
+    extension: (ns: string, name?: string) => m.extensions.find((e) => e.ns === ns && (name === undefined || e.name === name)),
+  };
+}
+
+function resultSpec(r: CommandResult): Omit<ResponseSpec, 'svTRID'> {
+  return { code: r.code ?? 1000, msg: r.msg, resData: r.resData, extension: r.extension, msgQ: r.msgQ };
+}
+
+function errorSpec(e: EppError): Omit<ResponseSpec, 'svTRID'> {
+  return { code: e.code, msg: e.detail, value: e.value, reason: e.reason };
+}
+
+/** The object a failed command named (its first name/id child), for the audit trail. */
+function objectName(object: Elem | undefined): string | undefined {
+  const first = object?.children.find((c) => c.name === 'name' || c.name === 'id');
+  return first?.text.trim().slice(0, 255);
+}

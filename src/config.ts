@@ -1,0 +1,168 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * Server configuration: defaults, then a JSON file (`--config FILE`, or REGISTRY_CONFIG, or
+ * ./registry.config.json when present), then environment variables. Checked once at start; a bad value
+ * stops the start with a message that names it.
+ */
+export interface Config {
+  /** SQLite database file. */
+  database: string;
+  /** PRAGMA synchronous: FULL (every acknowledged command survives power loss) or NORMAL. */
+  synchronous: 'FULL' | 'NORMAL';
+  /** Folder of the TLS material; development certificates are generated here when missing. */
+  certsDir: string;
+  /** Folder of the XSDs every command and response is validated against. */
+  schemasDir: string;
+  epp: {
+    host: string;
+    port: number;
+    /** Largest accepted frame, header included. */
+    maxFrameBytes: number;
+    /** Seconds without a complete frame before the server closes the session. */
+    idleTimeout: number;
+    /** Seconds a session may last at most, however busy. */
+    sessionTimeout: number;
+    /** Seconds a connection may take to complete the TLS handshake. */
+    handshakeTimeout: number;
+    /** Failed logins in one session before 2501 and close (RFC 5730 leaves it to the server; 3 is customary). */
+    maxLoginFailures: number;
+    /** Server identifier in the greeting. */
+    svID: string;
+  };
+  tls: {
+    cert: string;
+    key: string;
+    /** CA that issues registrars' client certificates. */
+    ca: string;
+    /** Optional certificate revocation list (PEM). */
+    crl?: string;
+  };
+  /** Suffix of repository object ids (roid), e.g. D12-REG. */
+  roidSuffix: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Load the development registrars and OT&E environments at start (npm start). */
+  devFixtures: boolean;
+}
+
+export function defaultConfig(base = process.cwd()): Config {
+  const certsDir = resolve(base, 'certs');
+  return {
+    database: resolve(base, 'data/registry.sqlite'),
+    synchronous: 'FULL',
+    certsDir,
+    schemasDir: resolve(base, 'schemas'),
+    epp: {
+      host: '127.0.0.1',
+      port: 7000,
+      maxFrameBytes: 65536,
+      idleTimeout: 600,
+      sessionTimeout: 86400,
+      handshakeTimeout: 10,
+      maxLoginFailures: 3,
+      svID: 'EPP Registry',
+    },
+    tls: {
+      cert: resolve(certsDir, 'server.crt'),
+      key: resolve(certsDir, 'server.key'),
+      ca: resolve(certsDir, 'ca.crt'),
+    },
+    roidSuffix: 'REG',
+    logLevel: 'info',
+    devFixtures: true,
+  };
+}
+
+/** Environment variable → config path. */
+const ENV: Record<string, string> = {
+  REGISTRY_DATABASE: 'database',
+  REGISTRY_SYNCHRONOUS: 'synchronous',
+  REGISTRY_CERTS_DIR: 'certsDir',
+  REGISTRY_EPP_HOST: 'epp.host',
+  REGISTRY_EPP_PORT: 'epp.port',
+  REGISTRY_MAX_FRAME_BYTES: 'epp.maxFrameBytes',
+  REGISTRY_IDLE_TIMEOUT: 'epp.idleTimeout',
+  REGISTRY_SESSION_TIMEOUT: 'epp.sessionTimeout',
+  REGISTRY_SVID: 'epp.svID',
+  REGISTRY_TLS_CERT: 'tls.cert',
+  REGISTRY_TLS_KEY: 'tls.key',
+  REGISTRY_TLS_CA: 'tls.ca',
+  REGISTRY_TLS_CRL: 'tls.crl',
+  REGISTRY_LOG_LEVEL: 'logLevel',
+  REGISTRY_DEV_FIXTURES: 'devFixtures',
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; base?: string } = {}): Config {
+  const env = opts.env ?? process.env;
+  const base = opts.base ?? process.cwd();
+  const cfg = defaultConfig(base) as unknown as Record<string, unknown>;
+  const file = opts.file ?? env.REGISTRY_CONFIG ?? (existsSync(resolve(base, 'registry.config.json')) ? resolve(base, 'registry.config.json') : undefined);
+  if (file) {
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`config file ${file}: ${(e as Error).message}`);
+    }
+    mergeInto(cfg, data, '', file);
+  }
+  for (const [name, path] of Object.entries(ENV)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') setPath(cfg, path, v, name);
+  }
+  return validate(cfg as unknown as Config);
+}
+
+function mergeInto(target: Record<string, unknown>, src: unknown, prefix: string, file: string): void {
+  if (!src || typeof src !== 'object' || Array.isArray(src)) throw new ConfigError(`config file ${file}: ${prefix || 'top level'} must be an object`);
+  for (const [k, v] of Object.entries(src)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (!(k in target)) throw new ConfigError(`config file ${file}: unknown setting ${path}`);
+    const cur = target[k];
+    if (cur && typeof cur === 'object' && !Array.isArray(cur)) mergeInto(cur as Record<string, unknown>, v, path, file);
+    else target[k] = typeof v === 'string' && typeof cur === 'string' && path.match(/dir|database|tls\./i) ? resolve(v) : v;
+  }
+}
+
+function setPath(cfg: Record<string, unknown>, path: string, raw: string, envName: string): void {
+  const keys = path.split('.');
+  let obj = cfg;
+  for (const k of keys.slice(0, -1)) obj = obj[k] as Record<string, unknown>;
+  const last = keys[keys.length - 1];
+  const cur = obj[last];
+  if (typeof cur === 'number') {
+    const n = Number(raw);
+    if (!Number.isFinite(n)) throw new ConfigError(`${envName}=${raw}: not a number`);
+    obj[last] = n;
+  } else if (typeof cur === 'boolean') {
+    if (!['true', 'false', '1', '0'].includes(raw)) throw new ConfigError(`${envName}=${raw}: must be true or false`);
+    obj[last] = raw === 'true' || raw === '1';
+  } else {
+    obj[last] = /database|dir|tls\./i.test(path) ? resolve(raw) : raw;
+  }
+}
+
+function validate(c: Config): Config {
+  const bad = (msg: string) => {
+    throw new ConfigError(msg);
+  };
+  const int = (v: unknown, lo: number, hi: number, name: string) => {
+    if (!Number.isInteger(v) || (v as number) < lo || (v as number) > hi) bad(`${name} must be an integer from ${lo} to ${hi} (got ${JSON.stringify(v)})`);
+  };
+  int(c.epp.port, 0, 65535, 'epp.port');
+  int(c.epp.maxFrameBytes, 1024, 16 * 1024 * 1024, 'epp.maxFrameBytes');
+  int(c.epp.idleTimeout, 1, 86400, 'epp.idleTimeout');
+  int(c.epp.sessionTimeout, 1, 7 * 86400, 'epp.sessionTimeout');
+  int(c.epp.handshakeTimeout, 1, 600, 'epp.handshakeTimeout');
+  int(c.epp.maxLoginFailures, 1, 100, 'epp.maxLoginFailures');
+  if (typeof c.epp.host !== 'string' || !c.epp.host) bad('epp.host must be a host name or address');
+  if (typeof c.epp.svID !== 'string' || c.epp.svID.length < 3 || c.epp.svID.length > 64) bad('epp.svID must be 3 to 64 characters');
+  if (!['FULL', 'NORMAL'].includes(c.synchronous)) bad('synchronous must be FULL or NORMAL');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logLevel)) bad(`logLevel must be one of fatal, error, warn, info, debug, trace, silent`);
+  if (!/^[A-Za-z0-9]{1,8}$/.test(c.roidSuffix)) bad('roidSuffix must be 1 to 8 letters or digits (RFC 5730 roid)');
+  if (typeof c.devFixtures !== 'boolean') bad('devFixtures must be true or false');
+  return c;
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolvePolicy, type TldPolicyInput } from '../registry/policy.js';
+import { hashSecret } from '../registry/passwords.js';
+import type { Store } from '../storage/store.js';
+import { devCertPaths, ensureDevCerts } from '../transport/dev-certs.js';
+
+/** An OT&E environment as support staff load it: a TLD with its policy and the two test registrars. */
+export interface OteEnvironment {
+  tld: string;
+  description: string;
+  policy: TldPolicyInput;
+  registrars: Array<{
+    clId: string;
+    name: string;
+    password: string;
+    balance: number;
+    /** Client certificate name in the certs folder (`<name>.crt`), generated in development when missing. */
+    certificate: string;
+    maxSessions: number;
+  }>;
+}
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const ENVIRONMENTS: Record<string, string> = {
+  tatar: join(REPO_ROOT, 'fixtures/ote/env-tatar.json'),
+  deti: join(REPO_ROOT, 'fixtures/ote/env-deti.json'),
+};
+
+export function readEnvironment(name: string): OteEnvironment {
+  const file = ENVIRONMENTS[name] ?? ENVIRONMENTS[Object.keys(ENVIRONMENTS).find((k) => readEnv(ENVIRONMENTS[k]).tld === name) ?? ''];
+  if (!file) throw new Error(`unknown OT&E environment ${name}; known: ${Object.keys(ENVIRONMENTS).join(', ')}`);
+  return readEnv(file);
+}
+
+function readEnv(file: string): OteEnvironment {
+  const env = JSON.parse(readFileSync(file, 'utf8')) as OteEnvironment;
+  resolvePolicy(env.policy);
+  return env;
+}
+
+/**
+ * Creates (or brings up to date) the environment's TLD and registrar accounts: passwords set to the
+ * documented ones, certificates bound, balances topped up to the starting balance. Touches no objects.
+ */
+export async function loadEnvironment(store: Store, certsDir: string, env: OteEnvironment, now: Date): Promise<void> {
+  const fps = ensureDevCerts(certsDir, env.registrars.map((r) => r.certificate));
+  const hashes = await Promise.all(env.registrars.map((r) => hashSecret(r.password)));
+  await store.transaction(async (repos) => {
+    await repos.tlds.upsert({ name: env.tld, policy: resolvePolicy(env.policy) }, now);
+    for (const [i, r] of env.registrars.entries()) {
+      const fingerprint = fps[r.certificate];
+      const existing = await repos.registrars.byClId(r.clId);
+      if (!existing) {
+        await repos.registrars.insert(
+          { clId: r.clId, name: r.name, passwordHash: hashes[i], certFingerprints: [fingerprint], balance: r.balance, maxSessions: r.maxSessions },
+          now,
+        );
+      } else {
+        const certs = existing.certFingerprints.includes(fingerprint) ? existing.certFingerprints : [...existing.certFingerprints, fingerprint];
+        await repos.registrars.update(
+          existing.id,
+          { passwordHash: hashes[i], certFingerprints: certs, balance: Math.max(existing.balance, r.balance), status: 'active' },
+          now,
+        );
+      }
+    }
+  });
+}
+
+export function clientCertFor(certsDir: string, env: OteEnvironment, clId: string): { cert: string; key: string } {
+  const r = env.registrars.find((x) => x.clId === clId);
+  if (!r) throw new Error(`${clId} is not an account of the ${env.tld} environment`);
+  return devCertPaths(certsDir).client(r.certificate);
+}

@@ -1,0 +1,38 @@
+/** Namespace URIs the server speaks. Commands and extensions are dispatched on these, never on prefixes. */
+export const NS = {
+  epp: 'urn:ietf:params:xml:ns:epp-1.0',
+  eppcom: 'urn:ietf:params:xml:ns:eppcom-1.0',
+  domain: 'urn:ietf:params:xml:ns:domain-1.0',
+  host: 'urn:ietf:params:xml:ns:host-1.0',
+  contact: 'urn:ietf:params:xml:ns:contact-1.0',
+  secDNS: 'urn:ietf:params:xml:ns:secDNS-1.1',
+  rgp: 'urn:ietf:params:xml:ns:rgp-1.0',
+  tciContact: 'http://www.tcinet.ru/epp/tci-contact-ext-1.0',
+  tciDomain: 'http://www.tcinet.ru/epp/tci-domain-ext-1.0',
+} as const;
+
+/** Object services offered in the greeting (svcMenu/objURI). */
+export const OBJECT_URIS: readonly string[] = [NS.domain, NS.contact, NS.host];
+
+/** IANA-registered extensions, always offered. */
+export const STANDARD_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp];
+
+/**
+ * The registry dialect of the .TATAR/.ДЕТИ OT&E TLDs (shared/notes/tci-contact-ext.md). These URIs are not
+ * IANA-registered, so they are offered only while some served TLD's policy uses them.
+ */
+export const TCI_EXTENSION_URIS: readonly string[] = [NS.tciContact, NS.tciDomain];
+
+/** objURIs that real clients echo at login although they are not object services: accepted and ignored. */
+export const IGNORED_LOGIN_OBJECT_URIS: readonly string[] = [NS.epp, NS.eppcom];
+
+/** Customary prefixes for the responses we build (clients must not depend on them). */
+export const PREFIX: Record<string, string> = {
+  [NS.domain]: 'domain',
+  [NS.host]: 'host',
+  [NS.contact]: 'contact',
+  [NS.secDNS]: 'secDNS',
+  [NS.rgp]: 'rgp',
+  [NS.tciContact]: 'tci',
+  [NS.tciDomain]: 'tcidom',
+};

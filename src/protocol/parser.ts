@@ -1,0 +1,141 @@
+import { ParseOption, XmlDocument, XmlElement, XmlText, XmlCData, type XsdValidator } from 'libxml2-wasm';
+import { EppError } from './errors.js';
+import { NS } from './namespaces.js';
+import type { Elem } from './xml-node.js';
+
+/** One inbound EPP document, parsed and schema-valid. */
+export interface EppMessage {
+  kind: 'hello' | 'command';
+  /** <command> element (commands only). */
+  command?: Elem;
+  /** The command verb: login, logout, check, info, create, update, delete, renew, transfer, poll. */
+  verb?: string;
+  verbEl?: Elem;
+  /** The object element inside the verb (e.g. <domain:check>), when the verb has one. */
+  object?: Elem;
+  /** Children of <extension>, each to be dispatched by its namespace URI. */
+  extensions: Elem[];
+  clTRID?: string;
+}
+
+export type ParseResult = { ok: true; message: EppMessage } | { ok: false; error: EppError; clTRID?: string };
+
+/**
+ * Parse options for untrusted input: no network, no external entities, no entity substitution, no DTD
+ * loading. DOCTYPEs are refused before libxml2 sees the document (EPP has no use for them), which also
+ * rules out internal-subset entity expansion (billion laughs, quadratic blow-up).
+ */
+const PARSE_OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE | ParseOption.XML_PARSE_NOBLANKS;
+
+const DOCTYPE = Buffer.from('<!DOCTYPE');
+
+export class EppParser {
+  constructor(
+    private readonly validator: XsdValidator,
+    /** Extension namespaces the server implements (others get 2103 before validation). */
+    private readonly knownExtensions: ReadonlySet<string>,
+  ) {}
+
+  parse(bytes: Uint8Array): ParseResult {
+    if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(DOCTYPE) >= 0) {
+      return { ok: false, error: new EppError(2001, 'DOCTYPE declarations are not allowed in EPP') };
+    }
+    let doc: XmlDocument;
+    try {
+      doc = XmlDocument.fromBuffer(bytes, { option: PARSE_OPTIONS });
+    } catch (e) {
+      return { ok: false, error: new EppError(2001, `XML is not well-formed: ${libxmlMessage(e)}`) };
+    }
+    try {
+      const clTRID = findClTRID(doc.root);
+      const unknownExt = findUnknownExtension(doc.root, this.knownExtensions);
+      if (unknownExt) {
+        return { ok: false, clTRID, error: new EppError(2103, `Extension ${unknownExt} is not implemented by this server`) };
+      }
+      try {
+        this.validator.validate(doc);
+      } catch (e) {
+        // The schema admits only version 1.0; RFC 5730 answers another version with 2100, not a syntax error.
+        const version = loginVersion(doc.root);
+        if (version !== undefined && version !== '1.0') {
+          return { ok: false, clTRID, error: new EppError(2100, `EPP version ${version.slice(0, 20)} is not implemented; this server speaks 1.0`) };
+        }
+        return { ok: false, clTRID, error: new EppError(2001, `XML schema validation failed: ${libxmlMessage(e)}`) };
+      }
+      try {
+        return { ok: true, message: toMessage(toElem(doc.root)) };
+      } catch (e) {
+        if (e instanceof EppError) return { ok: false, clTRID, error: e };
+        throw e;
+      }
+    } finally {
+      doc.dispose();
+    }
+  }
+}
+
+function libxmlMessage(e: unknown): string {
+  const details = (e as { details?: Array<{ message: string; line?: number }> }).details;
+  const text = details && details.length > 0 ? details.map((d) => d.message.trim()).join('; ') : (e as Error).message;
+  return (text || 'unknown error').slice(0, 500);
+}
+
+function elementChildren(el: XmlElement): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (let c = el.firstChild; c; c = c.next) if (c instanceof XmlElement) out.push(c);
+  return out;
+}
+
+function findClTRID(root: XmlElement): string | undefined {
+  if (root.namespaceUri !== NS.epp) return undefined;
+  for (const c of elementChildren(root)) {
+    if (c.name !== 'command') continue;
+    for (const g of elementChildren(c)) if (g.name === 'clTRID' && g.namespaceUri === NS.epp) return g.content.trim().slice(0, 64);
+  }
+  return undefined;
+}
+
+function loginVersion(root: XmlElement): string | undefined {
+  const version = root.get('/e:epp/e:command/e:login/e:options/e:version', { e: NS.epp });
+  return version ? version.content.trim() : undefined;
+}
+
+function findUnknownExtension(root: XmlElement, known: ReadonlySet<string>): string | undefined {
+  if (root.namespaceUri !== NS.epp) return undefined;
+  for (const c of elementChildren(root)) {
+    if (c.name !== 'command' || c.namespaceUri !== NS.epp) continue;
+    for (const g of elementChildren(c)) {
+      if (g.name !== 'extension' || g.namespaceUri !== NS.epp) continue;
+      for (const ext of elementChildren(g)) if (!known.has(ext.namespaceUri)) return ext.namespaceUri || '(no namespace)';
+    }
+  }
+  return undefined;
+}
+
+function toElem(node: XmlElement): Elem {
+  const attrs: Record<string, string> = {};
+  for (const a of node.attrs) {
+    // Namespaced attributes (xsi:schemaLocation) carry no command data.
+    if (!a.namespaceUri) attrs[a.name] = a.value;
+  }
+  const kids: Elem[] = [];
+  let text = '';
+  for (let c = node.firstChild; c; c = c.next) {
+    if (c instanceof XmlElement) kids.push(toElem(c));
+    else if (c instanceof XmlText || c instanceof XmlCData) text += c.content;
+  }
+  return { ns: node.namespaceUri, name: node.name, attrs, children: kids, text };
+}
+
+function toMessage(root: Elem): EppMessage {
+  const first = root.children[0];
+  if (first.name === 'hello') return { kind: 'hello', extensions: [] };
+  // The schema admits greeting/response/extension at the top too: a client has no business sending them.
+  if (first.name !== 'command') throw new EppError(2001, `<${first.name}> is not a client command`);
+  const command = first;
+  const verbEl = command.children[0];
+  const extension = command.children.find((c) => c.name === 'extension' && c.ns === NS.epp);
+  const clTRID = command.children.find((c) => c.name === 'clTRID' && c.ns === NS.epp)?.text.trim();
+  const object = verbEl.name === 'login' || verbEl.name === 'logout' || verbEl.name === 'poll' ? undefined : verbEl.children[0];
+  return { kind: 'command', command, verb: verbEl.name, verbEl, object, extensions: extension?.children ?? [], clTRID };
+}

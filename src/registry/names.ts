@@ -1,0 +1,77 @@
+import tr46 from 'tr46';
+
+/**
+ * Domain and host names (RFC 1035/1123 LDH, IDNA2008 through UTS #46 non-transitional processing, by the
+ * tr46 library). Names are stored and returned as lower-case A-labels; U-label input is converted. The
+ * top-level label is only checked for LDH syntax: test TLDs such as `zz--main-1234` exist.
+ */
+const STRICT = {
+  checkHyphens: true,
+  checkBidi: true,
+  checkJoiners: true,
+  useSTD3ASCIIRules: true,
+  transitionalProcessing: false,
+  verifyDNSLength: true,
+} as const;
+
+export type NameResult = { ok: true; name: string; labels: string[] } | { ok: false; reason: string };
+
+const LDH = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+function labelProblem(label: string): string {
+  if (label.length === 0) return 'empty label';
+  if ([...label].every((ch) => ch.charCodeAt(0) < 128)) {
+    if (Buffer.byteLength(label) > 63) return `label "${label.slice(0, 20)}..." is longer than 63 octets`;
+    if (/^-|-$/.test(label)) return `label "${label}" starts or ends with a hyphen`;
+    if (/[^A-Za-z0-9-]/.test(label)) return `label "${label}" has characters other than letters, digits and hyphens`;
+    if (/^xn--/i.test(label)) return `label "${label}" is not a valid A-label`;
+    if (label.slice(2, 4) === '--') return `label "${label}" has hyphens in the third and fourth positions but is not an A-label`;
+  }
+  return `label "${label}" is not a valid IDNA2008 label`;
+}
+
+/** Normalises a name to lower-case A-labels and checks every label; `minLabels` is 2 for domains and hosts. */
+export function normalizeName(input: string, minLabels = 2): NameResult {
+  const raw = input.trim().replace(/\.$/, '');
+  if (raw.length === 0) return { ok: false, reason: 'empty name' };
+  const parts = raw.split('.');
+  if (parts.length < minLabels) return { ok: false, reason: `a name needs at least ${minLabels} labels` };
+  const labels: string[] = [];
+  for (const [i, part] of parts.entries()) {
+    const isTld = i === parts.length - 1;
+    const ascii = tr46.toASCII(part, isTld ? { ...STRICT, checkHyphens: false } : STRICT);
+    if (ascii === null || ascii.length === 0 || ascii.includes('.')) return { ok: false, reason: labelProblem(part) };
+    if (isTld && !LDH.test(ascii)) return { ok: false, reason: labelProblem(part) };
+    labels.push(ascii);
+  }
+  const name = labels.join('.');
+  if (name.length > 253) return { ok: false, reason: 'name is longer than 253 characters' };
+  return { ok: true, name, labels };
+}
+
+/** The U-label form of an A-label name, for display. */
+export function toUnicodeName(aLabels: string): string {
+  return tr46.toUnicode(aLabels, { ...STRICT, checkHyphens: false }).domain;
+}
+
+const scriptPatterns = new Map<string, RegExp>();
+
+/**
+ * Whether every IDN label of `labels` (A-labels, TLD excluded) uses only ASCII LDH characters and
+ * characters of the allowed scripts. With no scripts allowed, IDN labels are refused.
+ */
+export function scriptsAllowed(labels: string[], scripts: string[]): { ok: true } | { ok: false; reason: string } {
+  const key = scripts.join(',');
+  let re = scriptPatterns.get(key);
+  if (!re) {
+    re = new RegExp(`^[a-z0-9\\-${scripts.map((s) => `\\p{Script=${s}}`).join('')}]+$`, 'u');
+    scriptPatterns.set(key, re);
+  }
+  for (const label of labels.slice(0, -1)) {
+    if (!label.startsWith('xn--')) continue;
+    const u = tr46.toUnicode(label, STRICT).domain;
+    if (scripts.length === 0) return { ok: false, reason: `internationalised label ${label} (${u}) is not allowed in this TLD` };
+    if (!re.test(u)) return { ok: false, reason: `label ${label} (${u}) uses characters outside the TLD's scripts (${scripts.join(', ')})` };
+  }
+  return { ok: true };
+}

@@ -1,0 +1,50 @@
+import type { Registrar } from '../storage/core-repos.js';
+
+/**
+ * One EPP session (one TLS connection). Before login only <hello> and <login> are accepted; after it,
+ * only the object and extension namespaces negotiated at login may be used.
+ */
+export class Session {
+  registrar: Registrar | null = null;
+  /** Object namespaces announced at login and offered by the server. */
+  objURIs = new Set<string>();
+  /** Extension namespaces announced at login and offered by the server. */
+  extURIs = new Set<string>();
+  failedLogins = 0;
+  closing = false;
+  readonly startedAt = Date.now();
+
+  constructor(
+    readonly id: string,
+    readonly remoteAddress: string,
+    /** SHA-256 fingerprint of the client certificate, when one was presented. */
+    readonly certFingerprint: string | null,
+    /** Whether the client certificate chains to the configured CA (and is not revoked or expired). */
+    readonly certTrusted: boolean,
+    readonly certError: string | null,
+  ) {}
+
+  get loggedIn(): boolean {
+    return this.registrar !== null;
+  }
+}
+
+/** Counts live sessions per registrar, for the per-registrar session limit. */
+export class SessionTable {
+  private readonly byRegistrar = new Map<number, Set<Session>>();
+
+  count(registrarId: number): number {
+    return this.byRegistrar.get(registrarId)?.size ?? 0;
+  }
+  add(registrarId: number, s: Session): void {
+    let set = this.byRegistrar.get(registrarId);
+    if (!set) this.byRegistrar.set(registrarId, (set = new Set()));
+    set.add(s);
+  }
+  remove(s: Session): void {
+    if (!s.registrar) return;
+    const set = this.byRegistrar.get(s.registrar.id);
+    set?.delete(s);
+    if (set && set.size === 0) this.byRegistrar.delete(s.registrar.id);
+  }
+}

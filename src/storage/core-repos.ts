@@ -1,0 +1,89 @@
+import type { TldPolicy } from '../registry/policy.js';
+
+export interface Registrar {
+  id: number;
+  clId: string;
+  name: string;
+  passwordHash: string;
+  status: 'active' | 'suspended';
+  /** SHA-256 fingerprints (upper-case hex, colon-separated, as Node prints them) of the client certificates bound to the account. */
+  certFingerprints: string[];
+  /** CIDR ranges a login may come from; null: anywhere. */
+  allowedIps: string[] | null;
+  maxSessions: number;
+  /** Balance in minor currency units. */
+  balance: number;
+  email: string | null;
+}
+
+export interface NewRegistrar {
+  clId: string;
+  name: string;
+  passwordHash: string;
+  certFingerprints?: string[];
+  allowedIps?: string[] | null;
+  maxSessions?: number;
+  balance?: number;
+  email?: string | null;
+}
+
+export interface RegistrarRepo {
+  byClId(clId: string): Promise<Registrar | undefined>;
+  byId(id: number): Promise<Registrar | undefined>;
+  list(): Promise<Registrar[]>;
+  insert(r: NewRegistrar, now: Date): Promise<Registrar>;
+  update(id: number, changes: Partial<Omit<Registrar, 'id' | 'clId'>>, now: Date): Promise<void>;
+}
+
+export interface Tld {
+  name: string;
+  policy: TldPolicy;
+}
+
+export interface TldRepo {
+  get(name: string): Promise<Tld | undefined>;
+  list(): Promise<Tld[]>;
+  upsert(tld: Tld, now: Date): Promise<void>;
+}
+
+export interface PollMessage {
+  id: number;
+  registrarId: number;
+  queuedAt: Date;
+  message: string;
+  /** Serialised response data (JSON of an `Out` tree) shown with the message. */
+  resData: string | null;
+}
+
+export interface PollRepo {
+  enqueue(registrarId: number, message: string, resData: string | null, now: Date): Promise<number>;
+  /** Oldest unacknowledged message and the number waiting. */
+  head(registrarId: number): Promise<{ count: number; first?: PollMessage }>;
+  count(registrarId: number): Promise<number>;
+  /** Acknowledges a message of this registrar; false when no such unacknowledged message is theirs. */
+  ack(registrarId: number, id: number, now: Date): Promise<boolean>;
+}
+
+export interface AuditEntry {
+  at: Date;
+  registrarId: number | null;
+  sessionId: string | null;
+  source: 'epp' | 'http' | 'cli';
+  command: string;
+  object: string | null;
+  clTRID: string | null;
+  svTRID: string;
+  code: number;
+  message: string | null;
+  durationUs: number | null;
+}
+
+export interface AuditRepo {
+  record(e: AuditEntry): Promise<void>;
+  recent(registrarId: number | null, limit: number): Promise<Array<AuditEntry & { id: number }>>;
+}
+
+export interface SettingsRepo {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}

@@ -1,0 +1,3 @@
+/** Repository of domain objects: filled in with the domain commands. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface DomainRepo {}

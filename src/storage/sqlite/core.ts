@@ -1,0 +1,184 @@
+import type Database from 'better-sqlite3';
+import { resolvePolicy } from '../../registry/policy.js';
+import type {
+  AuditEntry,
+  AuditRepo,
+  NewRegistrar,
+  PollMessage,
+  PollRepo,
+  Registrar,
+  RegistrarRepo,
+  SettingsRepo,
+  Tld,
+  TldRepo,
+} from '../core-repos.js';
+
+interface RegistrarRow {
+  id: number;
+  cl_id: string;
+  name: string;
+  password_hash: string;
+  status: 'active' | 'suspended';
+  cert_fingerprints: string;
+  allowed_ips: string | null;
+  max_sessions: number;
+  balance: number;
+  email: string | null;
+}
+
+function toRegistrar(r: RegistrarRow | undefined): Registrar | undefined {
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    clId: r.cl_id,
+    name: r.name,
+    passwordHash: r.password_hash,
+    status: r.status,
+    certFingerprints: JSON.parse(r.cert_fingerprints) as string[],
+    allowedIps: r.allowed_ips === null ? null : (JSON.parse(r.allowed_ips) as string[]),
+    maxSessions: r.max_sessions,
+    balance: r.balance,
+    email: r.email,
+  };
+}
+
+export class SqliteRegistrarRepo implements RegistrarRepo {
+  private readonly byClIdStmt;
+  private readonly byIdStmt;
+  constructor(private readonly db: Database.Database) {
+    this.byClIdStmt = db.prepare<[string], RegistrarRow>('SELECT * FROM registrars WHERE cl_id = ?');
+    this.byIdStmt = db.prepare<[number], RegistrarRow>('SELECT * FROM registrars WHERE id = ?');
+  }
+  async byClId(clId: string) {
+    return toRegistrar(this.byClIdStmt.get(clId));
+  }
+  async byId(id: number) {
+    return toRegistrar(this.byIdStmt.get(id));
+  }
+  async list() {
+    return (this.db.prepare('SELECT * FROM registrars ORDER BY cl_id').all() as RegistrarRow[]).map((r) => toRegistrar(r)!);
+  }
+  async insert(r: NewRegistrar, now: Date) {
+    const info = this.db
+      .prepare(
+        `INSERT INTO registrars (cl_id, name, password_hash, cert_fingerprints, allowed_ips, max_sessions, balance, email, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        r.clId,
+        r.name,
+        r.passwordHash,
+        JSON.stringify(r.certFingerprints ?? []),
+        r.allowedIps ? JSON.stringify(r.allowedIps) : null,
+        r.maxSessions ?? 10,
+        r.balance ?? 0,
+        r.email ?? null,
+        now.getTime(),
+        now.getTime(),
+      );
+    return (await this.byId(Number(info.lastInsertRowid)))!;
+  }
+  async update(id: number, c: Partial<Omit<Registrar, 'id' | 'clId'>>, now: Date) {
+    const cols: Record<string, unknown> = {};
+    if (c.name !== undefined) cols.name = c.name;
+    if (c.passwordHash !== undefined) cols.password_hash = c.passwordHash;
+    if (c.status !== undefined) cols.status = c.status;
+    if (c.certFingerprints !== undefined) cols.cert_fingerprints = JSON.stringify(c.certFingerprints);
+    if (c.allowedIps !== undefined) cols.allowed_ips = c.allowedIps === null ? null : JSON.stringify(c.allowedIps);
+    if (c.maxSessions !== undefined) cols.max_sessions = c.maxSessions;
+    if (c.balance !== undefined) cols.balance = c.balance;
+    if (c.email !== undefined) cols.email = c.email;
+    cols.updated_at = now.getTime();
+    const keys = Object.keys(cols);
+    this.db.prepare(`UPDATE registrars SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });
+  }
+}
+
+export class SqliteTldRepo implements TldRepo {
+  constructor(private readonly db: Database.Database) {}
+  async get(name: string): Promise<Tld | undefined> {
+    const r = this.db.prepare('SELECT name, policy FROM tlds WHERE name = ?').get(name) as { name: string; policy: string } | undefined;
+    return r && { name: r.name, policy: resolvePolicy(JSON.parse(r.policy)) };
+  }
+  async list(): Promise<Tld[]> {
+    const rows = this.db.prepare('SELECT name, policy FROM tlds ORDER BY name').all() as Array<{ name: string; policy: string }>;
+    return rows.map((r) => ({ name: r.name, policy: resolvePolicy(JSON.parse(r.policy)) }));
+  }
+  async upsert(tld: Tld, now: Date) {
+    this.db
+      .prepare('INSERT INTO tlds (name, policy, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET policy = excluded.policy')
+      .run(tld.name, JSON.stringify(tld.policy), now.getTime());
+  }
+}
+
+export class SqlitePollRepo implements PollRepo {
+  private readonly countStmt;
+  private readonly firstStmt;
+  constructor(private readonly db: Database.Database) {
+    this.countStmt = db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM poll_messages WHERE registrar_id = ? AND acked_at IS NULL');
+    this.firstStmt = db.prepare<[number], { id: number; registrar_id: number; queued_at: number; message: string; res_data: string | null }>(
+      'SELECT * FROM poll_messages WHERE registrar_id = ? AND acked_at IS NULL ORDER BY id LIMIT 1',
+    );
+  }
+  async enqueue(registrarId: number, message: string, resData: string | null, now: Date) {
+    const info = this.db
+      .prepare('INSERT INTO poll_messages (registrar_id, queued_at, message, res_data) VALUES (?, ?, ?, ?)')
+      .run(registrarId, now.getTime(), message, resData);
+    return Number(info.lastInsertRowid);
+  }
+  async count(registrarId: number) {
+    return this.countStmt.get(registrarId)!.n;
+  }
+  async head(registrarId: number) {
+    const count = await this.count(registrarId);
+    const r = count > 0 ? this.firstStmt.get(registrarId) : undefined;
+    const first: PollMessage | undefined = r && {
+      id: r.id,
+      registrarId: r.registrar_id,
+      queuedAt: new Date(r.queued_at),
+      message: r.message,
+      resData: r.res_data,
+    };
+    return { count, first };
+  }
+  async ack(registrarId: number, id: number, now: Date) {
+    const info = this.db
+      .prepare('UPDATE poll_messages SET acked_at = ? WHERE id = ? AND registrar_id = ? AND acked_at IS NULL')
+      .run(now.getTime(), id, registrarId);
+    return info.changes === 1;
+  }
+}
+
+export class SqliteAuditRepo implements AuditRepo {
+  private readonly insertStmt;
+  constructor(private readonly db: Database.Database) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO audit_log (at, registrar_id, session_id, source, command, object, cl_trid, sv_trid, code, message, duration_us)
+       VALUES (@at, @registrarId, @sessionId, @source, @command, @object, @clTRID, @svTRID, @code, @message, @durationUs)`,
+    );
+  }
+  async record(e: AuditEntry) {
+    this.insertStmt.run({ ...e, at: e.at.getTime() });
+  }
+  async recent(registrarId: number | null, limit: number) {
+    const rows = this.db
+      .prepare(
+        `SELECT id, at, registrar_id AS registrarId, session_id AS sessionId, source, command, object, cl_trid AS clTRID,
+                sv_trid AS svTRID, code, message, duration_us AS durationUs
+         FROM audit_log WHERE (? IS NULL OR registrar_id = ?) ORDER BY id DESC LIMIT ?`,
+      )
+      .all(registrarId, registrarId, limit) as Array<AuditEntry & { id: number; at: number }>;
+    return rows.map((r) => ({ ...r, at: new Date(r.at as unknown as number) }));
+  }
+}
+
+export class SqliteSettingsRepo implements SettingsRepo {
+  constructor(private readonly db: Database.Database) {}
+  async get(key: string) {
+    const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return r?.value;
+  }
+  async set(key: string, value: string) {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+}

@@ -1,0 +1,26 @@
+import type { AuditRepo, PollRepo, RegistrarRepo, SettingsRepo, TldRepo } from './core-repos.js';
+import type { ContactRepo } from './contact-repo.js';
+import type { DomainRepo } from './domain-repo.js';
+import type { HostRepo } from './host-repo.js';
+
+/** Every repository, as one transaction sees them. */
+export interface Repos {
+  registrars: RegistrarRepo;
+  tlds: TldRepo;
+  poll: PollRepo;
+  audit: AuditRepo;
+  settings: SettingsRepo;
+  contacts: ContactRepo;
+  hosts: HostRepo;
+  domains: DomainRepo;
+}
+
+/**
+ * The registry's storage. Handlers only see `Repos` inside `transaction`, so a PostgreSQL store for
+ * multi-node deployments can implement this interface without touching them. SQLite is the embedded default.
+ */
+export interface Store {
+  /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. Transactions never interleave. */
+  transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { CommandRunner } from '../commands/runner.js';
+import { buildResponse } from '../protocol/response.js';
+import { Session, type SessionTable } from '../session/session.js';
+import { FrameReader, frame } from './framing.js';
+
+/** TLS 1.2 AEAD suites with forward secrecy; TLS 1.3 suites are all AEAD and stay at Node's defaults. */
+const TLS12_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+const TLS13_CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
+
+interface Connection {
+  socket: tls.TLSSocket;
+  session: Session;
+  /** Frames are answered strictly in order; this is the tail of the chain. */
+  work: Promise<void>;
+  idleTimer?: NodeJS.Timeout;
+  sessionTimer?: NodeJS.Timeout;
+}
+
+/**
+ * RFC 5734 EPP over TLS: asks every client for a certificate (the handshake completes without one, so that
+ * the refusal comes as an EPP 2200 to <login>), sends the greeting, reads length-prefixed frames and
+ * answers each in order, and closes idle, expired and failed sessions.
+ */
+export class EppServer {
+  readonly server: tls.Server;
+  private readonly connections = new Set<Connection>();
+  private shuttingDown = false;
+
+  constructor(
+    private readonly config: Config,
+    private readonly runner: CommandRunner,
+    private readonly sessions: SessionTable,
+    private readonly log: Logger,
+    private readonly greeting: () => string,
+  ) {
+    this.server = tls.createServer({
+      cert: readFileSync(config.tls.cert),
+      key: readFileSync(config.tls.key),
+      ca: readFileSync(config.tls.ca),
+      crl: config.tls.crl ? readFileSync(config.tls.crl) : undefined,
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+      ciphers: `${TLS13_CIPHERS}:${TLS12_CIPHERS}`,
+      honorCipherOrder: true,
+      handshakeTimeout: config.epp.handshakeTimeout * 1000,
+    });
+    this.server.on('secureConnection', (socket) => this.accept(socket));
+    this.server.on('tlsClientError', (err, socket) => {
+      log.info({ remote: socket.remoteAddress, err: err.message }, 'TLS handshake failed');
+    });
+  }
+
+  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const a = this.server.address() as { address: string; port: number };
+        resolve({ host: a.address, port: a.port });
+      });
+    });
+  }
+
+  private accept(socket: tls.TLSSocket): void {
+    const peer = socket.getPeerCertificate();
+    const hasCert = !!peer && Object.keys(peer).length > 0;
+    const session = new Session(
+      randomBytes(6).toString('hex'),
+      socket.remoteAddress ?? 'unknown',
+      hasCert ? peer.fingerprint256 : null,
+      hasCert && socket.authorized,
+      hasCert && !socket.authorized ? String(socket.authorizationError) : null,
+    );
+    const conn: Connection = { socket, session, work: Promise.resolve() };
+    this.connections.add(conn);
+    this.log.info({ session: session.id, remote: session.remoteAddress, tls: socket.getProtocol(), cert: hasCert, certTrusted: session.certTrusted }, 'connection opened');
+    if (this.shuttingDown) {
+      socket.destroy();
+      return;
+    }
+    const reader = new FrameReader(this.config.epp.maxFrameBytes);
+    this.resetIdle(conn);
+    conn.sessionTimer = setTimeout(() => this.expire(conn, 'session lifetime reached'), this.config.epp.sessionTimeout * 1000);
+    conn.sessionTimer.unref();
+
+    socket.on('data', (chunk: Buffer) => {
+      if (session.closing) return;
+      for (const ev of reader.push(chunk)) {
+        if ('error' in ev) {
+          session.closing = true;
+          this.log.info({ session: session.id, err: ev.error }, 'framing error');
+          const xml = buildResponse({ code: 2500, msg: `Framing error: ${ev.error}`, svTRID: `${this.config.roidSuffix}-FRAME-${Date.now()}` });
+          conn.work = conn.work.then(() => this.send(conn, xml, true));
+          return;
+        }
+        this.resetIdle(conn);
+        conn.work = conn.work.then(() => this.process(conn, ev.frame));
+      }
+    });
+    socket.on('error', (err) => this.log.debug({ session: session.id, err: err.message }, 'socket error'));
+    socket.on('close', () => this.closed(conn));
+    socket.write(frame(this.greeting()));
+  }
+
+  private async process(conn: Connection, bytes: Buffer): Promise<void> {
+    if (conn.session.closing || conn.socket.destroyed) return;
+    let reply;
+    try {
+      reply = await this.runner.handle(conn.session, bytes);
+    } catch (e) {
+      // The runner turns every failure into a response; reaching this is a bug, answered as 2400.
+      this.log.error({ err: e, session: conn.session.id }, 'unhandled failure');
+      reply = { xml: buildResponse({ code: 2400, svTRID: `${this.config.roidSuffix}-ERR-${Date.now()}` }), close: false };
+    }
+    await this.send(conn, reply.xml, reply.close);
+  }
+
+  private send(conn: Connection, xml: string, close: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      if (conn.socket.destroyed) return resolve();
+      if (close) {
+        conn.session.closing = true;
+        conn.socket.end(frame(xml), () => resolve());
+        // A client that never reads must not keep the socket open.
+        setTimeout(() => conn.socket.destroy(), 5000).unref();
+      } else {
+        conn.socket.write(frame(xml), () => resolve());
+      }
+    });
+  }
+
+  private resetIdle(conn: Connection): void {
+    if (conn.idleTimer) clearTimeout(conn.idleTimer);
+    conn.idleTimer = setTimeout(() => this.expire(conn, 'idle timeout'), this.config.epp.idleTimeout * 1000);
+    conn.idleTimer.unref();
+  }
+
+  /** Timeouts close the session cleanly: the command in progress finishes, then the connection ends. */
+  private expire(conn: Connection, reason: string): void {
+    if (conn.session.closing) return;
+    conn.session.closing = true;
+    this.log.info({ session: conn.session.id, clID: conn.session.registrar?.clId, reason }, 'session closed by server');
+    void conn.work.then(() => {
+      conn.socket.end();
+      setTimeout(() => conn.socket.destroy(), 5000).unref();
+    });
+  }
+
+  private closed(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    clearTimeout(conn.idleTimer);
+    clearTimeout(conn.sessionTimer);
+    this.sessions.remove(conn.session);
+    this.log.info({ session: conn.session.id, clID: conn.session.registrar?.clId }, 'connection closed');
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Stops accepting, lets in-flight commands finish, then closes every session. */
+  async close(): Promise<void> {
+    this.shuttingDown = true;
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all(
+      [...this.connections].map(async (c) => {
+        c.session.closing = true;
+        await c.work;
+        c.socket.end();
+        setTimeout(() => c.socket.destroy(), 2000).unref();
+      }),
+    );
+    await stopped;
+  }
+}

@@ -6,7 +6,12 @@ import { startRegistry } from '../app.js';
 import { hashSecret } from '../registry/passwords.js';
 import { resolvePolicy } from '../registry/policy.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
-import { ensureDevCerts, fingerprint } from '../transport/dev-certs.js';
+import { devCertPaths, ensureDevCerts, fingerprint } from '../transport/dev-certs.js';
+import { loadEnvironment, readEnvironment, resetEnvironment, type OteEnvironment } from '../ote/environment.js';
+import { writeEvidence } from '../ote/evidence.js';
+import { runScript, type Account } from '../ote/runner.js';
+import { loadScript } from '../ote/script.js';
+import { clearEnvironmentObjects } from '../storage/sqlite/maintenance.js';
 
 const program = new Command();
 program.name('registry').description('EPP domain registry: server, accounts, TLDs and certificates').option('-c, --config <file>', 'configuration file (JSON)');
@@ -167,6 +172,82 @@ tld.command('list').action(async () => {
     }
   });
 });
+
+const ote = program.command('ote').description('OT&E certification: environments for support staff, script runner for registrars');
+function printConnection(cfg: Config, env: OteEnvironment): void {
+  const paths = devCertPaths(cfg.certsDir);
+  console.log(`OT&E environment ${env.tld}: ${env.description}`);
+  console.log(`  EPP server: ${cfg.epp.host}:${cfg.epp.port} (TLS 1.2+, client certificate required)`);
+  console.log(`  CA certificate: ${paths.ca}`);
+  for (const r of env.registrars) {
+    const c = paths.client(r.certificate);
+    console.log(`  account ${r.clId}: password ${r.password}, certificate ${c.cert}, key ${c.key}`);
+  }
+}
+ote
+  .command('load')
+  .argument('<env>', 'environment: tatar or deti (or its TLD)')
+  .description('create or update the TLD and the two OT&E accounts; objects are left as they are')
+  .action(async (name: string) => {
+    const env = readEnvironment(name);
+    await withStore(async (store, cfg) => {
+      await loadEnvironment(store, cfg.certsDir, env, new Date());
+      printConnection(cfg, env);
+    });
+  });
+ote
+  .command('reset')
+  .argument('<env>', 'environment: tatar or deti (or its TLD)')
+  .description("load the environment and delete every object its accounts own in its TLD (never another registrar's or TLD's)")
+  .action(async (name: string) => {
+    const env = readEnvironment(name);
+    await withStore(async (store, cfg) => {
+      const n = await resetEnvironment(store, (tld, ids) => clearEnvironmentObjects(store.db, tld, ids), cfg.certsDir, env, new Date());
+      console.log(`reset ${env.tld}: deleted ${n.domains} domains, ${n.hosts} hosts, ${n.contacts} contacts`);
+      printConnection(cfg, env);
+    });
+  });
+const collect = (v: string, acc: string[]) => [...acc, v];
+ote
+  .command('run')
+  .argument('<script>', 'script name (tatar, deti) or path of a script JSON file')
+  .description('run an OT&E script against an EPP server (this one or any other) and write the evidence archive')
+  .option('--host <host>', 'EPP server host', '127.0.0.1')
+  .option('--port <port>', 'EPP server port', positiveInt)
+  .option('--ca <file>', 'CA certificate of the server (default: the development CA)')
+  .option('--servername <name>', 'TLS server name to verify', 'localhost')
+  .option('--account <clID:password[:cert:key]>', 'an account of the script (repeatable); default: the OT&E fixtures with the development certificates', collect, [])
+  .option('--out <dir>', 'folder for the evidence archive', 'evidence')
+  .option('--continue', 'go on after a failed step (the documents stop at the first one)')
+  .action(async (name: string, o) => {
+    const cfg = config();
+    const script = loadScript(name);
+    const accounts: Record<string, Account> = {};
+    if (o.account.length === 0) {
+      const env = readEnvironment(script.tld);
+      for (const r of env.registrars) accounts[r.clId] = { password: r.password, ...devCertPaths(cfg.certsDir).client(r.certificate) };
+    }
+    for (const a of o.account as string[]) {
+      const [clID, password, cert, key] = a.split(':');
+      accounts[clID] = { password, cert, key };
+    }
+    const result = await runScript(script, {
+      host: o.host,
+      port: o.port ?? cfg.epp.port,
+      ca: o.ca ?? devCertPaths(cfg.certsDir).ca,
+      servername: o.servername,
+      accounts,
+      continueOnFailure: !!o.continue,
+      onStep: (s, i, total) =>
+        console.log(
+          `[${String(i + 1).padStart(2)}/${total}] ${s.id.padEnd(7)} ${s.startedAt} ${s.command.padEnd(22)} ${s.object.padEnd(28)} expected ${String(s.expected ?? '-').padEnd(4)} got ${String(s.code ?? '-').padEnd(4)} ${s.ok ? 'OK' : `FAIL ${s.problems.join('; ')}`}`,
+        ),
+    });
+    const files = writeEvidence(result, o.out);
+    console.log(`${result.passed ? 'PASSED' : 'FAILED'}: ${result.steps.filter((s) => s.ok).length}/${script.steps.length} steps`);
+    console.log(`evidence: ${files.markdown}\nsha256: ${files.sha256}\njson: ${files.json}`);
+    process.exitCode = result.passed ? 0 : 1;
+  });
 
 program.parseAsync().catch((e: Error) => {
   console.error(`registry: ${e.message}`);

@@ -74,3 +74,23 @@ export function clientCertFor(certsDir: string, env: OteEnvironment, clId: strin
   if (!r) throw new Error(`${clId} is not an account of the ${env.tld} environment`);
   return devCertPaths(certsDir).client(r.certificate);
 }
+
+/**
+ * Resets an environment for a new certification run: loads (or restores) its TLD and accounts, then
+ * deletes every object those accounts own in that TLD (see clearEnvironmentObjects for the exact rule).
+ */
+export async function resetEnvironment(
+  store: Store,
+  clear: (tld: string, registrarIds: number[]) => { domains: number; hosts: number; contacts: number },
+  certsDir: string,
+  env: OteEnvironment,
+  now: Date,
+): Promise<{ domains: number; hosts: number; contacts: number }> {
+  await loadEnvironment(store, certsDir, env, now);
+  const ids = await store.transaction(async (r) => {
+    const list = await Promise.all(env.registrars.map((x) => r.registrars.byClId(x.clId)));
+    return list.map((x) => x!.id);
+  });
+  // Inside the store's transaction queue, so a running server's commands never interleave with it.
+  return store.transaction(async () => clear(env.tld, ids));
+}

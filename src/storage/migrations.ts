@@ -1,6 +1,7 @@
 /**
  * Schema migrations, applied in order at start inside one transaction each; `schema_version` records the
  * last one applied. Append new migrations; never edit one that has shipped. Times are epoch milliseconds.
+ * Tables that hang off a domain reference it with ON DELETE CASCADE, so removing a domain removes its rows.
  */
 export interface Migration {
   version: number;

@@ -1,5 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The installed package (dist/src/config.js → two folders up): home of schemas/ and fixtures/. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
  * Server configuration: defaults, then a JSON file (`--config FILE`, or REGISTRY_CONFIG, or
@@ -52,7 +56,7 @@ export function defaultConfig(base = process.cwd()): Config {
     database: resolve(base, 'data/registry.sqlite'),
     synchronous: 'FULL',
     certsDir,
-    schemasDir: resolve(base, 'schemas'),
+    schemasDir: resolve(PACKAGE_ROOT, 'schemas'),
     epp: {
       host: '127.0.0.1',
       port: 7000,
@@ -63,11 +67,8 @@ export function defaultConfig(base = process.cwd()): Config {
       maxLoginFailures: 3,
       svID: 'EPP Registry',
     },
-    tls: {
-      cert: resolve(certsDir, 'server.crt'),
-      key: resolve(certsDir, 'server.key'),
-      ca: resolve(certsDir, 'ca.crt'),
-    },
+    // Follow certsDir unless set explicitly (see loadConfig).
+    tls: { cert: resolve(certsDir, 'server.crt'), key: resolve(certsDir, 'server.key'), ca: resolve(certsDir, 'ca.crt') },
     roidSuffix: 'REG',
     logLevel: 'info',
     devFixtures: true,
@@ -113,7 +114,12 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; base?
     const v = env[name];
     if (v !== undefined && v !== '') setPath(cfg, path, v, name);
   }
-  return validate(cfg as unknown as Config);
+  const c = cfg as unknown as Config;
+  const defaults = defaultConfig(base).tls;
+  if (c.tls.cert === defaults.cert) c.tls.cert = resolve(c.certsDir, 'server.crt');
+  if (c.tls.key === defaults.key) c.tls.key = resolve(c.certsDir, 'server.key');
+  if (c.tls.ca === defaults.ca) c.tls.ca = resolve(c.certsDir, 'ca.crt');
+  return validate(c);
 }
 
 function mergeInto(target: Record<string, unknown>, src: unknown, prefix: string, file: string): void {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../config.js';
 import { resolvePolicy, type TldPolicyInput } from '../registry/policy.js';
 import { hashSecret } from '../registry/passwords.js';
 import type { Store } from '../storage/store.js';
@@ -22,7 +22,7 @@ export interface OteEnvironment {
   }>;
 }
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO_ROOT = PACKAGE_ROOT;
 export const ENVIRONMENTS: Record<string, string> = {
   tatar: join(REPO_ROOT, 'fixtures/ote/env-tatar.json'),
   deti: join(REPO_ROOT, 'fixtures/ote/env-deti.json'),

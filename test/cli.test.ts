@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EppClient } from '../src/client/epp-client.js';
+import { REPO_ROOT } from '../src/ote/environment.js';
+import { PASSWORDS, loginXml, checkResponse } from './helpers.js';
+
+const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
+
+describe('registry CLI', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'epp-cli-'));
+    env = { ...process.env, REGISTRY_DATABASE: join(dir, 'db.sqlite'), REGISTRY_CERTS_DIR: join(dir, 'certs'), REGISTRY_EPP_PORT: '0' };
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8', cwd: dir });
+
+  it('refuses a bad configuration value with a message that names it', () => {
+    const r = spawnSync(process.execPath, [CLI, 'tld', 'list'], { env: { ...env, REGISTRY_EPP_PORT: 'seventy' }, encoding: 'utf8' });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/REGISTRY_EPP_PORT=seventy: not a number/);
+  });
+
+  it('serve: creates the database and certificates, logs where it listens, serves EPP, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve'], { env, cwd: dir });
+    let out = '';
+    const listening = new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = out.match(/"port":(\d+)[^\n]*EPP server listening/);
+        if (m) resolve(Number(m[1]));
+      });
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${out}`)));
+    });
+    const port = await listening;
+    expect(out).to.match(/serving tatar, xn--d1acj3b/);
+    const c = await EppClient.connect({
+      host: '127.0.0.1',
+      port,
+      ca: join(dir, 'certs/ca.crt'),
+      cert: join(dir, 'certs/clientx.crt'),
+      key: join(dir, 'certs/clientx.key'),
+      servername: 'localhost',
+    });
+    expect(checkResponse(await c.request(loginXml('ClientX', PASSWORDS.ClientX))).code).to.equal(1000);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+    await c.closed;
+    expect(out).to.match(/registry stopped/);
+    expect(out).to.not.contain(PASSWORDS.ClientX);
+  });
+
+  it('adds and lists registrars and TLDs', () => {
+    expect(cli('registrar', 'add', 'NewReg', '--password', 'secret-PW1', '--name', 'New Registrar').status).to.equal(0);
+    const list = cli('registrar', 'list');
+    expect(list.stdout).to.match(/NewReg\tactive/);
+    expect(list.stdout).to.not.contain('secret-PW1');
+    expect(cli('tld', 'add', 'example').status).to.equal(0);
+    expect(cli('tld', 'list').stdout).to.match(/^example\t/m);
+    const bad = cli('tld', 'add', 'not a tld');
+    expect(bad.status).to.not.equal(0);
+  });
+});

@@ -8,7 +8,8 @@ import { OBJECT_URIS, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from './prot
 import { EppParser } from './protocol/parser.js';
 import { buildGreeting } from './protocol/response.js';
 import { compileSchemaSet } from './protocol/schema.js';
-import { systemClock, type Clock } from './registry/clock.js';
+import { CLOCK_OFFSET_SETTING, OffsetClock, systemClock, type Clock } from './registry/clock.js';
+import { applyDueEvents } from './registry/lifecycle.js';
 import { LoginThrottle } from './session/login-throttle.js';
 import { SessionTable } from './session/session.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
@@ -38,7 +39,8 @@ export interface StartOptions {
  */
 export async function startRegistry(config: Config, opts: StartOptions = {}): Promise<Registry> {
   const log = opts.log ?? pino({ level: config.logLevel });
-  const clock = opts.clock ?? systemClock;
+  const devClock = !opts.clock && config.devFixtures ? new OffsetClock() : undefined;
+  const clock = opts.clock ?? devClock ?? systemClock;
   if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);
   const store = opts.store ?? new SqliteStore({ path: config.database, synchronous: config.synchronous });
   if (config.devFixtures) {
@@ -54,9 +56,21 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     extensionURIs = tci ? [...STANDARD_EXTENSION_URIS, ...TCI_EXTENSION_URIS] : [...STANDARD_EXTENSION_URIS];
   };
   await refreshOffer();
+  const timers: NodeJS.Timeout[] = [];
+  if (devClock) {
+    const readOffset = async () => {
+      devClock.offsetMs = Number((await store.transaction((r) => r.settings.get(CLOCK_OFFSET_SETTING))) ?? 0);
+    };
+    await readOffset();
+    timers.push(setInterval(() => void readOffset().catch((e) => log.error({ err: e }, 'clock refresh failed')), 1000));
+  }
+  // Time-driven events (auto-renew, purge, transfer auto-approval) also happen when no command arrives.
+  timers.push(
+    setInterval(() => void store.transaction((r) => applyDueEvents(r, clock.now())).catch((e) => log.error({ err: e }, 'due events failed')), 10_000),
+  );
   // TLDs added by the CLI (another process) are picked up without a restart.
-  const refreshTimer = setInterval(() => void refreshOffer().catch((e) => log.error({ err: e }, 'refresh failed')), 60_000);
-  refreshTimer.unref();
+  timers.push(setInterval(() => void refreshOffer().catch((e) => log.error({ err: e }, 'refresh failed')), 60_000));
+  for (const t of timers) t.unref();
 
   const validator = compileSchemaSet(config.schemasDir);
   const parser = new EppParser(validator, new Set([...STANDARD_EXTENSION_URIS, ...TCI_EXTENSION_URIS]));
@@ -85,7 +99,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       return tlds;
     },
     async close() {
-      clearInterval(refreshTimer);
+      for (const t of timers) clearInterval(t);
       await epp.close();
       await store.close();
       validator.dispose();

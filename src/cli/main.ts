@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { startRegistry } from '../app.js';
+import { CLOCK_OFFSET_SETTING, parseDuration } from '../registry/clock.js';
 import { hashSecret } from '../registry/passwords.js';
 import { resolvePolicy } from '../registry/policy.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
@@ -172,6 +173,25 @@ tld.command('list').action(async () => {
     }
   });
 });
+
+const clockCmd = program.command('clock').description("a development registry's clock (devFixtures on): watch domains live through their lifecycle");
+async function moveClock(change: (offset: number) => number): Promise<void> {
+  await withStore(async (store, cfg) => {
+    if (!cfg.devFixtures) throw new Error('only a development registry (devFixtures on) has an adjustable clock');
+    const offset = await store.transaction(async (r) => {
+      const next = change(Number((await r.settings.get(CLOCK_OFFSET_SETTING)) ?? 0));
+      await r.settings.set(CLOCK_OFFSET_SETTING, String(next));
+      return next;
+    });
+    console.log(`registry time: ${new Date(Date.now() + offset).toISOString()} (offset ${Math.round(offset / 1000)} s); a running server follows within a second`);
+  });
+}
+clockCmd.command('show').action(() => moveClock((o) => o));
+clockCmd
+  .command('advance')
+  .argument('<duration>', 'e.g. 5d, 30d, 12h, 1y')
+  .action((d: string) => moveClock((o) => o + parseDuration(d)));
+clockCmd.command('reset').description('back to real time').action(() => moveClock(() => 0));
 
 const ote = program.command('ote').description('OT&E certification: environments for support staff, script runner for registrars');
 function printConnection(cfg: Config, env: OteEnvironment): void {

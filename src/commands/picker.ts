@@ -1,9 +1,16 @@
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
+import { domainCheck } from './domain/check.js';
+import { domainCreate } from './domain/create.js';
+import { domainDelete } from './domain/delete.js';
+import { domainInfo } from './domain/info.js';
+import { domainRenew } from './domain/renew.js';
+import { domainUpdate } from './domain/update.js';
 import { pollAck } from './poll/ack.js';
 import { pollRequest } from './poll/request.js';
 import { login } from './session/login.js';
 import { logout } from './session/logout.js';
+import { domainRestore } from './domain/restore.js';
 import type { CommandDef } from './types.js';
 import { unimplemented } from './unimplemented.js';
 
@@ -18,13 +25,13 @@ const TABLE: Record<string, CommandDef> = {
   'poll:req': pollRequest,
   'poll:ack': pollAck,
 
-  'check:domain': unimplemented('domain:check'),
-  'info:domain': unimplemented('domain:info'),
-  'create:domain': unimplemented('domain:create'),
-  'update:domain': unimplemented('domain:update'),
-  'update:domain+rgp': unimplemented('domain:restore'),
-  'delete:domain': unimplemented('domain:delete'),
-  'renew:domain': unimplemented('domain:renew'),
+  'check:domain': domainCheck,
+  'info:domain': domainInfo,
+  'create:domain': domainCreate,
+  'update:domain': domainUpdate,
+  'update:domain+rgp': domainRestore,
+  'delete:domain': domainDelete,
+  'renew:domain': domainRenew,
   'transfer:domain:request': unimplemented('domain:transfer-request'),
   'transfer:domain:query': unimplemented('domain:transfer-query'),
   'transfer:domain:approve': unimplemented('domain:transfer-approve'),

@@ -6,6 +6,7 @@ import { closesConnection, type ResultCode } from '../protocol/result-codes.js';
 import type { Elem } from '../protocol/xml-node.js';
 import type { Session } from '../session/session.js';
 import type { Repos } from '../storage/store.js';
+import { applyDueEvents } from '../registry/lifecycle.js';
 import { pickCommand } from './picker.js';
 import type { CommandDef, CommandRequest, CommandResult, Services, SessionResult } from './types.js';
 
@@ -63,10 +64,12 @@ export class CommandRunner {
     const now = this.services.clock.now();
     try {
       const { spec, object } = await this.services.store.transaction(async (repos) => {
-        const result = await def.run(req, { session, registrar, repos, now, services: this.services });
+        // Time-driven events that fell due since the last command are applied first, in the same transaction.
+        await applyDueEvents(repos, now);
+        const result = await def.run(req, { session, registrar, repos, now, svTRID, services: this.services });
         const spec = resultSpec(result);
         await this.audit(repos, session, def.name, result.object, m.clTRID, svTRID, spec.code, started, now);
-        if (!spec.msgQ) spec.msgQ = { count: await repos.poll.count(registrar.id) };
+        if (!spec.msgQ) spec.msgQ = await queueState(repos, registrar.id);
         return { spec, object: result.object };
       });
       return this.finish(session, def.name, object, m.clTRID, svTRID, started, spec);
@@ -116,7 +119,7 @@ export class CommandRunner {
       try {
         await this.services.store.transaction(async (repos) => {
           await this.audit(repos, session, command, object, clTRID, svTRID, spec.code, started, now);
-          if (registrarId !== null && !spec.msgQ && !closesConnection(spec.code)) spec.msgQ = { count: await repos.poll.count(registrarId) };
+          if (registrarId !== null && !spec.msgQ && !closesConnection(spec.code)) spec.msgQ = await queueState(repos, registrarId);
         });
       } catch (e) {
         this.services.log.error({ err: e, session: session.id, command }, 'audit write failed');
@@ -169,6 +172,12 @@ export class CommandRunner {
       durationUs: Number((process.hrtime.bigint() - started) / 1000n),
     });
   }
+}
+
+/** RFC 5730 §2.6: every response tells a registrar with waiting messages how many, and the first one's id. */
+async function queueState(repos: Repos, registrarId: number): Promise<ResponseSpec['msgQ']> {
+  const { count, first } = await repos.poll.head(registrarId);
+  return first ? { count, id: String(first.id) } : undefined;
 }
 
 function makeRequest(m: EppMessage): CommandRequest {

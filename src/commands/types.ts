@@ -38,6 +38,8 @@ export interface CommandContext {
   repos: Repos;
   /** The command's instant: one value for the whole command. */
   now: Date;
+  /** The server transaction id of this command's response. */
+  svTRID: string;
   services: Services;
 }
 

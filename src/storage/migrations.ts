@@ -183,4 +183,38 @@ CREATE TABLE settings (
 );
 `,
   },
+  {
+    version: 6,
+    name: 'lifecycle: grace periods, redemption, billing ledger',
+    sql: `
+ALTER TABLE domains ADD COLUMN deleted_at INTEGER;
+ALTER TABLE domains ADD COLUMN redemption_ends_at INTEGER;
+ALTER TABLE domains ADD COLUMN purge_at INTEGER;
+ALTER TABLE domains ADD COLUMN restore_requested_at INTEGER;
+ALTER TABLE domains ADD COLUMN restore_report_by INTEGER;
+ALTER TABLE domains ADD COLUMN delete_sv_trid TEXT;
+CREATE INDEX domains_purge ON domains(purge_at) WHERE purge_at IS NOT NULL;
+
+CREATE TABLE domain_grace_periods (
+  id INTEGER PRIMARY KEY,
+  domain_id INTEGER NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('add', 'renew', 'autoRenew', 'transfer')),
+  registrar_id INTEGER NOT NULL REFERENCES registrars(id),
+  ends_at INTEGER NOT NULL,
+  amount INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX domain_grace_periods_domain ON domain_grace_periods(domain_id, ends_at);
+
+CREATE TABLE billing_ledger (
+  id INTEGER PRIMARY KEY,
+  registrar_id INTEGER NOT NULL REFERENCES registrars(id),
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  object TEXT,
+  amount INTEGER NOT NULL,
+  balance_after INTEGER NOT NULL
+);
+CREATE INDEX billing_ledger_registrar ON billing_ledger(registrar_id, id);
+`,
+  },
 ];

@@ -2,6 +2,7 @@ import type { AuditRepo, PollRepo, RegistrarRepo, SettingsRepo, TldRepo } from '
 import type { ContactRepo } from './contact-repo.js';
 import type { DomainRepo } from './domain-repo.js';
 import type { HostRepo } from './host-repo.js';
+import type { BillingRepo, LifecycleRepo } from './lifecycle-repo.js';
 
 /** Every repository, as one transaction sees them. */
 export interface Repos {
@@ -13,6 +14,8 @@ export interface Repos {
   contacts: ContactRepo;
   hosts: HostRepo;
   domains: DomainRepo;
+  lifecycle: LifecycleRepo;
+  billing: BillingRepo;
 }
 
 /**

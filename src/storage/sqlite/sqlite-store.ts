@@ -7,6 +7,7 @@ import { SqliteAuditRepo, SqlitePollRepo, SqliteRegistrarRepo, SqliteSettingsRep
 import { SqliteContactRepo } from './contacts.js';
 import { SqliteDomainRepo } from './domains.js';
 import { SqliteHostRepo } from './hosts.js';
+import { SqliteBillingRepo, SqliteLifecycleRepo } from './lifecycle.js';
 
 export interface SqliteOptions {
   /** File path, or ':memory:'. */
@@ -46,6 +47,8 @@ export class SqliteStore implements Store {
       contacts: new SqliteContactRepo(this.db),
       hosts: new SqliteHostRepo(this.db),
       domains: new SqliteDomainRepo(this.db),
+      lifecycle: new SqliteLifecycleRepo(this.db),
+      billing: new SqliteBillingRepo(this.db),
     };
   }
 
@@ -77,10 +80,9 @@ export class SqliteStore implements Store {
 
 function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
-  const current = row.v ?? 0;
-  for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
+  const applied = new Set((db.prepare('SELECT version FROM schema_version').all() as Array<{ version: number }>).map((r) => r.version));
+  for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());

@@ -1,0 +1,130 @@
+import { fail } from '../protocol/errors.js';
+import { el, type Out } from '../protocol/xml-node.js';
+import { eppDateTime } from '../protocol/response.js';
+import type { Domain } from '../storage/domain-repo.js';
+import type { Deletion, GraceKind, GracePeriod } from '../storage/lifecycle-repo.js';
+import type { Repos } from '../storage/store.js';
+import { addYears } from './periods.js';
+import type { TldPolicy } from './policy.js';
+
+/**
+ * A domain's life (RFC 3915 and the usual gTLD periods, all lengths from the TLD policy):
+ *
+ *   create ─ addPeriod ─┐                    ┌─ renew/autoRenew/transfer periods (refundable)
+ *   expiry ─ auto-renew (1 year, charged) ─ autoRenewPeriod
+ *   delete ─ inside addPeriod: purged at once, create refunded
+ *          ─ otherwise: pendingDelete + redemptionPeriod ─ (restore request → pendingRestore → report → back)
+ *                                  └─ pendingDelete (not restorable) ─ purge, poll message, name free again
+ *
+ * Time-driven steps (auto-renew, purge; transfer auto-approval lives in transfers.ts) are applied by
+ * `applyDueEvents` before every command and on a timer, each exactly once because each one changes the
+ * row that made it due, in the same transaction. Everything else (which grace or RGP state a domain is
+ * in) is computed from stored instants against the clock whenever it is read.
+ */
+export const DAY_MS = 86_400_000;
+
+export function plusDays(d: Date, days: number): Date {
+  return new Date(d.getTime() + days * DAY_MS);
+}
+
+/** rgpStatus values (RFC 3915) of a domain at `now`. */
+export function rgpStatuses(graces: GracePeriod[], deletion: Deletion | undefined, now: Date): string[] {
+  if (deletion) {
+    if (now < deletion.redemptionEndsAt) {
+      const restoring = deletion.restoreReportBy !== null && now < deletion.restoreReportBy;
+      return [restoring ? 'pendingRestore' : 'redemptionPeriod'];
+    }
+    return ['pendingDelete'];
+  }
+  return [...new Set(graces.map((g) => `${g.kind}Period`))];
+}
+
+/** Debits a registrar in the command's transaction; 2104 (and nothing changes) when the balance does not cover it. */
+export async function charge(repos: Repos, registrarId: number, amount: number, kind: string, object: string, now: Date): Promise<void> {
+  if (amount <= 0) return;
+  const balance = await repos.billing.post(registrarId, -amount, kind, object, now);
+  if (balance === undefined) throw fail.billing(`Insufficient funds: ${kind} of ${object} costs ${amount}`);
+}
+
+export async function startGrace(repos: Repos, domainId: number, kind: GraceKind, registrarId: number, policy: TldPolicy, amount: number, from: Date): Promise<void> {
+  const days = policy.grace[kind];
+  if (days > 0) await repos.lifecycle.addGrace(domainId, { kind, registrarId, endsAt: plusDays(from, days), amount });
+}
+
+/** Refunds every running grace period of the domain (to whoever paid) and ends them. */
+async function refundGrace(repos: Repos, domain: Domain, graces: GracePeriod[], now: Date): Promise<void> {
+  for (const g of graces) {
+    if (g.amount > 0) await repos.billing.post(g.registrarId, g.amount, `refund:${g.kind}`, domain.name, now);
+  }
+  await repos.lifecycle.endGrace(domain.id);
+}
+
+/**
+ * RFC 3915 delete: inside the add grace period the domain is purged at once (and the create refunded);
+ * otherwise running renew/autoRenew/transfer grace periods are refunded and the domain enters
+ * redemption with status pendingDelete.
+ */
+export async function deleteDomain(repos: Repos, domain: Domain, policy: TldPolicy, now: Date, svTRID: string): Promise<'purged' | 'redemption'> {
+  const graces = await repos.lifecycle.activeGrace(domain.id, now);
+  await refundGrace(repos, domain, graces, now);
+  if (graces.some((g) => g.kind === 'add')) {
+    await repos.lifecycle.detachSubordinateHosts(domain.id);
+    await repos.domains.purge(domain.id);
+    return 'purged';
+  }
+  const redemptionEndsAt = plusDays(now, policy.grace.redemption);
+  await repos.lifecycle.setDeletion(domain.id, {
+    deletedAt: now,
+    redemptionEndsAt,
+    purgeAt: plusDays(redemptionEndsAt, policy.grace.pendingDelete),
+    restoreRequestedAt: null,
+    restoreReportBy: null,
+    deleteSvTRID: svTRID,
+  });
+  await repos.domains.update(domain.id, { statuses: [...domain.statuses.filter((s) => s !== 'pendingDelete'), 'pendingDelete'] }, domain.sponsorId, now);
+  return 'redemption';
+}
+
+/** Applies what is due at `now`: auto-renewals of expired domains, purges at the end of pendingDelete. */
+export async function applyDueEvents(repos: Repos, now: Date): Promise<void> {
+  for (;;) {
+    const due = await repos.lifecycle.dueForAutoRenew(now, 100);
+    if (due.length === 0) break;
+    for (const d of due) {
+      const tld = await repos.tlds.get(d.tld);
+      if (!tld) continue;
+      let expiresAt = d.expiresAt;
+      let years = 0;
+      while (expiresAt <= now) {
+        expiresAt = addYears(expiresAt, 1);
+        years++;
+      }
+      // The registry renews whatever the balance: the sponsor owes it (a negative balance blocks its next paid command).
+      await repos.billing.post(d.sponsorId, -tld.policy.prices.renew * years, 'autoRenew', d.name, now, true);
+      await repos.lifecycle.setExpiry(d.id, expiresAt);
+      await startGrace(repos, d.id, 'autoRenew', d.sponsorId, tld.policy, tld.policy.prices.renew * years, d.expiresAt);
+      await repos.poll.enqueue(d.sponsorId, `Domain ${d.name} auto-renewed until ${eppDateTime(expiresAt)}.`, JSON.stringify(renData(d.name, expiresAt)), now);
+    }
+  }
+  for (;;) {
+    const due = await repos.lifecycle.dueForPurge(now, 100);
+    if (due.length === 0) break;
+    for (const d of due) {
+      await repos.lifecycle.detachSubordinateHosts(d.id);
+      await repos.domains.purge(d.id);
+      await repos.poll.enqueue(d.sponsorId, `Domain ${d.name} purged at the end of its redemption; the name is available again.`, JSON.stringify(panData(d.name, d.deleteSvTRID, now)), now);
+    }
+  }
+}
+
+function renData(name: string, exDate: Date): Out {
+  return el('domain:renData', null, [el('domain:name', null, name), el('domain:exDate', null, eppDateTime(exDate))]);
+}
+
+function panData(name: string, svTRID: string | null, now: Date): Out {
+  return el('domain:panData', null, [
+    el('domain:name', { paResult: 1 }, name),
+    el('domain:paTRID', null, [el('svTRID', null, svTRID ?? 'unknown')]),
+    el('domain:paDate', null, eppDateTime(now)),
+  ]);
+}

@@ -90,7 +90,12 @@ function findClTRID(root: XmlElement): string | undefined {
   if (root.namespaceUri !== NS.epp) return undefined;
   for (const c of elementChildren(root)) {
     if (c.name !== 'command') continue;
-    for (const g of elementChildren(c)) if (g.name === 'clTRID' && g.namespaceUri === NS.epp) return g.content.trim().slice(0, 64);
+    for (const g of elementChildren(c)) {
+      if (g.name !== 'clTRID' || g.namespaceUri !== NS.epp) continue;
+      // Echoed only when it is a valid trIDType (3-64 characters), or the response itself would be invalid.
+      const v = g.content.trim();
+      return v.length >= 3 && v.length <= 64 ? v : undefined;
+    }
   }
   return undefined;
 }

@@ -42,7 +42,7 @@ export const domainRestore: CommandDef = {
       }
       await charge(ctx.repos, ctx.registrar.id, policy.prices.restore, 'restore', domain.name, ctx.now);
       await ctx.repos.lifecycle.setDeletion(domain.id, { ...deletion, restoreRequestedAt: ctx.now, restoreReportBy: plusDays(ctx.now, policy.grace.restoreReport) });
-      return { object: domain.name, extension: [upData('pendingRestore')] };
+      return { object: domain.name, extension: [el('rgp:upData', null, [el('rgp:rgpStatus', { s: 'pendingRestore' })])] };
     }
 
     if (!deletion || state !== 'pendingRestore') {
@@ -59,10 +59,8 @@ export const domainRestore: CommandDef = {
     const changes: { statuses: string[]; expiresAt?: Date } = { statuses: domain.statuses.filter((s) => s !== 'pendingDelete') };
     if (domain.expiresAt <= ctx.now) changes.expiresAt = addYears(domain.expiresAt, 1);
     await ctx.repos.domains.update(domain.id, changes, ctx.registrar.id, ctx.now);
-    return { object: domain.name, extension: [upData(null)] };
+    // Restored at once: no RGP state is left to report, so the response carries no <rgp:upData>.
+    return { object: domain.name };
   },
 };
 
-function upData(status: string | null) {
-  return el('rgp:upData', null, [el('rgp:rgpStatus', { s: status ?? 'addPeriod' })].filter(() => status !== null));
-}

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EppError } from '../protocol/errors.js';
+import { NS } from '../protocol/namespaces.js';
 import type { EppMessage, EppParser } from '../protocol/parser.js';
 import { buildResponse, type ResponseSpec } from '../protocol/response.js';
 import { closesConnection, type ResultCode } from '../protocol/result-codes.js';
@@ -60,22 +61,61 @@ export class CommandRunner {
       return this.reply(session, def.name, result.object, m.clTRID, svTRID, started, resultSpec(result), true, result.close);
     }
 
+    const { spec, object } = await this.runObject(session, def, req, m.clTRID, svTRID, started, 'epp');
+    return this.finish(session, def.name, object, m.clTRID, svTRID, started, spec);
+  }
+
+  /**
+   * Runs an object command for a registrar without an EPP connection: the HTTP registrar API is a gateway
+   * onto the same handlers, transaction, lifecycle, billing and audit trail (with source 'http').
+   */
+  async execute(input: {
+    session: Session;
+    verb: string;
+    object: Elem;
+    op?: string;
+    extensions?: Elem[];
+    clTRID?: string;
+  }): Promise<Omit<ResponseSpec, 'svTRID'> & { svTRID: string; command: string; object?: string }> {
+    const started = process.hrtime.bigint();
+    const svTRID = this.nextSvTRID();
+    const verbEl: Elem = { ns: NS.epp, name: input.verb, attrs: input.op ? { op: input.op } : {}, children: [input.object], text: '' };
+    const message: EppMessage = { kind: 'command', verb: input.verb, verbEl, object: input.object, extensions: input.extensions ?? [], clTRID: input.clTRID };
+    const def = pickCommand(message);
+    if (def.kind !== 'object') throw new Error(`${def.name} is not an object command`);
+    const { spec, object } = await this.runObject(input.session, def, makeRequest(message), input.clTRID, svTRID, started, 'http');
+    this.log(input.session, def.name, object, spec.code, svTRID, started);
+    return { ...spec, svTRID, command: def.name, object };
+  }
+
+  /** The object-command path: one transaction holding the due events, the handler and its audit row. */
+  private async runObject(
+    session: Session,
+    def: Extract<CommandDef, { kind: 'object' }>,
+    req: CommandRequest,
+    clTRID: string | undefined,
+    svTRID: string,
+    started: bigint,
+    source: 'epp' | 'http',
+  ): Promise<{ spec: Omit<ResponseSpec, 'svTRID'>; object: string | undefined }> {
     const registrar = session.registrar!;
     const now = this.services.clock.now();
     try {
-      const { spec, object } = await this.services.store.transaction(async (repos) => {
+      return await this.services.store.transaction(async (repos) => {
         // Time-driven events that fell due since the last command are applied first, in the same transaction.
         await applyDueEvents(repos, now);
         const result = await def.run(req, { session, registrar, repos, now, svTRID, services: this.services });
         const spec = resultSpec(result);
-        await this.audit(repos, session, def.name, result.object, m.clTRID, svTRID, spec.code, started, now);
+        await this.audit(repos, session, def.name, result.object, clTRID, svTRID, spec.code, started, now, source);
         if (!spec.msgQ) spec.msgQ = await queueState(repos, registrar.id);
         return { spec, object: result.object };
       });
-      return this.finish(session, def.name, object, m.clTRID, svTRID, started, spec);
     } catch (e) {
       // The command's changes are rolled back; its failure is still recorded.
-      return this.reply(session, def.name, objectName(m.object), m.clTRID, svTRID, started, this.failureSpec(e, session, def.name), true);
+      const spec = this.failureSpec(e, session, def.name);
+      const object = objectName(req.object);
+      await this.auditAlone(session, def.name, object, clTRID, svTRID, started, spec, source);
+      return { spec, object };
     }
   }
 
@@ -112,20 +152,32 @@ export class CommandRunner {
     audited: boolean,
     close = false,
   ): Promise<Reply> {
-    const registrarId = session.registrar?.id ?? null;
     // Junk sent before login is only logged: auditing it would let anyone on the internet fill the disk.
-    if (audited && (registrarId !== null || command === 'login')) {
-      const now = this.services.clock.now();
-      try {
-        await this.services.store.transaction(async (repos) => {
-          await this.audit(repos, session, command, object, clTRID, svTRID, spec.code, started, now);
-          if (registrarId !== null && !spec.msgQ && !closesConnection(spec.code)) spec.msgQ = await queueState(repos, registrarId);
-        });
-      } catch (e) {
-        this.services.log.error({ err: e, session: session.id, command }, 'audit write failed');
-      }
-    }
+    if (audited && (session.registrar || command === 'login')) await this.auditAlone(session, command, object, clTRID, svTRID, started, spec, 'epp');
     return this.finish(session, command, object, clTRID, svTRID, started, spec, close);
+  }
+
+  /** Writes the audit row of a command that changed nothing, and fills in msgQ for a logged-in registrar. */
+  private async auditAlone(
+    session: Session,
+    command: string,
+    object: string | undefined,
+    clTRID: string | undefined,
+    svTRID: string,
+    started: bigint,
+    spec: Omit<ResponseSpec, 'svTRID'>,
+    source: 'epp' | 'http',
+  ): Promise<void> {
+    const registrarId = session.registrar?.id ?? null;
+    const now = this.services.clock.now();
+    try {
+      await this.services.store.transaction(async (repos) => {
+        await this.audit(repos, session, command, object, clTRID, svTRID, spec.code, started, now, source);
+        if (registrarId !== null && !spec.msgQ && !closesConnection(spec.code)) spec.msgQ = await queueState(repos, registrarId);
+      });
+    } catch (e) {
+      this.services.log.error({ err: e, session: session.id, command }, 'audit write failed');
+    }
   }
 
   private finish(
@@ -139,12 +191,14 @@ export class CommandRunner {
     close = false,
   ): Reply {
     const xml = buildResponse({ ...spec, clTRID, svTRID });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    this.services.log.info(
-      { session: session.id, clID: session.registrar?.clId, command, object, code: spec.code, ms: Math.round(ms * 1000) / 1000, svTRID },
-      'command',
-    );
+    this.log(session, command, object, spec.code, svTRID, started);
     return { xml, close: close || closesConnection(spec.code) };
+  }
+
+  /** One log line per command: who, what, on which object, the result and how long it took. Never secrets. */
+  private log(session: Session, command: string, object: string | undefined, code: number, svTRID: string, started: bigint): void {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    this.services.log.info({ session: session.id, clID: session.registrar?.clId, command, object, code, ms: Math.round(ms * 1000) / 1000, svTRID }, 'command');
   }
 
   private async audit(
@@ -157,12 +211,13 @@ export class CommandRunner {
     code: ResultCode,
     started: bigint,
     now: Date,
+    source: 'epp' | 'http' = 'epp',
   ): Promise<void> {
     await repos.audit.record({
       at: now,
       registrarId: session.registrar?.id ?? null,
       sessionId: session.id,
-      source: 'epp',
+      source,
       command,
       object: object ?? null,
       clTRID: clTRID ?? null,

@@ -21,6 +21,8 @@ import { EppServer } from './transport/epp-server.js';
 export interface Registry {
   store: Store;
   services: Services;
+  /** Runs commands; `execute` is the entry point of gateways such as the HTTP registrar API. */
+  runner: CommandRunner;
   epp: EppServer;
   address: { host: string; port: number };
   tlds: string[];
@@ -93,6 +95,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   return {
     store,
     services,
+    runner,
     epp,
     address,
     get tlds() {

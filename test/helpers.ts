@@ -24,6 +24,11 @@ export function testCerts(): string {
   const forged = issueCertificate(rogue, 'ClientX', 'client');
   writeFileSync(join(certsDir, 'rogue.crt'), forged.cert);
   writeFileSync(join(certsDir, 'rogue.key'), forged.key);
+  // A certificate from the registry's own CA that expired yesterday.
+  const ca = { cert: readFileSync(join(certsDir, 'ca.crt'), 'utf8'), key: readFileSync(join(certsDir, 'ca.key'), 'utf8') };
+  const expired = issueCertificate(ca, 'ClientX', 'client', { notBefore: new Date(Date.now() - 10 * 86400_000), days: 9 });
+  writeFileSync(join(certsDir, 'expired.crt'), expired.cert);
+  writeFileSync(join(certsDir, 'expired.key'), expired.key);
   return certsDir;
 }
 

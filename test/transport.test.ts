@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { join } from 'node:path';
 import { frame } from '../src/transport/framing.js';
+import { fingerprint } from '../src/transport/dev-certs.js';
 import { HELLO, PASSWORDS, checkResponse, command, loginXml, send, startTestRegistry, testCerts, type TestRegistry } from './helpers.js';
 
 const POLL = command('<poll op="req"/>', 'poll-1');
@@ -199,6 +200,19 @@ describe('RFC 5734 transport', () => {
       const c = await t.connect('clienty');
       const r = await send(c, loginXml('ClientX', PASSWORDS.ClientX));
       expect(r.code).to.equal(2200);
+      await c.closed;
+    });
+
+    it('refuses an expired certificate from the registry CA, even one bound to the account, with 2200 and closes', async () => {
+      const fp = fingerprint(readFileSync(join(testCerts(), 'expired.crt'), 'utf8'));
+      await t.registry.store.transaction(async (r) => {
+        const x = (await r.registrars.byClId('ClientX'))!;
+        await r.registrars.update(x.id, { certFingerprints: [...x.certFingerprints, fp] }, new Date());
+      });
+      const c = await t.connect('expired');
+      const r = await send(c, loginXml('ClientX', PASSWORDS.ClientX));
+      expect(r.code).to.equal(2200);
+      expect(r.msg).to.match(/expired/i);
       await c.closed;
     });
 

@@ -153,6 +153,26 @@ describe('EPP sessions (RFC 5730 §2.9.1)', () => {
     await c.close();
   });
 
+  it('answers a login from outside the account\'s allowed address ranges with 2501 and closes', async () => {
+    const setRanges = (ranges: string[] | null) =>
+      t.registry.store.transaction(async (r) => {
+        const y = (await r.registrars.byClId('ClientY'))!;
+        await r.registrars.update(y.id, { allowedIps: ranges }, new Date());
+      });
+    await setRanges(['10.0.0.0/8', '2001:db8::/32']);
+    try {
+      const c = await t.connect('clienty');
+      const r = await send(c, loginXml('ClientY', PASSWORDS.ClientY));
+      expect(r.code).to.equal(2501);
+      await c.closed;
+      await setRanges(['127.0.0.0/8']);
+      const d = await t.login('ClientY');
+      await d.close();
+    } finally {
+      await setRanges(null);
+    }
+  });
+
   it('closes an idle session', async function () {
     this.timeout(10000);
     const c = await t.login('ClientX');

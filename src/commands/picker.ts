@@ -1,16 +1,31 @@
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
+import { contactCheck } from './contact/check.js';
+import { contactCreate } from './contact/create.js';
+import { contactDelete } from './contact/delete.js';
+import { contactInfo } from './contact/info.js';
+import { contactUpdate } from './contact/update.js';
 import { domainCheck } from './domain/check.js';
 import { domainCreate } from './domain/create.js';
 import { domainDelete } from './domain/delete.js';
 import { domainInfo } from './domain/info.js';
 import { domainRenew } from './domain/renew.js';
 import { domainUpdate } from './domain/update.js';
+import { hostCheck } from './host/check.js';
+import { hostCreate } from './host/create.js';
+import { hostDelete } from './host/delete.js';
+import { hostInfo } from './host/info.js';
+import { hostUpdate } from './host/update.js';
 import { pollAck } from './poll/ack.js';
 import { pollRequest } from './poll/request.js';
 import { login } from './session/login.js';
 import { logout } from './session/logout.js';
 import { domainRestore } from './domain/restore.js';
+import { domainTransferApprove } from './domain/transfer-approve.js';
+import { domainTransferCancel } from './domain/transfer-cancel.js';
+import { domainTransferQuery } from './domain/transfer-query.js';
+import { domainTransferReject } from './domain/transfer-reject.js';
+import { domainTransferRequest } from './domain/transfer-request.js';
 import type { CommandDef } from './types.js';
 import { unimplemented } from './unimplemented.js';
 
@@ -32,28 +47,28 @@ const TABLE: Record<string, CommandDef> = {
   'update:domain+rgp': domainRestore,
   'delete:domain': domainDelete,
   'renew:domain': domainRenew,
-  'transfer:domain:request': unimplemented('domain:transfer-request'),
-  'transfer:domain:query': unimplemented('domain:transfer-query'),
-  'transfer:domain:approve': unimplemented('domain:transfer-approve'),
-  'transfer:domain:reject': unimplemented('domain:transfer-reject'),
-  'transfer:domain:cancel': unimplemented('domain:transfer-cancel'),
+  'transfer:domain:request': domainTransferRequest,
+  'transfer:domain:query': domainTransferQuery,
+  'transfer:domain:approve': domainTransferApprove,
+  'transfer:domain:reject': domainTransferReject,
+  'transfer:domain:cancel': domainTransferCancel,
 
-  'check:contact': unimplemented('contact:check'),
-  'info:contact': unimplemented('contact:info'),
-  'create:contact': unimplemented('contact:create'),
-  'update:contact': unimplemented('contact:update'),
-  'delete:contact': unimplemented('contact:delete'),
+  'check:contact': contactCheck,
+  'info:contact': contactInfo,
+  'create:contact': contactCreate,
+  'update:contact': contactUpdate,
+  'delete:contact': contactDelete,
   'transfer:contact:request': unimplemented('contact:transfer-request'),
   'transfer:contact:query': unimplemented('contact:transfer-query'),
   'transfer:contact:approve': unimplemented('contact:transfer-approve'),
   'transfer:contact:reject': unimplemented('contact:transfer-reject'),
   'transfer:contact:cancel': unimplemented('contact:transfer-cancel'),
 
-  'check:host': unimplemented('host:check'),
-  'info:host': unimplemented('host:info'),
-  'create:host': unimplemented('host:create'),
-  'update:host': unimplemented('host:update'),
-  'delete:host': unimplemented('host:delete'),
+  'check:host': hostCheck,
+  'info:host': hostInfo,
+  'create:host': hostCreate,
+  'update:host': hostUpdate,
+  'delete:host': hostDelete,
 };
 
 const OBJECT_BY_NS: Record<string, string> = { [NS.domain]: 'domain', [NS.contact]: 'contact', [NS.host]: 'host' };

@@ -10,6 +10,19 @@ import { XmlBufferInputProvider, XmlDocument, XsdValidator, xmlRegisterInputProv
  */
 let providerCount = 0;
 
+/**
+ * libxml2 keeps a small fixed table of input providers (10 here), so the process registers exactly one
+ * and adds each schema set's files to it under its own virtual prefix.
+ */
+let provider: XmlBufferInputProvider | undefined;
+function serve(files: Record<string, Uint8Array>): void {
+  if (!provider) {
+    provider = new XmlBufferInputProvider({});
+    xmlRegisterInputProvider(provider);
+  }
+  for (const [name, data] of Object.entries(files)) provider.addBuffer(name, data);
+}
+
 export function compileSchemaSet(dir: string, driver = 'epp-all.xsd'): XsdValidator {
   const prefix = `/__xsd${providerCount++}/`;
   const files: Record<string, Uint8Array> = {};
@@ -17,7 +30,7 @@ export function compileSchemaSet(dir: string, driver = 'epp-all.xsd'): XsdValida
     if (name.endsWith('.xsd')) files[prefix + name] = readFileSync(join(dir, name));
   }
   if (!files[prefix + driver]) throw new Error(`schema driver ${driver} not found in ${dir}`);
-  xmlRegisterInputProvider(new XmlBufferInputProvider(files));
+  serve(files);
   const doc = XmlDocument.fromBuffer(files[prefix + driver], { url: prefix + driver });
   try {
     return XsdValidator.fromDoc(doc);
@@ -42,7 +55,7 @@ export function compileSchemaFiles(files: Record<string, string>, namespaces: Re
   const buffers: Record<string, Uint8Array> = {};
   for (const [name, path] of Object.entries(files)) buffers[prefix + name] = readFileSync(path);
   buffers[prefix + 'driver.xsd'] = driverSchemaFor(namespaces);
-  xmlRegisterInputProvider(new XmlBufferInputProvider(buffers));
+  serve(buffers);
   const doc = XmlDocument.fromBuffer(buffers[prefix + 'driver.xsd'], { url: prefix + 'driver.xsd' });
   try {
     return XsdValidator.fromDoc(doc);

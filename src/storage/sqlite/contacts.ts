@@ -1,7 +1,169 @@
 import type Database from 'better-sqlite3';
-import type { ContactRepo } from '../contact-repo.js';
+import { resolvePolicy } from '../../registry/policy.js';
+import type { Contact, ContactChanges, ContactRepo, Disclose, NewContact, PostalInfo, TciContactData } from '../contact-repo.js';
 
-/** SQLite contact repository: filled in with the contact commands. */
+interface ContactRow {
+  id: number;
+  handle: string;
+  roid: string;
+  sponsor_id: number;
+  sponsor_cl_id: string;
+  creator_cl_id: string;
+  updater_cl_id: string | null;
+  created_at: number;
+  updated_at: number | null;
+  transferred_at: number | null;
+  auth_pw: string;
+  statuses: string;
+  postal_int: string | null;
+  postal_loc: string | null;
+  voice: string | null;
+  voice_x: string | null;
+  fax: string | null;
+  fax_x: string | null;
+  email: string;
+  disclose: string | null;
+  tci: string | null;
+}
+
+const json = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
+const phone = (number: string | null, x: string | null) => (number === null ? null : x === null ? { number } : { number, x });
+
+function toContact(r: ContactRow | undefined): Contact | undefined {
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    handle: r.handle,
+    roid: r.roid,
+    sponsorId: r.sponsor_id,
+    sponsorClId: r.sponsor_cl_id,
+    creatorClId: r.creator_cl_id,
+    updaterClId: r.updater_cl_id,
+    createdAt: new Date(r.created_at),
+    updatedAt: r.updated_at === null ? null : new Date(r.updated_at),
+    transferredAt: r.transferred_at === null ? null : new Date(r.transferred_at),
+    authPw: r.auth_pw,
+    statuses: JSON.parse(r.statuses) as string[],
+    postalInt: json<PostalInfo>(r.postal_int),
+    postalLoc: json<PostalInfo>(r.postal_loc),
+    voice: phone(r.voice, r.voice_x),
+    fax: phone(r.fax, r.fax_x),
+    email: r.email,
+    disclose: json<Disclose>(r.disclose),
+    tci: json<TciContactData>(r.tci),
+  };
+}
+
+const toJson = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+
+/** Key of the settings row holding the highest contact id ever given out. */
+const SEQUENCE_KEY = 'sequence.contacts';
+
+/**
+ * SQLite contact repository. Times are epoch ms; statuses a JSON array; postal data, disclose preference
+ * and the TCI extension data JSON objects. `handle` has the NOCASE collation: lookups are case-insensitive.
+ */
 export class SqliteContactRepo implements ContactRepo {
-  constructor(protected readonly db: Database.Database) {}
+  private readonly byHandleStmt;
+  private readonly linkedStmt;
+
+  constructor(protected readonly db: Database.Database) {
+    this.byHandleStmt = db.prepare<[string], ContactRow>(
+      `SELECT c.*, s.cl_id AS sponsor_cl_id, cr.cl_id AS creator_cl_id, u.cl_id AS updater_cl_id
+         FROM contacts c
+         JOIN registrars s ON s.id = c.sponsor_id
+         JOIN registrars cr ON cr.id = c.creator_id
+         LEFT JOIN registrars u ON u.id = c.updater_id
+        WHERE c.handle = ?`,
+    );
+    this.linkedStmt = db.prepare<[number, number], { linked: number }>(
+      `SELECT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = ?)
+           OR EXISTS (SELECT 1 FROM domains WHERE registrant_id = ?) AS linked`,
+    );
+  }
+
+  async nextId(): Promise<number> {
+    const seq = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(SEQUENCE_KEY) as { value: string } | undefined;
+    const max = (this.db.prepare('SELECT MAX(id) AS m FROM contacts').get() as { m: number | null }).m ?? 0;
+    const next = Math.max(Number(seq?.value ?? 0), max) + 1;
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(SEQUENCE_KEY, String(next));
+    return next;
+  }
+
+  async byHandle(handle: string) {
+    return toContact(this.byHandleStmt.get(handle));
+  }
+
+  async existing(handles: string[]) {
+    if (handles.length === 0) return new Set<string>();
+    const rows = this.db
+      .prepare(`SELECT handle FROM contacts WHERE handle IN (${handles.map(() => '?').join(', ')})`)
+      .all(...handles) as Array<{ handle: string }>;
+    return new Set(rows.map((r) => r.handle.toLowerCase()));
+  }
+
+  async insert(c: NewContact) {
+    this.db
+      .prepare(
+        `INSERT INTO contacts (id, handle, roid, sponsor_id, creator_id, created_at, auth_pw, statuses,
+                               postal_int, postal_loc, voice, voice_x, fax, fax_x, email, disclose, tci)
+         VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        c.id,
+        c.handle,
+        c.roid,
+        c.registrarId,
+        c.registrarId,
+        c.createdAt.getTime(),
+        c.authPw,
+        toJson(c.postalInt),
+        toJson(c.postalLoc),
+        c.voice?.number ?? null,
+        c.voice?.x ?? null,
+        c.fax?.number ?? null,
+        c.fax?.x ?? null,
+        c.email,
+        toJson(c.disclose),
+        toJson(c.tci),
+      );
+  }
+
+  async update(id: number, c: ContactChanges, updaterId: number, now: Date) {
+    const cols: Record<string, unknown> = {};
+    if (c.statuses !== undefined) cols.statuses = JSON.stringify(c.statuses);
+    if (c.postalInt !== undefined) cols.postal_int = toJson(c.postalInt);
+    if (c.postalLoc !== undefined) cols.postal_loc = toJson(c.postalLoc);
+    if (c.voice !== undefined) {
+      cols.voice = c.voice?.number ?? null;
+      cols.voice_x = c.voice?.x ?? null;
+    }
+    if (c.fax !== undefined) {
+      cols.fax = c.fax?.number ?? null;
+      cols.fax_x = c.fax?.x ?? null;
+    }
+    if (c.email !== undefined) cols.email = c.email;
+    if (c.authPw !== undefined) cols.auth_pw = c.authPw;
+    if (c.disclose !== undefined) cols.disclose = toJson(c.disclose);
+    if (c.tci !== undefined) cols.tci = toJson(c.tci);
+    cols.updater_id = updaterId;
+    cols.updated_at = now.getTime();
+    const keys = Object.keys(cols);
+    this.db.prepare(`UPDATE contacts SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });
+  }
+
+  async delete(id: number) {
+    this.db.prepare('DELETE FROM contacts WHERE id = ?').run(id);
+  }
+
+  async isLinked(id: number) {
+    return this.linkedStmt.get(id, id)!.linked === 1;
+  }
+
+  async tldsRequiringExtension(kind: 'tci') {
+    const rows = this.db.prepare('SELECT name, policy FROM tlds ORDER BY name').all() as Array<{ name: string; policy: string }>;
+    return rows.filter((r) => resolvePolicy(JSON.parse(r.policy)).contactExtension === kind).map((r) => r.name);
+  }
 }

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { trnData } from '../commands/domain/transfer-data.js';
+import type { Transfer, TransferDomain } from '../storage/transfer-repo.js';
+import type { Repos } from '../storage/store.js';
+import { plusDays, startGrace } from './lifecycle.js';
+import { addYears } from './periods.js';
+import type { TldPolicy } from './policy.js';
+
+/**
+ * Domain transfers (RFC 5731 §3.2.4), all lengths and prices from the TLD policy:
+ *
+ *   request (gaining registrar, with the authInfo) ─ pending, domain status pendingTransfer ─┬─ approve (sponsor)  → clientApproved
+ *                                                                                           ├─ reject  (sponsor)  → clientRejected
+ *                                                                                           ├─ cancel  (requester) → clientCancelled
+ *                                                                                           └─ acDate = request + transferAutoApprove days → serverApproved
+ *
+ * An approval moves the domain and its subordinate hosts to the gaining registrar (trDate = the approval
+ * instant; for serverApproved the acDate), extends the registration by the period, replaces the authInfo by
+ * a random one nobody was told (RFC 9154: the new sponsor sets its own with <update>), ends the losing
+ * registrar's grace periods, charges the gaining registrar the transfer price per year and starts the
+ * transfer grace period. If the domain is in its auto-renew grace period, that auto-renew is refunded to
+ * whoever paid it and its year counts as the transfer's first one (a 1-year transfer then does not extend
+ * the registration: no exDate). Every outcome is a poll message with <domain:trnData> to the other party
+ * (both parties for the registry's own acts).
+ *
+ * `applyDueTransfers` runs before every object command, in its transaction, so a transfer whose acDate has
+ * passed is approved exactly once (its status leaves `pending` in the same transaction).
+ */
+
+/** Poll message texts, one per outcome. */
+export const TRANSFER_MESSAGES = {
+  pending: 'Transfer requested.',
+  clientApproved: 'Transfer approved.',
+  clientRejected: 'Transfer rejected.',
+  clientCancelled: 'Transfer cancelled.',
+  serverApproved: 'Transfer approved by the registry (no response before the acDate).',
+  serverCancelled: 'Transfer cancelled by the registry.',
+} as const;
+
+/** Statuses that refuse a transfer request (2304). clientHold and the like do not. */
+export const TRANSFER_BLOCKERS = ['clientTransferProhibited', 'serverTransferProhibited', 'pendingDelete'];
+
+/** The period of a transfer in years. */
+export function transferYears(period: Transfer['period']): number {
+  return period.unit === 'm' ? period.value / 12 : period.value;
+}
+
+/** End of the lock after the create or the last transfer; the domain cannot be transferred before it. */
+export function transferLockEnds(d: TransferDomain, policy: TldPolicy): Date {
+  return plusDays(d.transferredAt ?? d.createdAt, policy.grace.transferLock);
+}
+
+/** When a transfer requested at `requestedAt` is approved by the registry. */
+export function autoApproveAt(requestedAt: Date, policy: TldPolicy): Date {
+  return plusDays(requestedAt, policy.grace.transferAutoApprove);
+}
+
+/**
+ * The expiry a transfer of `years` gives the domain at `at` (null: unchanged), and the auto-renew grace
+ * periods whose year the transfer absorbs.
+ */
+export async function transferExpiry(repos: Repos, d: TransferDomain, years: number, at: Date) {
+  const autoRenew = (await repos.lifecycle.activeGrace(d.id, at)).filter((g) => g.kind === 'autoRenew');
+  const addedYears = years - (autoRenew.length > 0 ? 1 : 0);
+  return { expiresAt: addedYears > 0 ? addYears(d.expiresAt, addedYears) : null, autoRenew };
+}
+
+export async function notify(repos: Repos, registrarId: number, t: Transfer, now: Date): Promise<void> {
+  await repos.poll.enqueue(registrarId, TRANSFER_MESSAGES[t.status], JSON.stringify(trnData(t)), now);
+}
+
+/**
+ * Approves a pending transfer: by the sponsor (clientApproved, at `now`) or by the registry once its acDate
+ * has passed (serverApproved, at the acDate). Returns the closed transfer.
+ */
+export async function approveTransfer(repos: Repos, t: Transfer, status: 'clientApproved' | 'serverApproved', now: Date): Promise<Transfer> {
+  const at = status === 'serverApproved' ? t.actionAt : now;
+  const domain = await repos.transfers.domainById(t.domainId);
+  if (!domain) throw new Error(`transfer ${t.id}: domain ${t.domainId} is gone`);
+  const tld = await repos.tlds.get(domain.tld);
+  if (!tld) throw new Error(`domain ${domain.name} has TLD ${domain.tld} without a policy`);
+  const years = transferYears(t.period);
+  const { expiresAt, autoRenew } = await transferExpiry(repos, domain, years, at);
+
+  // The losing registrar's grace periods end with its sponsorship; an auto-renew the transfer absorbs is refunded.
+  for (const g of autoRenew) if (g.amount > 0) await repos.billing.post(g.registrarId, g.amount, 'refund:autoRenew', domain.name, now);
+  await repos.lifecycle.endGrace(domain.id);
+  // The request checked the balance; what was spent since is owed (a negative balance blocks the next paid command).
+  const price = tld.policy.prices.transfer * years;
+  if (price > 0) await repos.billing.post(t.requesterId, -price, 'transfer', domain.name, now, true);
+  await startGrace(repos, domain.id, 'transfer', t.requesterId, tld.policy, price, at);
+
+  await repos.transfers.moveDomain(domain.id, t.requesterId, expiresAt, randomBytes(18).toString('base64url'), at);
+  const done = await repos.transfers.close(t.id, status, at, expiresAt);
+  if (status === 'serverApproved') await notify(repos, t.losingId, done, now);
+  await notify(repos, t.requesterId, done, now);
+  return done;
+}
+
+/**
+ * Ends a pending transfer without moving the domain: rejected by the sponsor (the requester is told),
+ * cancelled by the requester (the sponsor is told), or cancelled by the registry (both are told).
+ */
+export async function endTransfer(repos: Repos, t: Transfer, status: 'clientRejected' | 'clientCancelled' | 'serverCancelled', now: Date): Promise<Transfer> {
+  const done = await repos.transfers.close(t.id, status, now, null);
+  if (status !== 'clientRejected') await notify(repos, t.losingId, done, now);
+  if (status !== 'clientCancelled') await notify(repos, t.requesterId, done, now);
+  return done;
+}
+
+/**
+ * Applies every pending transfer whose acDate is at or before `now`: serverApproved (or serverCancelled if
+ * the domain has meanwhile entered pendingDelete). Costs one indexed query when nothing is due.
+ */
+export async function applyDueTransfers(repos: Repos, now: Date): Promise<void> {
+  for (;;) {
+    const due = await repos.transfers.due(now, 100);
+    if (due.length === 0) return;
+    for (const t of due) {
+      const domain = await repos.transfers.domainById(t.domainId);
+      if (domain?.statuses.includes('pendingDelete')) await endTransfer(repos, t, 'serverCancelled', now);
+      else await approveTransfer(repos, t, 'serverApproved', now);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/** RFC 5731 §3.2.4 / RFC 5730 trStatus values. */
+export type TransferStatus = 'pending' | 'clientApproved' | 'clientRejected' | 'clientCancelled' | 'serverApproved' | 'serverCancelled';
+
+/** One domain transfer request and what became of it. */
+export interface Transfer {
+  id: number;
+  domainId: number;
+  /** The domain's name (lower-case A-labels). */
+  domainName: string;
+  status: TransferStatus;
+  requesterId: number;
+  requesterClId: string;
+  /** The sponsor when the request was made. */
+  losingId: number;
+  losingClId: string;
+  requestedAt: Date;
+  /** acDate: when a pending transfer is auto-approved, or when it was approved, rejected or cancelled. */
+  actionAt: Date;
+  /** The period as the request gave it (or the policy default, in years). */
+  period: { value: number; unit: 'y' | 'm' };
+  /** exDate: the expiry the transfer gives (projected while pending); null when it does not extend the registration. */
+  newExpiresAt: Date | null;
+}
+
+export interface NewTransfer {
+  domainId: number;
+  requesterId: number;
+  losingId: number;
+  requestedAt: Date;
+  actionAt: Date;
+  period: { value: number; unit: 'y' | 'm' };
+  newExpiresAt: Date | null;
+}
+
+/** What the transfer rules read of a domain (its own SQL: the domain repository is not shared). */
+export interface TransferDomain {
+  id: number;
+  name: string;
+  tld: string;
+  sponsorId: number;
+  createdAt: Date;
+  expiresAt: Date;
+  transferredAt: Date | null;
+  authPw: string | null;
+  statuses: string[];
+  /** The registrant's roid and password (an authInfo may name the registrant's by roid). */
+  registrant: { roid: string; authPw: string } | null;
+}
+
+/**
+ * Domain transfers: the transfer rows, and the domain changes a transfer makes (the pendingTransfer status,
+ * the sponsor change of the domain and its subordinate hosts), all in the caller's transaction.
+ */
+export interface TransferRepo {
+  domainByName(name: string): Promise<TransferDomain | undefined>;
+  domainById(id: number): Promise<TransferDomain | undefined>;
+  /** The domain's most recent transfer, whatever its status. */
+  latest(domainId: number): Promise<Transfer | undefined>;
+  /** Records a pending transfer and adds `pendingTransfer` to the domain's statuses. */
+  open(t: NewTransfer): Promise<Transfer>;
+  /** Ends a pending transfer with `status` at `actionAt`, and removes `pendingTransfer` from the domain's statuses. */
+  close(id: number, status: Exclude<TransferStatus, 'pending'>, actionAt: Date, newExpiresAt: Date | null): Promise<Transfer>;
+  /**
+   * Moves the domain to the gaining registrar: sponsor, expiry (unless null), trDate and authInfo; its
+   * subordinate hosts change sponsor too, with the same trDate. Does not touch upID/upDate.
+   */
+  moveDomain(domainId: number, gainingId: number, expiresAt: Date | null, authPw: string, at: Date): Promise<void>;
+  /** Pending transfers whose acDate is at or before `now`, oldest first (one indexed query). */
+  due(now: Date, limit: number): Promise<Transfer[]>;
+}

@@ -1,0 +1,523 @@
+import { expect } from 'chai';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EppClient } from '../src/client/epp-client.js';
+import { requests } from '../src/client/requests.js';
+import { eppDateTime } from '../src/protocol/response.js';
+import { hashSecret } from '../src/registry/passwords.js';
+import { addYears } from '../src/registry/periods.js';
+import { resolvePolicy } from '../src/registry/policy.js';
+import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { checkResponse, command, loginXml, send, startTestRegistry, testCerts, type CheckedResponse, type TestRegistry } from './helpers.js';
+
+const DAY = 86_400_000;
+const DOM = 'xmlns:domain="urn:ietf:params:xml:ns:domain-1.0"';
+const TRN = '/e:epp/e:response/e:resData/domain:trnData';
+
+interface DomainRow {
+  id: number;
+  sponsor_id: number;
+  expires_at: number;
+  transferred_at: number | null;
+  updated_at: number | null;
+  auth_pw: string;
+  statuses: string;
+}
+
+/** A poll message as read by `drain`. */
+interface Msg {
+  msg: string;
+  count: number;
+  name?: string;
+  trStatus?: string;
+  reID?: string;
+  acID?: string;
+  acDate?: string;
+  exDate?: string;
+}
+
+describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function () {
+  this.timeout(60_000);
+  let t: TestRegistry;
+  let x: EppClient;
+  let y: EppClient;
+  let z: EppClient;
+  let n = 0;
+  let seq = 0;
+  const db = () => (t.registry.store as SqliteStore).db;
+  const rid = (clId: string) => (db().prepare('SELECT id FROM registrars WHERE cl_id = ?').get(clId) as { id: number }).id;
+  const balance = (clId: string) => (db().prepare('SELECT balance FROM registrars WHERE cl_id = ?').get(clId) as { balance: number }).balance;
+  const row = (name: string) => db().prepare('SELECT * FROM domains WHERE name = ?').get(name) as DomainRow;
+  const uniq = (tld = 'tatar') => `tr${++n}-${Date.now().toString(36)}.${tld}`;
+
+  // ------------------------------------------------------------ seeding with SQL (independent of the object commands)
+
+  function seedContact(handle: string, clId = 'ClientX', pw = 'contact-pw'): string {
+    const roid = `CTR${++seq}-TEST`;
+    db()
+      .prepare('INSERT INTO contacts (handle, roid, sponsor_id, creator_id, created_at, auth_pw, email) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(handle, roid, rid(clId), rid(clId), t.clock.now().getTime(), pw, 'contact@example.qq');
+    return roid;
+  }
+
+  interface SeedOpts {
+    clId?: string;
+    pw?: string;
+    statuses?: string[];
+    createdAt?: number;
+    expiresAt?: number;
+    tld?: string;
+    registrant?: string;
+  }
+
+  function seedDomain(name: string, o: SeedOpts = {}): number {
+    const r = rid(o.clId ?? 'ClientX');
+    const now = t.clock.now().getTime();
+    const registrant = o.registrant ? (db().prepare('SELECT id FROM contacts WHERE handle = ?').get(o.registrant) as { id: number }).id : null;
+    const info = db()
+      .prepare(
+        `INSERT INTO domains (name, tld, roid, sponsor_id, creator_id, registrant_id, created_at, expires_at, auth_pw, statuses)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        name,
+        o.tld ?? 'tatar',
+        `DTR${++seq}-TEST`,
+        r,
+        r,
+        registrant,
+        o.createdAt ?? now - 30 * DAY,
+        o.expiresAt ?? addYears(new Date(now), 1).getTime(),
+        o.pw ?? 'domain-pw',
+        JSON.stringify(o.statuses ?? []),
+      );
+    return Number(info.lastInsertRowid);
+  }
+
+  function seedHost(name: string, superordinate: number, clId = 'ClientX'): void {
+    db()
+      .prepare('INSERT INTO hosts (name, roid, sponsor_id, creator_id, created_at, superordinate_id) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(name, `HTR${++seq}-TEST`, rid(clId), rid(clId), t.clock.now().getTime(), superordinate);
+  }
+
+  // ------------------------------------------------------------ commands
+
+  type Op = 'request' | 'query' | 'approve' | 'reject' | 'cancel';
+  const transfer = (c: EppClient, op: Op, name: string, authInfo?: string, period?: { value: number; unit: 'y' | 'm' }) =>
+    send(c, requests.domainTransfer(`tr-${op}`, { op, name, authInfo, period }));
+  const info = (c: EppClient, name: string) => send(c, requests.info('tr-info', 'domain', name));
+
+  function trn(r: CheckedResponse) {
+    return {
+      name: r.text(`${TRN}/domain:name`),
+      trStatus: r.text(`${TRN}/domain:trStatus`),
+      reID: r.text(`${TRN}/domain:reID`),
+      reDate: r.text(`${TRN}/domain:reDate`),
+      acID: r.text(`${TRN}/domain:acID`),
+      acDate: r.text(`${TRN}/domain:acDate`),
+      exDate: r.text(`${TRN}/domain:exDate`),
+    };
+  }
+
+  /** Reads and acknowledges every waiting message of the registrar (each ack must answer 1000). */
+  async function drain(c: EppClient): Promise<Msg[]> {
+    const out: Msg[] = [];
+    for (;;) {
+      const r = await send(c, command('<poll op="req"/>', 'tr-poll'));
+      if (r.code === 1300) return out;
+      expect(r.code).to.equal(1301);
+      const id = r.text('/e:epp/e:response/e:msgQ/@id')!;
+      const d = trn(r);
+      out.push({
+        msg: r.text('/e:epp/e:response/e:msgQ/e:msg')!,
+        count: Number(r.text('/e:epp/e:response/e:msgQ/@count')),
+        name: d.name,
+        trStatus: d.trStatus,
+        reID: d.reID,
+        acID: d.acID,
+        acDate: d.acDate,
+        exDate: d.exDate,
+      });
+      const ack = await send(c, command(`<poll op="ack" msgID="${id}"/>`, 'tr-ack'));
+      expect(ack.code).to.equal(1000);
+    }
+  }
+  const about = (msgs: Msg[], name: string) => msgs.filter((m) => m.name === name);
+
+  before(async () => {
+    t = await startTestRegistry();
+    // A third registrar, on the spare certificate, for the "neither party" cases.
+    const certs = testCerts();
+    const fp = new X509Certificate(readFileSync(join(certs, 'spare.crt'))).fingerprint256;
+    const hash = await hashSecret('baz-QUX4');
+    await t.registry.store.transaction((r) =>
+      r.registrars.insert({ clId: 'ClientZ', name: 'Third registrar', passwordHash: hash, certFingerprints: [fp], balance: 10_000_000 }, new Date()),
+    );
+    // A TLD that locks domains for 60 days after create or transfer.
+    await t.registry.store.transaction((r) => r.tlds.upsert({ name: 'locked', policy: resolvePolicy({ grace: { transferLock: 60 } }) }, new Date()));
+    x = await t.login('ClientX');
+    y = await t.login('ClientY');
+    z = await t.connect('spare');
+    const login = checkResponse(await z.request(loginXml('ClientZ', 'baz-QUX4')));
+    expect(login.code).to.equal(1000);
+  });
+  after(async () => {
+    for (const c of [x, y, z]) await c?.close();
+    await t?.close();
+  });
+  beforeEach(async () => {
+    for (const c of [x, y, z]) await drain(c);
+  });
+
+  // ------------------------------------------------------------ request
+
+  it('request: 1001 with trnData pending, pendingTransfer on the domain, a poll message to the sponsor only', async () => {
+    const name = uniq();
+    const id = seedDomain(name, { statuses: ['clientHold'] });
+    const expires = new Date(row(name).expires_at);
+    const now = t.clock.now();
+    const r = await transfer(y, 'request', name, 'domain-pw');
+    expect(r.code).to.equal(1001);
+    const d = trn(r);
+    expect(d).to.deep.equal({
+      name,
+      trStatus: 'pending',
+      reID: 'ClientY',
+      reDate: eppDateTime(now),
+      acID: 'ClientX',
+      acDate: eppDateTime(new Date(now.getTime() + 5 * DAY)),
+      exDate: eppDateTime(addYears(expires, 1)),
+    });
+    expect(JSON.parse(row(name).statuses)).to.have.members(['clientHold', 'pendingTransfer']);
+    expect((await info(x, name)).texts('//domain:infData/domain:status/@s')).to.include('pendingTransfer');
+    const rows = db().prepare("SELECT status, requester_id, losing_id FROM domain_transfers WHERE domain_id = ?").all(id);
+    expect(rows).to.deep.equal([{ status: 'pending', requester_id: rid('ClientY'), losing_id: rid('ClientX') }]);
+
+    // The losing sponsor is told, once; the requester has nothing waiting.
+    const xm = await drain(x);
+    expect(xm).to.have.length(1);
+    expect(xm[0]).to.deep.include({ msg: 'Transfer requested.', count: 1, name, trStatus: 'pending', reID: 'ClientY', acID: 'ClientX', acDate: d.acDate });
+    expect(await drain(y)).to.deep.equal([]);
+    await transfer(y, 'cancel', name);
+  });
+
+  it('request: a period in months, and the registrant authInfo by roid, are accepted', async () => {
+    const name = uniq();
+    const handle = `TR-REG-${n}`;
+    const roid = seedContact(handle, 'ClientX', 'registrant-pw');
+    seedDomain(name, { registrant: handle });
+    const expires = new Date(row(name).expires_at);
+    const xml = command(
+      `<transfer op="request"><domain:transfer ${DOM}><domain:name>${name}</domain:name><domain:period unit="m">24</domain:period>` +
+        `<domain:authInfo><domain:pw roid="${roid}">registrant-pw</domain:pw></domain:authInfo></domain:transfer></transfer>`,
+    );
+    const r = await send(y, xml);
+    expect(r.code).to.equal(1001);
+    expect(trn(r).exDate).to.equal(eppDateTime(addYears(expires, 2)));
+    await transfer(y, 'cancel', name);
+    // The registrant's roid with a wrong password is a wrong authInfo.
+    const bad = xml.replace('>registrant-pw<', '>nope<');
+    expect((await send(y, bad)).code).to.equal(2202);
+  });
+
+  it('request errors: 2106 own domain, 2202 missing/wrong authInfo, 2300 pending, 2303 unknown, 2004 period', async () => {
+    const name = uniq();
+    seedDomain(name);
+    const own = await transfer(x, 'request', name, 'domain-pw');
+    expect(own.code).to.equal(2106);
+    expect(own.text('/e:epp/e:response/e:result/e:value/domain:name')).to.equal(name);
+    expect((await transfer(y, 'request', name)).code).to.equal(2202);
+    expect((await transfer(y, 'request', name, 'wrong-pw')).code).to.equal(2202);
+    expect((await transfer(y, 'request', name, 'domain-pw', { value: 11, unit: 'y' })).code).to.equal(2004);
+    expect((await transfer(y, 'request', name, 'domain-pw', { value: 13, unit: 'm' })).code).to.equal(2004);
+    expect((await transfer(y, 'request', `nothing-${name}`, 'domain-pw')).code).to.equal(2303);
+    expect((await transfer(y, 'request', name, 'domain-pw')).code).to.equal(1001);
+    expect((await transfer(y, 'request', name, 'domain-pw')).code).to.equal(2300);
+    expect((await transfer(z, 'request', name, 'domain-pw')).code).to.equal(2300);
+    // Nothing of the refused requests reached the sponsor's queue.
+    expect(about(await drain(x), name).map((m) => m.trStatus)).to.deep.equal(['pending']);
+    await transfer(y, 'cancel', name);
+  });
+
+  it('request errors: 2304 clientTransferProhibited, serverTransferProhibited, pendingDelete', async () => {
+    for (const s of ['clientTransferProhibited', 'serverTransferProhibited', 'pendingDelete']) {
+      const name = uniq();
+      seedDomain(name, { statuses: [s] });
+      const r = await transfer(y, 'request', name, 'domain-pw');
+      expect(r.code, s).to.equal(2304);
+      expect(r.msg).to.include(s);
+      expect(JSON.parse(row(name).statuses)).to.deep.equal([s]);
+    }
+  });
+
+  it('request errors: 2106 within the TLD transferLock after create or the last transfer; 2306 beyond maxRegistrationYears; 2104 balance', async () => {
+    const now = t.clock.now().getTime();
+    const fresh = uniq('locked');
+    seedDomain(fresh, { tld: 'locked', createdAt: now - 59 * DAY });
+    expect((await transfer(y, 'request', fresh, 'domain-pw')).code).to.equal(2106);
+    const moved = uniq('locked');
+    seedDomain(moved, { tld: 'locked', createdAt: now - 400 * DAY });
+    db().prepare('UPDATE domains SET transferred_at = ? WHERE name = ?').run(now - 10 * DAY, moved);
+    expect((await transfer(y, 'request', moved, 'domain-pw')).code).to.equal(2106);
+    const old = uniq('locked');
+    seedDomain(old, { tld: 'locked', createdAt: now - 61 * DAY });
+    expect((await transfer(y, 'request', old, 'domain-pw')).code).to.equal(1001);
+    await transfer(y, 'cancel', old);
+
+    // Expiry in a year: 10 more years would end 11 years from now.
+    const far = uniq();
+    seedDomain(far);
+    const r = await transfer(y, 'request', far, 'domain-pw', { value: 10, unit: 'y' });
+    expect(r.code).to.equal(2306);
+    expect(r.text('/e:epp/e:response/e:result/e:value/domain:period')).to.equal('10');
+    expect(JSON.parse(row(far).statuses)).to.deep.equal([]);
+
+    const poor = uniq();
+    seedDomain(poor);
+    const saved = balance('ClientZ');
+    db().prepare("UPDATE registrars SET balance = 999 WHERE cl_id = 'ClientZ'").run();
+    try {
+      expect((await transfer(z, 'request', poor, 'domain-pw')).code).to.equal(2104);
+    } finally {
+      db().prepare("UPDATE registrars SET balance = ? WHERE cl_id = 'ClientZ'").run(saved);
+    }
+    expect(db().prepare('SELECT COUNT(*) AS n FROM domain_transfers WHERE domain_id = ?').get(row(poor).id)).to.deep.equal({ n: 0 });
+  });
+
+  // ------------------------------------------------------------ query
+
+  it('query: the sponsor and the requester see the latest transfer; a third registrar needs the authInfo (2201/2202); 2301 when none', async () => {
+    const name = uniq();
+    seedDomain(name);
+    expect((await transfer(x, 'query', name)).code).to.equal(2301);
+    expect((await transfer(z, 'query', name)).code).to.equal(2201);
+    expect((await transfer(z, 'query', name, 'domain-pw')).code).to.equal(2301);
+    expect((await transfer(y, 'request', name, 'domain-pw')).code).to.equal(1001);
+    for (const c of [x, y]) {
+      const r = await transfer(c, 'query', name);
+      expect(r.code).to.equal(1000);
+      expect(trn(r)).to.deep.include({ name, trStatus: 'pending', reID: 'ClientY', acID: 'ClientX' });
+    }
+    expect((await transfer(z, 'query', name)).code).to.equal(2201);
+    expect((await transfer(z, 'query', name, 'wrong')).code).to.equal(2202);
+    const third = await transfer(z, 'query', name, 'domain-pw');
+    expect(third.code).to.equal(1000);
+    expect(trn(third).trStatus).to.equal('pending');
+    expect((await transfer(x, 'query', `nothing-${name}`)).code).to.equal(2303);
+    // Queries change nothing and notify nobody.
+    expect(about(await drain(x), name)).to.have.length(1);
+    expect(await drain(y)).to.deep.equal([]);
+    await transfer(y, 'cancel', name);
+  });
+
+  // ------------------------------------------------------------ approve
+
+  it('approve: only the sponsor (2201); the domain and its subordinate hosts move, exDate, trDate, authInfo reset, billing, poll', async () => {
+    const name = uniq();
+    const id = seedDomain(name, { pw: 'old-secret' });
+    seedHost(`ns1.${name}`, id);
+    seedHost(`ns2.${name}`, id);
+    const before = row(name);
+    expect((await transfer(x, 'approve', name)).code).to.equal(2301);
+    expect((await transfer(y, 'request', name, 'old-secret')).code).to.equal(1001);
+    expect((await transfer(y, 'approve', name)).code).to.equal(2201);
+    expect((await transfer(z, 'approve', name)).code).to.equal(2201);
+
+    const yBalance = balance('ClientY');
+    t.clock.advance(3_600_000);
+    const now = t.clock.now();
+    const r = await transfer(x, 'approve', name);
+    expect(r.code).to.equal(1000);
+    const exDate = eppDateTime(addYears(new Date(before.expires_at), 1));
+    expect(trn(r)).to.deep.include({ name, trStatus: 'clientApproved', reID: 'ClientY', acID: 'ClientX', acDate: eppDateTime(now), exDate });
+
+    const after = row(name);
+    expect(after.sponsor_id).to.equal(rid('ClientY'));
+    expect(after.expires_at).to.equal(addYears(new Date(before.expires_at), 1).getTime());
+    expect(after.transferred_at).to.equal(now.getTime());
+    expect(after.updated_at).to.equal(before.updated_at);
+    expect(after.auth_pw).to.be.a('string').and.not.equal('old-secret');
+    expect(JSON.parse(after.statuses)).to.deep.equal([]);
+    const hosts = db().prepare('SELECT name, sponsor_id, transferred_at FROM hosts WHERE superordinate_id = ? ORDER BY name').all(id);
+    expect(hosts).to.deep.equal([
+      { name: `ns1.${name}`, sponsor_id: rid('ClientY'), transferred_at: now.getTime() },
+      { name: `ns2.${name}`, sponsor_id: rid('ClientY'), transferred_at: now.getTime() },
+    ]);
+    expect(balance('ClientY')).to.equal(yBalance - 1000);
+
+    // The new sponsor sees it as its own (trDate); the old one only the public data.
+    const yi = await info(y, name);
+    expect(yi.text('//domain:infData/domain:clID')).to.equal('ClientY');
+    expect(yi.text('//domain:infData/domain:trDate')).to.equal(eppDateTime(now));
+    expect((await info(x, name)).text('//domain:infData/domain:authInfo/domain:pw')).to.equal(undefined);
+
+    // Poll: the requester learns of the approval; the losing registrar had only the request.
+    const ym = await drain(y);
+    expect(ym).to.have.length(1);
+    expect(ym[0]).to.deep.include({ msg: 'Transfer approved.', name, trStatus: 'clientApproved', reID: 'ClientY', acID: 'ClientX', exDate });
+    expect(about(await drain(x), name).map((m) => m.trStatus)).to.deep.equal(['pending']);
+
+    // Nothing pending any more; the old authInfo no longer opens the domain for a transfer back.
+    expect((await transfer(x, 'approve', name)).code).to.equal(2301);
+    expect((await transfer(y, 'approve', name)).code).to.equal(2301);
+    expect((await transfer(x, 'request', name, 'old-secret')).code).to.equal(2202);
+    // The losing registrar may still query the transfer that took the domain away.
+    const q = await transfer(x, 'query', name);
+    expect(q.code).to.equal(1000);
+    expect(trn(q).trStatus).to.equal('clientApproved');
+  });
+
+  // ------------------------------------------------------------ reject and cancel
+
+  it('reject: only the sponsor (2201); the domain stays; the requester is told; 2301 afterwards', async () => {
+    const name = uniq();
+    seedDomain(name);
+    expect((await transfer(x, 'reject', name)).code).to.equal(2301);
+    expect((await transfer(y, 'request', name, 'domain-pw')).code).to.equal(1001);
+    expect((await transfer(y, 'reject', name)).code).to.equal(2201);
+    expect((await transfer(z, 'reject', name)).code).to.equal(2201);
+    const r = await transfer(x, 'reject', name);
+    expect(r.code).to.equal(1000);
+    expect(trn(r)).to.deep.include({ name, trStatus: 'clientRejected', reID: 'ClientY', acID: 'ClientX', exDate: undefined });
+    expect(row(name).sponsor_id).to.equal(rid('ClientX'));
+    expect(row(name).auth_pw).to.equal('domain-pw');
+    expect(JSON.parse(row(name).statuses)).to.deep.equal([]);
+    expect((await transfer(x, 'reject', name)).code).to.equal(2301);
+    expect(trn(await transfer(y, 'query', name)).trStatus).to.equal('clientRejected');
+    const ym = await drain(y);
+    expect(ym).to.have.length(1);
+    expect(ym[0]).to.deep.include({ msg: 'Transfer rejected.', name, trStatus: 'clientRejected' });
+    expect(about(await drain(x), name).map((m) => m.trStatus)).to.deep.equal(['pending']);
+    // A new request may follow a rejected one.
+    expect((await transfer(y, 'request', name, 'domain-pw')).code).to.equal(1001);
+    await transfer(y, 'cancel', name);
+  });
+
+  it('cancel: only the requester (2201); the domain stays; the sponsor is told; 2301 afterwards', async () => {
+    const name = uniq();
+    seedDomain(name);
+    expect((await transfer(y, 'cancel', name)).code).to.equal(2301);
+    expect((await transfer(y, 'request', name, 'domain-pw')).code).to.equal(1001);
+    expect((await transfer(x, 'cancel', name)).code).to.equal(2201);
+    expect((await transfer(z, 'cancel', name)).code).to.equal(2201);
+    const r = await transfer(y, 'cancel', name);
+    expect(r.code).to.equal(1000);
+    expect(trn(r)).to.deep.include({ name, trStatus: 'clientCancelled', reID: 'ClientY', acID: 'ClientX' });
+    expect(row(name).sponsor_id).to.equal(rid('ClientX'));
+    expect(JSON.parse(row(name).statuses)).to.deep.equal([]);
+    expect((await transfer(y, 'cancel', name)).code).to.equal(2301);
+    const xm = about(await drain(x), name);
+    expect(xm.map((m) => [m.msg, m.trStatus])).to.deep.equal([
+      ['Transfer requested.', 'pending'],
+      ['Transfer cancelled.', 'clientCancelled'],
+    ]);
+    expect(await drain(y)).to.deep.equal([]);
+  });
+
+  // ------------------------------------------------------------ automatic approval
+
+  it('auto-approval: once acDate has passed the next command approves it (serverApproved), exactly once, telling both parties', async () => {
+    const name = uniq();
+    const id = seedDomain(name);
+    seedHost(`ns1.${name}`, id);
+    const before = row(name);
+    const req = await transfer(y, 'request', name, 'domain-pw');
+    expect(req.code).to.equal(1001);
+    const acDate = trn(req).acDate!;
+
+    t.clock.advance(4 * DAY);
+    expect(trn(await transfer(x, 'query', name)).trStatus).to.equal('pending');
+    t.clock.advance(2 * DAY);
+    // Any object command applies what is due before it runs: here an info by the losing registrar.
+    const i = await info(x, name);
+    expect(i.code).to.equal(1000);
+    expect(i.text('//domain:infData/domain:clID')).to.equal('ClientY');
+    expect(i.texts('//domain:infData/domain:status/@s')).to.not.include('pendingTransfer');
+
+    const after = row(name);
+    expect(after.sponsor_id).to.equal(rid('ClientY'));
+    expect(eppDateTime(new Date(after.transferred_at!))).to.equal(acDate);
+    // trDate is the acDate (the request + 5 days), not the instant the command happened to apply it.
+    const stored = db().prepare('SELECT requested_at, action_at FROM domain_transfers WHERE domain_id = ?').get(id) as { requested_at: number; action_at: number };
+    expect(after.transferred_at).to.equal(stored.action_at);
+    expect(stored.action_at - stored.requested_at).to.equal(5 * DAY);
+    expect(after.expires_at).to.equal(addYears(new Date(before.expires_at), 1).getTime());
+    expect(after.auth_pw).to.not.equal('domain-pw');
+    expect(db().prepare('SELECT sponsor_id FROM hosts WHERE superordinate_id = ?').get(id)).to.deep.equal({ sponsor_id: rid('ClientY') });
+
+    const q = await transfer(y, 'query', name);
+    expect(trn(q)).to.deep.include({ trStatus: 'serverApproved', acDate });
+    // Both parties are told, once each (more commands apply nothing more).
+    await info(x, name);
+    const xm = about(await drain(x), name);
+    expect(xm.map((m) => m.trStatus)).to.deep.equal(['pending', 'serverApproved']);
+    expect(xm[1].msg).to.match(/approved by the registry/);
+    const ym = about(await drain(y), name);
+    expect(ym.map((m) => m.trStatus)).to.deep.equal(['serverApproved']);
+    expect(ym[0]).to.deep.include({ reID: 'ClientY', acID: 'ClientX', acDate });
+    expect(db().prepare("SELECT status FROM domain_transfers WHERE domain_id = ?").all(id)).to.deep.equal([{ status: 'serverApproved' }]);
+    expect((await transfer(y, 'cancel', name)).code).to.equal(2301);
+  });
+
+  it('a transfer inside the auto-renew grace period absorbs the auto-renew year: no exDate, the auto-renew refunded', async () => {
+    const name = uniq();
+    const now = t.clock.now().getTime();
+    seedDomain(name, { createdAt: now - 400 * DAY, expiresAt: now - DAY });
+    const xBalance = balance('ClientX');
+    const yBalance = balance('ClientY');
+    // The request is the first command to see the expiry: the domain is auto-renewed (ClientX pays) before it.
+    const r = await transfer(y, 'request', name, 'domain-pw');
+    expect(r.code).to.equal(1001);
+    expect(trn(r).exDate).to.equal(undefined);
+    const renewed = row(name).expires_at;
+    expect(renewed).to.equal(addYears(new Date(now - DAY), 1).getTime());
+    expect(balance('ClientX')).to.equal(xBalance - 1000);
+    const a = await transfer(x, 'approve', name);
+    expect(a.code).to.equal(1000);
+    expect(trn(a).exDate).to.equal(undefined);
+    expect(row(name).expires_at).to.equal(renewed);
+    expect(balance('ClientX')).to.equal(xBalance);
+    expect(balance('ClientY')).to.equal(yBalance - 1000);
+    const ym = about(await drain(y), name);
+    expect(ym).to.have.length(1);
+    expect(ym[0].exDate).to.equal(undefined);
+  });
+
+  // ------------------------------------------------------------ the OT&E sequence
+
+  it('OT&E 2.3: ClientY requests two domains (one on clientHold); ClientX queries and approves one, queries and rejects the other', async () => {
+    const held = uniq();
+    const other = uniq();
+    seedDomain(held, { pw: '12345678', statuses: ['clientHold'] });
+    seedDomain(other, { pw: 'password' });
+    expect((await transfer(y, 'request', held, '12345678')).code).to.equal(1001);
+    expect((await transfer(y, 'request', other, 'password')).code).to.equal(1001);
+    let q = await transfer(x, 'query', held, '12345678');
+    expect([q.code, trn(q).trStatus]).to.deep.equal([1000, 'pending']);
+    expect((await transfer(x, 'approve', held, '12345678')).code).to.equal(1000);
+    q = await transfer(x, 'query', other, 'password');
+    expect([q.code, trn(q).trStatus]).to.deep.equal([1000, 'pending']);
+    expect((await transfer(x, 'reject', other, 'password')).code).to.equal(1000);
+    expect(row(held).sponsor_id).to.equal(rid('ClientY'));
+    expect(JSON.parse(row(held).statuses)).to.deep.equal(['clientHold']);
+    expect(row(other).sponsor_id).to.equal(rid('ClientX'));
+    expect((await drain(y)).map((m) => [m.name, m.trStatus])).to.deep.equal([
+      [held, 'clientApproved'],
+      [other, 'clientRejected'],
+    ]);
+    expect((await drain(x)).map((m) => [m.name, m.trStatus])).to.deep.equal([
+      [held, 'pending'],
+      [other, 'pending'],
+    ]);
+  });
+
+  it('finds due transfers with the (status, action_at) index', () => {
+    const plan = db()
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT t.id FROM domain_transfers t WHERE t.status = 'pending' AND t.action_at <= ? ORDER BY t.action_at, t.id LIMIT 100",
+      )
+      .all(Date.now()) as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join('\n')).to.match(/USING (COVERING )?INDEX domain_transfers_due/);
+  });
+});

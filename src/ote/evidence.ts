@@ -59,6 +59,6 @@ export function writeEvidence(run: RunResult, dir: string, base = `ote-${run.scr
   writeFileSync(shaFile, `${sha256}  ${base}.md\n`);
   const json = join(dir, `${base}.json`);
   const masked = { ...run, steps: run.steps.map((s) => ({ ...s, request: s.request && maskSecrets(s.request), response: s.response && maskSecrets(s.response) })) };
-  writeFileSync(json, JSON.stringify({ ...masked, archive: { file: `${base}.md`, sha256 } }, null, 2));
+  writeFileSync(json, JSON.stringify({ ...masked, archive: { file: `${base}.md`, sha256 } }, (k, v) => (k === 'authInfo' || k === 'password' ? '********' : v), 2));
   return { markdown, sha256, json, shaFile };
 }

@@ -1,0 +1,111 @@
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { domainToASCII } from 'node:url';
+import { writeEvidence } from '../src/ote/evidence.js';
+import { readEnvironment, resetEnvironment } from '../src/ote/environment.js';
+import { runScript, type Account, type RunResult } from '../src/ote/runner.js';
+import { loadScript, type Script } from '../src/ote/script.js';
+import { clearEnvironmentObjects } from '../src/storage/sqlite/maintenance.js';
+import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { PASSWORDS, startTestRegistry, testCerts, type TestRegistry } from './helpers.js';
+
+function subset(script: Script, keep: (id: string) => boolean): Script {
+  return { ...script, steps: script.steps.filter((s) => keep(s.id)) };
+}
+
+/** The same script with every domain and host name as an A-label, as real clients send them. */
+function withALabels(script: Script): Script {
+  const a = (n: string) => domainToASCII(n) || n;
+  const conv = (v: unknown, key?: string): unknown => {
+    if (typeof v === 'string') return key === 'name' || key === 'names' || key === 'ns' ? a(v) : v;
+    if (Array.isArray(v)) return v.map((x) => conv(x, key));
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.entries(v).map(([k, x]) => [k, k === 'avail' ? Object.fromEntries(Object.entries(x as object).map(([n, b]) => [a(n), b])) : conv(x, k)]),
+      );
+    }
+    return v;
+  };
+  return {
+    ...script,
+    steps: script.steps.map((s) =>
+      /^(domain|host):/.test(s.command) ? { ...s, params: conv(s.params) as typeof s.params, expect: conv(s.expect) as typeof s.expect } : s,
+    ),
+  };
+}
+
+describe('OT&E scripts replayed over TLS', function () {
+  this.timeout(120_000);
+  let t: TestRegistry;
+  let accounts: Record<string, Account>;
+  before(async () => {
+    t = await startTestRegistry();
+    const certs = testCerts();
+    accounts = {
+      ClientX: { password: PASSWORDS.ClientX, cert: join(certs, 'clientx.crt'), key: join(certs, 'clientx.key') },
+      ClientY: { password: PASSWORDS.ClientY, cert: join(certs, 'clienty.crt'), key: join(certs, 'clienty.key') },
+    };
+  });
+  after(() => t.close());
+
+  /** Both scripts use the same contact ids and host names: a run starts from both environments reset. */
+  async function reset(): Promise<void> {
+    const store = t.registry.store as SqliteStore;
+    for (const env of ['tatar', 'deti']) {
+      await resetEnvironment(store, (tld, ids) => clearEnvironmentObjects(store.db, tld, ids), t.config.certsDir, readEnvironment(env), t.clock.now());
+    }
+  }
+
+  async function run(script: Script): Promise<RunResult> {
+    return runScript(script, { host: '127.0.0.1', port: t.registry.address.port, ca: join(testCerts(), 'ca.crt'), servername: 'localhost', accounts });
+  }
+
+  function assertPassed(r: RunResult): void {
+    const failed = r.steps.filter((s) => !s.ok).map((s) => `${s.id} ${s.command} ${s.object}: ${s.problems.join('; ')}`);
+    expect(failed, failed.join('\n')).to.deep.equal([]);
+    expect(r.passed).to.equal(true);
+  }
+
+  for (const name of ['tatar', 'deti']) {
+    it(`${name}: the whole script passes step by step with the expected codes, avail values and facts`, async () => {
+      await reset();
+      const script = loadScript(name);
+      const r = await run(script);
+      assertPassed(r);
+      expect(r.steps.length).to.equal(script.steps.length);
+      // Evidence archive: written, fingerprinted, and free of secrets.
+      const files = writeEvidence(r, join(t.dir, 'evidence'));
+      const md = readFileSync(files.markdown, 'utf8');
+      expect(createHash('sha256').update(md).digest('hex')).to.equal(files.sha256);
+      expect(readFileSync(files.shaFile, 'utf8')).to.contain(files.sha256);
+      // authInfo values of the scripts: 12345678 (2.2.38) and "password" (as element content; a TIN contains 12345678).
+      for (const secret of [PASSWORDS.ClientX, PASSWORDS.ClientY, '>12345678<', '>password<', '"12345678"', '"password"']) {
+        expect(md).to.not.contain(secret);
+        expect(readFileSync(files.json, 'utf8')).to.not.contain(secret);
+      }
+    });
+  }
+
+  it('deti: passes with A-label input as well as U-labels', async () => {
+    await reset();
+    const r = await run(withALabels(loadScript('deti')));
+    assertPassed(r);
+  });
+
+  it('stops at a step whose expectation is wrong and reports time, operation, data, result and expected code', async () => {
+    await reset();
+    const script = subset(loadScript('tatar'), (id) => /^2\.[12]\./.test(id));
+    const wrong = script.steps.findIndex((s) => s.id === '2.2.3');
+    script.steps[wrong] = { ...script.steps[wrong], expect: { code: 1000, avail: { 'TEST-C1': true } } };
+    const r = await run(script);
+    expect(r.passed).to.equal(false);
+    expect(r.steps.at(-1)!.id).to.equal('2.2.3');
+    expect(r.steps.length).to.equal(wrong + 1);
+    expect(r.failure).to.include({ command: 'contact:check', code: 1000, expected: 1000 });
+    expect(r.failure!.problems.join()).to.match(/avail of TEST-C1 is false, expected true/);
+    expect(r.failure!.data).to.contain('TEST-C1');
+    expect(Date.parse(r.failure!.startedAt)).to.be.a('number').and.not.NaN;
+  });
+});

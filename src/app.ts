@@ -17,6 +17,8 @@ import type { Store } from './storage/store.js';
 import { ENVIRONMENTS, loadEnvironment, readEnvironment } from './ote/environment.js';
 import { ensureDevCerts } from './transport/dev-certs.js';
 import { EppServer } from './transport/epp-server.js';
+import { DEFAULT_HTTP_PORT } from './config.js';
+import { startHttpServer, type HttpServer } from './http/server.js';
 
 export interface Registry {
   store: Store;
@@ -25,6 +27,10 @@ export interface Registry {
   runner: CommandRunner;
   epp: EppServer;
   address: { host: string; port: number };
+  /** The HTTP registrar API's address (absent when http.enabled is false). */
+  http?: { host: string; port: number };
+  /** The HTTP registrar API server itself (background work such as pending nameserver sets). */
+  httpServer?: HttpServer;
   tlds: string[];
   close(): Promise<void>;
 }
@@ -92,17 +98,42 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   const address = await epp.listen(config.epp.host, config.epp.port);
   log.info({ host: address.host, port: address.port, tlds }, `EPP server listening on ${address.host}:${address.port}, serving ${tlds.join(', ') || 'no TLDs yet'}`);
 
+  // The HTTP registrar API: a second door onto the same runner. An ephemeral EPP port (0: tests, throwaway
+  // instances) makes the default HTTP port ephemeral too, so that such instances never contend for 7080.
+  let httpServer: HttpServer | undefined;
+  if (config.http.enabled) {
+    const httpConfig = config.epp.port === 0 && config.http.port === DEFAULT_HTTP_PORT ? { ...config, http: { ...config.http, port: 0 } } : config;
+    try {
+      httpServer = await startHttpServer({
+        config: httpConfig,
+        store,
+        runner,
+        clock,
+        log,
+        epp: () => ({ host: address.host, port: address.port, tlds, extensions: extensionURIs }),
+      });
+    } catch (e) {
+      for (const t of timers) clearInterval(t);
+      await epp.close();
+      throw e;
+    }
+    log.info({ host: httpServer.host, port: httpServer.port }, `HTTP registrar API listening on http://${httpServer.host}:${httpServer.port}/api/v1/registrar/v1`);
+  }
+
   return {
     store,
     services,
     runner,
     epp,
     address,
+    http: httpServer && { host: httpServer.host, port: httpServer.port },
+    httpServer,
     get tlds() {
       return tlds;
     },
     async close() {
       for (const t of timers) clearInterval(t);
+      await httpServer?.close();
       await epp.close();
       await store.close();
       validator.dispose();

@@ -48,7 +48,35 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Load the development registrars and OT&E environments at start (npm start). */
   devFixtures: boolean;
+  /** The HTTP registrar API (src/http): a gateway onto the same command handlers as EPP. */
+  http: {
+    enabled: boolean;
+    host: string;
+    /** 0: any free port. Left at its default while epp.port is 0 (tests), it also takes any free port. */
+    port: number;
+    rateLimit: {
+      /** Length of a rate-limit window in seconds. */
+      windowSeconds: number;
+      /** Requests per window for one token. */
+      perToken: number;
+      /** Requests per window for one registrar, all its tokens together. */
+      perRegistrar: number;
+    };
+    /** Hours an idempotency key (and its stored response) is kept, per registrar. */
+    idempotencyRetentionHours: number;
+    /** Largest accepted request body in bytes. */
+    maxBodyBytes: number;
+    /** SHA-256 (hex) of the operator's admin token for /admin endpoints; '' with no adminTokenFile: admin API off. */
+    adminTokenSha256: string;
+    /** File holding the admin token itself (read at start, only its hash kept); '' for none. */
+    adminTokenFile: string;
+    /** TLDs where POST /sandbox/reset may create fixture domains (OT&E namespaces). */
+    sandboxTlds: string[];
+  };
 }
+
+/** Default port of the HTTP registrar API. */
+export const DEFAULT_HTTP_PORT = 7080;
 
 export function defaultConfig(base = process.cwd()): Config {
   const certsDir = resolve(base, 'certs');
@@ -72,6 +100,17 @@ export function defaultConfig(base = process.cwd()): Config {
     roidSuffix: 'REG',
     logLevel: 'info',
     devFixtures: true,
+    http: {
+      enabled: true,
+      host: '127.0.0.1',
+      port: DEFAULT_HTTP_PORT,
+      rateLimit: { windowSeconds: 60, perToken: 120, perRegistrar: 600 },
+      idempotencyRetentionHours: 24,
+      maxBodyBytes: 65536,
+      adminTokenSha256: '',
+      adminTokenFile: '',
+      sandboxTlds: ['defiwallet'],
+    },
   };
 }
 
@@ -92,6 +131,17 @@ const ENV: Record<string, string> = {
   REGISTRY_TLS_CRL: 'tls.crl',
   REGISTRY_LOG_LEVEL: 'logLevel',
   REGISTRY_DEV_FIXTURES: 'devFixtures',
+  REGISTRY_HTTP_ENABLED: 'http.enabled',
+  REGISTRY_HTTP_HOST: 'http.host',
+  REGISTRY_HTTP_PORT: 'http.port',
+  REGISTRY_HTTP_RATE_WINDOW: 'http.rateLimit.windowSeconds',
+  REGISTRY_HTTP_RATE_PER_TOKEN: 'http.rateLimit.perToken',
+  REGISTRY_HTTP_RATE_PER_REGISTRAR: 'http.rateLimit.perRegistrar',
+  REGISTRY_HTTP_IDEMPOTENCY_HOURS: 'http.idempotencyRetentionHours',
+  REGISTRY_HTTP_MAX_BODY_BYTES: 'http.maxBodyBytes',
+  REGISTRY_HTTP_ADMIN_TOKEN_SHA256: 'http.adminTokenSha256',
+  REGISTRY_HTTP_ADMIN_TOKEN_FILE: 'http.adminTokenFile',
+  REGISTRY_HTTP_SANDBOX_TLDS: 'http.sandboxTlds',
 };
 
 export class ConfigError extends Error {}
@@ -139,7 +189,10 @@ function setPath(cfg: Record<string, unknown>, path: string, raw: string, envNam
   for (const k of keys.slice(0, -1)) obj = obj[k] as Record<string, unknown>;
   const last = keys[keys.length - 1];
   const cur = obj[last];
-  if (typeof cur === 'number') {
+  if (Array.isArray(cur)) {
+    // Lists come as comma-separated values.
+    obj[last] = raw.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+  } else if (typeof cur === 'number') {
     const n = Number(raw);
     if (!Number.isFinite(n)) throw new ConfigError(`${envName}=${raw}: not a number`);
     obj[last] = n;
@@ -170,5 +223,22 @@ function validate(c: Config): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logLevel)) bad(`logLevel must be one of fatal, error, warn, info, debug, trace, silent`);
   if (!/^[A-Za-z0-9]{1,8}$/.test(c.roidSuffix)) bad('roidSuffix must be 1 to 8 letters or digits (RFC 5730 roid)');
   if (typeof c.devFixtures !== 'boolean') bad('devFixtures must be true or false');
+  const h = c.http;
+  if (typeof h.enabled !== 'boolean') bad('http.enabled must be true or false');
+  if (typeof h.host !== 'string' || !h.host) bad('http.host must be a host name or address');
+  int(h.port, 0, 65535, 'http.port');
+  int(h.rateLimit.windowSeconds, 1, 86400, 'http.rateLimit.windowSeconds');
+  int(h.rateLimit.perToken, 1, 1_000_000, 'http.rateLimit.perToken');
+  int(h.rateLimit.perRegistrar, 1, 1_000_000, 'http.rateLimit.perRegistrar');
+  int(h.idempotencyRetentionHours, 1, 24 * 90, 'http.idempotencyRetentionHours');
+  int(h.maxBodyBytes, 1024, 16 * 1024 * 1024, 'http.maxBodyBytes');
+  if (typeof h.adminTokenSha256 !== 'string' || (h.adminTokenSha256 !== '' && !/^[0-9a-fA-F]{64}$/.test(h.adminTokenSha256))) {
+    bad('http.adminTokenSha256 must be the SHA-256 of the admin token as 64 hex digits (or empty)');
+  }
+  if (typeof h.adminTokenFile !== 'string') bad('http.adminTokenFile must be a file path (or empty)');
+  if (h.adminTokenFile !== '' && !existsSync(h.adminTokenFile)) bad(`http.adminTokenFile ${h.adminTokenFile} does not exist`);
+  if (!Array.isArray(h.sandboxTlds) || !h.sandboxTlds.every((t) => typeof t === 'string' && /^[a-z0-9-]{1,63}$/.test(t))) {
+    bad('http.sandboxTlds must be a list of TLDs (lower-case A-labels)');
+  }
   return c;
 }

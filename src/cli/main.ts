@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { startRegistry } from '../app.js';
 import { CLOCK_OFFSET_SETTING, parseDuration } from '../registry/clock.js';
@@ -13,6 +14,10 @@ import { writeEvidence } from '../ote/evidence.js';
 import { runScript, type Account } from '../ote/runner.js';
 import { loadScript } from '../ote/script.js';
 import { clearEnvironmentObjects } from '../storage/sqlite/maintenance.js';
+import { issueToken, listTokens, newToken, revokeToken, sha256Hex, SCOPES } from '../http/tokens.js';
+import { listProtected, protectName, releaseName } from '../http/protected.js';
+import { archiveFileName, loadOteRun, maskSecrets, sha256File } from '../http/evidence.js';
+import { runHttpChecklist } from '../http/checklist.js';
 
 const program = new Command();
 program.name('registry').description('EPP domain registry: server, accounts, TLDs and certificates').option('-c, --config <file>', 'configuration file (JSON)');
@@ -267,6 +272,136 @@ ote
     console.log(`${result.passed ? 'PASSED' : 'FAILED'}: ${result.steps.filter((s) => s.ok).length}/${script.steps.length} steps`);
     console.log(`evidence: ${files.markdown}\nsha256: ${files.sha256}\njson: ${files.json}`);
     process.exitCode = result.passed ? 0 : 1;
+  });
+
+// ---------------------------------------------------------------- HTTP registrar API
+
+const list = (v: string) => v.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+const token = program.command('token').description('bearer tokens of the HTTP registrar API');
+token
+  .command('create')
+  .argument('<clID>', 'registrar the token acts for')
+  .requiredOption('--channel <id>', 'registrar channel the token is bound to (created for the registrar when new)')
+  .option('--scopes <list>', `comma-separated scopes (default: the whole registrar API profile: ${SCOPES.join(',')})`, list)
+  .option('--tlds <list>', 'approved namespaces of a new channel (default: every TLD served)', list)
+  .option('--label <text>', 'a note shown in token list')
+  .description('issue a token: printed once, only its SHA-256 is stored')
+  .action(async (clID: string, o) => {
+    await withStore(async (store) => {
+      const t = await issueToken(store, { clId: clID, channel: o.channel, scopes: o.scopes, tlds: o.tlds, label: o.label }, new Date());
+      console.log(t.token);
+      console.error(`token ${t.id} for ${clID}, channel ${t.channelId}, scopes ${t.scopes.join(',')}`);
+      console.error('It is shown only this once: keep it on the registrar servers, never in browser or mobile code or public logs.');
+    });
+  });
+token
+  .command('list')
+  .option('--registrar <clID>', 'only this registrar')
+  .action(async (o) => {
+    await withStore(async (store) => {
+      for (const t of await listTokens(store, o.registrar)) {
+        const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : 'active';
+        console.log(`${t.id}\t${t.clId}\t${t.channelId}\t${t.prefix}…\t${state}\tlast used ${t.lastUsedAt?.toISOString() ?? 'never'}\t${t.scopes.join(',')}\t${t.label ?? ''}`);
+      }
+    });
+  });
+token
+  .command('revoke')
+  .argument('<id>', 'token id (see token list)', positiveInt)
+  .action(async (id: number) => {
+    await withStore(async (store) => {
+      if (!(await revokeToken(store, id, new Date()))) throw new Error(`no active token ${id}`);
+      console.log(`token ${id} revoked`);
+    });
+  });
+token
+  .command('admin')
+  .description('make an operator admin token for the /admin endpoints: prints it and the SHA-256 to configure (http.adminTokenSha256)')
+  .action(() => {
+    const t = newToken();
+    console.log(t);
+    console.error(`http.adminTokenSha256 (or REGISTRY_HTTP_ADMIN_TOKEN_SHA256): ${sha256Hex(t)}`);
+  });
+
+program
+  .command('protect')
+  .argument('[name]', 'domain name to protect (legacy/recovery record)')
+  .option('--reason <text>', 'why it is protected', 'legacy/recovery record')
+  .option('--list', 'list protected names (with --all: also those released by a recovery decision)')
+  .option('--all', 'with --list: include released names')
+  .description('make a name unavailable (create, sandbox reset, both doors) until an operator records a recovery decision')
+  .action(async (name: string | undefined, o) => {
+    await withStore(async (store) => {
+      if (o.list || !name) {
+        for (const p of await listProtected(store, !!o.all)) {
+          console.log(`${p.name}\t${p.reason}\tprotected ${p.protectedAt.toISOString()}${p.decidedAt ? `\treleased ${p.decidedAt.toISOString()} by ${p.decidedBy}: ${p.decision}` : ''}`);
+        }
+        return;
+      }
+      const p = await protectName(store, name, o.reason, new Date());
+      console.log(`${p.name} protected (${p.reason})`);
+    });
+  });
+program
+  .command('unprotect')
+  .argument('<name>')
+  .requiredOption('--decision <text>', 'the recovery decision that releases the name')
+  .option('--by <operator>', 'who decided', process.env.USER ?? 'operator')
+  .description('record the recovery decision that makes a protected name available again')
+  .action(async (name: string, o) => {
+    await withStore(async (store) => {
+      const p = await releaseName(store, name, o.decision, o.by, new Date());
+      console.log(`${p.name} released by ${p.decidedBy}: ${p.decision}`);
+    });
+  });
+
+ote
+  .command('http-archive')
+  .argument('<run_id>', 'an OT&E run recorded through POST /admin/interop')
+  .option('--out <dir>', 'write <run_id>-evidence-archive.md and .md.sha256 there instead of printing the archive')
+  .description('export the evidence archive of a recorded HTTP OT&E run (the same bytes as the admin endpoint)')
+  .action(async (runId: string, o) => {
+    await withStore(async (store) => {
+      const run = await loadOteRun(store, runId);
+      if (!run) throw new Error(`no OT&E run ${runId}`);
+      if (!o.out) {
+        process.stdout.write(run.archive);
+        console.error(`sha256: ${run.sha256}`);
+        return;
+      }
+      mkdirSync(o.out, { recursive: true });
+      const file = join(o.out, archiveFileName(run.id));
+      writeFileSync(file, run.archive);
+      writeFileSync(`${file}.sha256`, sha256File(run));
+      console.log(`evidence: ${file}\nsha256: ${run.sha256}`);
+    });
+  });
+ote
+  .command('http-run')
+  .description('run the HTTP registrar OT&E checklist (status, reset, check, create, info, renew, update, transfer, nameservers, delete, poll, with retries) and write its evidence archive')
+  .option('--base-url <url>', 'API base URL (default: this configuration\'s HTTP API)')
+  .option('--token <token>', 'bearer token (default: $REGISTRY_TOKEN; prefer the variable: command lines are visible to other users)')
+  .option('--tld <tld>', 'test namespace', 'defiwallet')
+  .option('--out <dir>', 'folder for the evidence archive', 'evidence')
+  .action(async (o) => {
+    const cfg = config();
+    const token = o.token ?? process.env.REGISTRY_TOKEN;
+    if (!token) throw new Error('give the bearer token in REGISTRY_TOKEN (or --token)');
+    const baseUrl = o.baseUrl ?? `http://${cfg.http.host}:${cfg.http.port}/api/v1/registrar/v1`;
+    const r = await runHttpChecklist({
+      baseUrl,
+      token,
+      tld: o.tld,
+      onStep: (s) => console.log(`${s.id.padEnd(5)} ${s.at} ${s.method.padEnd(6)} ${s.path.padEnd(48)} ${String(s.status).padEnd(4)} ${s.replayed ? 'replay ' : ''}${s.requestId ?? ''} ${s.ok ? 'OK' : `FAIL ${s.problems.join('; ')}`}`),
+    });
+    mkdirSync(o.out, { recursive: true });
+    const base = join(o.out, `ote-http-${o.tld}-${r.startedAt.replace(/[:.]/g, '-')}`);
+    writeFileSync(`${base}.md`, r.archive);
+    writeFileSync(`${base}.md.sha256`, `${r.sha256}  ${base.split('/').pop()}.md\n`);
+    writeFileSync(`${base}.json`, JSON.stringify({ ...r, archive: undefined, steps: r.steps.map(({ record: _record, body, ...s }) => ({ ...s, body: maskSecrets(body) })) }, null, 2));
+    console.log(`${r.passed ? 'PASSED' : 'FAILED'}: ${r.steps.filter((s) => s.ok).length}/${r.steps.length} requests as expected`);
+    console.log(`evidence: ${base}.md\nsha256: ${r.sha256}`);
+    process.exitCode = r.passed ? 0 : 1;
   });
 
 program.parseAsync().catch((e: Error) => {

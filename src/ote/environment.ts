@@ -26,6 +26,7 @@ export const REPO_ROOT = PACKAGE_ROOT;
 export const ENVIRONMENTS: Record<string, string> = {
   tatar: join(REPO_ROOT, 'fixtures/ote/env-tatar.json'),
   deti: join(REPO_ROOT, 'fixtures/ote/env-deti.json'),
+  http: join(REPO_ROOT, 'fixtures/ote/env-http.json'),
 };
 
 export function readEnvironment(name: string): OteEnvironment {

@@ -217,4 +217,162 @@ CREATE TABLE billing_ledger (
 CREATE INDEX billing_ledger_registrar ON billing_ledger(registrar_id, id);
 `,
   },
+  {
+    version: 5,
+    name: 'domain transfers (RFC 5731 §3.2.4)',
+    sql: `
+-- One row per transfer request; the latest row of a domain is what <transfer op="query"> shows.
+-- action_at: when a pending transfer is auto-approved (acDate), or when it was acted on.
+-- new_expires_at: the expiry the transfer gives (exDate); null when it does not extend the registration.
+CREATE TABLE domain_transfers (
+  id INTEGER PRIMARY KEY,
+  domain_id INTEGER NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'clientApproved', 'clientRejected', 'clientCancelled', 'serverApproved', 'serverCancelled')),
+  requester_id INTEGER NOT NULL REFERENCES registrars(id),
+  losing_id INTEGER NOT NULL REFERENCES registrars(id),
+  requested_at INTEGER NOT NULL,
+  action_at INTEGER NOT NULL,
+  period_value INTEGER NOT NULL,
+  period_unit TEXT NOT NULL CHECK (period_unit IN ('y', 'm')),
+  new_expires_at INTEGER
+);
+CREATE INDEX domain_transfers_due ON domain_transfers(status, action_at);
+CREATE INDEX domain_transfers_domain ON domain_transfers(domain_id);
+-- At most one pending transfer per domain.
+CREATE UNIQUE INDEX domain_transfers_one_pending ON domain_transfers(domain_id) WHERE status = 'pending';
+`,
+  },
+  {
+    version: 7,
+    name: 'HTTP registrar API: channels, tokens, idempotency, request log, registrant metadata, sandbox, protected names, OT&E runs',
+    sql: `
+-- A registrar channel binds API tokens to a registrar; tlds: JSON array of approved TLDs (NULL: every TLD served).
+CREATE TABLE http_channels (
+  id TEXT PRIMARY KEY,
+  registrar_id INTEGER NOT NULL REFERENCES registrars(id),
+  tlds TEXT,
+  production_approved INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+-- Bearer tokens: only the SHA-256 of the (256-bit random) token is kept; prefix identifies it in listings.
+CREATE TABLE http_tokens (
+  id INTEGER PRIMARY KEY,
+  registrar_id INTEGER NOT NULL REFERENCES registrars(id),
+  channel_id TEXT NOT NULL REFERENCES http_channels(id),
+  token_sha256 TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  label TEXT,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);
+CREATE INDEX http_tokens_registrar ON http_tokens(registrar_id);
+-- Every authenticated HTTP request with its (masked) bodies. The audit rows a request caused carry its
+-- request id in audit_log.cl_trid (source 'http'), which is how GET /poll joins the two.
+CREATE TABLE http_requests (
+  id INTEGER PRIMARY KEY,
+  request_id TEXT NOT NULL UNIQUE,
+  at INTEGER NOT NULL,
+  registrar_id INTEGER REFERENCES registrars(id),
+  token_id INTEGER,
+  channel_id TEXT,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  command TEXT NOT NULL,
+  domain TEXT,
+  idempotency_key TEXT,
+  replay_of TEXT,
+  http_status INTEGER NOT NULL,
+  epp_code INTEGER,
+  error_code TEXT,
+  request_body TEXT,
+  response_body TEXT,
+  rate_limit TEXT,
+  duration_us INTEGER
+);
+CREATE INDEX http_requests_registrar ON http_requests(registrar_id, id);
+CREATE INDEX http_requests_key ON http_requests(registrar_id, idempotency_key);
+-- Idempotency keys, per registrar, kept until expires_at (config http.idempotencyRetentionHours).
+CREATE TABLE http_idempotency (
+  registrar_id INTEGER NOT NULL REFERENCES registrars(id),
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  command TEXT NOT NULL,
+  domain TEXT,
+  http_status INTEGER NOT NULL,
+  epp_code INTEGER,
+  response TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (registrar_id, key)
+);
+CREATE INDEX http_idempotency_expiry ON http_idempotency(expires_at);
+-- Registrant metadata of domains in contact-less TLDs (the HTTP create carries no contact objects).
+CREATE TABLE http_registrants (
+  domain_id INTEGER PRIMARY KEY REFERENCES domains(id) ON DELETE CASCADE,
+  email TEXT,
+  external_id TEXT,
+  updated_at INTEGER NOT NULL
+);
+-- Fixture domains made by POST /sandbox/reset: the only names a reset may remove and create again.
+CREATE TABLE http_sandbox_objects (
+  domain_id INTEGER PRIMARY KEY REFERENCES domains(id) ON DELETE CASCADE,
+  name TEXT NOT NULL UNIQUE,
+  registrar_id INTEGER NOT NULL REFERENCES registrars(id),
+  request_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+-- Desired nameservers (PUT /domains/{domain}/nameservers) and whether they are applied to the domain yet.
+CREATE TABLE http_nameserver_sets (
+  domain_id INTEGER PRIMARY KEY REFERENCES domains(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  registrar_id INTEGER NOT NULL REFERENCES registrars(id),
+  hosts TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'applied', 'failed')),
+  detail TEXT,
+  request_id TEXT NOT NULL,
+  requested_at INTEGER NOT NULL,
+  applied_at INTEGER
+);
+CREATE INDEX http_nameserver_sets_pending ON http_nameserver_sets(status) WHERE status = 'pending';
+-- Outbound transfer intents recorded by a sponsor, naming the gaining registrar.
+CREATE TABLE http_transfer_intents (
+  id INTEGER PRIMARY KEY,
+  domain_id INTEGER NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  registrar_id INTEGER NOT NULL REFERENCES registrars(id),
+  gaining TEXT NOT NULL,
+  status TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX http_transfer_intents_domain ON http_transfer_intents(domain_id);
+-- Legacy/recovery records: never available until an operator records a recovery decision.
+CREATE TABLE protected_names (
+  name TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  reserved_in_policy INTEGER NOT NULL,
+  protected_at INTEGER NOT NULL,
+  decision TEXT,
+  decided_by TEXT,
+  decided_at INTEGER
+);
+-- Named OT&E runs recorded by an operator; the archive is frozen at recording time with its SHA-256.
+CREATE TABLE http_ote_runs (
+  id TEXT PRIMARY KEY,
+  registrar_id INTEGER NOT NULL REFERENCES registrars(id),
+  channel_id TEXT,
+  name TEXT NOT NULL,
+  reviewer TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  notes TEXT,
+  selection TEXT NOT NULL,
+  archive TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+`,
+  },
 ];

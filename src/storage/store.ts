@@ -2,7 +2,9 @@ import type { AuditRepo, PollRepo, RegistrarRepo, SettingsRepo, TldRepo } from '
 import type { ContactRepo } from './contact-repo.js';
 import type { DomainRepo } from './domain-repo.js';
 import type { HostRepo } from './host-repo.js';
+import type { HttpRepo } from './http-repo.js';
 import type { BillingRepo, LifecycleRepo } from './lifecycle-repo.js';
+import type { TransferRepo } from './transfer-repo.js';
 
 /** Every repository, as one transaction sees them. */
 export interface Repos {
@@ -16,6 +18,9 @@ export interface Repos {
   domains: DomainRepo;
   lifecycle: LifecycleRepo;
   billing: BillingRepo;
+  transfers: TransferRepo;
+  /** The HTTP registrar API's own records (tokens, idempotency, request log, sandbox, protected names). */
+  http: HttpRepo;
 }
 
 /**

@@ -7,7 +7,9 @@ import { SqliteAuditRepo, SqlitePollRepo, SqliteRegistrarRepo, SqliteSettingsRep
 import { SqliteContactRepo } from './contacts.js';
 import { SqliteDomainRepo } from './domains.js';
 import { SqliteHostRepo } from './hosts.js';
+import { SqliteHttpRepo } from './http.js';
 import { SqliteBillingRepo, SqliteLifecycleRepo } from './lifecycle.js';
+import { SqliteTransferRepo } from './transfers.js';
 
 export interface SqliteOptions {
   /** File path, or ':memory:'. */
@@ -49,6 +51,8 @@ export class SqliteStore implements Store {
       domains: new SqliteDomainRepo(this.db),
       lifecycle: new SqliteLifecycleRepo(this.db),
       billing: new SqliteBillingRepo(this.db),
+      transfers: new SqliteTransferRepo(this.db),
+      http: new SqliteHttpRepo(this.db),
     };
   }
 

@@ -1,0 +1,195 @@
+import type { Logger } from 'pino';
+import type { CommandRunner } from '../commands/runner.js';
+import type { Config } from '../config.js';
+import { OBJECT_URIS, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from '../protocol/namespaces.js';
+import type { Elem, Out } from '../protocol/xml-node.js';
+import type { Clock } from '../registry/clock.js';
+import { Session } from '../session/session.js';
+import type { Registrar } from '../storage/core-repos.js';
+import type { ApiToken, HttpChannel } from '../storage/http-repo.js';
+import type { Store } from '../storage/store.js';
+
+/**
+ * The gateway onto the registry core: every domain command of the HTTP API runs as the equivalent EPP
+ * command through `CommandRunner.execute`, with the same handler, transaction, lifecycle, billing and audit
+ * row (source 'http'). The request id travels as the command's clTRID, so each audit row a request causes
+ * carries it in audit_log.cl_trid (no extra column: decided in migration 7). Domain rules live in the
+ * handlers only; this module maps their result codes to HTTP statuses and JSON errors in one table.
+ */
+
+/** Where the API lives. */
+export const BASE_PATH = '/api/v1/registrar/v1';
+
+/** What the HTTP layer is given by startRegistry. */
+export interface HttpDeps {
+  config: Config;
+  store: Store;
+  runner: CommandRunner;
+  clock: Clock;
+  log: Logger;
+  /** The EPP door's address and the TLDs served, for GET /status. */
+  epp: () => { host: string; port: number; tlds: string[]; extensions: readonly string[] };
+}
+
+/** Per-request state, set by the hooks in server.ts. */
+export interface ApiState {
+  requestId: string;
+  started: bigint;
+  registrar?: Registrar;
+  token?: ApiToken;
+  channel?: HttpChannel;
+  admin?: boolean;
+  rate?: { limit: number; remaining: number; reset: number; retryAfter?: number };
+  /** The API command name (create_domain, ...) for the request log and GET /poll. */
+  command: string;
+  domain?: string;
+  idempotencyKey?: string;
+  replayOf?: string;
+  eppCode?: number;
+  errorCode?: string;
+  /** Number of audit rows this request wrote itself (for unique svTRIDs). */
+  ownAudits: number;
+}
+
+/** A failure answered as `{error: {code, message, field, epp_code}}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly eppCode?: number,
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(e: ApiError, requestId: string): Record<string, unknown> {
+  return {
+    error: { code: e.code, message: e.message, field: e.field ?? null, epp_code: e.eppCode ?? null, ...(e.extra ?? {}) },
+    request_id: requestId,
+  };
+}
+
+/**
+ * EPP result code → HTTP status and API error code. Another registrar's domain (2201) is answered 404
+ * `domain_not_found`, exactly like a domain that does not exist, so that the API never tells a registrar
+ * anything about a name it does not sponsor beyond what a check says. A wrong auth code on a transfer
+ * (2202) is the caller's own mistake: 403.
+ */
+export const EPP_TO_HTTP: Record<number, [number, string]> = {
+  1000: [200, 'ok'],
+  1001: [202, 'accepted'],
+  2001: [400, 'invalid_request'],
+  2002: [400, 'invalid_request'],
+  2003: [400, 'missing_field'],
+  2004: [422, 'value_out_of_range'],
+  2005: [400, 'invalid_value'],
+  2100: [400, 'invalid_request'],
+  2101: [501, 'not_implemented'],
+  2102: [501, 'option_not_implemented'],
+  2103: [501, 'extension_not_implemented'],
+  2104: [402, 'billing_failure'],
+  2105: [422, 'not_eligible_for_renewal'],
+  2106: [409, 'not_eligible_for_transfer'],
+  2200: [401, 'unauthenticated'],
+  2201: [404, 'domain_not_found'],
+  2202: [403, 'invalid_auth_code'],
+  2300: [409, 'transfer_already_pending'],
+  2301: [409, 'no_pending_transfer'],
+  2302: [409, 'domain_exists'],
+  2303: [404, 'domain_not_found'],
+  2304: [409, 'status_prohibits_operation'],
+  2305: [409, 'association_prohibits_operation'],
+  2306: [422, 'policy_violation'],
+  2307: [501, 'service_not_implemented'],
+  2308: [422, 'data_management_policy_violation'],
+  2400: [500, 'command_failed'],
+  2500: [503, 'service_unavailable'],
+  2501: [503, 'service_unavailable'],
+  2502: [503, 'service_unavailable'],
+};
+
+/** EPP element named in <value> → the JSON field it came from. */
+const FIELD_OF: Record<string, string> = {
+  'domain:name': 'domain',
+  'domain:period': 'years',
+  'domain:curExpDate': 'current_expiry',
+  'domain:hostObj': 'nameservers',
+  'domain:hostName': 'nameservers',
+  'domain:status': 'client_statuses',
+  'domain:pw': 'auth_code',
+};
+
+export interface ExecResult {
+  code: number;
+  msg?: string;
+  value?: Out;
+  resData?: Out[];
+  extension?: Out[];
+  svTRID: string;
+  command: string;
+}
+
+/** The ApiError of a failed command (code ≥ 2000). */
+export function eppFailure(r: ExecResult): ApiError {
+  let [status, code] = EPP_TO_HTTP[r.code] ?? [500, 'command_failed'];
+  const field = r.value ? FIELD_OF[r.value.name] : undefined;
+  if (r.code === 2303 && field === 'nameservers') [status, code] = [422, 'host_not_found'];
+  // 2201 says "someone else's": the message would too; answer as for a name that does not exist.
+  const message = r.code === 2201 ? 'Domain not found' : (r.msg ?? code.replace(/_/g, ' '));
+  return new ApiError(status, code, message, r.code === 2201 ? 'domain' : field, r.code);
+}
+
+/** A session as a logged-in EPP client would have it: the token's registrar, every service selected. */
+export function gatewaySession(registrar: Registrar, requestId: string, remoteAddress: string): Session {
+  const s = new Session(`http-${requestId}`, remoteAddress, null, false, null);
+  s.registrar = registrar;
+  for (const u of OBJECT_URIS) s.objURIs.add(u);
+  for (const u of [...STANDARD_EXTENSION_URIS, ...TCI_EXTENSION_URIS]) s.extURIs.add(u);
+  return s;
+}
+
+/** Runs one EPP command for the request's registrar; the request id is the clTRID (and so in the audit row). */
+export async function exec(
+  deps: HttpDeps,
+  api: ApiState,
+  registrar: Registrar,
+  verb: string,
+  object: Elem,
+  op?: string,
+  extensions?: Elem[],
+): Promise<ExecResult> {
+  const session = gatewaySession(registrar, api.requestId, 'http');
+  const r = await deps.runner.execute({ session, verb, object, op, extensions, clTRID: api.requestId });
+  api.eppCode = r.code;
+  return r;
+}
+
+/** Runs a command and throws its ApiError when it failed. */
+export async function execOk(deps: HttpDeps, api: ApiState, registrar: Registrar, verb: string, object: Elem, op?: string): Promise<ExecResult> {
+  const r = await exec(deps, api, registrar, verb, object, op);
+  if (r.code >= 2000) throw eppFailure(r);
+  return r;
+}
+
+/** Writes an audit row for what a request did without an EPP command (replays, intents, sandbox resets). */
+export async function auditOwn(deps: HttpDeps, api: ApiState, registrarId: number, command: string, object: string | null, code: number, message: string | null): Promise<void> {
+  api.ownAudits++;
+  await deps.store.transaction((r) =>
+    r.audit.record({
+      at: deps.clock.now(),
+      registrarId,
+      sessionId: `http-${api.requestId}`,
+      source: 'http',
+      command,
+      object,
+      clTRID: api.requestId,
+      svTRID: `${deps.config.roidSuffix}-HTTP-${api.requestId}-${api.ownAudits}`,
+      code,
+      message,
+      durationUs: Number((process.hrtime.bigint() - api.started) / 1000n),
+    }),
+  );
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { ApiError, auditOwn, errorBody, type ApiState, type HttpDeps } from './gateway.js';
+
+/**
+ * Idempotency keys (body `idempotency_key` or the `Idempotency-Key` header), scoped per registrar and kept
+ * for config.http.idempotencyRetentionHours. The first request with a key runs and its outcome (status and
+ * body) is stored; the same key with the same request (method, path and body apart from the key) replays
+ * that outcome byte for byte, marked by `Idempotent-Replayed: true`, and changes nothing: no second debit,
+ * no second expiry jump, no "already deleted". The same key with a different request: 409
+ * duplicate_idempotency_key_conflict. Server failures (5xx) are not stored, so a retry runs again.
+ *
+ * Requests with the same key are serialised in process (one server process serves the API), so a retry
+ * that arrives while the first attempt still runs waits for it and then replays it. The stored outcome is
+ * written right after the command's own transaction: a crash between the two would let a retry run again
+ * (renews name the current expiry, so even then a renew cannot apply twice).
+ */
+
+export interface Outcome {
+  status: number;
+  body: Record<string, unknown>;
+  replayed?: boolean;
+}
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The request's idempotency key, from the body or the header (they must agree). */
+export function idempotencyKey(headers: Record<string, unknown>, body: unknown, required: boolean): string | undefined {
+  const header = typeof headers['idempotency-key'] === 'string' ? (headers['idempotency-key'] as string) : undefined;
+  const inBody = body && typeof body === 'object' ? (body as Record<string, unknown>).idempotency_key : undefined;
+  if (header !== undefined && inBody !== undefined && header !== inBody) {
+    throw new ApiError(400, 'idempotency_key_mismatch', 'The Idempotency-Key header and the body idempotency_key differ', 'idempotency_key');
+  }
+  const key = (inBody as string | undefined) ?? header;
+  if (key === undefined) {
+    if (required) throw new ApiError(400, 'missing_idempotency_key', 'This request changes data: send an idempotency_key (body) or an Idempotency-Key header', 'idempotency_key');
+    return undefined;
+  }
+  if (!KEY.test(key)) throw new ApiError(400, 'invalid_idempotency_key', 'An idempotency key is 1 to 255 printable ASCII characters without spaces', 'idempotency_key');
+  return key;
+}
+
+/** JSON with sorted keys, so that field order does not make two equal requests differ. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** What makes two requests "the same": method, path and body without the key. */
+export function fingerprint(method: string, path: string, body: unknown): string {
+  const rest = body && typeof body === 'object' ? { ...(body as Record<string, unknown>), idempotency_key: undefined } : (body ?? null);
+  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(rest)}`).digest('hex');
+}
+
+/** Serialises work per key. */
+export class KeyLocks {
+  private readonly tails = new Map<string, Promise<unknown>>();
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    try {
+      return await next;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
+
+/**
+ * Runs `work` once per (registrar, key): the first time for real, later as a replay of the stored outcome.
+ * Without a key the work simply runs.
+ */
+export async function idempotent(
+  deps: HttpDeps,
+  locks: KeyLocks,
+  api: ApiState,
+  req: { method: string; path: string; body: unknown },
+  work: () => Promise<Outcome>,
+): Promise<Outcome> {
+  const registrar = api.registrar!;
+  const key = api.idempotencyKey;
+  const attempt = async (): Promise<Outcome> => {
+    try {
+      return await work();
+    } catch (e) {
+      if (e instanceof ApiError) {
+        api.errorCode = e.code;
+        return { status: e.status, body: errorBody(e, api.requestId) };
+      }
+      throw e;
+    }
+  };
+  if (key === undefined) return attempt();
+  const fp = fingerprint(req.method, req.path, req.body);
+  return locks.run(`${registrar.id}\u0000${key}`, async () => {
+    const now = deps.clock.now();
+    const stored = await deps.store.transaction((r) => r.http.idempotency(registrar.id, key, now));
+    if (stored) {
+      if (stored.fingerprint !== fp) {
+        throw new ApiError(
+          409,
+          'duplicate_idempotency_key_conflict',
+          `Idempotency key ${key} was already used by request ${stored.requestId} (${stored.command}) with different parameters`,
+          'idempotency_key',
+          undefined,
+          { original_request_id: stored.requestId },
+        );
+      }
+      api.replayOf = stored.requestId;
+      api.eppCode = stored.eppCode ?? undefined;
+      // The replay is itself audited, so that a retry shows in GET /poll next to the attempt it repeats.
+      await auditOwn(deps, api, registrar.id, 'http:replay', stored.domain, stored.eppCode ?? 1000, `replay of request ${stored.requestId}`);
+      return { status: stored.httpStatus, body: JSON.parse(stored.response) as Record<string, unknown>, replayed: true };
+    }
+    const outcome = await attempt();
+    if (outcome.status < 500 && outcome.status !== 429) {
+      const retention = deps.config.http.idempotencyRetentionHours * 3_600_000;
+      await deps.store.transaction((r) =>
+        r.http.saveIdempotency({
+          registrarId: registrar.id,
+          key,
+          fingerprint: fp,
+          requestId: api.requestId,
+          command: api.command,
+          domain: api.domain ?? null,
+          httpStatus: outcome.status,
+          eppCode: api.eppCode ?? null,
+          response: JSON.stringify(outcome.body),
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + retention),
+        }),
+      );
+    }
+    return outcome;
+  });
+}

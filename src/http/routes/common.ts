@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { normalizeName } from '../../registry/names.js';
+import { ApiError, type ApiState } from '../gateway.js';
+
+/** API command names, and the EPP commands they run (GET /poll filters on either). */
+export const API_COMMANDS: Record<string, string[]> = {
+  status: [],
+  sandbox_reset: ['domain:create'],
+  check_domain: ['domain:check'],
+  create_domain: ['domain:create'],
+  info_domain: ['domain:info'],
+  renew_domain: ['domain:renew'],
+  update_domain: ['domain:update'],
+  transfer_domain: ['domain:transfer-request', 'domain:transfer-approve'],
+  set_nameservers: ['domain:update'],
+  delete_domain: ['domain:delete'],
+  poll: [],
+};
+
+/** The API name of an EPP command seen in the audit trail (EPP rows of GET /poll). */
+export function apiCommandOfEpp(epp: string): string {
+  const first = Object.entries(API_COMMANDS).find(([name, list]) => list.includes(epp) && name !== 'sandbox_reset' && name !== 'set_nameservers');
+  return first ? first[0] : epp;
+}
+
+/** Lower-case A-labels when the name is well formed; else the input as given (the command will refuse it). */
+export function canonicalName(input: string): string {
+  const n = normalizeName(input);
+  return n.ok ? n.name : input.trim().toLowerCase();
+}
+
+/** The name a check or create body gives: `domain`, or `label` + `tld`. */
+export function nameFromBody(b: { domain?: string; label?: string; tld?: string }): string {
+  return b.domain ?? `${b.label}.${String(b.tld).replace(/^\./, '')}`;
+}
+
+/** The channel must be approved for the name's TLD (namespace listing); 403 otherwise. */
+export function requireNamespace(api: ApiState, name: string): void {
+  const tlds = api.channel?.tlds;
+  if (!tlds) return;
+  if (!tlds.some((t) => name === t || name.endsWith(`.${t}`))) {
+    throw new ApiError(403, 'namespace_not_approved', `Channel ${api.channel!.id} is not approved for the namespace of ${name} (approved: ${tlds.join(', ')})`, 'domain');
+  }
+}
+
+/** A fresh auth code (domain authInfo) for domains created over HTTP: 128 bits, URL-safe. */
+export function newAuthCode(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export const iso = (d: Date | string | undefined | null): string | null => (d === undefined || d === null ? null : new Date(d).toISOString());
+
+/** Sets what the request log and GET /poll record about the request. */
+export function describe(api: ApiState, domain: string | undefined, key: string | undefined): void {
+  if (domain !== undefined) api.domain = canonicalName(domain);
+  if (key !== undefined) api.idempotencyKey = key;
+}

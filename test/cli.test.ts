@@ -58,6 +58,14 @@ describe('registry CLI', function () {
     expect(out).to.not.contain(PASSWORDS.ClientX);
   });
 
+  it('credits and shows balances with their ledger', () => {
+    expect(cli('balance', 'credit', 'ClientX', '2500').stdout).to.match(/ClientX credited 2500; balance \d+/);
+    const show = cli('balance', 'show', 'ClientX');
+    expect(show.status).to.equal(0);
+    expect(show.stdout).to.match(/credit\t\t2500/);
+    expect(cli('balance', 'credit', 'Nobody', '1').status).to.not.equal(0);
+  });
+
   it('adds and lists registrars and TLDs', () => {
     expect(cli('registrar', 'add', 'NewReg', '--password', 'secret-PW1', '--name', 'New Registrar').status).to.equal(0);
     const list = cli('registrar', 'list');

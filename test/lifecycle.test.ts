@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { requests } from '../src/client/requests.js';
 import { resolvePolicy } from '../src/registry/policy.js';
+import { changeServerStatuses } from '../src/registry/operator.js';
 import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { send, startTestRegistry, type TestRegistry } from './helpers.js';
 import type { EppClient } from '../src/client/epp-client.js';
@@ -142,6 +143,50 @@ describe('domain lifecycle (RFC 3915) and billing', function () {
       await send(x, requests.poll('lc-a', 'ack', p.text('//e:msgQ/@id')));
     }
     expect(found, 'purge notice in the poll queue').to.equal(true);
+  });
+
+  it('a completed transfer starts transferPeriod; the new sponsor\'s delete inside it refunds the transfer and enters redemption', async () => {
+    const name = uniq();
+    await create(name);
+    t.clock.advance(6 * DAY);
+    const y = await t.login('ClientY');
+    try {
+      expect((await send(y, requests.domainTransfer('lc-tr', { op: 'request', name, authInfo: 'dom-pw-1' }))).code).to.equal(1001);
+      expect((await send(x, requests.domainTransfer('lc-ta', { op: 'approve', name }))).code).to.equal(1000);
+      expect((await send(y, requests.info('lc-i', 'domain', name))).texts('//rgp:infData/rgp:rgpStatus/@s')).to.deep.equal(['transferPeriod']);
+      const before = balance('ClientY');
+      expect((await send(y, requests.delete('lc-d', 'domain', name))).code).to.equal(1001);
+      expect(balance('ClientY')).to.equal(before + 1000);
+      expect((await send(y, requests.info('lc-i', 'domain', name))).texts('//rgp:infData/rgp:rgpStatus/@s')).to.deep.equal(['redemptionPeriod']);
+    } finally {
+      await y.close();
+    }
+  });
+
+  it('refunds the auto-renew when a domain is deleted inside autoRenewPeriod', async () => {
+    const name = uniq();
+    const cr = await create(name);
+    t.clock.set(new Date(new Date(cr.text('//domain:creData/domain:exDate')!).getTime() + DAY));
+    expect(await rgp(name)).to.include('autoRenewPeriod');
+    const before = balance('ClientX');
+    expect((await send(x, requests.delete('lc-d', 'domain', name))).code).to.equal(1001);
+    expect(balance('ClientX')).to.equal(before + 1000);
+  });
+
+  it('a registry-side status change reaches the sponsor by poll, and serverUpdateProhibited blocks updates', async () => {
+    const name = uniq();
+    await create(name);
+    await t.registry.store.transaction((r) => changeServerStatuses(r, name, ['serverUpdateProhibited'], [], t.clock.now(), 'CLI-TEST-1'));
+    expect((await info(name)).texts('//domain:infData/domain:status/@s')).to.include('serverUpdateProhibited');
+    expect((await send(x, requests.domainUpdate('lc-u', { name, chg: { authInfo: 'new-pw-99' } }))).code).to.equal(2304);
+    let found = false;
+    for (let i = 0; i < 50 && !found; i++) {
+      const p = await send(x, requests.poll('lc-p', 'req'));
+      if (p.code === 1300) break;
+      found = p.text('//e:msgQ/e:msg')!.includes(`status of ${name}`);
+      await send(x, requests.poll('lc-a', 'ack', p.text('//e:msgQ/@id')));
+    }
+    expect(found, 'status change notice in the poll queue').to.equal(true);
   });
 
   it('auto-renews at expiry: one year charged, autoRenewPeriod shown, a poll message queued', async () => {

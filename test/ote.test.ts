@@ -94,6 +94,64 @@ describe('OT&E scripts replayed over TLS', function () {
     assertPassed(r);
   });
 
+  it('gives the same archive on a freshly reset environment, apart from times and ids', async () => {
+    const normalise = (md: string) =>
+      md
+        .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'TIME')
+        .replace(/\d{4}-\d\d-\d\d/g, 'DATE')
+        .replace(/REG-[A-Z0-9-]+/g, 'SVTRID')
+        .replace(/\b[CDH]\d+-REG\b/g, 'ROID')
+        .replace(/Duration: \d+ ms/g, 'Duration')
+        .replace(/\| \d+ \| (OK|FAIL) \|/g, '| MS | $1 |')
+        .replace(/(<msgQ count="\d+" id=")\d+"/g, '$1ID"')
+        .replace(/Server: .*/, 'Server');
+    const archives: string[] = [];
+    for (const n of [1, 2]) {
+      await reset();
+      const r = await run(loadScript('tatar'));
+      assertPassed(r);
+      archives.push(normalise(readFileSync(writeEvidence(r, join(t.dir, `evidence-${n}`)).markdown, 'utf8')));
+    }
+    expect(archives[1]).to.equal(archives[0]);
+  });
+
+  it('reset deletes only the accounts\' objects in the TLD, and refuses (changing nothing) when another TLD depends on them', async () => {
+    await reset();
+    const store = t.registry.store as SqliteStore;
+    const db = store.db;
+    const id = (clId: string) => (db.prepare('SELECT id FROM registrars WHERE cl_id = ?').get(clId) as { id: number }).id;
+    const other = await store.transaction((r) => r.registrars.insert({ clId: 'OtherReg', name: 'Other', passwordHash: 'x' }, new Date()));
+    let seq = 0;
+    const domain = (name: string, tld: string, sponsor: number) =>
+      Number(
+        db
+          .prepare('INSERT INTO domains (name, tld, roid, sponsor_id, creator_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(name, tld, `DRESET${++seq}-TEST`, sponsor, sponsor, Date.now(), Date.now() + 365 * 86400_000).lastInsertRowid,
+      );
+    const x1 = domain('reset-x.tatar', 'tatar', id('ClientX'));
+    domain('reset-other.tatar', 'tatar', other.id);
+    const y1 = domain('reset-y.xn--d1acj3b', 'xn--d1acj3b', id('ClientY'));
+    const host = Number(
+      db
+        .prepare('INSERT INTO hosts (name, roid, sponsor_id, creator_id, created_at, superordinate_id) VALUES (?, ?, ?, ?, ?, ?)')
+        .run('ns.reset-x.tatar', 'HRESET1-TEST', id('ClientX'), id('ClientX'), Date.now(), x1).lastInsertRowid,
+    );
+    db.prepare('INSERT INTO domain_nameservers (domain_id, host_id) VALUES (?, ?)').run(y1, host);
+    const clear = (tld: string, ids: number[]) => clearEnvironmentObjects(db, tld, ids);
+    let refused: Error | undefined;
+    try {
+      await resetEnvironment(store, clear, t.config.certsDir, readEnvironment('tatar'), t.clock.now());
+    } catch (e) {
+      refused = e as Error;
+    }
+    expect(refused?.message).to.match(/refusing to reset: host ns.reset-x.tatar is a nameserver of reset-y.xn--d1acj3b/);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM domains WHERE name = 'reset-x.tatar'").get()).to.deep.equal({ n: 1 });
+    db.prepare('DELETE FROM domain_nameservers WHERE domain_id = ?').run(y1);
+    await resetEnvironment(store, clear, t.config.certsDir, readEnvironment('tatar'), t.clock.now());
+    const left = (db.prepare("SELECT name FROM domains WHERE name LIKE 'reset-%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    expect(left).to.deep.equal(['reset-other.tatar', 'reset-y.xn--d1acj3b']);
+  });
+
   it('stops at a step whose expectation is wrong and reports time, operation, data, result and expected code', async () => {
     await reset();
     const script = subset(loadScript('tatar'), (id) => /^2\.[12]\./.test(id));

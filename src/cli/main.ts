@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { startRegistry } from '../app.js';
 import { CLOCK_OFFSET_SETTING, parseDuration } from '../registry/clock.js';
 import { hashSecret } from '../registry/passwords.js';
+import { changeServerStatuses } from '../registry/operator.js';
 import { resolvePolicy } from '../registry/policy.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { devCertPaths, ensureDevCerts, fingerprint } from '../transport/dev-certs.js';
@@ -178,6 +179,52 @@ tld.command('list').action(async () => {
     }
   });
 });
+
+const balance = program.command('balance').description('registrar balances (minor currency units) and their ledger');
+balance
+  .command('show')
+  .argument('[clID]', 'one registrar (default: all)')
+  .action(async (clID?: string) => {
+    await withStore(async (store) => {
+      await store.transaction(async (r) => {
+        const list = clID ? [await r.registrars.byClId(clID)] : await r.registrars.list();
+        for (const reg of list) {
+          if (!reg) throw new Error(`no registrar ${clID}`);
+          console.log(`${reg.clId}\t${reg.balance}`);
+          if (clID) for (const e of await r.billing.ledger(reg.id, 20)) console.log(`  ${e.at.toISOString()}\t${e.kind}\t${e.object ?? ''}\t${e.amount}\t${e.balanceAfter}`);
+        }
+      });
+    });
+  });
+balance
+  .command('credit')
+  .argument('<clID>')
+  .argument('<amount>', 'minor units to add', positiveInt)
+  .action(async (clID: string, amount: number) => {
+    await withStore(async (store) => {
+      const after = await store.transaction(async (r) => {
+        const reg = await r.registrars.byClId(clID);
+        if (!reg) throw new Error(`no registrar ${clID}`);
+        return r.billing.post(reg.id, amount, 'credit', null, new Date());
+      });
+      console.log(`${clID} credited ${amount}; balance ${after}`);
+    });
+  });
+
+program
+  .command('domain-status')
+  .description('registry-side (server*) statuses of a domain; the sponsor gets a poll message')
+  .argument('<domain>', 'domain name (A-label)')
+  .option('--add <status...>', 'server statuses to add', [])
+  .option('--remove <status...>', 'server statuses to remove', [])
+  .action(async (name: string, o) => {
+    await withStore(async (store, cfg) => {
+      const statuses = await store.transaction((r) =>
+        changeServerStatuses(r, name, o.add, o.remove, new Date(), `${cfg.roidSuffix}-CLI-${Date.now().toString(36).toUpperCase()}`),
+      );
+      console.log(`${name}: ${statuses.join(', ') || 'ok'}`);
+    });
+  });
 
 const clockCmd = program.command('clock').description("a development registry's clock (devFixtures on): watch domains live through their lifecycle");
 async function moveClock(change: (offset: number) => number): Promise<void> {

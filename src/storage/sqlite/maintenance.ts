@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
  *
  * Deletes every domain the given registrars sponsor in `tld`, with their subordinate hosts, then the
  * registrars' contacts and hosts that no remaining domain references (contacts and external hosts belong
- * to no TLD); rows that hang off domains go with them by ON DELETE CASCADE. Refuses, changing nothing, when a subordinate host to be deleted is a nameserver of a domain
+ * to no TLD), and the registrars' poll messages; rows that hang off domains go with them by ON DELETE CASCADE. Refuses, changing nothing, when a subordinate host to be deleted is a nameserver of a domain
  * that is not being deleted (another registrar's or another TLD's).
  */
 export function clearEnvironmentObjects(db: Database.Database, tld: string, registrarIds: number[]): { domains: number; hosts: number; contacts: number } {
@@ -42,6 +42,8 @@ export function clearEnvironmentObjects(db: Database.Database, tld: string, regi
          AND id NOT IN (SELECT registrant_id FROM domains WHERE registrant_id IS NOT NULL)`,
       )
       .run().changes;
+    // A reset starts the accounts' certification afresh: their message queues too.
+    db.prepare(`DELETE FROM poll_messages WHERE registrar_id IN (${ids})`).run();
     return { domains: removedDomains, hosts: hosts + subHosts, contacts };
   })();
 }

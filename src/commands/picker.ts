@@ -4,6 +4,11 @@ import { contactCheck } from './contact/check.js';
 import { contactCreate } from './contact/create.js';
 import { contactDelete } from './contact/delete.js';
 import { contactInfo } from './contact/info.js';
+import { contactTransferApprove } from './contact/transfer-approve.js';
+import { contactTransferCancel } from './contact/transfer-cancel.js';
+import { contactTransferQuery } from './contact/transfer-query.js';
+import { contactTransferReject } from './contact/transfer-reject.js';
+import { contactTransferRequest } from './contact/transfer-request.js';
 import { contactUpdate } from './contact/update.js';
 import { domainCheck } from './domain/check.js';
 import { domainCreate } from './domain/create.js';
@@ -58,11 +63,11 @@ const TABLE: Record<string, CommandDef> = {
   'create:contact': contactCreate,
   'update:contact': contactUpdate,
   'delete:contact': contactDelete,
-  'transfer:contact:request': unimplemented('contact:transfer-request'),
-  'transfer:contact:query': unimplemented('contact:transfer-query'),
-  'transfer:contact:approve': unimplemented('contact:transfer-approve'),
-  'transfer:contact:reject': unimplemented('contact:transfer-reject'),
-  'transfer:contact:cancel': unimplemented('contact:transfer-cancel'),
+  'transfer:contact:request': contactTransferRequest,
+  'transfer:contact:query': contactTransferQuery,
+  'transfer:contact:approve': contactTransferApprove,
+  'transfer:contact:reject': contactTransferReject,
+  'transfer:contact:cancel': contactTransferCancel,
 
   'check:host': hostCheck,
   'info:host': hostInfo,

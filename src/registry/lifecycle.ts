@@ -5,6 +5,7 @@ import type { Domain } from '../storage/domain-repo.js';
 import type { Deletion, GraceKind, GracePeriod } from '../storage/lifecycle-repo.js';
 import type { Repos } from '../storage/store.js';
 import { addYears } from './periods.js';
+import { applyDueContactTransfers } from './contact-transfers.js';
 import { applyDueTransfers } from './transfers.js';
 import type { TldPolicy } from './policy.js';
 
@@ -17,9 +18,9 @@ import type { TldPolicy } from './policy.js';
  *          ─ otherwise: pendingDelete + redemptionPeriod ─ (restore request → pendingRestore → report → back)
  *                                  └─ pendingDelete (not restorable) ─ purge, poll message, name free again
  *
- * Time-driven steps (transfer auto-approval from transfers.ts, auto-renew, purge) are applied by
- * `applyDueEvents` before every command and on a timer, each exactly once because each one changes the
- * row that made it due, in the same transaction. Everything else (which grace or RGP state a domain is
+ * Time-driven steps (domain and contact transfer auto-approval from transfers.ts and contact-transfers.ts,
+ * auto-renew, purge) are applied by `applyDueEvents` before every command and on a timer, each exactly once
+ * because each one changes the row that made it due, in the same transaction. Everything else (which grace or RGP state a domain is
  * in) is computed from stored instants against the clock whenever it is read.
  */
 export const DAY_MS = 86_400_000;
@@ -87,11 +88,12 @@ export async function deleteDomain(repos: Repos, domain: Domain, policy: TldPoli
 }
 
 /**
- * Applies what is due at `now`: transfers whose acDate passed (auto-approval), auto-renewals of expired
+ * Applies what is due at `now`: domain and contact transfers whose acDate passed (auto-approval), auto-renewals of expired
  * domains, purges at the end of pendingDelete.
  */
 export async function applyDueEvents(repos: Repos, now: Date): Promise<void> {
   await applyDueTransfers(repos, now);
+  await applyDueContactTransfers(repos, now);
   for (;;) {
     const due = await repos.lifecycle.dueForAutoRenew(now, 100);
     if (due.length === 0) break;

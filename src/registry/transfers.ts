@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { trnData } from '../commands/domain/transfer-data.js';
-import type { Transfer, TransferDomain } from '../storage/transfer-repo.js';
+import type { Out } from '../protocol/xml-node.js';
+import type { Transfer, TransferDomain, TransferRecord } from '../storage/transfer-repo.js';
 import type { Repos } from '../storage/store.js';
 import { plusDays, startGrace } from './lifecycle.js';
 import { addYears } from './periods.js';
@@ -25,6 +26,10 @@ import type { TldPolicy } from './policy.js';
  *
  * `applyDueTransfers` runs before every object command, in its transaction, so a transfer whose acDate has
  * passed is approved exactly once (its status leaves `pending` in the same transaction).
+ *
+ * Contact transfers (contact-transfers.ts) follow the same rules and share the object-independent parts
+ * below: the poll message texts, who is told of what, the blocking statuses, the new random authInfo and the
+ * due sweep.
  */
 
 /** Poll message texts, one per outcome. */
@@ -65,8 +70,50 @@ export async function transferExpiry(repos: Repos, d: TransferDomain, years: num
   return { expiresAt: addedYears > 0 ? addYears(d.expiresAt, addedYears) : null, autoRenew };
 }
 
-export async function notify(repos: Repos, registrarId: number, t: Transfer, now: Date): Promise<void> {
-  await repos.poll.enqueue(registrarId, TRANSFER_MESSAGES[t.status], JSON.stringify(trnData(t)), now);
+/** Queues the poll messages of the domain transfer's state (see `partiesToTell`). */
+export async function notify(repos: Repos, t: Transfer, now: Date): Promise<void> {
+  await tellParties(repos, t, trnData(t), now);
+}
+
+/**
+ * Who hears of a transfer's state, whatever the object: a request and a cancellation reach the sponsor (the
+ * losing registrar), an approval or a rejection by the sponsor reaches the requester, and the registry's own
+ * acts reach both (the losing registrar first).
+ */
+export function partiesToTell(t: TransferRecord): number[] {
+  switch (t.status) {
+    case 'pending':
+    case 'clientCancelled':
+      return [t.losingId];
+    case 'clientApproved':
+    case 'clientRejected':
+      return [t.requesterId];
+    case 'serverApproved':
+    case 'serverCancelled':
+      return [t.losingId, t.requesterId];
+  }
+}
+
+/** Queues the poll message of the transfer's state, with its trnData, to every party `partiesToTell` names. */
+export async function tellParties(repos: Repos, t: TransferRecord, resData: Out, now: Date): Promise<void> {
+  for (const id of partiesToTell(t)) await repos.poll.enqueue(id, TRANSFER_MESSAGES[t.status], JSON.stringify(resData), now);
+}
+
+/** The authInfo an approved transfer leaves on the object: random, told to nobody (the new sponsor sets its own). */
+export function freshAuthInfo(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/**
+ * Runs `apply` on every transfer `due` returns (up to `limit` at a time) until none is left; `apply` must take
+ * the transfer out of `pending`, so each is applied exactly once.
+ */
+export async function sweepDue<T>(due: (limit: number) => Promise<T[]>, apply: (t: T) => Promise<void>): Promise<void> {
+  for (;;) {
+    const batch = await due(100);
+    if (batch.length === 0) return;
+    for (const t of batch) await apply(t);
+  }
 }
 
 /**
@@ -90,10 +137,9 @@ export async function approveTransfer(repos: Repos, t: Transfer, status: 'client
   if (price > 0) await repos.billing.post(t.requesterId, -price, 'transfer', domain.name, now, true);
   await startGrace(repos, domain.id, 'transfer', t.requesterId, tld.policy, price, at);
 
-  await repos.transfers.moveDomain(domain.id, t.requesterId, expiresAt, randomBytes(18).toString('base64url'), at);
+  await repos.transfers.moveDomain(domain.id, t.requesterId, expiresAt, freshAuthInfo(), at);
   const done = await repos.transfers.close(t.id, status, at, expiresAt);
-  if (status === 'serverApproved') await notify(repos, t.losingId, done, now);
-  await notify(repos, t.requesterId, done, now);
+  await notify(repos, done, now);
   return done;
 }
 
@@ -103,8 +149,7 @@ export async function approveTransfer(repos: Repos, t: Transfer, status: 'client
  */
 export async function endTransfer(repos: Repos, t: Transfer, status: 'clientRejected' | 'clientCancelled' | 'serverCancelled', now: Date): Promise<Transfer> {
   const done = await repos.transfers.close(t.id, status, now, null);
-  if (status !== 'clientRejected') await notify(repos, t.losingId, done, now);
-  if (status !== 'clientCancelled') await notify(repos, t.requesterId, done, now);
+  await notify(repos, done, now);
   return done;
 }
 
@@ -113,13 +158,12 @@ export async function endTransfer(repos: Repos, t: Transfer, status: 'clientReje
  * the domain has meanwhile entered pendingDelete). Costs one indexed query when nothing is due.
  */
 export async function applyDueTransfers(repos: Repos, now: Date): Promise<void> {
-  for (;;) {
-    const due = await repos.transfers.due(now, 100);
-    if (due.length === 0) return;
-    for (const t of due) {
+  await sweepDue(
+    (limit) => repos.transfers.due(now, limit),
+    async (t) => {
       const domain = await repos.transfers.domainById(t.domainId);
       if (domain?.statuses.includes('pendingDelete')) await endTransfer(repos, t, 'serverCancelled', now);
       else await approveTransfer(repos, t, 'serverApproved', now);
-    }
-  }
+    },
+  );
 }

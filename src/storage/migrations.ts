@@ -375,4 +375,24 @@ CREATE TABLE http_ote_runs (
 );
 `,
   },
+  {
+    version: 8,
+    name: 'contact transfers (RFC 5733 §3.2.4)',
+    sql: `
+-- The same shape as domain_transfers, without period and exDate (a contact has no registration period).
+CREATE TABLE contact_transfers (
+  id INTEGER PRIMARY KEY,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'clientApproved', 'clientRejected', 'clientCancelled', 'serverApproved', 'serverCancelled')),
+  requester_id INTEGER NOT NULL REFERENCES registrars(id),
+  losing_id INTEGER NOT NULL REFERENCES registrars(id),
+  requested_at INTEGER NOT NULL,
+  action_at INTEGER NOT NULL
+);
+CREATE INDEX contact_transfers_due ON contact_transfers(status, action_at);
+CREATE INDEX contact_transfers_contact ON contact_transfers(contact_id);
+-- At most one pending transfer per contact.
+CREATE UNIQUE INDEX contact_transfers_one_pending ON contact_transfers(contact_id) WHERE status = 'pending';
+`,
+  },
 ];

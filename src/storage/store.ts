@@ -1,5 +1,6 @@
 import type { AuditRepo, PollRepo, RegistrarRepo, SettingsRepo, TldRepo } from './core-repos.js';
 import type { ContactRepo } from './contact-repo.js';
+import type { ContactTransferRepo } from './contact-transfer-repo.js';
 import type { DomainRepo } from './domain-repo.js';
 import type { HostRepo } from './host-repo.js';
 import type { HttpRepo } from './http-repo.js';
@@ -19,6 +20,7 @@ export interface Repos {
   lifecycle: LifecycleRepo;
   billing: BillingRepo;
   transfers: TransferRepo;
+  contactTransfers: ContactTransferRepo;
   /** The HTTP registrar API's own records (tokens, idempotency, request log, sandbox, protected names). */
   http: HttpRepo;
 }

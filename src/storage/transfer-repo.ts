@@ -1,12 +1,9 @@
 /** RFC 5731 §3.2.4 / RFC 5730 trStatus values. */
 export type TransferStatus = 'pending' | 'clientApproved' | 'clientRejected' | 'clientCancelled' | 'serverApproved' | 'serverCancelled';
 
-/** One domain transfer request and what became of it. */
-export interface Transfer {
+/** What every transfer request has, whatever the object (domain or contact): the parties and the dates. */
+export interface TransferRecord {
   id: number;
-  domainId: number;
-  /** The domain's name (lower-case A-labels). */
-  domainName: string;
   status: TransferStatus;
   requesterId: number;
   requesterClId: string;
@@ -16,6 +13,13 @@ export interface Transfer {
   requestedAt: Date;
   /** acDate: when a pending transfer is auto-approved, or when it was approved, rejected or cancelled. */
   actionAt: Date;
+}
+
+/** One domain transfer request and what became of it. */
+export interface Transfer extends TransferRecord {
+  domainId: number;
+  /** The domain's name (lower-case A-labels). */
+  domainName: string;
   /** The period as the request gave it (or the policy default, in years). */
   period: { value: number; unit: 'y' | 'm' };
   /** exDate: the expiry the transfer gives (projected while pending); null when it does not extend the registration. */

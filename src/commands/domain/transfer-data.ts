@@ -1,27 +1,24 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { fail } from '../../protocol/errors.js';
 import { eppDateTime } from '../../protocol/response.js';
 import { child, el, type Elem, type Out } from '../../protocol/xml-node.js';
 import { periodYears } from '../../registry/periods.js';
 import type { TldPolicy } from '../../registry/policy.js';
 import type { Transfer, TransferDomain } from '../../storage/transfer-repo.js';
+import { passwordCheck, requirePendingTransfer, trnFields } from '../transfer-shared.js';
 import type { CommandContext } from '../types.js';
 import { nameValue, normalizedOrFail } from './domain-data.js';
 
 /**
  * What the five <domain:transfer> operations share: loading the domain, the parties of a transfer, the
  * authInfo check, the period, and the <domain:trnData> tree (also the resData of the transfer poll messages).
+ * What contact transfers share with these is in ../transfer-shared.ts.
  */
 
 /** <domain:trnData> (RFC 5731 §3.2.4) of a transfer; exDate only when the transfer extends the registration. */
 export function trnData(t: Transfer): Out {
   return el('domain:trnData', null, [
     el('domain:name', null, t.domainName),
-    el('domain:trStatus', null, t.status),
-    el('domain:reID', null, t.requesterClId),
-    el('domain:reDate', null, eppDateTime(t.requestedAt)),
-    el('domain:acID', null, t.losingClId),
-    el('domain:acDate', null, eppDateTime(t.actionAt)),
+    ...trnFields('domain', t),
     t.newExpiresAt !== null && el('domain:exDate', null, eppDateTime(t.newExpiresAt)),
   ]);
 }
@@ -46,9 +43,7 @@ export async function loadTransferTarget(ctx: CommandContext, object: Elem): Pro
 
 /** The latest transfer when it is still pending (2301 otherwise). */
 export function requirePending(target: TransferTarget): Transfer {
-  const t = target.latest;
-  if (!t || t.status !== 'pending') throw fail.notPendingTransfer(`Domain ${target.domain.name} has no pending transfer`, nameValue(target.domain.name));
-  return t;
+  return requirePendingTransfer(target.latest, `Domain ${target.domain.name} has no pending transfer`, nameValue(target.domain.name));
 }
 
 /**
@@ -56,13 +51,10 @@ export function requirePending(target: TransferTarget): Transfer {
  * `roid`) the registrant's. 'absent' when none was sent. <domain:ext> is not supported (2102).
  */
 export function authInfoCheck(d: TransferDomain, authInfo: Elem | undefined): 'absent' | 'valid' | 'invalid' {
-  if (!authInfo) return 'absent';
-  if (child(authInfo, 'ext')) throw fail.unimplementedOption('Only password authInfo (<domain:pw>) is supported');
-  const pw = child(authInfo, 'pw');
-  if (!pw) return 'absent';
-  const roid = pw.attrs.roid;
-  if (roid === undefined) return d.authPw !== null && sameSecret(pw.text, d.authPw) ? 'valid' : 'invalid';
-  return d.registrant !== null && d.registrant.roid === roid && sameSecret(pw.text, d.registrant.authPw) ? 'valid' : 'invalid';
+  return passwordCheck('domain', authInfo, (roid) => {
+    if (roid === undefined) return d.authPw;
+    return d.registrant !== null && d.registrant.roid === roid ? d.registrant.authPw : null;
+  });
 }
 
 /** A transfer request must carry the domain's (or the registrant's) authInfo: 2202 when it is missing or wrong. */
@@ -81,10 +73,4 @@ export function transferPeriod(object: Elem, policy: TldPolicy): { value: number
   const r = periodYears(value, unit, policy.period);
   if (!r.ok) throw fail.range(`Period refused: ${r.reason}`, el('domain:period', { unit }, p.text.trim()));
   return { value, unit: unit as 'y' | 'm', years: r.years };
-}
-
-/** Compares secrets in constant time (through their digests, so that lengths do not leak either). */
-function sameSecret(a: string, b: string): boolean {
-  const h = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(h(a), h(b));
 }

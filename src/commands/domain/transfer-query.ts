@@ -1,5 +1,6 @@
 import { fail } from '../../protocol/errors.js';
 import { child } from '../../protocol/xml-node.js';
+import { isTransferParty } from '../transfer-shared.js';
 import type { CommandDef } from '../types.js';
 import { nameValue, onlyExtensions } from './domain-data.js';
 import { authInfoCheck, loadTransferTarget, trnData } from './transfer-data.js';
@@ -20,9 +21,7 @@ export const domainTransferQuery: CommandDef = {
     const object = req.object!;
     onlyExtensions(req, []);
     const { domain, latest } = await loadTransferTarget(ctx, object);
-    const me = ctx.registrar.id;
-    const party = domain.sponsorId === me || latest?.requesterId === me || latest?.losingId === me;
-    if (!party) {
+    if (!isTransferParty(ctx.registrar.id, domain.sponsorId, latest)) {
       const check = authInfoCheck(domain, child(object, 'authInfo'));
       if (check === 'absent') {
         throw fail.authorization(`Only the sponsor, the parties of a transfer of ${domain.name}, or a registrar with its authInfo may query it`);

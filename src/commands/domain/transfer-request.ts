@@ -66,7 +66,7 @@ export const domainTransferRequest: CommandDef = {
       period: { value: period.value, unit: period.unit },
       newExpiresAt: expiresAt,
     });
-    await notify(ctx.repos, t.losingId, t, ctx.now);
+    await notify(ctx.repos, t, ctx.now);
     return { code: 1001, resData: [trnData(t)], object: domain.name };
   },
 };

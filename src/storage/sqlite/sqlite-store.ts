@@ -5,6 +5,7 @@ import { MIGRATIONS } from '../migrations.js';
 import type { Repos, Store } from '../store.js';
 import { SqliteAuditRepo, SqlitePollRepo, SqliteRegistrarRepo, SqliteSettingsRepo, SqliteTldRepo } from './core.js';
 import { SqliteContactRepo } from './contacts.js';
+import { SqliteContactTransferRepo } from './contact-transfers.js';
 import { SqliteDomainRepo } from './domains.js';
 import { SqliteHostRepo } from './hosts.js';
 import { SqliteHttpRepo } from './http.js';
@@ -21,6 +22,15 @@ export interface SqliteOptions {
   synchronous?: 'FULL' | 'NORMAL';
 }
 
+interface Work {
+  fn: (repos: Repos) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Most commands one group commit holds, so that a long queue still gets answers in steady steps. */
+const MAX_BATCH = 256;
+
 /**
  * The embedded SQLite store: one connection, WAL mode, foreign keys on, one transaction per command.
  * better-sqlite3 is synchronous, so transactions are serialised through a queue: a handler may await
@@ -29,7 +39,8 @@ export interface SqliteOptions {
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly repos: Repos;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly pending: Work[] = [];
+  private draining: Promise<void> | null = null;
   private closed = false;
 
   constructor(opts: SqliteOptions) {
@@ -52,32 +63,65 @@ export class SqliteStore implements Store {
       lifecycle: new SqliteLifecycleRepo(this.db),
       billing: new SqliteBillingRepo(this.db),
       transfers: new SqliteTransferRepo(this.db),
+      contactTransfers: new SqliteContactTransferRepo(this.db),
       http: new SqliteHttpRepo(this.db),
     };
   }
 
   transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    const run = async (): Promise<T> => {
-      this.db.exec('BEGIN IMMEDIATE');
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn: fn as Work['fn'], resolve: resolve as Work['resolve'], reject });
+      if (!this.draining) this.draining = this.drain();
+    });
+  }
+
+  /**
+   * Group commit: the commands waiting when a batch starts, and those that arrive while it runs, each run
+   * in a SAVEPOINT of one SQLite transaction (one rolls back alone when it fails); one COMMIT (one WAL sync)
+   * then makes the whole batch durable, and only after it does any command of the batch get its answer.
+   */
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const done: Array<{ work: Work; result: unknown }> = [];
       try {
-        const result = await fn(this.repos);
+        this.db.exec('BEGIN IMMEDIATE');
+      } catch (e) {
+        // The database is locked by another process past busy_timeout, or gone: fail what waits, keep serving.
+        for (const w of this.pending.splice(0)) w.reject(e);
+        continue;
+      }
+      try {
+        let work: Work | undefined;
+        while (done.length < MAX_BATCH && (work = this.pending.shift())) {
+          this.db.exec('SAVEPOINT command');
+          try {
+            const result = await work.fn(this.repos);
+            this.db.exec('RELEASE command');
+            done.push({ work, result });
+          } catch (e) {
+            if (!this.db.inTransaction) throw e; // SQLite gave up the whole transaction (I/O error, disk full)
+            this.db.exec('ROLLBACK TO command');
+            this.db.exec('RELEASE command');
+            work.reject(e);
+          }
+        }
         this.db.exec('COMMIT');
-        return result;
       } catch (e) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw e;
+        for (const d of done) d.work.reject(e);
+        continue;
       }
-    };
-    const p = this.queue.then(run, run);
-    this.queue = p.catch(() => undefined);
-    return p;
+      for (const d of done) d.work.resolve(d.result);
+    }
+    // Cleared in the same synchronous step that saw the queue empty, so no command is ever left waiting.
+    this.draining = null;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue;
+    await this.draining;
     this.db.close();
   }
 }

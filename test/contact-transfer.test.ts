@@ -1,0 +1,397 @@
+import { expect } from 'chai';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EppClient } from '../src/client/epp-client.js';
+import { eppDateTime } from '../src/protocol/response.js';
+import { CONTACT_TRANSFER_AUTO_APPROVE_DAYS } from '../src/registry/contact-transfers.js';
+import { hashSecret } from '../src/registry/passwords.js';
+import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { checkResponse, command, loginXml, send, startTestRegistry, testCerts, type CheckedResponse, type TestRegistry } from './helpers.js';
+
+const DAY = 86_400_000;
+const CON = 'xmlns:contact="urn:ietf:params:xml:ns:contact-1.0"';
+const TRN = '/e:epp/e:response/e:resData/contact:trnData';
+const INF = '/e:epp/e:response/e:resData/contact:infData';
+const POSTAL = JSON.stringify({ name: 'Test Person', street: ['1 Main St'], city: 'Kazan', cc: 'RU' });
+
+interface ContactRow {
+  id: number;
+  roid: string;
+  sponsor_id: number;
+  transferred_at: number | null;
+  updated_at: number | null;
+  updater_id: number | null;
+  auth_pw: string;
+  statuses: string;
+}
+
+/** A poll message as read by `drain`. */
+interface Msg {
+  msg: string;
+  id?: string;
+  trStatus?: string;
+  reID?: string;
+  reDate?: string;
+  acID?: string;
+  acDate?: string;
+}
+
+type Op = 'request' | 'query' | 'approve' | 'reject' | 'cancel';
+
+describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', function () {
+  this.timeout(60_000);
+  let t: TestRegistry;
+  let x: EppClient;
+  let y: EppClient;
+  let z: EppClient;
+  let n = 0;
+  let seq = 0;
+  const db = () => (t.registry.store as SqliteStore).db;
+  const rid = (clId: string) => (db().prepare('SELECT id FROM registrars WHERE cl_id = ?').get(clId) as { id: number }).id;
+  const balance = (clId: string) => (db().prepare('SELECT balance FROM registrars WHERE cl_id = ?').get(clId) as { balance: number }).balance;
+  const row = (handle: string) => db().prepare('SELECT * FROM contacts WHERE handle = ?').get(handle) as ContactRow;
+  const statuses = (handle: string) => JSON.parse(row(handle).statuses) as string[];
+  const uniq = () => `CT${++n}-${Date.now().toString(36).toUpperCase()}`;
+
+  /** A contact made with SQL (independent of the contact commands). */
+  function seedContact(handle: string, o: { clId?: string; pw?: string; statuses?: string[] } = {}): string {
+    const r = rid(o.clId ?? 'ClientX');
+    const roid = `CTT${++seq}-TEST`;
+    db()
+      .prepare('INSERT INTO contacts (handle, roid, sponsor_id, creator_id, created_at, auth_pw, statuses, postal_int, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(handle, roid, r, r, t.clock.now().getTime() - 30 * DAY, o.pw ?? 'contact-pw', JSON.stringify(o.statuses ?? []), POSTAL, 'c@example.qq');
+    return roid;
+  }
+
+  // ------------------------------------------------------------ commands
+
+  function transferXml(op: Op, id: string, pw?: string, roid?: string): string {
+    const auth = pw === undefined ? '' : `<contact:authInfo><contact:pw${roid ? ` roid="${roid}"` : ''}>${pw}</contact:pw></contact:authInfo>`;
+    return command(`<transfer op="${op}"><contact:transfer ${CON}><contact:id>${id}</contact:id>${auth}</contact:transfer></transfer>`, `ct-${op}`);
+  }
+  const transfer = (c: EppClient, op: Op, id: string, pw?: string, roid?: string) => send(c, transferXml(op, id, pw, roid));
+  const info = (c: EppClient, id: string, pw?: string) =>
+    send(
+      c,
+      command(
+        `<info><contact:info ${CON}><contact:id>${id}</contact:id>${pw === undefined ? '' : `<contact:authInfo><contact:pw>${pw}</contact:pw></contact:authInfo>`}</contact:info></info>`,
+        'ct-info',
+      ),
+    );
+  const updateEmail = (c: EppClient, id: string, email: string) =>
+    send(c, command(`<update><contact:update ${CON}><contact:id>${id}</contact:id><contact:chg><contact:email>${email}</contact:email></contact:chg></contact:update></update>`, 'ct-upd'));
+  const del = (c: EppClient, id: string) => send(c, command(`<delete><contact:delete ${CON}><contact:id>${id}</contact:id></contact:delete></delete>`, 'ct-del'));
+
+  function trn(r: CheckedResponse) {
+    return {
+      id: r.text(`${TRN}/contact:id`),
+      trStatus: r.text(`${TRN}/contact:trStatus`),
+      reID: r.text(`${TRN}/contact:reID`),
+      reDate: r.text(`${TRN}/contact:reDate`),
+      acID: r.text(`${TRN}/contact:acID`),
+      acDate: r.text(`${TRN}/contact:acDate`),
+    };
+  }
+
+  /** Reads and acknowledges every waiting message of the registrar (each ack must answer 1000). */
+  async function drain(c: EppClient): Promise<Msg[]> {
+    const out: Msg[] = [];
+    for (;;) {
+      const r = await send(c, command('<poll op="req"/>', 'ct-poll'));
+      if (r.code === 1300) return out;
+      expect(r.code).to.equal(1301);
+      const msgId = r.text('/e:epp/e:response/e:msgQ/@id')!;
+      out.push({ msg: r.text('/e:epp/e:response/e:msgQ/e:msg')!, ...trn(r) });
+      const ack = await send(c, command(`<poll op="ack" msgID="${msgId}"/>`, 'ct-ack'));
+      expect(ack.code).to.equal(1000);
+    }
+  }
+  const about = (msgs: Msg[], id: string) => msgs.filter((m) => m.id === id);
+
+  before(async () => {
+    t = await startTestRegistry();
+    // A third registrar, on the spare certificate, for the "neither party" cases.
+    const fp = new X509Certificate(readFileSync(join(testCerts(), 'spare.crt'))).fingerprint256;
+    const hash = await hashSecret('baz-QUX4');
+    await t.registry.store.transaction((r) =>
+      r.registrars.insert({ clId: 'ClientZ', name: 'Third registrar', passwordHash: hash, certFingerprints: [fp], balance: 10_000_000 }, new Date()),
+    );
+    x = await t.login('ClientX');
+    y = await t.login('ClientY');
+    z = await t.connect('spare');
+    expect(checkResponse(await z.request(loginXml('ClientZ', 'baz-QUX4'))).code).to.equal(1000);
+  });
+  after(async () => {
+    for (const c of [x, y, z]) await c?.close();
+    await t?.close();
+  });
+  beforeEach(async () => {
+    for (const c of [x, y, z]) await drain(c);
+  });
+
+  // ------------------------------------------------------------ request
+
+  it('request: 1001 with trnData pending (acDate 5 days on), pendingTransfer on the contact, a poll message to the sponsor only, no charge', async () => {
+    const id = uniq();
+    seedContact(id, { statuses: ['clientUpdateProhibited'] });
+    const balances = [balance('ClientX'), balance('ClientY')];
+    const now = t.clock.now();
+    const r = await transfer(y, 'request', id, 'contact-pw');
+    expect(r.code).to.equal(1001);
+    const d = trn(r);
+    expect(CONTACT_TRANSFER_AUTO_APPROVE_DAYS).to.equal(5);
+    expect(d).to.deep.equal({
+      id,
+      trStatus: 'pending',
+      reID: 'ClientY',
+      reDate: eppDateTime(now),
+      acID: 'ClientX',
+      acDate: eppDateTime(new Date(now.getTime() + 5 * DAY)),
+    });
+    expect(statuses(id)).to.have.members(['clientUpdateProhibited', 'pendingTransfer']);
+    expect((await info(x, id)).texts(`${INF}/contact:status/@s`)).to.include('pendingTransfer');
+    const rows = db().prepare('SELECT status, requester_id, losing_id FROM contact_transfers WHERE contact_id = ?').all(row(id).id);
+    expect(rows).to.deep.equal([{ status: 'pending', requester_id: rid('ClientY'), losing_id: rid('ClientX') }]);
+    expect([balance('ClientX'), balance('ClientY')]).to.deep.equal(balances);
+
+    // The losing sponsor is told, once; the requester has nothing waiting.
+    const xm = await drain(x);
+    expect(xm).to.have.length(1);
+    expect(xm[0]).to.deep.equal({ msg: 'Transfer requested.', ...d });
+    expect(await drain(y)).to.deep.equal([]);
+
+    // While pending, the contact can be neither updated nor deleted.
+    db().prepare('UPDATE contacts SET statuses = ? WHERE handle = ?').run(JSON.stringify(['pendingTransfer']), id);
+    expect((await updateEmail(x, id, 'new@example.qq')).code).to.equal(2304);
+    expect((await del(x, id)).code).to.equal(2304);
+    expect((await transfer(y, 'cancel', id)).code).to.equal(1000);
+  });
+
+  it('request: the authInfo may carry the contact\'s own roid; another roid is a wrong authInfo (2202)', async () => {
+    const id = uniq();
+    const roid = seedContact(id);
+    const other = seedContact(uniq());
+    expect((await transfer(y, 'request', id, 'contact-pw', other)).code).to.equal(2202);
+    expect((await transfer(y, 'request', id, 'contact-pw', roid)).code).to.equal(1001);
+    await transfer(y, 'cancel', id);
+  });
+
+  it('request errors: 2106 own contact, 2202 missing/wrong authInfo, 2300 pending, 2303 unknown, 2005 impossible id', async () => {
+    const id = uniq();
+    seedContact(id);
+    const own = await transfer(x, 'request', id, 'contact-pw');
+    expect(own.code).to.equal(2106);
+    expect(own.text('/e:epp/e:response/e:result/e:value/contact:id')).to.equal(id);
+    expect((await transfer(y, 'request', id)).code).to.equal(2202);
+    expect((await transfer(y, 'request', id, 'wrong-pw')).code).to.equal(2202);
+    const unknown = await transfer(y, 'request', `NO-${id}`, 'contact-pw');
+    expect(unknown.code).to.equal(2303);
+    expect(unknown.text('/e:epp/e:response/e:result/e:value/contact:id')).to.equal(`NO-${id}`);
+    expect((await transfer(y, 'request', 'абв', 'contact-pw')).code).to.equal(2005);
+    // Contact ids are case-insensitive: the request names the contact in lower case, trnData shows it as created.
+    const r = await transfer(y, 'request', id.toLowerCase(), 'contact-pw');
+    expect([r.code, trn(r).id]).to.deep.equal([1001, id]);
+    const again = await transfer(y, 'request', id, 'contact-pw');
+    expect(again.code).to.equal(2300);
+    expect(again.text('/e:epp/e:response/e:result/e:value/contact:id')).to.equal(id);
+    expect((await transfer(z, 'request', id, 'contact-pw')).code).to.equal(2300);
+    // Nothing of the refused requests reached the sponsor's queue.
+    expect(about(await drain(x), id).map((m) => m.trStatus)).to.deep.equal(['pending']);
+    expect(db().prepare('SELECT COUNT(*) AS n FROM contact_transfers WHERE contact_id = ?').get(row(id).id)).to.deep.equal({ n: 1 });
+    await transfer(y, 'cancel', id);
+  });
+
+  it('request errors: 2304 clientTransferProhibited, serverTransferProhibited', async () => {
+    for (const s of ['clientTransferProhibited', 'serverTransferProhibited']) {
+      const id = uniq();
+      seedContact(id, { statuses: [s] });
+      const r = await transfer(y, 'request', id, 'contact-pw');
+      expect(r.code, s).to.equal(2304);
+      expect(r.msg).to.include(s);
+      expect(statuses(id)).to.deep.equal([s]);
+    }
+    expect(await drain(x)).to.deep.equal([]);
+  });
+
+  // ------------------------------------------------------------ query
+
+  it('query: the sponsor and the requester see the latest transfer; a third registrar needs the authInfo (2201/2202); 2301 when none', async () => {
+    const id = uniq();
+    seedContact(id);
+    expect((await transfer(x, 'query', id)).code).to.equal(2301);
+    expect((await transfer(y, 'query', id)).code).to.equal(2201);
+    expect((await transfer(z, 'query', id, 'contact-pw')).code).to.equal(2301);
+    expect((await transfer(y, 'request', id, 'contact-pw')).code).to.equal(1001);
+    for (const c of [x, y]) {
+      const r = await transfer(c, 'query', id);
+      expect(r.code).to.equal(1000);
+      expect(trn(r)).to.deep.include({ id, trStatus: 'pending', reID: 'ClientY', acID: 'ClientX' });
+    }
+    expect((await transfer(z, 'query', id)).code).to.equal(2201);
+    expect((await transfer(z, 'query', id, 'wrong')).code).to.equal(2202);
+    const third = await transfer(z, 'query', id, 'contact-pw');
+    expect(third.code).to.equal(1000);
+    expect(trn(third).trStatus).to.equal('pending');
+    expect((await transfer(x, 'query', `NO-${id}`)).code).to.equal(2303);
+    // Queries change nothing and notify nobody.
+    expect(about(await drain(x), id)).to.have.length(1);
+    expect(await drain(y)).to.deep.equal([]);
+    expect(await drain(z)).to.deep.equal([]);
+    await transfer(y, 'cancel', id);
+  });
+
+  // ------------------------------------------------------------ approve
+
+  it('approve: only the sponsor (2201); the sponsor changes, trDate, authInfo reset (the old one refused, 2202), no charge, poll to the requester', async () => {
+    const id = uniq();
+    seedContact(id, { pw: 'old-secret' });
+    expect((await transfer(x, 'approve', id)).code).to.equal(2301);
+    expect((await transfer(y, 'request', id, 'old-secret')).code).to.equal(1001);
+    expect((await transfer(y, 'approve', id)).code).to.equal(2201);
+    expect((await transfer(z, 'approve', id)).code).to.equal(2201);
+
+    const balances = [balance('ClientX'), balance('ClientY')];
+    t.clock.advance(60_000);
+    const now = t.clock.now();
+    const a = await transfer(x, 'approve', id);
+    expect(a.code).to.equal(1000);
+    expect(trn(a)).to.deep.include({ id, trStatus: 'clientApproved', reID: 'ClientY', acID: 'ClientX', acDate: eppDateTime(now) });
+    const after = row(id);
+    expect(after.sponsor_id).to.equal(rid('ClientY'));
+    expect(after.transferred_at).to.equal(now.getTime());
+    expect([after.updater_id, after.updated_at]).to.deep.equal([null, null]);
+    expect(after.auth_pw).to.not.equal('old-secret');
+    expect(after.auth_pw.length).to.be.at.least(16);
+    expect(statuses(id)).to.deep.equal([]);
+    expect([balance('ClientX'), balance('ClientY')]).to.deep.equal(balances);
+    expect((await transfer(x, 'approve', id)).code).to.equal(2301);
+
+    // The new sponsor sees everything, trDate included; the old one needs an authInfo it no longer has.
+    const i = await info(y, id);
+    expect(i.text(`${INF}/contact:clID`)).to.equal('ClientY');
+    expect(i.text(`${INF}/contact:trDate`)).to.equal(eppDateTime(now));
+    expect(i.texts(`${INF}/contact:status/@s`)).to.deep.equal(['ok']);
+    expect((await info(x, id)).code).to.equal(2201);
+    expect((await info(x, id, 'old-secret')).code).to.equal(2201);
+    expect((await transfer(x, 'request', id, 'old-secret')).code).to.equal(2202);
+    expect((await transfer(z, 'query', id, 'old-secret')).code).to.equal(2202);
+    // The losing registrar, a party of the latest transfer, may still query it.
+    expect(trn(await transfer(x, 'query', id)).trStatus).to.equal('clientApproved');
+    // The new sponsor may change the contact (and set its own authInfo).
+    expect((await updateEmail(y, id, 'moved@example.qq')).code).to.equal(1000);
+
+    const ym = about(await drain(y), id);
+    expect(ym).to.have.length(1);
+    expect(ym[0]).to.deep.include({ msg: 'Transfer approved.', trStatus: 'clientApproved', reID: 'ClientY', acID: 'ClientX' });
+    expect(about(await drain(x), id).map((m) => m.trStatus)).to.deep.equal(['pending']);
+  });
+
+  // ------------------------------------------------------------ reject and cancel
+
+  it('reject: only the sponsor (2201); the contact stays; the requester is told; a new request may follow', async () => {
+    const id = uniq();
+    seedContact(id);
+    expect((await transfer(x, 'reject', id)).code).to.equal(2301);
+    expect((await transfer(y, 'request', id, 'contact-pw')).code).to.equal(1001);
+    expect((await transfer(y, 'reject', id)).code).to.equal(2201);
+    expect((await transfer(z, 'reject', id)).code).to.equal(2201);
+    const r = await transfer(x, 'reject', id);
+    expect(r.code).to.equal(1000);
+    expect(trn(r)).to.deep.include({ id, trStatus: 'clientRejected', reID: 'ClientY', acID: 'ClientX' });
+    expect(row(id).sponsor_id).to.equal(rid('ClientX'));
+    expect(row(id).auth_pw).to.equal('contact-pw');
+    expect(row(id).transferred_at).to.equal(null);
+    expect(statuses(id)).to.deep.equal([]);
+    expect((await transfer(x, 'reject', id)).code).to.equal(2301);
+    expect(trn(await transfer(y, 'query', id)).trStatus).to.equal('clientRejected');
+    const ym = await drain(y);
+    expect(ym).to.have.length(1);
+    expect(ym[0]).to.deep.include({ msg: 'Transfer rejected.', id, trStatus: 'clientRejected' });
+    expect(about(await drain(x), id).map((m) => m.trStatus)).to.deep.equal(['pending']);
+    expect((await transfer(y, 'request', id, 'contact-pw')).code).to.equal(1001);
+    await transfer(y, 'cancel', id);
+  });
+
+  it('cancel: only the requester (2201); the contact stays; the sponsor is told; 2301 afterwards', async () => {
+    const id = uniq();
+    seedContact(id);
+    expect((await transfer(y, 'cancel', id)).code).to.equal(2301);
+    expect((await transfer(y, 'request', id, 'contact-pw')).code).to.equal(1001);
+    expect((await transfer(x, 'cancel', id)).code).to.equal(2201);
+    expect((await transfer(z, 'cancel', id)).code).to.equal(2201);
+    const r = await transfer(y, 'cancel', id);
+    expect(r.code).to.equal(1000);
+    expect(trn(r)).to.deep.include({ id, trStatus: 'clientCancelled', reID: 'ClientY', acID: 'ClientX' });
+    expect(row(id).sponsor_id).to.equal(rid('ClientX'));
+    expect(statuses(id)).to.deep.equal([]);
+    expect((await transfer(y, 'cancel', id)).code).to.equal(2301);
+    const xm = about(await drain(x), id);
+    expect(xm.map((m) => [m.msg, m.trStatus])).to.deep.equal([
+      ['Transfer requested.', 'pending'],
+      ['Transfer cancelled.', 'clientCancelled'],
+    ]);
+    expect(await drain(y)).to.deep.equal([]);
+    // Once nothing is pending the contact can be changed again.
+    expect((await updateEmail(x, id, 'kept@example.qq')).code).to.equal(1000);
+  });
+
+  // ------------------------------------------------------------ automatic approval
+
+  it('auto-approval: once acDate has passed the next command approves it (serverApproved, trDate = acDate), exactly once, telling both parties', async () => {
+    const id = uniq();
+    seedContact(id);
+    const balances = [balance('ClientX'), balance('ClientY')];
+    const req = await transfer(y, 'request', id, 'contact-pw');
+    expect(req.code).to.equal(1001);
+    const acDate = trn(req).acDate!;
+
+    t.clock.advance(6 * 86400_000);
+    // Any object command applies what is due before it runs: here an info by the new sponsor.
+    const i = await info(y, id);
+    expect(i.code).to.equal(1000);
+    expect(i.text(`${INF}/contact:clID`)).to.equal('ClientY');
+    expect(i.text(`${INF}/contact:trDate`)).to.equal(acDate);
+    expect(i.texts(`${INF}/contact:status/@s`)).to.not.include('pendingTransfer');
+
+    const after = row(id);
+    expect(after.sponsor_id).to.equal(rid('ClientY'));
+    expect(eppDateTime(new Date(after.transferred_at!))).to.equal(acDate);
+    const stored = db().prepare('SELECT requested_at, action_at FROM contact_transfers WHERE contact_id = ?').get(after.id) as { requested_at: number; action_at: number };
+    expect(after.transferred_at).to.equal(stored.action_at);
+    expect(stored.action_at - stored.requested_at).to.equal(5 * DAY);
+    expect(after.auth_pw).to.not.equal('contact-pw');
+    expect([balance('ClientX'), balance('ClientY')]).to.deep.equal(balances);
+    // The old authInfo is refused.
+    expect((await transfer(x, 'request', id, 'contact-pw')).code).to.equal(2202);
+
+    expect(trn(await transfer(x, 'query', id))).to.deep.include({ trStatus: 'serverApproved', acDate });
+    // Both parties are told, once each (more commands apply nothing more).
+    await info(y, id);
+    const xm = about(await drain(x), id);
+    expect(xm.map((m) => m.trStatus)).to.deep.equal(['pending', 'serverApproved']);
+    expect(xm[1].msg).to.match(/approved by the registry/);
+    const ym = about(await drain(y), id);
+    expect(ym.map((m) => m.trStatus)).to.deep.equal(['serverApproved']);
+    expect(ym[0]).to.deep.include({ reID: 'ClientY', acID: 'ClientX', acDate });
+    expect(db().prepare('SELECT status FROM contact_transfers WHERE contact_id = ?').all(after.id)).to.deep.equal([{ status: 'serverApproved' }]);
+    expect((await transfer(y, 'cancel', id)).code).to.equal(2301);
+  });
+
+  it('a pending transfer is not approved before its acDate', async () => {
+    const id = uniq();
+    seedContact(id);
+    expect((await transfer(y, 'request', id, 'contact-pw')).code).to.equal(1001);
+    t.clock.advance(5 * DAY - 1000);
+    expect(trn(await transfer(x, 'query', id)).trStatus).to.equal('pending');
+    expect(row(id).sponsor_id).to.equal(rid('ClientX'));
+    expect((await transfer(y, 'cancel', id)).code).to.equal(1000);
+  });
+
+  it('finds due contact transfers with the (status, action_at) index', () => {
+    const plan = db()
+      .prepare("EXPLAIN QUERY PLAN SELECT t.id FROM contact_transfers t WHERE t.status = 'pending' AND t.action_at <= ? ORDER BY t.action_at, t.id LIMIT 100")
+      .all(Date.now()) as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join('\n')).to.match(/USING (COVERING )?INDEX contact_transfers_due/);
+  });
+});

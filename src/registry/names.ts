@@ -75,3 +75,22 @@ export function scriptsAllowed(labels: string[], scripts: string[]): { ok: true 
   }
   return { ok: true };
 }
+
+/**
+ * A reason that fits eppcom:reasonType (at most 32 characters, for <domain:reason>/<host:reason> in check
+ * responses) for a name that normalizeName refused; `what` names the kind of name ("domain", "host").
+ */
+export function shortNameReason(reason: string, what: 'domain' | 'host'): string {
+  const table: Array<[RegExp, string]> = [
+    [/longer than 63/, 'Label longer than 63 octets'],
+    [/longer than 253/, 'Name longer than 253 characters'],
+    [/starts or ends with a hyphen/, 'Label starts/ends with a hyphen'],
+    [/characters other than/, 'Invalid characters in a label'],
+    [/not a valid A-label/, 'Invalid A-label'],
+    [/third and fourth/, 'Hyphens in 3rd and 4th position'],
+    [/at least/, `Not a ${what} name`],
+    [/empty/, 'Empty label'],
+  ];
+  for (const [re, text] of table) if (re.test(reason)) return text;
+  return reason.length <= 32 ? reason.charAt(0).toUpperCase() + reason.slice(1) : 'Invalid IDNA2008 label';
+}

@@ -3,7 +3,7 @@ import { EppError, fail } from '../../protocol/errors.js';
 import { NS } from '../../protocol/namespaces.js';
 import { eppDateTime } from '../../protocol/response.js';
 import { child, childText, children, el, type Elem, type Out } from '../../protocol/xml-node.js';
-import { normalizeName, scriptsAllowed } from '../../registry/names.js';
+import { normalizeName, scriptsAllowed, shortNameReason } from '../../registry/names.js';
 import { periodYears } from '../../registry/periods.js';
 import type { TldPolicy } from '../../registry/policy.js';
 import type { Tld } from '../../storage/core-repos.js';
@@ -35,7 +35,7 @@ export type NameClass =
  */
 export async function classifyName(ctx: CommandContext, input: string, served?: Tld[]): Promise<NameClass> {
   const n = normalizeName(input);
-  if (!n.ok) return { ok: false, code: 2005, reason: n.reason, short: shortReason(n.reason) };
+  if (!n.ok) return { ok: false, code: 2005, reason: n.reason, short: shortNameReason(n.reason, 'domain') };
   const tlds = served ?? (await ctx.repos.tlds.list());
   const tld = tlds.filter((t) => n.name.endsWith(`.${t.name}`)).sort((a, b) => b.name.length - a.name.length)[0];
   if (!tld) return { ok: false, code: 2004, reason: `the TLD of ${n.name} is not served by this registry`, short: 'TLD not served by this registry', name: n.name };
@@ -56,21 +56,6 @@ function isReserved(label: string, tld: Tld): boolean {
   });
 }
 
-/** A reason that fits eppcom:reasonType (at most 32 characters) for a name that normalizeName refused. */
-export function shortReason(reason: string): string {
-  if (reason.length <= 32) return reason.charAt(0).toUpperCase() + reason.slice(1);
-  const table: Array<[RegExp, string]> = [
-    [/longer than 63/, 'Label longer than 63 octets'],
-    [/longer than 253/, 'Name longer than 253 characters'],
-    [/starts or ends with a hyphen/, 'Label starts/ends with a hyphen'],
-    [/characters other than/, 'Invalid characters in a label'],
-    [/not a valid A-label/, 'Invalid A-label'],
-    [/third and fourth/, 'Hyphens in 3rd and 4th position'],
-    [/at least/, 'Not a domain name'],
-  ];
-  for (const [re, text] of table) if (re.test(reason)) return text;
-  return 'Invalid IDNA2008 label';
-}
 
 /** Normalises the name of an existing object in a command; a syntactically impossible name is a 2005. */
 export function normalizedOrFail(input: string, valueName = 'domain:name'): string {

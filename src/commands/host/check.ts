@@ -2,7 +2,8 @@ import { NS } from '../../protocol/namespaces.js';
 import { children, el, type Out } from '../../protocol/xml-node.js';
 import { normalizeName } from '../../registry/names.js';
 import type { CommandDef } from '../types.js';
-import { noExtensions, placeHost, shortReason } from './host-data.js';
+import { shortNameReason } from '../../registry/names.js';
+import { noExtensions, placeHost } from './host-data.js';
 
 /**
  * <host:check> (RFC 5732 §3.1.1): for each name, whether a host object can be created with it now.
@@ -29,7 +30,7 @@ export const hostCheck: CommandDef = {
     for (const { input, n } of names) {
       const cd = (name: string, reason?: string) =>
         el('host:cd', null, [el('host:name', { avail: reason ? 0 : 1 }, name), reason !== undefined && el('host:reason', null, reason)]);
-      if (!n.ok) cds.push(cd(input, shortReason(n.reason)));
+      if (!n.ok) cds.push(cd(input, shortNameReason(n.reason, 'host')));
       else if (taken.has(n.name)) cds.push(cd(n.name, 'In use'));
       else if ((await placeHost(ctx, n.name, served)).kind === 'orphan') cds.push(cd(n.name, 'Superordinate domain not found'));
       else cds.push(cd(n.name));

@@ -150,18 +150,3 @@ export function infData(h: Host, linked: boolean): Out {
   ]);
 }
 
-/** A reason that fits eppcom:reasonType (at most 32 characters) for a name that normalizeName refused. */
-export function shortReason(reason: string): string {
-  const table: Array<[RegExp, string]> = [
-    [/longer than 63/, 'Label longer than 63 octets'],
-    [/longer than 253/, 'Name longer than 253 characters'],
-    [/starts or ends with a hyphen/, 'Label starts/ends with a hyphen'],
-    [/characters other than/, 'Invalid characters in a label'],
-    [/not a valid A-label/, 'Invalid A-label'],
-    [/third and fourth/, 'Hyphens in 3rd and 4th position'],
-    [/at least/, 'Not a host name'],
-    [/empty/, 'Empty label'],
-  ];
-  for (const [re, text] of table) if (re.test(reason)) return text;
-  return 'Invalid IDNA2008 label';
-}

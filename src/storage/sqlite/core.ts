@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { resolvePolicy } from '../../registry/policy.js';
+import { resolvePolicy, type TldPolicy } from '../../registry/policy.js';
 import type {
   AuditEntry,
   AuditRepo,
@@ -94,21 +94,47 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
   }
 }
 
+/**
+ * TLDs are read by nearly every command: statements are prepared once, and each stored policy JSON is
+ * resolved (defaults merged, checked) once and then shared, frozen so that no caller can change it.
+ */
 export class SqliteTldRepo implements TldRepo {
-  constructor(private readonly db: Database.Database) {}
+  private readonly getStmt;
+  private readonly listStmt;
+  private readonly resolved = new Map<string, TldPolicy>();
+  constructor(private readonly db: Database.Database) {
+    this.getStmt = db.prepare<[string], { name: string; policy: string }>('SELECT name, policy FROM tlds WHERE name = ?');
+    this.listStmt = db.prepare<[], { name: string; policy: string }>('SELECT name, policy FROM tlds ORDER BY name');
+  }
+  private policy(json: string): TldPolicy {
+    let p = this.resolved.get(json);
+    if (!p) {
+      p = deepFreeze(resolvePolicy(JSON.parse(json)));
+      if (this.resolved.size > 1000) this.resolved.clear();
+      this.resolved.set(json, p);
+    }
+    return p;
+  }
   async get(name: string): Promise<Tld | undefined> {
-    const r = this.db.prepare('SELECT name, policy FROM tlds WHERE name = ?').get(name) as { name: string; policy: string } | undefined;
-    return r && { name: r.name, policy: resolvePolicy(JSON.parse(r.policy)) };
+    const r = this.getStmt.get(name);
+    return r && { name: r.name, policy: this.policy(r.policy) };
   }
   async list(): Promise<Tld[]> {
-    const rows = this.db.prepare('SELECT name, policy FROM tlds ORDER BY name').all() as Array<{ name: string; policy: string }>;
-    return rows.map((r) => ({ name: r.name, policy: resolvePolicy(JSON.parse(r.policy)) }));
+    return this.listStmt.all().map((r) => ({ name: r.name, policy: this.policy(r.policy) }));
   }
   async upsert(tld: Tld, now: Date) {
     this.db
       .prepare('INSERT INTO tlds (name, policy, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET policy = excluded.policy')
       .run(tld.name, JSON.stringify(tld.policy), now.getTime());
   }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
 }
 
 export class SqlitePollRepo implements PollRepo {

@@ -86,6 +86,11 @@ function elementChildren(el: XmlElement): XmlElement[] {
   return out;
 }
 
+/** Strips XML whitespace only (String#trim would also strip U+FEFF, U+00A0..., shortening a valid clTRID). */
+function xmlTrim(s: string): string {
+  return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+}
+
 function findClTRID(root: XmlElement): string | undefined {
   if (root.namespaceUri !== NS.epp) return undefined;
   for (const c of elementChildren(root)) {
@@ -93,8 +98,9 @@ function findClTRID(root: XmlElement): string | undefined {
     for (const g of elementChildren(c)) {
       if (g.name !== 'clTRID' || g.namespaceUri !== NS.epp) continue;
       // Echoed only when it is a valid trIDType (3-64 characters), or the response itself would be invalid.
-      const v = g.content.trim();
-      return v.length >= 3 && v.length <= 64 ? v : undefined;
+      const v = xmlTrim(g.content);
+      const chars = [...v].length; // XSD lengths count characters, not UTF-16 units
+      return chars >= 3 && chars <= 64 ? v : undefined;
     }
   }
   return undefined;
@@ -140,7 +146,8 @@ function toMessage(root: Elem): EppMessage {
   const command = first;
   const verbEl = command.children[0];
   const extension = command.children.find((c) => c.name === 'extension' && c.ns === NS.epp);
-  const clTRID = command.children.find((c) => c.name === 'clTRID' && c.ns === NS.epp)?.text.trim();
+  const rawClTRID = command.children.find((c) => c.name === 'clTRID' && c.ns === NS.epp)?.text;
+  const clTRID = rawClTRID === undefined ? undefined : xmlTrim(rawClTRID);
   const object = verbEl.name === 'login' || verbEl.name === 'logout' || verbEl.name === 'poll' ? undefined : verbEl.children[0];
   return { kind: 'command', command, verb: verbEl.name, verbEl, object, extensions: extension?.children ?? [], clTRID };
 }

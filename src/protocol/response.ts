@@ -26,15 +26,22 @@ export function eppDateTime(d: Date): string {
   return d.toISOString().replace(/\.(\d)\d\dZ$/, '.$1Z');
 }
 
+/**
+ * xmlbuilder2 leaves anything that looks like an entity or character reference (`&x;`, `&#0;`) unescaped,
+ * so text taken from a request (a clTRID of "&amp;#0;", i.e. the characters "&#0;") would come out as markup
+ * and make the response not well-formed. Escaping `&` first makes every `&` in the data literal.
+ */
+const lit = (s: string): string => s.replace(/&/g, '&amp;');
+
 function addOut(parent: XMLBuilder, out: Out): void {
   const colon = out.name.indexOf(':');
   const ns = colon > 0 ? NS_BY_PREFIX[out.name.slice(0, colon)] : NS.epp;
   if (!ns) throw new Error(`no namespace for element ${out.name}`);
   const node = parent.ele(ns, out.name);
   if (out.attrs) {
-    for (const [k, v] of Object.entries(out.attrs)) if (v !== undefined) node.att(k, String(v));
+    for (const [k, v] of Object.entries(out.attrs)) if (v !== undefined) node.att(k, lit(String(v)));
   }
-  if (out.text !== undefined) node.txt(String(out.text));
+  if (out.text !== undefined) node.txt(lit(String(out.text)));
   if (out.children) for (const c of out.children) if (c) addOut(node, c);
 }
 
@@ -42,24 +49,24 @@ export function buildResponse(spec: ResponseSpec): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8', standalone: false });
   const response = doc.ele(NS.epp, 'epp').ele('response');
   const result = response.ele('result').att('code', String(spec.code));
-  result.ele('msg').txt(spec.msg ?? RESULT_MESSAGES[spec.code]);
+  result.ele('msg').txt(lit(spec.msg ?? RESULT_MESSAGES[spec.code]));
   if (spec.value && spec.reason) {
     const ext = result.ele('extValue');
     addOut(ext.ele('value'), spec.value);
-    ext.ele('reason').txt(spec.reason);
+    ext.ele('reason').txt(lit(spec.reason));
   } else if (spec.value) {
     addOut(result.ele('value'), spec.value);
   } else if (spec.reason) {
     // RFC 5730 requires an element in <value>; name the command itself when no single element is at fault.
     const ext = result.ele('extValue');
     ext.ele('value').ele('command');
-    ext.ele('reason').txt(spec.reason);
+    ext.ele('reason').txt(lit(spec.reason));
   }
   if (spec.msgQ && spec.msgQ.count > 0) {
     const q = response.ele('msgQ').att('count', String(spec.msgQ.count));
     if (spec.msgQ.id !== undefined) q.att('id', spec.msgQ.id);
     if (spec.msgQ.qDate) q.ele('qDate').txt(eppDateTime(spec.msgQ.qDate));
-    if (spec.msgQ.msg) q.ele('msg').txt(spec.msgQ.msg);
+    if (spec.msgQ.msg) q.ele('msg').txt(lit(spec.msgQ.msg));
   }
   if (spec.resData && spec.resData.length > 0) {
     const rd = response.ele('resData');
@@ -70,7 +77,7 @@ export function buildResponse(spec: ResponseSpec): string {
     for (const r of spec.extension) addOut(ex, r);
   }
   const tr = response.ele('trID');
-  if (spec.clTRID !== undefined) tr.ele('clTRID').txt(spec.clTRID);
+  if (spec.clTRID !== undefined) tr.ele('clTRID').txt(lit(spec.clTRID));
   tr.ele('svTRID').txt(spec.svTRID);
   return doc.end({ prettyPrint: false });
 }

@@ -17,6 +17,14 @@ export const URI = {
   tciDomain: 'http://www.tcinet.ru/epp/tci-domain-ext-1.0',
 };
 
+/**
+ * xmlbuilder2 leaves text that looks like an entity or character reference (`&amp;`, `&#0;`) unescaped;
+ * escaping `&` first makes every value go on the wire as the characters it holds.
+ */
+function lit(v: string): string {
+  return v.replace(/&/g, '&amp;');
+}
+
 /** Domain and host names go on the wire as A-labels, as real clients send them. */
 export function aLabel(name: string): string {
   const a = domainToASCII(name);
@@ -64,20 +72,20 @@ function doc(clTRID: string, build: Build): string {
   const cmd = root.ele('command');
   const { ext } = build(cmd);
   if (ext) ext(cmd.ele('extension'));
-  cmd.ele('clTRID').txt(clTRID);
+  cmd.ele('clTRID').txt(lit(clTRID));
   return root.end({ prettyPrint: true });
 }
 
 function postal(parent: XMLBuilder, type: 'int' | 'loc', p: PostalInfo): void {
   const pi = parent.ele(URI.contact, 'contact:postalInfo').att('type', type);
-  pi.ele(URI.contact, 'contact:name').txt(p.name);
-  if (p.org) pi.ele(URI.contact, 'contact:org').txt(p.org);
+  pi.ele(URI.contact, 'contact:name').txt(lit(p.name));
+  if (p.org) pi.ele(URI.contact, 'contact:org').txt(lit(p.org));
   const addr = pi.ele(URI.contact, 'contact:addr');
-  for (const s of p.street) addr.ele(URI.contact, 'contact:street').txt(s);
-  addr.ele(URI.contact, 'contact:city').txt(p.city);
-  if (p.sp) addr.ele(URI.contact, 'contact:sp').txt(p.sp);
-  if (p.pc) addr.ele(URI.contact, 'contact:pc').txt(p.pc);
-  addr.ele(URI.contact, 'contact:cc').txt(p.cc);
+  for (const s of p.street) addr.ele(URI.contact, 'contact:street').txt(lit(s));
+  addr.ele(URI.contact, 'contact:city').txt(lit(p.city));
+  if (p.sp) addr.ele(URI.contact, 'contact:sp').txt(lit(p.sp));
+  if (p.pc) addr.ele(URI.contact, 'contact:pc').txt(lit(p.pc));
+  addr.ele(URI.contact, 'contact:cc').txt(lit(p.cc));
 }
 
 /** The TCI extension block, with the `contact:` prefix rebound to the TCI namespace as Net::DRI writes it. */
@@ -85,20 +93,20 @@ function tciBlock(parent: XMLBuilder, t: TciData): void {
   const T = URI.tciContact;
   if (t.person) {
     const p = parent.ele(T, 'contact:person');
-    p.ele(T, 'contact:birthday').txt(t.person.birthday);
-    for (const pp of t.person.passport) p.ele(T, 'contact:passport').txt(pp);
-    if (t.person.tin) p.ele(T, 'contact:TIN').txt(t.person.tin);
+    p.ele(T, 'contact:birthday').txt(lit(t.person.birthday));
+    for (const pp of t.person.passport) p.ele(T, 'contact:passport').txt(lit(pp));
+    if (t.person.tin) p.ele(T, 'contact:TIN').txt(lit(t.person.tin));
   } else if (t.organization) {
     const o = parent.ele(T, 'contact:organization');
     for (const a of t.organization.legalAddr) {
       const la = o.ele(T, 'contact:legalAddr').att('type', a.type);
-      for (const s of a.street) la.ele(T, 'contact:street').txt(s);
-      la.ele(T, 'contact:city').txt(a.city);
-      if (a.sp) la.ele(T, 'contact:sp').txt(a.sp);
-      if (a.pc) la.ele(T, 'contact:pc').txt(a.pc);
-      la.ele(T, 'contact:cc').txt(a.cc);
+      for (const s of a.street) la.ele(T, 'contact:street').txt(lit(s));
+      la.ele(T, 'contact:city').txt(lit(a.city));
+      if (a.sp) la.ele(T, 'contact:sp').txt(lit(a.sp));
+      if (a.pc) la.ele(T, 'contact:pc').txt(lit(a.pc));
+      la.ele(T, 'contact:cc').txt(lit(a.cc));
     }
-    o.ele(T, 'contact:TIN').txt(t.organization.tin);
+    o.ele(T, 'contact:TIN').txt(lit(t.organization.tin));
   }
 }
 
@@ -108,18 +116,18 @@ export const requests = {
   login(clTRID: string, clID: string, pw: string, o: { objURIs?: string[]; extURIs?: string[]; newPW?: string } = {}): string {
     return doc(clTRID, (cmd) => {
       const l = cmd.ele('login');
-      l.ele('clID').txt(clID);
-      l.ele('pw').txt(pw);
-      if (o.newPW) l.ele('newPW').txt(o.newPW);
+      l.ele('clID').txt(lit(clID));
+      l.ele('pw').txt(lit(pw));
+      if (o.newPW) l.ele('newPW').txt(lit(o.newPW));
       const opt = l.ele('options');
-      opt.ele('version').txt('1.0');
-      opt.ele('lang').txt('en');
+      opt.ele('version').txt(lit('1.0'));
+      opt.ele('lang').txt(lit('en'));
       const svcs = l.ele('svcs');
-      for (const u of o.objURIs ?? [URI.domain, URI.contact, URI.host]) svcs.ele('objURI').txt(u);
+      for (const u of o.objURIs ?? [URI.domain, URI.contact, URI.host]) svcs.ele('objURI').txt(lit(u));
       const ext = o.extURIs ?? [URI.secDNS, URI.rgp, URI.tciContact, URI.tciDomain];
       if (ext.length) {
         const se = svcs.ele('svcExtension');
-        for (const u of ext) se.ele('extURI').txt(u);
+        for (const u of ext) se.ele('extURI').txt(lit(u));
       }
       return {};
     });
@@ -138,7 +146,7 @@ export const requests = {
     const key = object === 'contact' ? 'id' : 'name';
     return doc(clTRID, (cmd) => {
       const c = cmd.ele('check').ele(URI[object], `${object}:check`);
-      for (const i of items) c.ele(URI[object], `${object}:${key}`).txt(object === 'contact' ? i : aLabel(i));
+      for (const i of items) c.ele(URI[object], `${object}:${key}`).txt(lit(object === 'contact' ? i : aLabel(i)));
       return {};
     });
   },
@@ -146,9 +154,9 @@ export const requests = {
   info(clTRID: string, object: 'domain' | 'host' | 'contact', item: string, authInfo?: string): string {
     return doc(clTRID, (cmd) => {
       const i = cmd.ele('info').ele(URI[object], `${object}:info`);
-      if (object === 'contact') i.ele(URI.contact, 'contact:id').txt(item);
-      else i.ele(URI[object], `${object}:name`).txt(aLabel(item));
-      if (authInfo && object !== 'host') i.ele(URI[object], `${object}:authInfo`).ele(URI[object], `${object}:pw`).txt(authInfo);
+      if (object === 'contact') i.ele(URI.contact, 'contact:id').txt(lit(item));
+      else i.ele(URI[object], `${object}:name`).txt(lit(aLabel(item)));
+      if (authInfo && object !== 'host') i.ele(URI[object], `${object}:authInfo`).ele(URI[object], `${object}:pw`).txt(lit(authInfo));
       return {};
     });
   },
@@ -156,7 +164,7 @@ export const requests = {
   delete(clTRID: string, object: 'domain' | 'host' | 'contact', item: string): string {
     return doc(clTRID, (cmd) => {
       const d = cmd.ele('delete').ele(URI[object], `${object}:delete`);
-      d.ele(URI[object], object === 'contact' ? 'contact:id' : `${object}:name`).txt(object === 'contact' ? item : aLabel(item));
+      d.ele(URI[object], object === 'contact' ? 'contact:id' : `${object}:name`).txt(lit(object === 'contact' ? item : aLabel(item)));
       return {};
     });
   },
@@ -164,14 +172,14 @@ export const requests = {
   contactCreate(clTRID: string, p: ContactParams): string {
     return doc(clTRID, (cmd) => {
       const c = cmd.ele('create').ele(URI.contact, 'contact:create');
-      c.ele(URI.contact, 'contact:id').txt(p.id);
+      c.ele(URI.contact, 'contact:id').txt(lit(p.id));
       // loc before int, as Net::DRI writes them; the schema allows either order.
       if (p.postalInfo.loc) postal(c, 'loc', p.postalInfo.loc);
       if (p.postalInfo.int) postal(c, 'int', p.postalInfo.int);
-      if (p.voice) c.ele(URI.contact, 'contact:voice').txt(p.voice);
-      if (p.fax) c.ele(URI.contact, 'contact:fax').txt(p.fax);
-      c.ele(URI.contact, 'contact:email').txt(p.email);
-      c.ele(URI.contact, 'contact:authInfo').ele(URI.contact, 'contact:pw').txt(p.authInfo);
+      if (p.voice) c.ele(URI.contact, 'contact:voice').txt(lit(p.voice));
+      if (p.fax) c.ele(URI.contact, 'contact:fax').txt(lit(p.fax));
+      c.ele(URI.contact, 'contact:email').txt(lit(p.email));
+      c.ele(URI.contact, 'contact:authInfo').ele(URI.contact, 'contact:pw').txt(lit(p.authInfo));
       return { ext: p.tci ? (e) => tciBlock(e.ele(URI.tciContact, 'contact:create'), p.tci!) : undefined };
     });
   },
@@ -188,7 +196,7 @@ export const requests = {
   ): string {
     return doc(clTRID, (cmd) => {
       const u = cmd.ele('update').ele(URI.contact, 'contact:update');
-      u.ele(URI.contact, 'contact:id').txt(p.id);
+      u.ele(URI.contact, 'contact:id').txt(lit(p.id));
       for (const [k, v] of [
         ['add', p.add],
         ['rem', p.rem],
@@ -202,10 +210,10 @@ export const requests = {
         const c = u.ele(URI.contact, 'contact:chg');
         if (p.chg.postalInfo?.loc) postal(c, 'loc', p.chg.postalInfo.loc);
         if (p.chg.postalInfo?.int) postal(c, 'int', p.chg.postalInfo.int);
-        if (p.chg.voice !== undefined) c.ele(URI.contact, 'contact:voice').txt(p.chg.voice);
-        if (p.chg.fax !== undefined) c.ele(URI.contact, 'contact:fax').txt(p.chg.fax);
-        if (p.chg.email !== undefined) c.ele(URI.contact, 'contact:email').txt(p.chg.email);
-        if (p.chg.authInfo !== undefined) c.ele(URI.contact, 'contact:authInfo').ele(URI.contact, 'contact:pw').txt(p.chg.authInfo);
+        if (p.chg.voice !== undefined) c.ele(URI.contact, 'contact:voice').txt(lit(p.chg.voice));
+        if (p.chg.fax !== undefined) c.ele(URI.contact, 'contact:fax').txt(lit(p.chg.fax));
+        if (p.chg.email !== undefined) c.ele(URI.contact, 'contact:email').txt(lit(p.chg.email));
+        if (p.chg.authInfo !== undefined) c.ele(URI.contact, 'contact:authInfo').ele(URI.contact, 'contact:pw').txt(lit(p.chg.authInfo));
       }
       return { ext: p.tci ? (e) => tciBlock(e.ele(URI.tciContact, 'contact:update').ele(URI.tciContact, 'contact:chg'), p.tci!) : undefined };
     });
@@ -214,8 +222,8 @@ export const requests = {
   hostCreate(clTRID: string, p: { name: string; addrs?: Array<{ ip: 'v4' | 'v6'; addr: string }> }): string {
     return doc(clTRID, (cmd) => {
       const h = cmd.ele('create').ele(URI.host, 'host:create');
-      h.ele(URI.host, 'host:name').txt(aLabel(p.name));
-      for (const a of p.addrs ?? []) h.ele(URI.host, 'host:addr').att('ip', a.ip).txt(a.addr);
+      h.ele(URI.host, 'host:name').txt(lit(aLabel(p.name)));
+      for (const a of p.addrs ?? []) h.ele(URI.host, 'host:addr').att('ip', a.ip).txt(lit(a.addr));
       return {};
     });
   },
@@ -231,17 +239,17 @@ export const requests = {
   ): string {
     return doc(clTRID, (cmd) => {
       const u = cmd.ele('update').ele(URI.host, 'host:update');
-      u.ele(URI.host, 'host:name').txt(aLabel(p.name));
+      u.ele(URI.host, 'host:name').txt(lit(aLabel(p.name)));
       for (const [k, v] of [
         ['add', p.add],
         ['rem', p.rem],
       ] as const) {
         if (!v || (!v.addrs?.length && !v.status?.length)) continue;
         const a = u.ele(URI.host, `host:${k}`);
-        for (const x of v.addrs ?? []) a.ele(URI.host, 'host:addr').att('ip', x.ip).txt(x.addr);
+        for (const x of v.addrs ?? []) a.ele(URI.host, 'host:addr').att('ip', x.ip).txt(lit(x.addr));
         for (const s of v.status ?? []) a.ele(URI.host, 'host:status').att('s', s);
       }
-      if (p.chg) u.ele(URI.host, 'host:chg').ele(URI.host, 'host:name').txt(aLabel(p.chg.name));
+      if (p.chg) u.ele(URI.host, 'host:chg').ele(URI.host, 'host:name').txt(lit(aLabel(p.chg.name)));
       return {};
     });
   },
@@ -260,15 +268,15 @@ export const requests = {
   ): string {
     return doc(clTRID, (cmd) => {
       const c = cmd.ele('create').ele(URI.domain, 'domain:create');
-      c.ele(URI.domain, 'domain:name').txt(aLabel(p.name));
-      if (p.period) c.ele(URI.domain, 'domain:period').att('unit', p.period.unit).txt(String(p.period.value));
+      c.ele(URI.domain, 'domain:name').txt(lit(aLabel(p.name)));
+      if (p.period) c.ele(URI.domain, 'domain:period').att('unit', p.period.unit).txt(lit(String(p.period.value)));
       if (p.ns?.length) {
         const ns = c.ele(URI.domain, 'domain:ns');
-        for (const h of p.ns) ns.ele(URI.domain, 'domain:hostObj').txt(aLabel(h));
+        for (const h of p.ns) ns.ele(URI.domain, 'domain:hostObj').txt(lit(aLabel(h)));
       }
-      if (p.registrant) c.ele(URI.domain, 'domain:registrant').txt(p.registrant);
-      for (const ct of p.contacts ?? []) c.ele(URI.domain, 'domain:contact').att('type', ct.type).txt(ct.id);
-      c.ele(URI.domain, 'domain:authInfo').ele(URI.domain, 'domain:pw').txt(p.authInfo);
+      if (p.registrant) c.ele(URI.domain, 'domain:registrant').txt(lit(p.registrant));
+      for (const ct of p.contacts ?? []) c.ele(URI.domain, 'domain:contact').att('type', ct.type).txt(lit(ct.id));
+      c.ele(URI.domain, 'domain:authInfo').ele(URI.domain, 'domain:pw').txt(lit(p.authInfo));
       const ds = p.secDNS?.dsData;
       return { ext: ds?.length ? (e) => dsBlock(e.ele(URI.secDNS, 'secDNS:create'), ds) : undefined };
     });
@@ -277,9 +285,9 @@ export const requests = {
   domainRenew(clTRID: string, p: { name: string; curExpDate: string; period?: Period }): string {
     return doc(clTRID, (cmd) => {
       const r = cmd.ele('renew').ele(URI.domain, 'domain:renew');
-      r.ele(URI.domain, 'domain:name').txt(aLabel(p.name));
-      r.ele(URI.domain, 'domain:curExpDate').txt(p.curExpDate);
-      if (p.period) r.ele(URI.domain, 'domain:period').att('unit', p.period.unit).txt(String(p.period.value));
+      r.ele(URI.domain, 'domain:name').txt(lit(aLabel(p.name)));
+      r.ele(URI.domain, 'domain:curExpDate').txt(lit(p.curExpDate));
+      if (p.period) r.ele(URI.domain, 'domain:period').att('unit', p.period.unit).txt(lit(String(p.period.value)));
       return {};
     });
   },
@@ -295,7 +303,7 @@ export const requests = {
   ): string {
     return doc(clTRID, (cmd) => {
       const u = cmd.ele('update').ele(URI.domain, 'domain:update');
-      u.ele(URI.domain, 'domain:name').txt(aLabel(p.name));
+      u.ele(URI.domain, 'domain:name').txt(lit(aLabel(p.name)));
       for (const [k, v] of [
         ['add', p.add],
         ['rem', p.rem],
@@ -304,15 +312,15 @@ export const requests = {
         const a = u.ele(URI.domain, `domain:${k}`);
         if (v.ns?.length) {
           const ns = a.ele(URI.domain, 'domain:ns');
-          for (const h of v.ns) ns.ele(URI.domain, 'domain:hostObj').txt(aLabel(h));
+          for (const h of v.ns) ns.ele(URI.domain, 'domain:hostObj').txt(lit(aLabel(h)));
         }
-        for (const ct of v.contacts ?? []) a.ele(URI.domain, 'domain:contact').att('type', ct.type).txt(ct.id);
+        for (const ct of v.contacts ?? []) a.ele(URI.domain, 'domain:contact').att('type', ct.type).txt(lit(ct.id));
         for (const s of v.status ?? []) a.ele(URI.domain, 'domain:status').att('s', s);
       }
       if (p.chg && (p.chg.registrant !== undefined || p.chg.authInfo !== undefined)) {
         const c = u.ele(URI.domain, 'domain:chg');
-        if (p.chg.registrant !== undefined) c.ele(URI.domain, 'domain:registrant').txt(p.chg.registrant);
-        if (p.chg.authInfo !== undefined) c.ele(URI.domain, 'domain:authInfo').ele(URI.domain, 'domain:pw').txt(p.chg.authInfo);
+        if (p.chg.registrant !== undefined) c.ele(URI.domain, 'domain:registrant').txt(lit(p.chg.registrant));
+        if (p.chg.authInfo !== undefined) c.ele(URI.domain, 'domain:authInfo').ele(URI.domain, 'domain:pw').txt(lit(p.chg.authInfo));
       }
       return {};
     });
@@ -321,9 +329,9 @@ export const requests = {
   domainTransfer(clTRID: string, p: { op: string; name: string; authInfo?: string; period?: Period }): string {
     return doc(clTRID, (cmd) => {
       const t = cmd.ele('transfer').att('op', p.op).ele(URI.domain, 'domain:transfer');
-      t.ele(URI.domain, 'domain:name').txt(aLabel(p.name));
-      if (p.period) t.ele(URI.domain, 'domain:period').att('unit', p.period.unit).txt(String(p.period.value));
-      if (p.authInfo) t.ele(URI.domain, 'domain:authInfo').ele(URI.domain, 'domain:pw').txt(p.authInfo);
+      t.ele(URI.domain, 'domain:name').txt(lit(aLabel(p.name)));
+      if (p.period) t.ele(URI.domain, 'domain:period').att('unit', p.period.unit).txt(lit(String(p.period.value)));
+      if (p.authInfo) t.ele(URI.domain, 'domain:authInfo').ele(URI.domain, 'domain:pw').txt(lit(p.authInfo));
       return {};
     });
   },
@@ -338,20 +346,20 @@ export const requests = {
   ): string {
     return doc(clTRID, (cmd) => {
       const u = cmd.ele('update').ele(URI.domain, 'domain:update');
-      u.ele(URI.domain, 'domain:name').txt(aLabel(p.name));
+      u.ele(URI.domain, 'domain:name').txt(lit(aLabel(p.name)));
       u.ele(URI.domain, 'domain:chg');
       return {
         ext: (e) => {
           const r = e.ele(URI.rgp, 'rgp:update').ele(URI.rgp, 'rgp:restore').att('op', p.report ? 'report' : 'request');
           if (!p.report) return;
           const rep = r.ele(URI.rgp, 'rgp:report');
-          rep.ele(URI.rgp, 'rgp:preData').txt(p.report.preData);
-          rep.ele(URI.rgp, 'rgp:postData').txt(p.report.postData);
-          rep.ele(URI.rgp, 'rgp:delTime').txt(p.report.delTime);
-          rep.ele(URI.rgp, 'rgp:resTime').txt(p.report.resTime);
-          rep.ele(URI.rgp, 'rgp:resReason').txt(p.report.resReason);
-          for (const s of p.report.statements) rep.ele(URI.rgp, 'rgp:statement').txt(s);
-          if (p.report.other) rep.ele(URI.rgp, 'rgp:other').txt(p.report.other);
+          rep.ele(URI.rgp, 'rgp:preData').txt(lit(p.report.preData));
+          rep.ele(URI.rgp, 'rgp:postData').txt(lit(p.report.postData));
+          rep.ele(URI.rgp, 'rgp:delTime').txt(lit(p.report.delTime));
+          rep.ele(URI.rgp, 'rgp:resTime').txt(lit(p.report.resTime));
+          rep.ele(URI.rgp, 'rgp:resReason').txt(lit(p.report.resReason));
+          for (const s of p.report.statements) rep.ele(URI.rgp, 'rgp:statement').txt(lit(s));
+          if (p.report.other) rep.ele(URI.rgp, 'rgp:other').txt(lit(p.report.other));
         },
       };
     });
@@ -361,16 +369,16 @@ export const requests = {
 function dsBlock(parent: XMLBuilder, list: DsData[]): void {
   for (const d of list) {
     const ds = parent.ele(URI.secDNS, 'secDNS:dsData');
-    ds.ele(URI.secDNS, 'secDNS:keyTag').txt(String(d.keyTag));
-    ds.ele(URI.secDNS, 'secDNS:alg').txt(String(d.alg));
-    ds.ele(URI.secDNS, 'secDNS:digestType').txt(String(d.digestType));
-    ds.ele(URI.secDNS, 'secDNS:digest').txt(d.digest);
+    ds.ele(URI.secDNS, 'secDNS:keyTag').txt(lit(String(d.keyTag)));
+    ds.ele(URI.secDNS, 'secDNS:alg').txt(lit(String(d.alg)));
+    ds.ele(URI.secDNS, 'secDNS:digestType').txt(lit(String(d.digestType)));
+    ds.ele(URI.secDNS, 'secDNS:digest').txt(lit(d.digest));
     if (d.keyData) {
       const k = ds.ele(URI.secDNS, 'secDNS:keyData');
-      k.ele(URI.secDNS, 'secDNS:flags').txt(String(d.keyData.flags));
-      k.ele(URI.secDNS, 'secDNS:protocol').txt(String(d.keyData.protocol));
-      k.ele(URI.secDNS, 'secDNS:alg').txt(String(d.keyData.alg));
-      k.ele(URI.secDNS, 'secDNS:pubKey').txt(d.keyData.pubKey);
+      k.ele(URI.secDNS, 'secDNS:flags').txt(lit(String(d.keyData.flags)));
+      k.ele(URI.secDNS, 'secDNS:protocol').txt(lit(String(d.keyData.protocol)));
+      k.ele(URI.secDNS, 'secDNS:alg').txt(lit(String(d.keyData.alg)));
+      k.ele(URI.secDNS, 'secDNS:pubKey').txt(lit(d.keyData.pubKey));
     }
   }
 }

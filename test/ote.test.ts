@@ -9,7 +9,7 @@ import { runScript, type Account, type RunResult } from '../src/ote/runner.js';
 import { loadScript, type Script } from '../src/ote/script.js';
 import { clearEnvironmentObjects } from '../src/storage/sqlite/maintenance.js';
 import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
-import { PASSWORDS, startTestRegistry, testCerts, type TestRegistry } from './helpers.js';
+import { PASSWORDS, readLog, startTestRegistry, testCerts, type TestRegistry } from './helpers.js';
 
 function subset(script: Script, keep: (id: string) => boolean): Script {
   return { ...script, steps: script.steps.filter((s) => keep(s.id)) };
@@ -150,6 +150,12 @@ describe('OT&E scripts replayed over TLS', function () {
     await resetEnvironment(store, clear, t.config.certsDir, readEnvironment('tatar'), t.clock.now());
     const left = (db.prepare("SELECT name FROM domains WHERE name LIKE 'reset-%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
     expect(left).to.deep.equal(['reset-other.tatar', 'reset-y.xn--d1acj3b']);
+  });
+
+  it('leaves no password or authInfo in the server log', () => {
+    const log = readLog(t);
+    expect(log).to.contain('"command":"domain:create"');
+    for (const secret of [PASSWORDS.ClientX, PASSWORDS.ClientY, '12345678', '"password"', 'AwEAAbBe1Lcv']) expect(log).to.not.contain(secret);
   });
 
   it('stops at a step whose expectation is wrong and reports time, operation, data, result and expected code', async () => {

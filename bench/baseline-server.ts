@@ -10,18 +10,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import tls from 'node:tls';
+// The same cipher list as the EPP server.
+import { EPP_CIPHERS } from '../src/transport/epp-server.js';
 import { FrameReader, frame } from '../src/transport/framing.js';
 
-// The same suites and options as src/transport/epp-server.ts.
-const TLS12_CIPHERS = [
-  'ECDHE-ECDSA-AES128-GCM-SHA256',
-  'ECDHE-RSA-AES128-GCM-SHA256',
-  'ECDHE-ECDSA-AES256-GCM-SHA384',
-  'ECDHE-RSA-AES256-GCM-SHA384',
-  'ECDHE-ECDSA-CHACHA20-POLY1305',
-  'ECDHE-RSA-CHACHA20-POLY1305',
-].join(':');
-const TLS13_CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
 
 const GREETING = `<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 <epp xmlns="urn:ietf:params:xml:ns:epp-1.0"><greeting><svID>Baseline</svID><svDate>2025-01-01T00:00:00.0Z</svDate><svcMenu><version>1.0</version><lang>en</lang><objURI>urn:ietf:params:xml:ns:domain-1.0</objURI><objURI>urn:ietf:params:xml:ns:contact-1.0</objURI><objURI>urn:ietf:params:xml:ns:host-1.0</objURI></svcMenu><dcp><access><all/></access><statement><purpose><admin/><prov/></purpose><recipient><ours/></recipient><retention><stated/></retention></statement></dcp></greeting></epp>`;
@@ -52,7 +44,7 @@ function main(): void {
     requestCert: true,
     rejectUnauthorized: false,
     minVersion: 'TLSv1.2',
-    ciphers: `${TLS13_CIPHERS}:${TLS12_CIPHERS}`,
+    ciphers: EPP_CIPHERS,
     honorCipherOrder: true,
     handshakeTimeout: 10_000,
   });

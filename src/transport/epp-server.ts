@@ -18,6 +18,8 @@ const TLS12_CIPHERS = [
   'ECDHE-RSA-CHACHA20-POLY1305',
 ].join(':');
 const TLS13_CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
+/** The cipher list the EPP server offers (also used by the benchmark's bare-TLS baseline). */
+export const EPP_CIPHERS = `${TLS13_CIPHERS}:${TLS12_CIPHERS}`;
 
 interface Connection {
   socket: tls.TLSSocket;
@@ -53,7 +55,7 @@ export class EppServer {
       requestCert: true,
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
-      ciphers: `${TLS13_CIPHERS}:${TLS12_CIPHERS}`,
+      ciphers: EPP_CIPHERS,
       honorCipherOrder: true,
       handshakeTimeout: config.epp.handshakeTimeout * 1000,
     });

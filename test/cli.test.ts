@@ -58,6 +58,16 @@ describe('registry CLI', function () {
     expect(out).to.not.contain(PASSWORDS.ClientX);
   });
 
+  it("moves a development registry's clock: advance, show, reset", () => {
+    expect(cli('clock', 'advance', '30d').stdout).to.match(/offset 2592000 s/);
+    expect(cli('clock', 'advance', '12h').stdout).to.match(/offset 2635200 s/);
+    expect(cli('clock', 'show').stdout).to.match(/offset 2635200 s/);
+    expect(cli('clock', 'reset').stdout).to.match(/offset 0 s/);
+    const bad = cli('clock', 'advance', 'soon');
+    expect(bad.status).to.not.equal(0);
+    expect(bad.stderr).to.match(/not a duration/);
+  });
+
   it('credits and shows balances with their ledger', () => {
     expect(cli('balance', 'credit', 'ClientX', '2500').stdout).to.match(/ClientX credited 2500; balance \d+/);
     const show = cli('balance', 'show', 'ClientX');

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { IdSequence } from './sequence.js';
 import { resolvePolicy } from '../../registry/policy.js';
 import type { Contact, ContactChanges, ContactRepo, Disclose, NewContact, PostalInfo, TciContactData } from '../contact-repo.js';
 
@@ -67,7 +68,9 @@ export class SqliteContactRepo implements ContactRepo {
   private readonly byHandleStmt;
   private readonly linkedStmt;
 
+  private readonly ids: IdSequence;
   constructor(protected readonly db: Database.Database) {
+    this.ids = new IdSequence(db, 'contacts', SEQUENCE_KEY);
     this.byHandleStmt = db.prepare<[string], ContactRow>(
       `SELECT c.*, s.cl_id AS sponsor_cl_id, cr.cl_id AS creator_cl_id, u.cl_id AS updater_cl_id
          FROM contacts c
@@ -83,13 +86,7 @@ export class SqliteContactRepo implements ContactRepo {
   }
 
   async nextId(): Promise<number> {
-    const seq = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(SEQUENCE_KEY) as { value: string } | undefined;
-    const max = (this.db.prepare('SELECT MAX(id) AS m FROM contacts').get() as { m: number | null }).m ?? 0;
-    const next = Math.max(Number(seq?.value ?? 0), max) + 1;
-    this.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run(SEQUENCE_KEY, String(next));
-    return next;
+    return this.ids.next();
   }
 
   async byHandle(handle: string) {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { IdSequence } from './sequence.js';
 import type { DsRecord, KeyRecord } from '../../registry/dnssec.js';
 import type {
   ContactRef,
@@ -75,7 +76,9 @@ export class SqliteDomainRepo implements DomainRepo {
   private readonly hostByNameStmt;
   private readonly contactByHandleStmt;
 
+  private readonly ids: IdSequence;
   constructor(protected readonly db: Database.Database) {
+    this.ids = new IdSequence(db, 'domains', SEQUENCE_KEY);
     this.byNameStmt = db.prepare<[string], DomainRow>(
       `SELECT d.*, s.cl_id AS sponsor_cl_id, c.cl_id AS creator_cl_id, u.cl_id AS updater_cl_id, r.handle AS registrant_handle
          FROM domains d
@@ -95,13 +98,7 @@ export class SqliteDomainRepo implements DomainRepo {
   }
 
   async nextId(): Promise<number> {
-    const seq = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(SEQUENCE_KEY) as { value: string } | undefined;
-    const max = (this.db.prepare('SELECT MAX(id) AS m FROM domains').get() as { m: number | null }).m ?? 0;
-    const next = Math.max(Number(seq?.value ?? 0), max) + 1;
-    this.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run(SEQUENCE_KEY, String(next));
-    return next;
+    return this.ids.next();
   }
 
   async byName(name: string) {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { IdSequence } from './sequence.js';
 import type { HostAddress, IpVersion } from '../../registry/addresses.js';
 import type { Host, HostChanges, HostRepo, NewHost, SuperordinateDomain } from '../host-repo.js';
 
@@ -27,7 +28,9 @@ export class SqliteHostRepo implements HostRepo {
   private readonly linkedStmt;
   private readonly linkedByOthersStmt;
 
+  private readonly ids: IdSequence;
   constructor(protected readonly db: Database.Database) {
+    this.ids = new IdSequence(db, 'hosts', SEQUENCE_KEY);
     this.byNameStmt = db.prepare<[string], HostRow>(
       `SELECT h.*, s.cl_id AS sponsor_cl_id, c.cl_id AS creator_cl_id, u.cl_id AS updater_cl_id
          FROM hosts h
@@ -47,13 +50,7 @@ export class SqliteHostRepo implements HostRepo {
   }
 
   async nextId(): Promise<number> {
-    const seq = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(SEQUENCE_KEY) as { value: string } | undefined;
-    const max = (this.db.prepare('SELECT MAX(id) AS m FROM hosts').get() as { m: number | null }).m ?? 0;
-    const next = Math.max(Number(seq?.value ?? 0), max) + 1;
-    this.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run(SEQUENCE_KEY, String(next));
-    return next;
+    return this.ids.next();
   }
 
   async byName(name: string): Promise<Host | undefined> {

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { destination, pino, type Logger } from 'pino';
 import { existsSync } from 'node:fs';
 import type { Config } from './config.js';
 import { CommandRunner } from './commands/runner.js';
@@ -9,7 +9,7 @@ import { EppParser } from './protocol/parser.js';
 import { buildGreeting } from './protocol/response.js';
 import { compileSchemaSet } from './protocol/schema.js';
 import { CLOCK_OFFSET_SETTING, OffsetClock, systemClock, type Clock } from './registry/clock.js';
-import { applyDueEvents } from './registry/lifecycle.js';
+import { DueEventSchedule } from './registry/lifecycle.js';
 import { LoginThrottle } from './session/login-throttle.js';
 import { SessionTable } from './session/session.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
@@ -46,7 +46,10 @@ export interface StartOptions {
  * fixtures when configured, and listens for EPP over TLS.
  */
 export async function startRegistry(config: Config, opts: StartOptions = {}): Promise<Registry> {
-  const log = opts.log ?? pino({ level: config.logLevel });
+  // Asynchronous writes: a synchronous write per log line would stall every session on the hot
+  // path. Lines still buffered are flushed at exit; a kill -9 may lose the last few (the audit trail in the
+  // database, not the log, is the durable record).
+  const log = opts.log ?? pino({ level: config.logLevel }, destination({ dest: 1, sync: false }));
   const devClock = !opts.clock && config.devFixtures ? new OffsetClock() : undefined;
   const clock = opts.clock ?? devClock ?? systemClock;
   if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);
@@ -72,9 +75,17 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     await readOffset();
     timers.push(setInterval(() => void readOffset().catch((e) => log.error({ err: e }, 'clock refresh failed')), 1000));
   }
-  // Time-driven events (auto-renew, purge, transfer auto-approval) also happen when no command arrives.
+  // Time-driven events (auto-renew, purge, transfer auto-approval) also happen when no command arrives; the
+  // full sweep every 10 s also bounds how long a change written by another process can go unnoticed.
+  const dueEvents = new DueEventSchedule();
   timers.push(
-    setInterval(() => void store.transaction((r) => applyDueEvents(r, clock.now())).catch((e) => log.error({ err: e }, 'due events failed')), 10_000),
+    setInterval(() => {
+      dueEvents.forget();
+      void store.transaction((r) => dueEvents.applyIfDue(r, clock.now())).catch((e) => {
+        dueEvents.forget();
+        log.error({ err: e }, 'due events failed');
+      });
+    }, 10_000),
   );
   // TLDs added by the CLI (another process) are picked up without a restart.
   timers.push(setInterval(() => void refreshOffer().catch((e) => log.error({ err: e }, 'refresh failed')), 60_000));
@@ -89,6 +100,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     log,
     sessions: new SessionTable(),
     loginThrottle: new LoginThrottle(),
+    dueEvents,
     extensionURIs: () => extensionURIs,
   };
   const greeting = () =>

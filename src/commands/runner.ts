@@ -7,7 +7,6 @@ import { closesConnection, type ResultCode } from '../protocol/result-codes.js';
 import type { Elem } from '../protocol/xml-node.js';
 import type { Session } from '../session/session.js';
 import type { Repos } from '../storage/store.js';
-import { applyDueEvents } from '../registry/lifecycle.js';
 import { pickCommand } from './picker.js';
 import type { CommandDef, CommandRequest, CommandResult, Services, SessionResult } from './types.js';
 
@@ -103,15 +102,21 @@ export class CommandRunner {
     try {
       return await this.services.store.transaction(async (repos) => {
         // Time-driven events that fell due since the last command are applied first, in the same transaction.
-        await applyDueEvents(repos, now);
+        // A command that changes objects always sweeps (and re-reads the next instant afterwards); read-only
+        // ones trust the remembered instant.
+        if (!def.readOnly) this.services.dueEvents.forget();
+        await this.services.dueEvents.applyIfDue(repos, now);
         const result = await def.run(req, { session, registrar, repos, now, svTRID, services: this.services });
+        // Forgotten inside the batch, before any later command runs: the handler may have added or moved an event.
+        if (!def.readOnly) this.services.dueEvents.forget();
         const spec = resultSpec(result);
         await this.audit(repos, session, def.name, result.object, clTRID, svTRID, spec.code, started, now, source);
         if (!spec.msgQ) spec.msgQ = await queueState(repos, registrar.id);
         return { spec, object: result.object };
       });
     } catch (e) {
-      // The command's changes are rolled back; its failure is still recorded.
+      // The command's changes are rolled back, and with them any due events its sweep applied.
+      this.services.dueEvents.forget();
       const spec = this.failureSpec(e, session, def.name);
       const object = objectName(req.object);
       await this.auditAlone(session, def.name, object, clTRID, svTRID, started, spec, source);

@@ -1,3 +1,4 @@
+import type { DueEventSchedule } from '../registry/lifecycle.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { EppMessage } from '../protocol/parser.js';
@@ -26,6 +27,8 @@ export interface Services {
   log: Logger;
   sessions: SessionTable;
   loginThrottle: LoginThrottle;
+  /** When the next auto-approval, auto-renew or purge falls due (commands sweep only when one has). */
+  dueEvents: DueEventSchedule;
   /** Extension URIs the server offers in its greeting (depends on the TLDs it serves). */
   extensionURIs(): readonly string[];
 }
@@ -66,7 +69,13 @@ export interface SessionContext {
  * owned by the runner, always logged in; session commands (login, logout) manage the session itself.
  */
 export type CommandDef =
-  | { kind: 'object'; name: string; run(req: CommandRequest, ctx: CommandContext): Promise<CommandResult> }
+  | {
+      kind: 'object';
+      name: string;
+      /** Changes no object (check, info, transfer query, poll request): cannot add or move a due event. */
+      readOnly?: true;
+      run(req: CommandRequest, ctx: CommandContext): Promise<CommandResult>;
+    }
   | { kind: 'session'; name: string; needsLogin: boolean; run(req: CommandRequest, ctx: SessionContext): Promise<SessionResult> };
 
 export interface SessionResult extends CommandResult {

@@ -124,6 +124,28 @@ export async function applyDueEvents(repos: Repos, now: Date): Promise<void> {
   }
 }
 
+/**
+ * Remembers when the next time-driven event falls due, so that the commands in between (nearly all of
+ * them) skip the sweep: one comparison instead of six queries. Whatever may add or move an event (any
+ * command that is not read-only, a failed transaction whose sweep was rolled back, another process
+ * writing to the database) makes it forget, and the next command sweeps and asks again.
+ */
+export class DueEventSchedule {
+  /** Epoch ms of the next event; null: none pending; undefined: not known. */
+  private nextAt: number | null | undefined;
+
+  /** Applies due events (in the caller's transaction) unless the remembered next event is still ahead. */
+  async applyIfDue(repos: Repos, now: Date): Promise<void> {
+    if (this.nextAt === null || (this.nextAt !== undefined && now.getTime() < this.nextAt)) return;
+    await applyDueEvents(repos, now);
+    this.nextAt = (await repos.lifecycle.nextDueAt())?.getTime() ?? null;
+  }
+
+  forget(): void {
+    this.nextAt = undefined;
+  }
+}
+
 function renData(name: string, exDate: Date): Out {
   return el('domain:renData', null, [el('domain:name', null, name), el('domain:exDate', null, eppDateTime(exDate))]);
 }

@@ -46,6 +46,11 @@ export interface LifecycleRepo {
   setExpiry(domainId: number, expiresAt: Date): Promise<void>;
   /** Removes other domains' delegations to this domain's subordinate hosts (before a purge). */
   detachSubordinateHosts(domainId: number): Promise<void>;
+  /**
+   * The earliest instant at which a time-driven event falls due (a pending domain or contact transfer's
+   * auto-approval, a live domain's expiry, a purge), or null when none is pending.
+   */
+  nextDueAt(): Promise<Date | null>;
 }
 
 export interface LedgerEntry {

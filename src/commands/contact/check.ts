@@ -17,6 +17,7 @@ import { onlyExtensions } from './contact-data.js';
  */
 export const contactCheck: CommandDef = {
   kind: 'object',
+  readOnly: true,
   name: 'contact:check',
   async run(req, ctx) {
     onlyExtensions(req, []);

@@ -21,6 +21,7 @@ import { infData, loadContact, onlyExtensions, tciInfData } from './contact-data
  */
 export const contactInfo: CommandDef = {
   kind: 'object',
+  readOnly: true,
   name: 'contact:info',
   async run(req, ctx) {
     onlyExtensions(req, []);

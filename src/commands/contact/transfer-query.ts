@@ -16,6 +16,7 @@ import { authInfoCheck, loadTransferTarget, trnData } from './transfer-data.js';
  */
 export const contactTransferQuery: CommandDef = {
   kind: 'object',
+  readOnly: true,
   name: 'contact:transfer-query',
   async run(req, ctx) {
     const object = req.object!;

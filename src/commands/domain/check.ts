@@ -16,6 +16,7 @@ import { classifyName } from './domain-data.js';
  */
 export const domainCheck: CommandDef = {
   kind: 'object',
+  readOnly: true,
   name: 'domain:check',
   async run(req, ctx) {
     const inputs = children(req.object, 'name', NS.domain).map((n) => n.text.trim());

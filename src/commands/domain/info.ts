@@ -27,6 +27,7 @@ import { secDnsInfData } from './secdns.js';
  */
 export const domainInfo: CommandDef = {
   kind: 'object',
+  readOnly: true,
   name: 'domain:info',
   async run(req, ctx) {
     const object = req.object!;

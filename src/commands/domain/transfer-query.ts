@@ -16,6 +16,7 @@ import { authInfoCheck, loadTransferTarget, trnData } from './transfer-data.js';
  */
 export const domainTransferQuery: CommandDef = {
   kind: 'object',
+  readOnly: true,
   name: 'domain:transfer-query',
   async run(req, ctx) {
     const object = req.object!;

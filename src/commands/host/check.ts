@@ -19,6 +19,7 @@ import { noExtensions, placeHost } from './host-data.js';
  */
 export const hostCheck: CommandDef = {
   kind: 'object',
+  readOnly: true,
   name: 'host:check',
   async run(req, ctx) {
     noExtensions(req);

@@ -10,6 +10,7 @@ import { infData, loadHost, noExtensions } from './host-data.js';
  */
 export const hostInfo: CommandDef = {
   kind: 'object',
+  readOnly: true,
   name: 'host:info',
   async run(req, ctx) {
     noExtensions(req);

@@ -4,6 +4,7 @@ import type { CommandDef } from '../types.js';
 /** <poll op="req"> (RFC 5730 §2.9.2.3): the oldest waiting message with its data (1301), or 1300 when none wait. */
 export const pollRequest: CommandDef = {
   kind: 'object',
+  readOnly: true,
   name: 'poll:req',
   async run(_req, ctx) {
     const { count, first } = await ctx.repos.poll.head(ctx.registrar.id);

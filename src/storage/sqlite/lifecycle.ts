@@ -8,7 +8,16 @@ export class SqliteLifecycleRepo implements LifecycleRepo {
   private readonly deletionStmt;
   private readonly purgeStmt;
   private readonly renewStmt;
+  private readonly nextDueStmt;
   constructor(private readonly db: Database.Database) {
+    // Four index probes (each subquery reads the first row of an index in order), whatever the registry's size.
+    this.nextDueStmt = db.prepare<[], { at: number | null }>(
+      `SELECT MIN(at) AS at FROM (
+         SELECT (SELECT action_at FROM domain_transfers WHERE status = 'pending' ORDER BY action_at LIMIT 1) AS at
+         UNION ALL SELECT (SELECT action_at FROM contact_transfers WHERE status = 'pending' ORDER BY action_at LIMIT 1)
+         UNION ALL SELECT (SELECT expires_at FROM domains WHERE deleted_at IS NULL ORDER BY expires_at LIMIT 1)
+         UNION ALL SELECT (SELECT purge_at FROM domains WHERE purge_at IS NOT NULL ORDER BY purge_at LIMIT 1))`,
+    );
     this.activeStmt = db.prepare<[number, number], { kind: GraceKind; registrar_id: number; ends_at: number; amount: number }>(
       'SELECT kind, registrar_id, ends_at, amount FROM domain_grace_periods WHERE domain_id = ? AND ends_at > ? ORDER BY ends_at',
     );
@@ -75,6 +84,10 @@ export class SqliteLifecycleRepo implements LifecycleRepo {
       expiresAt: new Date(r.expires_at),
       deleteSvTRID: r.delete_sv_trid,
     }));
+  }
+  async nextDueAt(): Promise<Date | null> {
+    const at = this.nextDueStmt.get()?.at ?? null;
+    return at === null ? null : new Date(at);
   }
   async dueForPurge(now: Date, limit: number) {
     return this.due(this.purgeStmt.all(now.getTime(), limit));

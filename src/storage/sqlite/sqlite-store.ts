@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS } from '../migrations.js';
 import type { Repos, Store } from '../store.js';
@@ -16,8 +16,9 @@ export interface SqliteOptions {
   /** File path, or ':memory:'. */
   path: string;
   /**
-   * PRAGMA synchronous. FULL (default) syncs the WAL on every commit, so an acknowledged command survives
-   * power loss; NORMAL survives a process crash but may lose the last commits on power loss.
+   * FULL (default): a transaction's promise resolves only after the WAL holding its COMMIT has been synced
+   * to disk, so an acknowledged command survives power loss. NORMAL: it resolves at COMMIT, which survives
+   * a process crash but may lose the last commits on power loss.
    */
   synchronous?: 'FULL' | 'NORMAL';
 }
@@ -27,6 +28,8 @@ interface Work {
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
+
+type Committed = Array<{ work: Work; result: unknown }>;
 
 /** Most commands one group commit holds, so that a long queue still gets answers in steady steps. */
 const MAX_BATCH = 256;
@@ -42,12 +45,25 @@ export class SqliteStore implements Store {
   private readonly pending: Work[] = [];
   private draining: Promise<void> | null = null;
   private closed = false;
+  /** Durable mode: the WAL file, synced off the main thread after each COMMIT (see `afterCommit`). */
+  private readonly walPath: string | null;
+  private walFd: number | null = null;
+  private awaitingSync: Committed[] = [];
+  private syncing: Promise<void> | null = null;
+  /** Set when a WAL sync failed: nothing more is acknowledged (the OS may have dropped the dirty pages). */
+  private syncFailure: Error | null = null;
 
   constructor(opts: SqliteOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
     this.db = new Database(opts.path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+    // SQLite's own FULL would fsync inside COMMIT, blocking the event loop for the whole sync. Durable mode
+    // instead runs SQLite at NORMAL (which still syncs at every checkpoint and WAL reset) and syncs the WAL
+    // itself on libuv's thread pool after each COMMIT, answering the batch only when that sync has
+    // returned: the same guarantee as FULL, while the next batch already runs.
+    const durable = (opts.synchronous ?? 'FULL') === 'FULL' && opts.path !== ':memory:';
+    this.db.pragma('synchronous = NORMAL');
+    this.walPath = durable ? `${this.db.name}-wal` : null;
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
@@ -70,6 +86,7 @@ export class SqliteStore implements Store {
 
   transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
+    if (this.syncFailure) return Promise.reject(this.syncFailure);
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ fn: fn as Work['fn'], resolve: resolve as Work['resolve'], reject });
       if (!this.draining) this.draining = this.drain();
@@ -78,12 +95,12 @@ export class SqliteStore implements Store {
 
   /**
    * Group commit: the commands waiting when a batch starts, and those that arrive while it runs, each run
-   * in a SAVEPOINT of one SQLite transaction (one rolls back alone when it fails); one COMMIT (one WAL sync)
-   * then makes the whole batch durable, and only after it does any command of the batch get its answer.
+   * in a SAVEPOINT of one SQLite transaction (one rolls back alone when it fails); one COMMIT then holds the
+   * whole batch, and only once the WAL is synced after it does any command of the batch get its answer.
    */
   private async drain(): Promise<void> {
     while (this.pending.length > 0) {
-      const done: Array<{ work: Work; result: unknown }> = [];
+      const done: Committed = [];
       try {
         this.db.exec('BEGIN IMMEDIATE');
       } catch (e) {
@@ -112,16 +129,69 @@ export class SqliteStore implements Store {
         for (const d of done) d.work.reject(e);
         continue;
       }
-      for (const d of done) d.work.resolve(d.result);
+      this.afterCommit(done);
     }
     // Cleared in the same synchronous step that saw the queue empty, so no command is ever left waiting.
     this.draining = null;
+  }
+
+  /**
+   * Answers a committed batch: at once without durable mode, else after a WAL sync that started after its
+   * COMMIT. Batches committed while a sync runs share the next one (one sync per group, not per batch).
+   */
+  private afterCommit(batch: Committed): void {
+    if (!this.walPath) {
+      for (const d of batch) d.work.resolve(d.result);
+      return;
+    }
+    this.awaitingSync.push(batch);
+    if (!this.syncing) this.syncing = this.syncLoop();
+  }
+
+  private async syncLoop(): Promise<void> {
+    while (this.awaitingSync.length > 0) {
+      const group = this.awaitingSync.splice(0);
+      let failure: Error | null = this.syncFailure;
+      if (!failure) {
+        try {
+          const fd = this.wal();
+          if (fd !== null) await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+        } catch (e) {
+          // After a failed fsync the kernel may have dropped the pages: never acknowledge anything again.
+          failure = this.syncFailure = new Error(`WAL sync failed, the store refuses further work: ${(e as Error).message}`);
+        }
+      }
+      for (const batch of group) for (const d of batch) (failure ? d.work.reject(failure) : d.work.resolve(d.result));
+    }
+    this.syncing = null;
+  }
+
+  /**
+   * The WAL's descriptor, reopened if the file was replaced (SQLite deletes it when the last connection
+   * closes); null when there is no WAL file, i.e. nothing was ever written through it.
+   */
+  private wal(): number | null {
+    if (this.walFd !== null && fstatSync(this.walFd).nlink === 0) {
+      closeSync(this.walFd);
+      this.walFd = null;
+    }
+    if (this.walFd === null) {
+      try {
+        this.walFd = openSync(this.walPath!, 'r');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw e;
+      }
+    }
+    return this.walFd;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.draining;
+    await this.syncing;
+    if (this.walFd !== null) closeSync(this.walFd);
     this.db.close();
   }
 }

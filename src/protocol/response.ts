@@ -1,5 +1,4 @@
 import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { NS, PREFIX } from './namespaces.js';
 import { RESULT_MESSAGES, type ResultCode } from './result-codes.js';
 import type { Out } from './xml-node.js';
@@ -26,60 +25,90 @@ export function eppDateTime(d: Date): string {
   return d.toISOString().replace(/\.(\d)\d\dZ$/, '.$1Z');
 }
 
-/**
- * xmlbuilder2 leaves anything that looks like an entity or character reference (`&x;`, `&#0;`) unescaped,
- * so text taken from a request (a clTRID of "&amp;#0;", i.e. the characters "&#0;") would come out as markup
- * and make the response not well-formed. Escaping `&` first makes every `&` in the data literal.
- */
-const lit = (s: string): string => s.replace(/&/g, '&amp;');
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
+const ATTR_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+/** Character data: every `&` and `<` escaped, so text from a request (`&#0;`, `]]>`) always stays text. */
+export const escapeText = (s: string): string => s.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]);
+const escapeAttr = (s: string): string => s.replace(/[&<"\t\n\r]/g, (c) => ATTR_ESCAPES[c]);
 
-function addOut(parent: XMLBuilder, out: Out): void {
+/**
+ * Writes an outbound element. Responses are built directly as strings (one array of parts, joined once):
+ * building a DOM with xmlbuilder2 and serialising it was the largest single cost of a cheap command. The
+ * default namespace is EPP's; a prefixed element declares its namespace where it first appears.
+ */
+function writeOut(parts: string[], out: Out, inScope: string): void {
   const colon = out.name.indexOf(':');
-  const ns = colon > 0 ? NS_BY_PREFIX[out.name.slice(0, colon)] : NS.epp;
-  if (!ns) throw new Error(`no namespace for element ${out.name}`);
-  const node = parent.ele(ns, out.name);
-  if (out.attrs) {
-    for (const [k, v] of Object.entries(out.attrs)) if (v !== undefined) node.att(k, lit(String(v)));
+  let decl = '';
+  let scope = inScope;
+  if (colon > 0) {
+    const prefix = out.name.slice(0, colon);
+    const ns = NS_BY_PREFIX[prefix];
+    if (!ns) throw new Error(`no namespace for element ${out.name}`);
+    if (!inScope.includes(` ${prefix} `)) {
+      decl = ` xmlns:${prefix}="${ns}"`;
+      scope = `${inScope}${prefix} `;
+    }
   }
-  if (out.text !== undefined) node.txt(lit(String(out.text)));
-  if (out.children) for (const c of out.children) if (c) addOut(node, c);
+  parts.push('<', out.name, decl);
+  if (out.attrs) {
+    for (const k in out.attrs) {
+      const v = out.attrs[k];
+      if (v !== undefined) parts.push(' ', k, '="', escapeAttr(String(v)), '"');
+    }
+  }
+  const kids = out.children?.filter((c): c is Out => !!c);
+  if (out.text === undefined && !kids?.length) {
+    parts.push('/>');
+    return;
+  }
+  parts.push('>');
+  if (out.text !== undefined) parts.push(escapeText(String(out.text)));
+  if (kids) for (const c of kids) writeOut(parts, c, scope);
+  parts.push('</', out.name, '>');
 }
 
+const XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="no"?>';
+
 export function buildResponse(spec: ResponseSpec): string {
-  const doc = create({ version: '1.0', encoding: 'UTF-8', standalone: false });
-  const response = doc.ele(NS.epp, 'epp').ele('response');
-  const result = response.ele('result').att('code', String(spec.code));
-  result.ele('msg').txt(lit(spec.msg ?? RESULT_MESSAGES[spec.code]));
+  const p: string[] = [XML_DECL, `<epp xmlns="${NS.epp}"><response><result code="${spec.code}"><msg>`, escapeText(spec.msg ?? RESULT_MESSAGES[spec.code]), '</msg>'];
   if (spec.value && spec.reason) {
-    const ext = result.ele('extValue');
-    addOut(ext.ele('value'), spec.value);
-    ext.ele('reason').txt(lit(spec.reason));
+    p.push('<extValue><value>');
+    writeOut(p, spec.value, ' ');
+    p.push('</value><reason>', escapeText(spec.reason), '</reason></extValue>');
   } else if (spec.value) {
-    addOut(result.ele('value'), spec.value);
+    p.push('<value>');
+    writeOut(p, spec.value, ' ');
+    p.push('</value>');
   } else if (spec.reason) {
     // RFC 5730 requires an element in <value>; name the command itself when no single element is at fault.
-    const ext = result.ele('extValue');
-    ext.ele('value').ele('command');
-    ext.ele('reason').txt(lit(spec.reason));
+    p.push('<extValue><value><command/></value><reason>', escapeText(spec.reason), '</reason></extValue>');
   }
+  p.push('</result>');
   if (spec.msgQ && spec.msgQ.count > 0) {
-    const q = response.ele('msgQ').att('count', String(spec.msgQ.count));
-    if (spec.msgQ.id !== undefined) q.att('id', spec.msgQ.id);
-    if (spec.msgQ.qDate) q.ele('qDate').txt(eppDateTime(spec.msgQ.qDate));
-    if (spec.msgQ.msg) q.ele('msg').txt(lit(spec.msgQ.msg));
+    p.push(`<msgQ count="${spec.msgQ.count}"`);
+    if (spec.msgQ.id !== undefined) p.push(' id="', escapeAttr(spec.msgQ.id), '"');
+    if (!spec.msgQ.qDate && !spec.msgQ.msg) p.push('/>');
+    else {
+      p.push('>');
+      if (spec.msgQ.qDate) p.push('<qDate>', eppDateTime(spec.msgQ.qDate), '</qDate>');
+      if (spec.msgQ.msg) p.push('<msg>', escapeText(spec.msgQ.msg), '</msg>');
+      p.push('</msgQ>');
+    }
   }
   if (spec.resData && spec.resData.length > 0) {
-    const rd = response.ele('resData');
-    for (const r of spec.resData) addOut(rd, r);
+    p.push('<resData>');
+    for (const r of spec.resData) writeOut(p, r, ' ');
+    p.push('</resData>');
   }
   if (spec.extension && spec.extension.length > 0) {
-    const ex = response.ele('extension');
-    for (const r of spec.extension) addOut(ex, r);
+    p.push('<extension>');
+    for (const r of spec.extension) writeOut(p, r, ' ');
+    p.push('</extension>');
   }
-  const tr = response.ele('trID');
-  if (spec.clTRID !== undefined) tr.ele('clTRID').txt(lit(spec.clTRID));
-  tr.ele('svTRID').txt(spec.svTRID);
-  return doc.end({ prettyPrint: false });
+  p.push('<trID>');
+  if (spec.clTRID !== undefined) p.push('<clTRID>', escapeText(spec.clTRID), '</clTRID>');
+  p.push('<svTRID>', escapeText(spec.svTRID), '</svTRID></trID></response></epp>');
+  return p.join('');
 }
 
 export interface GreetingSpec {

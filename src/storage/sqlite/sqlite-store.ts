@@ -56,6 +56,7 @@ export class SqliteStore implements Store {
   constructor(opts: SqliteOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
     this.db = new Database(opts.path);
+    memoizePrepare(this.db);
     this.db.pragma('journal_mode = WAL');
     // SQLite's own FULL would fsync inside COMMIT, blocking the event loop for the whole sync. Durable mode
     // instead runs SQLite at NORMAL (which still syncs at every checkpoint and WAL reset) and syncs the WAL
@@ -102,7 +103,7 @@ export class SqliteStore implements Store {
     while (this.pending.length > 0) {
       const done: Committed = [];
       try {
-        this.db.exec('BEGIN IMMEDIATE');
+        this.db.prepare('BEGIN IMMEDIATE').run();
       } catch (e) {
         // The database is locked by another process past busy_timeout, or gone: fail what waits, keep serving.
         for (const w of this.pending.splice(0)) w.reject(e);
@@ -111,10 +112,10 @@ export class SqliteStore implements Store {
       try {
         let work: Work | undefined;
         while (done.length < MAX_BATCH && (work = this.pending.shift())) {
-          this.db.exec('SAVEPOINT command');
+          this.db.prepare('SAVEPOINT command').run();
           try {
             const result = await work.fn(this.repos);
-            this.db.exec('RELEASE command');
+            this.db.prepare('RELEASE command').run();
             done.push({ work, result });
           } catch (e) {
             if (!this.db.inTransaction) throw e; // SQLite gave up the whole transaction (I/O error, disk full)
@@ -123,7 +124,7 @@ export class SqliteStore implements Store {
             work.reject(e);
           }
         }
-        this.db.exec('COMMIT');
+        this.db.prepare('COMMIT').run();
       } catch (e) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         for (const d of done) d.work.reject(e);
@@ -194,6 +195,28 @@ export class SqliteStore implements Store {
     if (this.walFd !== null) closeSync(this.walFd);
     this.db.close();
   }
+}
+
+/** Most distinct SQL texts kept compiled (dynamic IN lists and column sets make a few hundred at most). */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * Compiles each SQL text once per connection: repositories may call `db.prepare` where they need it (and
+ * build IN lists and SET clauses on the fly) without paying SQLite's compiler on every command. Safe
+ * because no code here changes a statement's mode (pluck/raw/expand) or iterates one.
+ */
+function memoizePrepare(db: Database.Database): void {
+  const compile = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = compile(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  }) as Database.Database['prepare'];
 }
 
 function migrate(db: Database.Database): void {

@@ -17,6 +17,7 @@ const STRICT = {
 export type NameResult = { ok: true; name: string; labels: string[] } | { ok: false; reason: string };
 
 const LDH = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const ASCII_LDH_CHARS = /^[A-Za-z0-9-]+$/;
 
 function labelProblem(label: string): string {
   if (label.length === 0) return 'empty label';
@@ -39,6 +40,13 @@ export function normalizeName(input: string, minLabels = 2): NameResult {
   const labels: string[] = [];
   for (const [i, part] of parts.entries()) {
     const isTld = i === parts.length - 1;
+    // Fast path for the common case, a plain LDH label: UTS #46 would only lower-case it. Labels with
+    // hyphens in positions 3-4 (A-labels among them) and anything non-ASCII go through tr46.
+    const lower = ASCII_LDH_CHARS.test(part) ? part.toLowerCase() : '';
+    if (lower && lower.length <= 63 && LDH.test(lower) && lower.slice(2, 4) !== '--') {
+      labels.push(lower);
+      continue;
+    }
     const ascii = tr46.toASCII(part, isTld ? { ...STRICT, checkHyphens: false } : STRICT);
     if (ascii === null || ascii.length === 0 || ascii.includes('.')) return { ok: false, reason: labelProblem(part) };
     if (isTld && !LDH.test(ascii)) return { ok: false, reason: labelProblem(part) };

@@ -102,9 +102,6 @@ export class CommandRunner {
     try {
       return await this.services.store.transaction(async (repos) => {
         // Time-driven events that fell due since the last command are applied first, in the same transaction.
-        // A command that changes objects always sweeps (and re-reads the next instant afterwards); read-only
-        // ones trust the remembered instant.
-        if (!def.readOnly) this.services.dueEvents.forget();
         await this.services.dueEvents.applyIfDue(repos, now);
         const result = await def.run(req, { session, registrar, repos, now, svTRID, services: this.services });
         // Forgotten inside the batch, before any later command runs: the handler may have added or moved an event.

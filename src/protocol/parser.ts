@@ -47,8 +47,10 @@ export class EppParser {
       return { ok: false, error: new EppError(2001, `XML is not well-formed: ${libxmlMessage(e)}`) };
     }
     try {
-      const clTRID = findClTRID(doc.root);
-      const unknownExt = findUnknownExtension(doc.root, this.knownExtensions);
+      // One walk over libxml2's tree (each node access crosses into WebAssembly); the rest reads the copy.
+      const root = toElem(doc.root);
+      const clTRID = findClTRID(root);
+      const unknownExt = findUnknownExtension(root, this.knownExtensions);
       if (unknownExt) {
         return { ok: false, clTRID, error: new EppError(2103, `Extension ${unknownExt} is not implemented by this server`) };
       }
@@ -56,14 +58,14 @@ export class EppParser {
         this.validator.validate(doc);
       } catch (e) {
         // The schema admits only version 1.0; RFC 5730 answers another version with 2100, not a syntax error.
-        const version = loginVersion(doc.root);
+        const version = loginVersion(root);
         if (version !== undefined && version !== '1.0') {
           return { ok: false, clTRID, error: new EppError(2100, `EPP version ${version.slice(0, 20)} is not implemented; this server speaks 1.0`) };
         }
         return { ok: false, clTRID, error: new EppError(2001, `XML schema validation failed: ${libxmlMessage(e)}`) };
       }
       try {
-        return { ok: true, message: toMessage(toElem(doc.root)) };
+        return { ok: true, message: toMessage(root) };
       } catch (e) {
         if (e instanceof EppError) return { ok: false, clTRID, error: e };
         throw e;
@@ -80,25 +82,22 @@ function libxmlMessage(e: unknown): string {
   return (text || 'unknown error').slice(0, 500);
 }
 
-function elementChildren(el: XmlElement): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let c = el.firstChild; c; c = c.next) if (c instanceof XmlElement) out.push(c);
-  return out;
-}
-
 /** Strips XML whitespace only (String#trim would also strip U+FEFF, U+00A0..., shortening a valid clTRID). */
 function xmlTrim(s: string): string {
   return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
 }
 
-function findClTRID(root: XmlElement): string | undefined {
-  if (root.namespaceUri !== NS.epp) return undefined;
-  for (const c of elementChildren(root)) {
-    if (c.name !== 'command') continue;
-    for (const g of elementChildren(c)) {
-      if (g.name !== 'clTRID' || g.namespaceUri !== NS.epp) continue;
+/** The epp-namespace children of `el` with this local name. */
+function eppChildren(el: Elem, name: string): Elem[] {
+  return el.children.filter((c) => c.name === name && c.ns === NS.epp);
+}
+
+function findClTRID(root: Elem): string | undefined {
+  if (root.ns !== NS.epp) return undefined;
+  for (const c of eppChildren(root, 'command')) {
+    for (const g of eppChildren(c, 'clTRID')) {
       // Echoed only when it is a valid trIDType (3-64 characters), or the response itself would be invalid.
-      const v = xmlTrim(g.content);
+      const v = xmlTrim(g.text);
       const chars = [...v].length; // XSD lengths count characters, not UTF-16 units
       return chars >= 3 && chars <= 64 ? v : undefined;
     }
@@ -106,18 +105,16 @@ function findClTRID(root: XmlElement): string | undefined {
   return undefined;
 }
 
-function loginVersion(root: XmlElement): string | undefined {
-  const version = root.get('/e:epp/e:command/e:login/e:options/e:version', { e: NS.epp });
-  return version ? version.content.trim() : undefined;
+function loginVersion(root: Elem): string | undefined {
+  const version = eppChildren(root, 'command').flatMap((c) => eppChildren(c, 'login')).flatMap((l) => eppChildren(l, 'options')).flatMap((o) => eppChildren(o, 'version'))[0];
+  return version ? version.text.trim() : undefined;
 }
 
-function findUnknownExtension(root: XmlElement, known: ReadonlySet<string>): string | undefined {
-  if (root.namespaceUri !== NS.epp) return undefined;
-  for (const c of elementChildren(root)) {
-    if (c.name !== 'command' || c.namespaceUri !== NS.epp) continue;
-    for (const g of elementChildren(c)) {
-      if (g.name !== 'extension' || g.namespaceUri !== NS.epp) continue;
-      for (const ext of elementChildren(g)) if (!known.has(ext.namespaceUri)) return ext.namespaceUri || '(no namespace)';
+function findUnknownExtension(root: Elem, known: ReadonlySet<string>): string | undefined {
+  if (root.ns !== NS.epp) return undefined;
+  for (const c of eppChildren(root, 'command')) {
+    for (const g of eppChildren(c, 'extension')) {
+      for (const ext of g.children) if (!known.has(ext.ns)) return ext.ns || '(no namespace)';
     }
   }
   return undefined;

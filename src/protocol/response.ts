@@ -1,4 +1,3 @@
-import { create } from 'xmlbuilder2';
 import { NS, PREFIX } from './namespaces.js';
 import { RESULT_MESSAGES, type ResultCode } from './result-codes.js';
 import type { Out } from './xml-node.js';
@@ -121,27 +120,16 @@ export interface GreetingSpec {
 
 /** RFC 5730 §2.4 greeting, with a data collection policy that states what a registry really does. */
 export function buildGreeting(g: GreetingSpec): string {
-  const doc = create({ version: '1.0', encoding: 'UTF-8', standalone: false });
-  const greeting = doc.ele(NS.epp, 'epp').ele('greeting');
-  greeting.ele('svID').txt(g.svID);
-  greeting.ele('svDate').txt(eppDateTime(g.svDate));
-  const menu = greeting.ele('svcMenu');
-  menu.ele('version').txt('1.0');
-  for (const l of g.langs) menu.ele('lang').txt(l);
-  for (const u of g.objURIs) menu.ele('objURI').txt(u);
+  const p: string[] = [XML_DECL, `<epp xmlns="${NS.epp}"><greeting><svID>`, escapeText(g.svID), '</svID><svDate>', eppDateTime(g.svDate), '</svDate>'];
+  p.push('<svcMenu><version>1.0</version>');
+  for (const l of g.langs) p.push('<lang>', escapeText(l), '</lang>');
+  for (const u of g.objURIs) p.push('<objURI>', escapeText(u), '</objURI>');
   if (g.extURIs.length > 0) {
-    const ext = menu.ele('svcExtension');
-    for (const u of g.extURIs) ext.ele('extURI').txt(u);
+    p.push('<svcExtension>');
+    for (const u of g.extURIs) p.push('<extURI>', escapeText(u), '</extURI>');
+    p.push('</svcExtension>');
   }
-  const dcp = greeting.ele('dcp');
-  dcp.ele('access').ele('all');
-  const st = dcp.ele('statement');
-  const purpose = st.ele('purpose');
-  purpose.ele('admin');
-  purpose.ele('prov');
-  const recipient = st.ele('recipient');
-  recipient.ele('ours');
-  recipient.ele('public');
-  st.ele('retention').ele('stated');
-  return doc.end({ prettyPrint: false });
+  p.push('</svcMenu><dcp><access><all/></access><statement><purpose><admin/><prov/></purpose>');
+  p.push('<recipient><ours/><public/></recipient><retention><stated/></retention></statement></dcp></greeting></epp>');
+  return p.join('');
 }

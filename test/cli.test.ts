@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EppClient } from '../src/client/epp-client.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
-import { PASSWORDS, loginXml, checkResponse } from './helpers.js';
+import { PASSWORDS, loginXml, checkResponse, testCerts } from './helpers.js';
 import { keepArtifact, recordCliSecrets } from './artifacts.js';
 
 const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
@@ -80,6 +80,47 @@ describe('registry CLI', function () {
     await c.closed;
     expect(server.output()).to.match(/registry stopped/);
     expect(server.output()).to.not.contain(PASSWORDS.ClientX);
+  });
+
+  it('certs revoke: lists a certificate in certs/ca.crl; serve with tls.crl refuses it, and reads the CRL again on SIGHUP', async () => {
+    expect(cli('certs', 'generate', 'clientx', 'clienty').status).to.equal(0);
+    let r = cli('certs', 'revoke', 'certs/clienty.crt');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^revoked: serial [0-9a-f]+ \(CN=clienty, O=EPP Registry development\); 1 certificate\(s\) in .*certs\/ca\.crl$/m);
+    expect(r.stdout).to.match(/once tls\.crl \(or REGISTRY_TLS_CRL\) is .*ca\.crl/);
+    expect(cli('certs', 'revoke', 'certs/clienty.crt').stdout).to.match(/^already revoked: .*1 certificate\(s\)/m);
+    const foreign = cli('certs', 'revoke', join(testCerts(), 'rogue.crt'));
+    expect(foreign.status).to.not.equal(0);
+    expect(foreign.stderr).to.match(/was not issued by the CA/);
+
+    const crlEnv = { REGISTRY_TLS_CRL: join(dir, 'certs/ca.crl') };
+    const server = await serve(crlEnv);
+    try {
+      const y = await connect(server.port, 'clienty');
+      const refused = checkResponse(await y.request(loginXml('ClientY', PASSWORDS.ClientY)));
+      expect(refused.code).to.equal(2200);
+      expect(refused.msg).to.match(/CERT_REVOKED/);
+      await y.closed;
+      const x = await connect(server.port, 'clientx');
+      expect(checkResponse(await x.request(loginXml('ClientX', PASSWORDS.ClientX))).code).to.equal(1000);
+      await x.close();
+
+      const before = env;
+      env = { ...env, ...crlEnv };
+      r = cli('certs', 'revoke', 'certs/clientx.crt');
+      env = before;
+      expect(r.stdout).to.match(/2 certificate\(s\)/);
+      expect(r.stdout).to.match(/tls\.crl points to this file: a running server reads it again on SIGHUP/);
+      server.child.kill('SIGHUP');
+      await server.waitFor(/TLS certificate, CA and CRL files reloaded/);
+      const x2 = await connect(server.port, 'clientx');
+      const after = checkResponse(await x2.request(loginXml('ClientX', PASSWORDS.ClientX)));
+      expect(after.code).to.equal(2200);
+      expect(after.msg).to.match(/CERT_REVOKED/);
+      await x2.closed;
+    } finally {
+      expect(await server.stop()).to.equal(0);
+    }
   });
 
   it("moves a development registry's clock: advance, show, reset", () => {

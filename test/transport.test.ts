@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { join } from 'node:path';
 import { frame } from '../src/transport/framing.js';
-import { fingerprint, issueCertificate, revokeDevCertificate } from '../src/transport/dev-certs.js';
+import { createCa, createCrl, fingerprint, issueCertificate, revokeDevCertificate } from '../src/transport/dev-certs.js';
 import { HELLO, PASSWORDS, checkResponse, command, loginXml, readLog, send, startTestRegistry, testCerts, type TestRegistry } from './helpers.js';
 
 const POLL = command('<poll op="req"/>', 'poll-1');
@@ -272,8 +272,17 @@ describe('client certificate revocation (tls.crl)', () => {
     return c;
   }
 
+  // The served file holds another CA's CRL first, then the registry CA's: every CRL of the file must count.
+  let servedCrl: string;
+  let otherCaCrl: string;
+  function writeServedCrl() {
+    writeFileSync(servedCrl, otherCaCrl + readFileSync(join(certs, 'ca.crl'), 'utf8'));
+  }
+
   before(async () => {
     certs = testCerts();
+    servedCrl = join(certs, 'served.crl');
+    otherCaCrl = createCrl(createCa('Partner CA'), [], { crlNumber: 1 });
     // Two more certificates of the registry CA, both bound to ClientX; the first is revoked from the start.
     const ca = { cert: readFileSync(join(certs, 'ca.crt'), 'utf8'), key: readFileSync(join(certs, 'ca.key'), 'utf8') };
     for (const name of ['revoked-1', 'revoked-2']) {
@@ -281,9 +290,10 @@ describe('client certificate revocation (tls.crl)', () => {
       writeFileSync(join(certs, `${name}.crt`), pair.cert);
       writeFileSync(join(certs, `${name}.key`), pair.key);
     }
-    const crl = revokeDevCertificate(certs, pem('revoked-1')).crlFile;
+    revokeDevCertificate(certs, pem('revoked-1'));
+    writeServedCrl();
     t = await startTestRegistry((c) => {
-      c.tls.crl = crl;
+      c.tls.crl = servedCrl;
     });
     await t.registry.store.transaction(async (r) => {
       const x = (await r.registrars.byClId('ClientX'))!;
@@ -304,6 +314,7 @@ describe('client certificate revocation (tls.crl)', () => {
   it('reads a new CRL on reloadTls (SIGHUP): new connections with a certificate revoked since are refused, open sessions go on', async () => {
     const open = await expectLogin('revoked-2');
     revokeDevCertificate(certs, pem('revoked-2'));
+    writeServedCrl();
     await (await expectLogin('revoked-2')).close(); // the file alone changes nothing until the reload
     t.registry.epp.reloadTls();
     expect(readLog(t)).to.contain('TLS certificate, CA and CRL files reloaded');

@@ -27,7 +27,8 @@ function secureContextOptions(files: Config['tls']): tls.SecureContextOptions {
     cert: readFileSync(files.cert),
     key: readFileSync(files.key),
     ca: readFileSync(files.ca),
-    crl: files.crl ? readFileSync(files.crl) : undefined,
+    // Node reads only the first CRL of a PEM buffer: pass each one (a CRL per CA of the client chains).
+    crl: files.crl ? (readFileSync(files.crl, 'latin1').match(/-----BEGIN X509 CRL-----[^-]+-----END X509 CRL-----/g) ?? [readFileSync(files.crl)]) : undefined,
     minVersion: 'TLSv1.2',
     ciphers: EPP_CIPHERS,
     honorCipherOrder: true,

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EppClient } from '../src/client/epp-client.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
-import { PASSWORDS, loginXml, checkResponse } from './helpers.js';
+import { PASSWORDS, loginXml, checkResponse, testCerts } from './helpers.js';
+import { keepArtifact, recordCliSecrets } from './artifacts.js';
 
 const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
 
@@ -19,7 +20,50 @@ describe('registry CLI', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8', cwd: dir });
+  let transcripts = 0;
+  /** Runs the CLI; its output is kept for the run's secret scan, the secrets on its command line recorded. */
+  const cli = (...args: string[]) => {
+    recordCliSecrets(args);
+    const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8', cwd: dir });
+    keepArtifact(`cli/${++transcripts}-${args.slice(0, 2).join('-')}.txt`, r.stdout + r.stderr);
+    return r;
+  };
+
+  /** `registry serve` as a child process: its port, its output so far, and stop() (SIGTERM, exit code). */
+  async function serve(extraEnv: NodeJS.ProcessEnv = {}) {
+    const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...env, ...extraEnv }, cwd: dir });
+    let out = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = out.match(/"port":(\d+)[^\n]*EPP server listening/);
+        if (m) resolve(Number(m[1]));
+      });
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      void exited.then((code) => reject(new Error(`exited early with ${code}: ${out}`)));
+    });
+    return {
+      port,
+      child,
+      output: () => out,
+      /** Resolves once the output has a line matching `re`. */
+      waitFor: (re: RegExp) =>
+        new Promise<void>((resolve) => {
+          const check = () => (re.test(out) ? resolve() : setTimeout(check, 20));
+          check();
+        }),
+      async stop() {
+        child.kill('SIGTERM');
+        const code = await exited;
+        keepArtifact(`cli/${++transcripts}-serve.log`, out);
+        return code;
+      },
+    };
+  }
+
+  const connect = (port: number, cert: string) =>
+    EppClient.connect({ host: '127.0.0.1', port, ca: join(dir, 'certs/ca.crt'), cert: join(dir, `certs/${cert}.crt`), key: join(dir, `certs/${cert}.key`), servername: 'localhost' });
 
   it('refuses a bad configuration value with a message that names it', () => {
     const r = spawnSync(process.execPath, [CLI, 'tld', 'list'], { env: { ...env, REGISTRY_EPP_PORT: 'seventy' }, encoding: 'utf8' });
@@ -28,34 +72,55 @@ describe('registry CLI', function () {
   });
 
   it('serve: creates the database and certificates, logs where it listens, serves EPP, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve'], { env, cwd: dir });
-    let out = '';
-    const listening = new Promise<number>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = out.match(/"port":(\d+)[^\n]*EPP server listening/);
-        if (m) resolve(Number(m[1]));
-      });
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${out}`)));
-    });
-    const port = await listening;
-    expect(out).to.match(/serving .*tatar.*xn--d1acj3b/);
-    const c = await EppClient.connect({
-      host: '127.0.0.1',
-      port,
-      ca: join(dir, 'certs/ca.crt'),
-      cert: join(dir, 'certs/clientx.crt'),
-      key: join(dir, 'certs/clientx.key'),
-      servername: 'localhost',
-    });
+    const server = await serve();
+    expect(server.output()).to.match(/serving .*tatar.*xn--d1acj3b/);
+    const c = await connect(server.port, 'clientx');
     expect(checkResponse(await c.request(loginXml('ClientX', PASSWORDS.ClientX))).code).to.equal(1000);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).to.equal(0);
+    expect(await server.stop()).to.equal(0);
     await c.closed;
-    expect(out).to.match(/registry stopped/);
-    expect(out).to.not.contain(PASSWORDS.ClientX);
+    expect(server.output()).to.match(/registry stopped/);
+    expect(server.output()).to.not.contain(PASSWORDS.ClientX);
+  });
+
+  it('certs revoke: lists a certificate in certs/ca.crl; serve with tls.crl refuses it, and reads the CRL again on SIGHUP', async () => {
+    expect(cli('certs', 'generate', 'clientx', 'clienty').status).to.equal(0);
+    let r = cli('certs', 'revoke', 'certs/clienty.crt');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^revoked: serial [0-9a-f]+ \(CN=clienty, O=EPP Registry development\); 1 certificate\(s\) in .*certs\/ca\.crl$/m);
+    expect(r.stdout).to.match(/once tls\.crl \(or REGISTRY_TLS_CRL\) is .*ca\.crl/);
+    expect(cli('certs', 'revoke', 'certs/clienty.crt').stdout).to.match(/^already revoked: .*1 certificate\(s\)/m);
+    const foreign = cli('certs', 'revoke', join(testCerts(), 'rogue.crt'));
+    expect(foreign.status).to.not.equal(0);
+    expect(foreign.stderr).to.match(/was not issued by the CA/);
+
+    const crlEnv = { REGISTRY_TLS_CRL: join(dir, 'certs/ca.crl') };
+    const server = await serve(crlEnv);
+    try {
+      const y = await connect(server.port, 'clienty');
+      const refused = checkResponse(await y.request(loginXml('ClientY', PASSWORDS.ClientY)));
+      expect(refused.code).to.equal(2200);
+      expect(refused.msg).to.match(/CERT_REVOKED/);
+      await y.closed;
+      const x = await connect(server.port, 'clientx');
+      expect(checkResponse(await x.request(loginXml('ClientX', PASSWORDS.ClientX))).code).to.equal(1000);
+      await x.close();
+
+      const before = env;
+      env = { ...env, ...crlEnv };
+      r = cli('certs', 'revoke', 'certs/clientx.crt');
+      env = before;
+      expect(r.stdout).to.match(/2 certificate\(s\)/);
+      expect(r.stdout).to.match(/tls\.crl points to this file: a running server reads it again on SIGHUP/);
+      server.child.kill('SIGHUP');
+      await server.waitFor(/TLS certificate, CA and CRL files reloaded/);
+      const x2 = await connect(server.port, 'clientx');
+      const after = checkResponse(await x2.request(loginXml('ClientX', PASSWORDS.ClientX)));
+      expect(after.code).to.equal(2200);
+      expect(after.msg).to.match(/CERT_REVOKED/);
+      await x2.closed;
+    } finally {
+      expect(await server.stop()).to.equal(0);
+    }
   });
 
   it("moves a development registry's clock: advance, show, reset", () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, destination } from 'pino';
@@ -10,6 +10,7 @@ import { ManualClock } from '../src/registry/clock.js';
 import { compileSchemaFiles, compileSchemaSet } from '../src/protocol/schema.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
 import { createCa, issueCertificate, ensureDevCerts } from '../src/transport/dev-certs.js';
+import { expectedArtifacts, newArtifactsDir, runDirectory } from './artifacts.js';
 
 export const PASSWORDS: Record<string, string> = { ClientX: 'foo-BAR2', ClientY: 'bar-FOO3' };
 
@@ -17,7 +18,8 @@ export const PASSWORDS: Record<string, string> = { ClientX: 'foo-BAR2', ClientY:
 let certsDir: string | undefined;
 export function testCerts(): string {
   if (certsDir) return certsDir;
-  certsDir = mkdtempSync(join(tmpdir(), 'epp-certs-'));
+  certsDir = join(runDirectory(), 'certs');
+  mkdirSync(certsDir);
   ensureDevCerts(certsDir, ['clientx', 'clienty', 'spare']);
   // A CA the server does not trust, and a certificate from it for ClientX's name.
   const rogue = createCa('Rogue CA');
@@ -36,7 +38,10 @@ export interface TestRegistry {
   registry: Registry;
   config: Config;
   clock: ManualClock;
+  /** Scratch directory (the database), removed by close(). */
   dir: string;
+  /** Where the server log and any evidence of this registry go: kept until the run's secret scan. */
+  artifacts: string;
   logFile: string;
   connect(certName?: string | null, opts?: { timeout?: number }): Promise<EppClient>;
   /** Connects with the account's certificate and logs in; the response must be 1000. */
@@ -54,7 +59,9 @@ export async function startTestRegistry(overrides: (c: Config) => void = () => {
   config.epp.port = 0;
   config.epp.svID = 'Test Registry';
   overrides(config);
-  const logFile = join(dir, 'server.log');
+  const artifacts = newArtifactsDir(callerName());
+  const logFile = join(artifacts, 'server.log');
+  expectedArtifacts.push(logFile);
   const log = pino({ level: 'info' }, destination({ dest: logFile, sync: true }));
   const clock = new ManualClock(Date.now());
   const registry = await startRegistry(config, { clock: { now: () => clock.now() }, log });
@@ -63,6 +70,7 @@ export async function startTestRegistry(overrides: (c: Config) => void = () => {
     config,
     clock,
     dir,
+    artifacts,
     logFile,
     connect: (certName = 'clientx', opts = {}) =>
       EppClient.connect({
@@ -87,6 +95,12 @@ export async function startTestRegistry(overrides: (c: Config) => void = () => {
     },
   };
   return t;
+}
+
+/** The spec (or harness) file that called: names the registry's artifacts directory. */
+function callerName(): string {
+  const files = [...(new Error().stack ?? '').matchAll(/\/(test|fuzz|bench)\/([\w.-]+?)(?:\.test)?\.js/g)].map((m) => (m[1] === 'test' ? m[2] : `${m[1]}-${m[2]}`));
+  return files.find((f) => f !== 'helpers') ?? 'registry';
 }
 
 export const ALL_OBJ_URIS = ['urn:ietf:params:xml:ns:domain-1.0', 'urn:ietf:params:xml:ns:contact-1.0', 'urn:ietf:params:xml:ns:host-1.0'];

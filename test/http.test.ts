@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
 import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { command, send, startTestRegistry, type TestRegistry } from './helpers.js';
+import { keepArtifact } from './artifacts.js';
 
 /**
  * The HTTP registrar API (issue 6) over real HTTP: the HeadlessDomains OT&E checklist in order with its
@@ -324,13 +325,14 @@ describe('HTTP registrar API (issue 6)', function () {
     expect(authCode).to.be.a('string').and.not.empty;
     expect(md.text).to.not.include(authCode);
     // The same bytes come out of the CLI.
-    const cli = spawnSync(process.execPath, [CLI, 'ote', 'http-archive', 'ote-clientx-http-001', '--out', join(t.dir, 'evidence')], {
+    const cli = spawnSync(process.execPath, [CLI, 'ote', 'http-archive', 'ote-clientx-http-001', '--out', join(t.artifacts, 'evidence')], {
       env: { ...process.env, REGISTRY_DATABASE: t.config.database, REGISTRY_CERTS_DIR: t.config.certsDir },
       encoding: 'utf8',
     });
     expect(cli.status, cli.stderr).to.equal(0);
-    expect(readFileSync(join(t.dir, 'evidence/ote-clientx-http-001-evidence-archive.md'), 'utf8')).to.equal(md.text);
-    expect(readFileSync(join(t.dir, 'evidence/ote-clientx-http-001-evidence-archive.md.sha256'), 'utf8')).to.equal(companion.text);
+    keepArtifact('http/cli-http-archive.txt', cli.stdout + cli.stderr);
+    expect(readFileSync(join(t.artifacts, 'evidence/ote-clientx-http-001-evidence-archive.md'), 'utf8')).to.equal(md.text);
+    expect(readFileSync(join(t.artifacts, 'evidence/ote-clientx-http-001-evidence-archive.md.sha256'), 'utf8')).to.equal(companion.text);
     // Admin endpoints never accept a registrar token.
     expectError(await x.get('/admin/registrar-ote-runs/ote-clientx-http-001/evidence-archive.md'), 401, 'invalid_admin_token');
     expectError(await admin.post('/admin/interop', { run_id: 'ote-clientx-http-001', registrar: 'ClientX', name: 'again', reviewer: 'r', decision: 'pending', idempotency_keys: ['ote-create-001'] }), 409, 'run_exists');
@@ -651,6 +653,7 @@ describe('HTTP registrar API (issue 6)', function () {
     expect(steps.length).to.equal(r.steps.length);
     expect(r.steps.filter((s) => s.replayed).map((s) => s.id)).to.deep.equal(['3.1', '5.1', '7.1', '9.1']);
     expect(r.archive).to.include('- Command coverage: complete');
+    keepArtifact('http/ote-http-script1.md', r.archive);
     expect(r.sha256).to.equal(createHash('sha256').update(r.archive, 'utf8').digest('hex'));
     expect(r.archive).to.not.include(x.token!);
     const code = (await x.get('/domains/ote-livecheck-script1.defiwallet')).body.registration.auth_code as string;

@@ -76,7 +76,7 @@ describe('OT&E scripts replayed over TLS', function () {
       assertPassed(r);
       expect(r.steps.length).to.equal(script.steps.length);
       // Evidence archive: written, fingerprinted, and free of secrets.
-      const files = writeEvidence(r, join(t.dir, 'evidence'));
+      const files = writeEvidence(r, join(t.artifacts, 'evidence'));
       const md = readFileSync(files.markdown, 'utf8');
       expect(createHash('sha256').update(md).digest('hex')).to.equal(files.sha256);
       expect(readFileSync(files.shaFile, 'utf8')).to.contain(files.sha256);
@@ -110,7 +110,7 @@ describe('OT&E scripts replayed over TLS', function () {
       await reset();
       const r = await run(loadScript('tatar'));
       assertPassed(r);
-      archives.push(normalise(readFileSync(writeEvidence(r, join(t.dir, `evidence-${n}`)).markdown, 'utf8')));
+      archives.push(normalise(readFileSync(writeEvidence(r, join(t.artifacts, `evidence-${n}`)).markdown, 'utf8')));
     }
     expect(archives[1]).to.equal(archives[0]);
   });

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { join } from 'node:path';
 import { frame } from '../src/transport/framing.js';
-import { fingerprint } from '../src/transport/dev-certs.js';
-import { HELLO, PASSWORDS, checkResponse, command, loginXml, send, startTestRegistry, testCerts, type TestRegistry } from './helpers.js';
+import { createCa, createCrl, fingerprint, issueCertificate, revokeDevCertificate } from '../src/transport/dev-certs.js';
+import { HELLO, PASSWORDS, checkResponse, command, loginXml, readLog, send, startTestRegistry, testCerts, type TestRegistry } from './helpers.js';
 
 const POLL = command('<poll op="req"/>', 'poll-1');
 
@@ -216,24 +216,30 @@ describe('RFC 5734 transport', () => {
       await c.closed;
     });
 
-    it('refuses TLS 1.1', async () => {
-      const certs = testCerts();
-      const err = await new Promise<Error | null>((resolve) => {
-        const s = tls.connect({
-          host: '127.0.0.1',
-          port: t.registry.address.port,
-          ca: [readFileSync(join(certs, 'ca.crt'))],
-          servername: 'localhost',
-          maxVersion: 'TLSv1.1',
-          minVersion: 'TLSv1',
-        });
+    /** A bare TLS handshake with these client settings: the error code, or the protocol and cipher agreed. */
+    function handshake(opts: tls.ConnectionOptions): Promise<{ error?: string; protocol?: string | null; cipher?: string }> {
+      return new Promise((resolve) => {
+        const s = tls.connect({ host: '127.0.0.1', port: t.registry.address.port, ca: [readFileSync(join(testCerts(), 'ca.crt'))], servername: 'localhost', ...opts });
         s.on('secureConnect', () => {
+          resolve({ protocol: s.getProtocol(), cipher: s.getCipher().name });
           s.destroy();
-          resolve(null);
         });
-        s.on('error', (e) => resolve(e));
+        s.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code }));
       });
-      expect(err).to.be.instanceOf(Error);
+    }
+
+    for (const version of ['TLSv1', 'TLSv1.1'] as const) {
+      it(`refuses ${version} with a protocol_version alert`, async () => {
+        // SECLEVEL=0 lets this client's OpenSSL offer the old protocol at all: the refusal is the server's alert.
+        const r = await handshake({ minVersion: version, maxVersion: version, ciphers: 'DEFAULT@SECLEVEL=0' });
+        expect(r.error).to.equal('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION');
+      });
+    }
+
+    it('refuses a TLS 1.2 client that offers only non-AEAD (CBC) suites, and agrees on GCM when the client has it', async () => {
+      const cbc = 'ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES128-SHA:AES128-SHA256:AES128-SHA';
+      expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: cbc })).to.deep.equal({ error: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE' });
+      expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: `${cbc}:ECDHE-RSA-AES128-GCM-SHA256` })).to.deep.equal({ protocol: 'TLSv1.2', cipher: 'ECDHE-RSA-AES128-GCM-SHA256' });
     });
 
     it('negotiates TLS 1.2 or later with an AEAD cipher', async () => {
@@ -242,5 +248,87 @@ describe('RFC 5734 transport', () => {
       expect(c.socket.getCipher().name).to.match(/GCM|CHACHA20/);
       await c.close();
     });
+  });
+});
+
+describe('client certificate revocation (tls.crl)', () => {
+  let t: TestRegistry;
+  let certs: string;
+  const pem = (name: string) => readFileSync(join(certs, `${name}.crt`), 'utf8');
+  /** Connects with the named certificate and sends ClientX's login. */
+  async function loginWith(name: string) {
+    const c = await t.connect(name);
+    return { c, r: await send(c, loginXml('ClientX', PASSWORDS.ClientX)) };
+  }
+  async function expectRefused(name: string) {
+    const { c, r } = await loginWith(name);
+    expect(r.code, name).to.equal(2200);
+    expect(r.msg).to.match(/CERT_REVOKED/);
+    await c.closed;
+  }
+  async function expectLogin(name: string) {
+    const { c, r } = await loginWith(name);
+    expect(r.code, name).to.equal(1000);
+    return c;
+  }
+
+  // The served file holds another CA's CRL first, then the registry CA's: every CRL of the file must count.
+  let servedCrl: string;
+  let otherCaCrl: string;
+  function writeServedCrl() {
+    writeFileSync(servedCrl, otherCaCrl + readFileSync(join(certs, 'ca.crl'), 'utf8'));
+  }
+
+  before(async () => {
+    certs = testCerts();
+    servedCrl = join(certs, 'served.crl');
+    otherCaCrl = createCrl(createCa('Partner CA'), [], { crlNumber: 1 });
+    // Two more certificates of the registry CA, both bound to ClientX; the first is revoked from the start.
+    const ca = { cert: readFileSync(join(certs, 'ca.crt'), 'utf8'), key: readFileSync(join(certs, 'ca.key'), 'utf8') };
+    for (const name of ['revoked-1', 'revoked-2']) {
+      const pair = issueCertificate(ca, 'ClientX', 'client');
+      writeFileSync(join(certs, `${name}.crt`), pair.cert);
+      writeFileSync(join(certs, `${name}.key`), pair.key);
+    }
+    revokeDevCertificate(certs, pem('revoked-1'));
+    writeServedCrl();
+    t = await startTestRegistry((c) => {
+      c.tls.crl = servedCrl;
+    });
+    await t.registry.store.transaction(async (r) => {
+      const x = (await r.registrars.byClId('ClientX'))!;
+      await r.registrars.update(x.id, { certFingerprints: [...x.certFingerprints, fingerprint(pem('revoked-1')), fingerprint(pem('revoked-2'))] }, new Date());
+    });
+  });
+  after(() => t.close());
+
+  it('refuses a revoked certificate of the registry CA, even one bound to the account, with 2200 and closes', async () => {
+    await expectRefused('revoked-1');
+  });
+
+  it('lets certificates of the same CA that are not revoked log in', async () => {
+    await (await expectLogin('clientx')).close();
+    await (await expectLogin('revoked-2')).close();
+  });
+
+  it('reads a new CRL on reloadTls (SIGHUP): new connections with a certificate revoked since are refused, open sessions go on', async () => {
+    const open = await expectLogin('revoked-2');
+    revokeDevCertificate(certs, pem('revoked-2'));
+    writeServedCrl();
+    await (await expectLogin('revoked-2')).close(); // the file alone changes nothing until the reload
+    t.registry.epp.reloadTls();
+    expect(readLog(t)).to.contain('TLS certificate, CA and CRL files reloaded');
+    await expectRefused('revoked-2');
+    await expectRefused('revoked-1');
+    await (await expectLogin('clientx')).close();
+    expect((await send(open, command('<poll op="req"/>'))).code).to.equal(1300);
+    await open.close();
+  });
+
+  it('keeps the files in use when a reload fails (a truncated CRL)', async () => {
+    writeFileSync(t.config.tls.crl!, '-----BEGIN X509 CRL-----\nMIIB\n-----END X509 CRL-----\n');
+    expect(() => t.registry.epp.reloadTls()).to.throw();
+    await expectRefused('revoked-2');
+    await (await expectLogin('clientx')).close();
   });
 });

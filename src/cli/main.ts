@@ -9,7 +9,7 @@ import { hashSecret } from '../registry/passwords.js';
 import { changeServerStatuses } from '../registry/operator.js';
 import { resolvePolicy } from '../registry/policy.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
-import { devCertPaths, ensureDevCerts, fingerprint } from '../transport/dev-certs.js';
+import { devCertPaths, ensureDevCerts, fingerprint, revokeDevCertificate } from '../transport/dev-certs.js';
 import { loadEnvironment, readEnvironment, resetEnvironment, type OteEnvironment } from '../ote/environment.js';
 import { writeEvidence } from '../ote/evidence.js';
 import { runScript, type Account } from '../ote/runner.js';
@@ -72,6 +72,14 @@ program
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    // Operators replace certificate and CRL files in place, then: kill -HUP <pid>.
+    process.on('SIGHUP', () => {
+      try {
+        registry.epp.reloadTls();
+      } catch (e) {
+        registry.services.log.error({ err: (e as Error).message }, 'TLS reload failed; the previous certificate, CA and CRL stay in use');
+      }
+    });
   });
 
 const certs = program.command('certs').description('development certificates');
@@ -84,6 +92,18 @@ certs
     const fps = ensureDevCerts(cfg.certsDir, clients);
     console.log(`certificates in ${cfg.certsDir}`);
     for (const [name, fp] of Object.entries(fps)) console.log(`  ${name}.crt  sha256 ${fp}`);
+  });
+
+certs
+  .command('revoke')
+  .description("list a certificate in the development CA's revocation list (certs/ca.crl), signed again with fresh dates")
+  .argument('<cert>', 'PEM certificate issued by the development CA')
+  .action((file: string) => {
+    const cfg = config();
+    const r = revokeDevCertificate(cfg.certsDir, readFileSync(file, 'utf8'));
+    console.log(`${r.added ? 'revoked' : 'already revoked'}: serial ${r.serial} (${r.subject}); ${r.count} certificate(s) in ${r.crlFile}`);
+    if (cfg.tls.crl === r.crlFile) console.log('tls.crl points to this file: a running server reads it again on SIGHUP (kill -HUP <pid>)');
+    else console.log(`the server checks it once tls.crl (or REGISTRY_TLS_CRL) is ${r.crlFile}; a running server then reads it again on SIGHUP`);
   });
 
 const registrar = program.command('registrar').description('registrar accounts');

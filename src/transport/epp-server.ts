@@ -21,6 +21,20 @@ const TLS13_CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA2
 /** The cipher list the EPP server offers (also used by the benchmark's bare-TLS baseline). */
 export const EPP_CIPHERS = `${TLS13_CIPHERS}:${TLS12_CIPHERS}`;
 
+/** The certificate, key, CA and CRL files read now, with the protocol and cipher policy (TLS 1.2+, AEAD only). */
+function secureContextOptions(files: Config['tls']): tls.SecureContextOptions {
+  return {
+    cert: readFileSync(files.cert),
+    key: readFileSync(files.key),
+    ca: readFileSync(files.ca),
+    // Node reads only the first CRL of a PEM buffer: pass each one (a CRL per CA of the client chains).
+    crl: files.crl ? (readFileSync(files.crl, 'latin1').match(/-----BEGIN X509 CRL-----[^-]+-----END X509 CRL-----/g) ?? [readFileSync(files.crl)]) : undefined,
+    minVersion: 'TLSv1.2',
+    ciphers: EPP_CIPHERS,
+    honorCipherOrder: true,
+  };
+}
+
 interface Connection {
   socket: tls.TLSSocket;
   session: Session;
@@ -48,15 +62,9 @@ export class EppServer {
     private readonly greeting: () => string,
   ) {
     this.server = tls.createServer({
-      cert: readFileSync(config.tls.cert),
-      key: readFileSync(config.tls.key),
-      ca: readFileSync(config.tls.ca),
-      crl: config.tls.crl ? readFileSync(config.tls.crl) : undefined,
+      ...secureContextOptions(config.tls),
       requestCert: true,
       rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
-      ciphers: EPP_CIPHERS,
-      honorCipherOrder: true,
       handshakeTimeout: config.epp.handshakeTimeout * 1000,
     });
     this.server.on('secureConnection', (socket) => this.accept(socket));
@@ -167,6 +175,17 @@ export class EppServer {
     clearTimeout(conn.sessionTimer);
     this.sessions.remove(conn.session);
     this.log.info({ session: conn.session.id, clID: conn.session.registrar?.clId }, 'connection closed');
+  }
+
+  /**
+   * Reads the certificate, key, CA and CRL files again (operators replace them while the server runs; SIGHUP
+   * for `registry serve`). New connections use them; open sessions keep going. New session-ticket keys, so
+   * that a TLS session established under the old files cannot be resumed. Throws, leaving the current files
+   * in use, when one cannot be read or parsed.
+   */
+  reloadTls(): void {
+    this.server.setSecureContext({ ...secureContextOptions(this.config.tls), ticketKeys: randomBytes(48) });
+    this.log.info({ cert: this.config.tls.cert, ca: this.config.tls.ca, crl: this.config.tls.crl ?? null }, 'TLS certificate, CA and CRL files reloaded');
   }
 
   get connectionCount(): number {

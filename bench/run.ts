@@ -554,7 +554,11 @@ async function main(): Promise<number> {
       REGISTRY_CERTS_DIR: certsDir,
       REGISTRY_EPP_HOST: '127.0.0.1',
       REGISTRY_EPP_PORT: String(port),
-      REGISTRY_LOG_LEVEL: 'warn',
+      // As deployed: one info line per command (asynchronous writes, see app.ts).
+      REGISTRY_LOG_LEVEL: 'info',
+      // The glibc setting README recommends for the server (see "Memory"): without it, the 16 MB scrypt
+      // buffers of logins stay in the heap after they are freed.
+      MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
       REGISTRY_SYNCHRONOUS: synchronous,
       // The benchmark measures EPP: no HTTP gateway (and no clash on its port with another server).
       REGISTRY_HTTP_ENABLED: 'false',

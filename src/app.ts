@@ -46,10 +46,10 @@ export interface StartOptions {
  * fixtures when configured, and listens for EPP over TLS.
  */
 export async function startRegistry(config: Config, opts: StartOptions = {}): Promise<Registry> {
-  // Asynchronous writes: a synchronous write per log line would stall every session on the hot
-  // path. Lines still buffered are flushed at exit; a kill -9 may lose the last few (the audit trail in the
-  // database, not the log, is the durable record).
-  const log = opts.log ?? pino({ level: config.logLevel }, destination({ dest: 1, sync: false }));
+  // Asynchronous, buffered writes (one write per 8 KB of lines, and at least every second; see the timer
+  // below): a write per line would cost every command a system call. Lines still buffered are flushed at
+  // exit; a kill -9 may lose the last second of them (the audit trail in the database is the durable record).
+  const log = opts.log ?? pino({ level: config.logLevel }, destination({ dest: 1, sync: false, minLength: 8192 }));
   const devClock = !opts.clock && config.devFixtures ? new OffsetClock() : undefined;
   const clock = opts.clock ?? devClock ?? systemClock;
   if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);
@@ -89,6 +89,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   );
   // TLDs added by the CLI (another process) are picked up without a restart.
   timers.push(setInterval(() => void refreshOffer().catch((e) => log.error({ err: e }, 'refresh failed')), 60_000));
+  if (!opts.log) timers.push(setInterval(() => log.flush(), 1000));
   for (const t of timers) t.unref();
 
   const validator = compileSchemaSet(config.schemasDir);
@@ -131,6 +132,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     }
     log.info({ host: httpServer.host, port: httpServer.port }, `HTTP registrar API listening on http://${httpServer.host}:${httpServer.port}/api/v1/registrar/v1`);
   }
+  log.flush(); // whoever waits for "listening" (an operator, a supervisor, a test) sees it at once
 
   return {
     store,
@@ -150,6 +152,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       await store.close();
       validator.dispose();
       log.info('registry stopped');
+      log.flush();
     },
   };
 }

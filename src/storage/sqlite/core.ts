@@ -95,37 +95,39 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
 }
 
 /**
- * TLDs are read by nearly every command: statements are prepared once, and each stored policy JSON is
- * resolved (defaults merged, checked) once and then shared, frozen so that no caller can change it.
+ * TLDs are read by nearly every command (a check classifies each name against all of them), and change
+ * almost never: the list is read once and kept, frozen so that no caller can change it, until this
+ * connection writes a TLD or another connection commits anything (`PRAGMA data_version`, e.g. the CLI
+ * adding a TLD while the server runs). TLDs are written only by the CLI and fixture loading, each in a
+ * transaction of its own.
  */
 export class SqliteTldRepo implements TldRepo {
-  private readonly getStmt;
   private readonly listStmt;
-  private readonly resolved = new Map<string, TldPolicy>();
+  private readonly versionStmt;
+  private cached: { version: number; list: Tld[]; byName: Map<string, Tld> } | null = null;
   constructor(private readonly db: Database.Database) {
-    this.getStmt = db.prepare<[string], { name: string; policy: string }>('SELECT name, policy FROM tlds WHERE name = ?');
     this.listStmt = db.prepare<[], { name: string; policy: string }>('SELECT name, policy FROM tlds ORDER BY name');
+    this.versionStmt = db.prepare<[], { data_version: number }>('PRAGMA data_version');
   }
-  private policy(json: string): TldPolicy {
-    let p = this.resolved.get(json);
-    if (!p) {
-      p = deepFreeze(resolvePolicy(JSON.parse(json)));
-      if (this.resolved.size > 1000) this.resolved.clear();
-      this.resolved.set(json, p);
+  private current(): { list: Tld[]; byName: Map<string, Tld> } {
+    const version = this.versionStmt.get()!.data_version;
+    if (this.cached?.version !== version) {
+      const list = this.listStmt.all().map((r) => deepFreeze({ name: r.name, policy: resolvePolicy(JSON.parse(r.policy)) }));
+      this.cached = { version, list, byName: new Map(list.map((t) => [t.name, t])) };
     }
-    return p;
+    return this.cached;
   }
   async get(name: string): Promise<Tld | undefined> {
-    const r = this.getStmt.get(name);
-    return r && { name: r.name, policy: this.policy(r.policy) };
+    return this.current().byName.get(name);
   }
   async list(): Promise<Tld[]> {
-    return this.listStmt.all().map((r) => ({ name: r.name, policy: this.policy(r.policy) }));
+    return [...this.current().list];
   }
   async upsert(tld: Tld, now: Date) {
     this.db
       .prepare('INSERT INTO tlds (name, policy, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET policy = excluded.policy')
       .run(tld.name, JSON.stringify(tld.policy), now.getTime());
+    this.cached = null;
   }
 }
 

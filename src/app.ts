@@ -49,11 +49,12 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   // Asynchronous, buffered writes (one write per 8 KB of lines, and at least every second; see the timer
   // below): a write per line would cost every command a system call. Lines still buffered are flushed at
   // exit; a kill -9 may lose the last second of them (the audit trail in the database is the durable record).
-  const log = opts.log ?? pino({ level: config.logLevel }, destination({ dest: 1, sync: false, minLength: 8192 }));
+  const logStream = opts.log ? undefined : destination({ dest: 1, sync: false, minLength: 8192 });
+  const log = opts.log ?? pino({ level: config.logLevel }, logStream);
   const devClock = !opts.clock && config.devFixtures ? new OffsetClock() : undefined;
   const clock = opts.clock ?? devClock ?? systemClock;
   if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);
-  const store = opts.store ?? new SqliteStore({ path: config.database, synchronous: config.synchronous });
+  const store = opts.store ?? new SqliteStore({ path: config.database, synchronous: config.synchronous, backgroundCheckpoints: true });
   if (config.devFixtures) {
     for (const name of Object.keys(ENVIRONMENTS)) await loadEnvironment(store, config.certsDir, readEnvironment(name), clock.now());
   }
@@ -152,7 +153,8 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       await store.close();
       validator.dispose();
       log.info('registry stopped');
-      log.flush();
+      // Buffered lines are written before close() returns: the caller may exit the process next.
+      logStream?.flushSync();
     },
   };
 }

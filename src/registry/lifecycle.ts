@@ -134,9 +134,11 @@ export class DueEventSchedule {
   /** Epoch ms of the next event; null: none pending; undefined: not known. */
   private nextAt: number | null | undefined;
 
-  /** Applies due events (in the caller's transaction) unless the remembered next event is still ahead. */
+  /** Applies due events (in the caller's transaction) unless the next event is still ahead. */
   async applyIfDue(repos: Repos, now: Date): Promise<void> {
-    if (this.nextAt === null || (this.nextAt !== undefined && now.getTime() < this.nextAt)) return;
+    // Not known (after any change): four index probes say whether the six sweep queries are needed at all.
+    if (this.nextAt === undefined) this.nextAt = (await repos.lifecycle.nextDueAt())?.getTime() ?? null;
+    if (this.nextAt === null || now.getTime() < this.nextAt) return;
     await applyDueEvents(repos, now);
     this.nextAt = (await repos.lifecycle.nextDueAt())?.getTime() ?? null;
   }

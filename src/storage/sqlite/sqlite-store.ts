@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, fdatasync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { MIGRATIONS } from '../migrations.js';
 import type { Repos, Store } from '../store.js';
 import { SqliteAuditRepo, SqlitePollRepo, SqliteRegistrarRepo, SqliteSettingsRepo, SqliteTldRepo } from './core.js';
@@ -21,7 +22,15 @@ export interface SqliteOptions {
    * a process crash but may lose the last commits on power loss.
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Checkpoint the WAL from a worker thread (the server) instead of inside a COMMIT every 1,000 pages
+   * (short-lived CLI stores keep SQLite's automatic checkpoints).
+   */
+  backgroundCheckpoints?: boolean;
 }
+
+/** How often the checkpoint worker is asked to run while commits happen. */
+const CHECKPOINT_INTERVAL_MS = 200;
 
 interface Work {
   fn: (repos: Repos) => Promise<unknown>;
@@ -52,6 +61,7 @@ export class SqliteStore implements Store {
   private syncing: Promise<void> | null = null;
   /** Set when a WAL sync failed: nothing more is acknowledged (the OS may have dropped the dirty pages). */
   private syncFailure: Error | null = null;
+  private checkpointer: { worker: Worker; timer: NodeJS.Timeout; busy: boolean; dirty: boolean; exited: boolean } | null = null;
 
   constructor(opts: SqliteOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
@@ -68,6 +78,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    if (opts.backgroundCheckpoints && opts.path !== ':memory:') this.startCheckpointer();
     this.repos = {
       registrars: new SqliteRegistrarRepo(this.db),
       tlds: new SqliteTldRepo(this.db),
@@ -83,6 +94,33 @@ export class SqliteStore implements Store {
       contactTransfers: new SqliteContactTransferRepo(this.db),
       http: new SqliteHttpRepo(this.db),
     };
+  }
+
+  private startCheckpointer(): void {
+    this.db.pragma('wal_autocheckpoint = 0');
+    const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: { path: this.db.name } });
+    const cp = { worker, busy: false, dirty: false, exited: false, timer: setInterval(() => this.requestCheckpoint(), CHECKPOINT_INTERVAL_MS) };
+    cp.timer.unref();
+    worker.unref();
+    worker.on('message', () => (cp.busy = false));
+    worker.on('error', () => {}); // followed by 'exit'
+    worker.on('exit', () => {
+      cp.exited = true;
+      clearInterval(cp.timer);
+      if (this.checkpointer !== cp) return; // stopped by close()
+      // Without the worker, SQLite's own checkpoints take over again (the WAL must not grow without bound).
+      this.checkpointer = null;
+      if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+    });
+    this.checkpointer = cp;
+  }
+
+  private requestCheckpoint(): void {
+    const cp = this.checkpointer;
+    if (!cp || cp.busy || !cp.dirty) return;
+    cp.busy = true;
+    cp.dirty = false;
+    cp.worker.postMessage('checkpoint');
   }
 
   transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
@@ -141,6 +179,7 @@ export class SqliteStore implements Store {
    * COMMIT. Batches committed while a sync runs share the next one (one sync per group, not per batch).
    */
   private afterCommit(batch: Committed): void {
+    if (this.checkpointer) this.checkpointer.dirty = true;
     if (!this.walPath) {
       for (const d of batch) d.work.resolve(d.result);
       return;
@@ -192,6 +231,16 @@ export class SqliteStore implements Store {
     this.closed = true;
     await this.draining;
     await this.syncing;
+    const cp = this.checkpointer;
+    if (cp) {
+      this.checkpointer = null;
+      clearInterval(cp.timer);
+      if (!cp.exited) {
+        const exited = new Promise((resolve) => cp.worker.once('exit', resolve));
+        cp.worker.postMessage('stop');
+        await exited;
+      }
+    }
     if (this.walFd !== null) closeSync(this.walFd);
     this.db.close();
   }

@@ -1,0 +1,30 @@
+/**
+ * Worker thread that checkpoints the WAL of the server's database on a connection of its own (see
+ * `SqliteStore`): a checkpoint copies pages into the database file and syncs it twice, which on the main
+ * connection would stall every session for the duration.
+ */
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const db = new Database((workerData as { path: string }).path);
+// NORMAL: the checkpoint syncs the WAL before it copies and the database file after, as SQLite's own would.
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 0');
+// PASSIVE never waits for the writer or readers: it copies what it can, and the writer restarts the WAL
+// at its next commit once everything has been copied.
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+
+parentPort!.on('message', (m: 'checkpoint' | 'stop') => {
+  if (m === 'stop') {
+    db.close();
+    parentPort!.close();
+    return;
+  }
+  let error: string | undefined;
+  try {
+    checkpoint.get();
+  } catch (e) {
+    error = (e as Error).message; // SQLITE_BUSY and the like: the next round tries again
+  }
+  parentPort!.postMessage({ done: true, error });
+});

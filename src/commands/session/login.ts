@@ -3,6 +3,7 @@ import { EppError } from '../../protocol/errors.js';
 import { IGNORED_LOGIN_OBJECT_URIS, OBJECT_URIS } from '../../protocol/namespaces.js';
 import { child, childText, children } from '../../protocol/xml-node.js';
 import { hashSecret, verifySecret } from '../../registry/passwords.js';
+import { passwordCheck } from '../../session/password-check.js';
 import type { Registrar } from '../../storage/core-repos.js';
 import type { CommandDef, SessionContext, SessionResult } from '../types.js';
 
@@ -56,7 +57,7 @@ async function run(req: Parameters<Extract<CommandDef, { kind: 'session' }>['run
     return { code: 2200, msg: 'Client certificate is not bound to this account', object: clID, close: true };
   }
   const pw = childText(login, 'pw')!;
-  const passwordOk = registrar ? await verifySecret(pw, registrar.passwordHash) : await verifySecret(pw, DUMMY_HASH).then(() => false);
+  const passwordOk = registrar ? await passwordCheck.verify(pw, registrar.passwordHash) : await verifySecret(pw, DUMMY_HASH).then(() => false);
   if (!registrar || !passwordOk || registrar.status !== 'active') return refuse('bad credentials');
 
   if (!addressAllowed(registrar, session.remoteAddress)) {

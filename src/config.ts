@@ -30,6 +30,8 @@ export interface Config {
     sessionTimeout: number;
     /** Seconds a connection may take to complete the TLS handshake. */
     handshakeTimeout: number;
+    /** Seconds from the end of the TLS handshake to a successful <login>; then the server closes the connection. */
+    loginTimeout: number;
     /** Failed logins in one session before 2501 and close (RFC 5730 leaves it to the server; 3 is customary). */
     maxLoginFailures: number;
     /** Server identifier in the greeting. */
@@ -92,6 +94,7 @@ export function defaultConfig(base = process.cwd()): Config {
       idleTimeout: 600,
       sessionTimeout: 86400,
       handshakeTimeout: 10,
+      loginTimeout: 60,
       maxLoginFailures: 3,
       svID: 'EPP Registry',
     },
@@ -124,6 +127,8 @@ const ENV: Record<string, string> = {
   REGISTRY_MAX_FRAME_BYTES: 'epp.maxFrameBytes',
   REGISTRY_IDLE_TIMEOUT: 'epp.idleTimeout',
   REGISTRY_SESSION_TIMEOUT: 'epp.sessionTimeout',
+  REGISTRY_HANDSHAKE_TIMEOUT: 'epp.handshakeTimeout',
+  REGISTRY_LOGIN_TIMEOUT: 'epp.loginTimeout',
   REGISTRY_SVID: 'epp.svID',
   REGISTRY_TLS_CERT: 'tls.cert',
   REGISTRY_TLS_KEY: 'tls.key',
@@ -216,6 +221,7 @@ function validate(c: Config): Config {
   int(c.epp.idleTimeout, 1, 86400, 'epp.idleTimeout');
   int(c.epp.sessionTimeout, 1, 7 * 86400, 'epp.sessionTimeout');
   int(c.epp.handshakeTimeout, 1, 600, 'epp.handshakeTimeout');
+  int(c.epp.loginTimeout, 1, 3600, 'epp.loginTimeout');
   int(c.epp.maxLoginFailures, 1, 100, 'epp.maxLoginFailures');
   if (typeof c.epp.host !== 'string' || !c.epp.host) bad('epp.host must be a host name or address');
   if (typeof c.epp.svID !== 'string' || c.epp.svID.length < 3 || c.epp.svID.length > 64) bad('epp.svID must be 3 to 64 characters');

@@ -1,40 +1,81 @@
 /**
- * Throttles failed logins by source address, never by account: certification suites send a correct
- * login after failed ones and expect it to succeed, and an attacker must not be able to lock a
- * registrar out. After `free` failures within `windowMs`, each further login attempt from that address
- * waits 2^(n-free) × baseMs, capped at maxMs, before it is answered.
+ * Slows down failed logins, never locks an account: certification suites send a correct login after failed
+ * ones and expect it to succeed, and an attacker must not be able to lock a registrar out.
+ *
+ * Registrars behind one address (a NAT, a hosting provider, loopback) must not slow each other down, so
+ * failures are counted per (source address, claimed clID). Each count lives for `windowMs` (15 min) after
+ * its last failure. With n failures counted, a further attempt for that clID from that address waits
+ *   min(maxMs, baseMs × 2^(n − free))   when n ≥ free        (defaults: 8 s, 250 ms, 5)
+ * before it is checked, i.e. 0.25, 0.5, 1, 2, 4, 8, 8, … s after the 5th, 6th, 7th … failure.
+ * Against clID spraying, every address also counts the distinct clIDs that failed from it: with d of them,
+ * every attempt from that address, whatever its clID, waits min(maxMs, baseMs × 2^(d − freeClIds)) when
+ * d ≥ freeClIds (default 20). The longer of the two waits applies. A successful login clears its own
+ * (address, clID) count, and takes its clID off the address's count.
+ * Both tables are bounded (`maxEntries` each, oldest dropped first).
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, { n: number; last: number }>();
+  private readonly perClId = new Map<string, Count>();
+  private readonly perAddress = new Map<string, Count>();
 
   constructor(
     private readonly free = 5,
     private readonly baseMs = 250,
     private readonly maxMs = 8000,
     private readonly windowMs = 15 * 60_000,
+    private readonly freeClIds = 20,
+    private readonly maxEntries = 100_000,
   ) {}
 
-  delayFor(address: string, now = Date.now()): number {
-    const f = this.failures.get(address);
-    if (!f || now - f.last > this.windowMs || f.n < this.free) return 0;
-    return Math.min(this.maxMs, this.baseMs * 2 ** (f.n - this.free));
+  /** How long an attempt to log in as `clID` from `address` waits before it is checked. */
+  delayFor(address: string, clID: string, now = Date.now()): number {
+    const own = this.live(this.perClId, key(address, clID), now);
+    const sprayed = this.live(this.perAddress, address, now);
+    return Math.max(this.backoff(own?.n ?? 0, this.free), this.backoff(sprayed?.n ?? 0, this.freeClIds));
   }
 
-  failed(address: string, now = Date.now()): void {
-    const f = this.failures.get(address);
-    if (!f || now - f.last > this.windowMs) this.failures.set(address, { n: 1, last: now });
-    else {
-      f.n++;
-      f.last = now;
+  failed(address: string, clID: string, now = Date.now()): void {
+    const k = key(address, clID);
+    const own = this.live(this.perClId, k, now);
+    this.touch(this.perClId, k, (own?.n ?? 0) + 1, now);
+    // A clID counts once towards its address's spraying count while its own count lives.
+    const sprayed = this.live(this.perAddress, address, now);
+    this.touch(this.perAddress, address, (sprayed?.n ?? 0) + (own ? 0 : 1), now);
+  }
+
+  succeeded(address: string, clID: string, now = Date.now()): void {
+    const k = key(address, clID);
+    if (!this.live(this.perClId, k, now)) return;
+    this.perClId.delete(k);
+    // A registrar that mistyped and then logged in was not spraying.
+    const sprayed = this.live(this.perAddress, address, now);
+    if (sprayed && sprayed.n > 0) sprayed.n--;
+  }
+
+  private backoff(n: number, free: number): number {
+    return n < free ? 0 : Math.min(this.maxMs, this.baseMs * 2 ** (n - free));
+  }
+
+  private live(table: Map<string, Count>, k: string, now: number): Count | undefined {
+    const c = table.get(k);
+    return c && now - c.last <= this.windowMs ? c : undefined;
+  }
+
+  /** Stores the count at the end of the table, which thus stays oldest first: expired and excess entries go from the front. */
+  private touch(table: Map<string, Count>, k: string, n: number, now: number): void {
+    table.delete(k);
+    table.set(k, { n, last: now });
+    for (const [old, c] of table) {
+      if (table.size <= this.maxEntries && now - c.last <= this.windowMs) break;
+      table.delete(old);
     }
-    if (this.failures.size > 100_000) this.prune(now);
   }
+}
 
-  succeeded(address: string): void {
-    this.failures.delete(address);
-  }
+interface Count {
+  n: number;
+  last: number;
+}
 
-  private prune(now: number): void {
-    for (const [k, v] of this.failures) if (now - v.last > this.windowMs) this.failures.delete(k);
-  }
+function key(address: string, clID: string): string {
+  return `${address}\n${clID}`;
 }

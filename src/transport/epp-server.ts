@@ -35,13 +35,22 @@ function secureContextOptions(files: Config['tls']): tls.SecureContextOptions {
   };
 }
 
+/** Frames a client may have waiting for an answer before the server stops reading from it. */
+const MAX_QUEUED_FRAMES = 16;
+/** How long a connection being closed by the server may take to finish its command and flush. */
+const CLOSE_GRACE_MS = 5000;
+
 interface Connection {
   socket: tls.TLSSocket;
   session: Session;
   /** Frames are answered strictly in order; this is the tail of the chain. */
   work: Promise<void>;
+  /** Frames received and not yet answered. */
+  queued: number;
   idleTimer?: NodeJS.Timeout;
   sessionTimer?: NodeJS.Timeout;
+  /** Runs until a successful <login>: a connection that never logs in is closed after epp.loginTimeout. */
+  loginTimer?: NodeJS.Timeout;
 }
 
 /**
@@ -70,6 +79,9 @@ export class EppServer {
     this.server.on('secureConnection', (socket) => this.accept(socket));
     this.server.on('tlsClientError', (err, socket) => {
       log.info({ remote: socket.remoteAddress, err: err.message }, 'TLS handshake failed');
+      // Node only reports a handshake timeout (and a failed handshake): without this, a connection that never
+      // completes its handshake would stay open.
+      socket.destroy();
     });
   }
 
@@ -94,7 +106,7 @@ export class EppServer {
       hasCert && socket.authorized,
       hasCert && !socket.authorized ? String(socket.authorizationError) : null,
     );
-    const conn: Connection = { socket, session, work: Promise.resolve() };
+    const conn: Connection = { socket, session, work: Promise.resolve(), queued: 0 };
     this.connections.add(conn);
     this.log.info({ session: session.id, remote: session.remoteAddress, tls: socket.getProtocol(), cert: hasCert, certTrusted: session.certTrusted }, 'connection opened');
     if (this.shuttingDown) {
@@ -105,6 +117,10 @@ export class EppServer {
     this.resetIdle(conn);
     conn.sessionTimer = setTimeout(() => this.expire(conn, 'session lifetime reached'), this.config.epp.sessionTimeout * 1000);
     conn.sessionTimer.unref();
+    // Counted from the end of the handshake, whatever arrives meanwhile: <hello>s, failed logins or a frame
+    // trickled a byte at a time do not extend it (the idle timer, too, only restarts on a complete frame).
+    conn.loginTimer = setTimeout(() => this.expire(conn, 'no login within the login timeout'), this.config.epp.loginTimeout * 1000);
+    conn.loginTimer.unref();
 
     socket.on('data', (chunk: Buffer) => {
       if (session.closing) return;
@@ -117,8 +133,14 @@ export class EppServer {
           return;
         }
         this.resetIdle(conn);
-        conn.work = conn.work.then(() => this.process(conn, ev.frame));
+        conn.queued++;
+        conn.work = conn.work.then(() => this.process(conn, ev.frame)).finally(() => {
+          if (--conn.queued === 0 && socket.isPaused()) socket.resume();
+        });
       }
+      // A client that sends frames without reading the answers must not make the server buffer them
+      // without end: stop reading until the queue is answered.
+      if (conn.queued >= MAX_QUEUED_FRAMES) socket.pause();
     });
     socket.on('error', (err) => this.log.debug({ session: session.id, err: err.message }, 'socket error'));
     socket.on('close', () => this.closed(conn));
@@ -130,6 +152,10 @@ export class EppServer {
     let reply;
     try {
       reply = await this.runner.handle(conn.session, bytes);
+      if (conn.loginTimer && conn.session.loggedIn) {
+        clearTimeout(conn.loginTimer);
+        conn.loginTimer = undefined;
+      }
     } catch (e) {
       // The runner turns every failure into a response; reaching this is a bug, answered as 2400.
       this.log.error({ err: e, session: conn.session.id }, 'unhandled failure');
@@ -145,7 +171,7 @@ export class EppServer {
         conn.session.closing = true;
         conn.socket.end(frame(xml), () => resolve());
         // A client that never reads must not keep the socket open.
-        setTimeout(() => conn.socket.destroy(), 5000).unref();
+        setTimeout(() => conn.socket.destroy(), CLOSE_GRACE_MS).unref();
       } else {
         conn.socket.write(frame(xml), () => resolve());
       }
@@ -158,21 +184,24 @@ export class EppServer {
     conn.idleTimer.unref();
   }
 
-  /** Timeouts close the session cleanly: the command in progress finishes, then the connection ends. */
+  /**
+   * Timeouts close the session cleanly: the command in progress finishes, then the connection ends. A
+   * client that does not read its answers would stall that forever, so the socket is destroyed after a
+   * grace period in any case.
+   */
   private expire(conn: Connection, reason: string): void {
     if (conn.session.closing) return;
     conn.session.closing = true;
     this.log.info({ session: conn.session.id, clID: conn.session.registrar?.clId, reason }, 'session closed by server');
-    void conn.work.then(() => {
-      conn.socket.end();
-      setTimeout(() => conn.socket.destroy(), 5000).unref();
-    });
+    setTimeout(() => conn.socket.destroy(), CLOSE_GRACE_MS).unref();
+    void conn.work.then(() => conn.socket.end());
   }
 
   private closed(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
     clearTimeout(conn.idleTimer);
     clearTimeout(conn.sessionTimer);
+    clearTimeout(conn.loginTimer);
     this.sessions.remove(conn.session);
     this.log.info({ session: conn.session.id, clID: conn.session.registrar?.clId }, 'connection closed');
   }

@@ -3,6 +3,7 @@ import { EppError } from '../../protocol/errors.js';
 import { IGNORED_LOGIN_OBJECT_URIS, OBJECT_URIS } from '../../protocol/namespaces.js';
 import { child, childText, children } from '../../protocol/xml-node.js';
 import { hashSecret, verifySecret } from '../../registry/passwords.js';
+import { passwordCheck } from '../../session/password-check.js';
 import type { Registrar } from '../../storage/core-repos.js';
 import type { CommandDef, SessionContext, SessionResult } from '../types.js';
 
@@ -18,17 +19,18 @@ export const LANGUAGES = ['en'];
  * - an objURI the server does not offer: 2307 (epp-1.0/eppcom-1.0, which clients echo, are ignored);
  *   an extURI it does not offer is ignored, and that extension cannot be used in the session;
  * - more live sessions than the account allows: 2502, closed.
- * Failures are throttled by source address, never by locking the account.
+ * Failures are throttled per (source address, clID), and per address against clID spraying, never by
+ * locking the account (src/session/login-throttle.ts).
  */
 async function run(req: Parameters<Extract<CommandDef, { kind: 'session' }>['run']>[0], ctx: SessionContext): Promise<SessionResult> {
   const { session, services } = ctx;
   const login = req.message.verbEl!;
   if (session.loggedIn) throw new EppError(2002, 'Already logged in: send <logout> first');
 
-  const delay = services.loginThrottle.delayFor(session.remoteAddress);
+  const clID = childText(login, 'clID')!;
+  const delay = services.loginThrottle.delayFor(session.remoteAddress, clID);
   if (delay > 0) await new Promise((r) => setTimeout(r, delay));
 
-  const clID = childText(login, 'clID')!;
   const options = child(login, 'options');
   if (childText(options, 'version') !== '1.0') throw new EppError(2100, 'Only EPP version 1.0 is implemented');
   const lang = childText(options, 'lang')!;
@@ -36,7 +38,7 @@ async function run(req: Parameters<Extract<CommandDef, { kind: 'session' }>['run
 
   const refuse = async (reason: string): Promise<SessionResult> => {
     session.failedLogins++;
-    services.loginThrottle.failed(session.remoteAddress);
+    services.loginThrottle.failed(session.remoteAddress, clID);
     services.log.info({ session: session.id, clID, reason }, 'login refused');
     if (session.failedLogins >= services.config.epp.maxLoginFailures) {
       return { code: 2501, msg: 'Too many failed logins; closing the session', object: clID, close: true };
@@ -55,7 +57,7 @@ async function run(req: Parameters<Extract<CommandDef, { kind: 'session' }>['run
     return { code: 2200, msg: 'Client certificate is not bound to this account', object: clID, close: true };
   }
   const pw = childText(login, 'pw')!;
-  const passwordOk = registrar ? await verifySecret(pw, registrar.passwordHash) : await verifySecret(pw, DUMMY_HASH).then(() => false);
+  const passwordOk = registrar ? await passwordCheck.verify(pw, registrar.passwordHash) : await verifySecret(pw, DUMMY_HASH).then(() => false);
   if (!registrar || !passwordOk || registrar.status !== 'active') return refuse('bad credentials');
 
   if (!addressAllowed(registrar, session.remoteAddress)) {
@@ -92,7 +94,7 @@ async function run(req: Parameters<Extract<CommandDef, { kind: 'session' }>['run
   session.objURIs = objURIs;
   session.extURIs = extURIs;
   services.sessions.add(registrar.id, session);
-  services.loginThrottle.succeeded(session.remoteAddress);
+  services.loginThrottle.succeeded(session.remoteAddress, clID);
   return { code: 1000, object: clID };
 }
 

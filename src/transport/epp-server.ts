@@ -179,7 +179,10 @@ export class EppServer {
   }
 
   private resetIdle(conn: Connection): void {
-    if (conn.idleTimer) clearTimeout(conn.idleTimer);
+    if (conn.idleTimer) {
+      conn.idleTimer.refresh(); // restarts the same timer: no new one per frame
+      return;
+    }
     conn.idleTimer = setTimeout(() => this.expire(conn, 'idle timeout'), this.config.epp.idleTimeout * 1000);
     conn.idleTimer.unref();
   }

@@ -51,6 +51,12 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   const clock = opts.clock ?? devClock ?? systemClock;
   if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);
   const store = opts.store ?? new SqliteStore({ path: config.database, synchronous: config.synchronous });
+  if (store instanceof SqliteStore) {
+    // Read back from SQLite itself, so the log shows the durability the server really runs with.
+    const journalMode = store.db.pragma('journal_mode', { simple: true });
+    const synchronous = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][store.db.pragma('synchronous', { simple: true }) as number];
+    log.info({ database: config.database, journalMode, synchronous }, `database ${config.database}: journal_mode ${journalMode}, synchronous ${synchronous}`);
+  }
   if (config.devFixtures) {
     for (const name of Object.keys(ENVIRONMENTS)) await loadEnvironment(store, config.certsDir, readEnvironment(name), clock.now());
   }

@@ -81,9 +81,15 @@ describe('durability: kill -9 under concurrent load, restart, nothing acknowledg
     await store.close();
   });
 
+  let failed = false;
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') failed = true;
+  });
   after(async () => {
     if (server) await killHard(server);
-    rmSync(dir, { recursive: true, force: true });
+    // A failure leaves the database and the config behind as evidence.
+    if (failed) console.log(`      kept for inspection: ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   });
 
   async function start(): Promise<ServerProcess> {

@@ -10,29 +10,48 @@ import { HOSTS, type Cmd, type Model } from './workload.js';
  * admin, one tech contact and the two nameservers HOSTS, paying `price`; an update sets clientHold and makes
  * the tech contact the admin, or undoes both; transfers are requested, then approved by the sponsor.
  */
-const HELD = "EXISTS (SELECT 1 FROM json_each(d.statuses) WHERE value = 'clientHold')";
-const contactOf = (type: string) => `(SELECT contact_id FROM domain_contacts WHERE domain_id = d.id AND type = '${type}')`;
-const audited = (command: string, code: number) => `(SELECT count(*) FROM audit_log a WHERE a.command = '${command}' AND a.code = ${code} AND a.object = d.name)`;
-const approvals = "(SELECT count(*) FROM domain_transfers t WHERE t.domain_id = d.id AND t.status = 'clientApproved')";
+const HELD = "EXISTS (SELECT 1 FROM json_each(f.statuses) WHERE value = 'clientHold')";
+const contactOf = (type: string) => `(SELECT contact_id FROM domain_contacts WHERE domain_id = f.id AND type = '${type}')`;
+
+/**
+ * Per domain, what the audit log, the ledger and the transfer table say about it. Grouped first and joined by
+ * name, so that a check costs a few passes over each table however large a long run makes them.
+ */
+const FACTS = `
+  WITH audits AS (SELECT object, command, code, count(*) AS n, min(registrar_id) AS rid_min, max(registrar_id) AS rid_max FROM audit_log GROUP BY 1, 2, 3),
+       debits AS (SELECT object, count(*) AS n, min(registrar_id) AS rid_min, max(registrar_id) AS rid_max, min(amount) AS amount_min, max(amount) AS amount_max
+                  FROM billing_ledger WHERE kind = 'create' GROUP BY 1),
+       transfers AS (SELECT domain_id, count(*) AS requests, sum(status = 'clientApproved') AS approvals, sum(status = 'pending') AS pending
+                     FROM domain_transfers GROUP BY 1),
+       f AS (
+         SELECT d.*,
+           coalesce(ca.n, 0) AS create_audits, ca.rid_min AS create_audit_rid_min, ca.rid_max AS create_audit_rid_max,
+           coalesce(ua.n, 0) AS update_audits, coalesce(ra.n, 0) AS request_audits, coalesce(aa.n, 0) AS approve_audits,
+           coalesce(db.n, 0) AS create_debits, db.rid_min AS debit_rid_min, db.rid_max AS debit_rid_max, db.amount_min, db.amount_max,
+           coalesce(t.requests, 0) AS requests, coalesce(t.approvals, 0) AS approvals, coalesce(t.pending, 0) AS pending
+         FROM domains d
+         LEFT JOIN audits ca ON ca.object = d.name AND ca.command = 'domain:create' AND ca.code = 1000
+         LEFT JOIN audits ua ON ua.object = d.name AND ua.command = 'domain:update' AND ua.code = 1000
+         LEFT JOIN audits ra ON ra.object = d.name AND ra.command = 'domain:transfer-request' AND ra.code = 1001
+         LEFT JOIN audits aa ON aa.object = d.name AND aa.command = 'domain:transfer-approve' AND aa.code = 1000
+         LEFT JOIN debits db ON db.object = d.name
+         LEFT JOIN transfers t ON t.domain_id = d.id)`;
 
 function checks(price: number): Array<[string, string]> {
+  const perDomain = (where: string) => `${FACTS} SELECT f.name FROM f WHERE ${where}`;
   return [
     // ---- a domain is whole: registrant, contacts, nameservers, charge, grace period, audit row
     [
       'domain without its registrant, one admin and one tech contact',
-      `SELECT d.name FROM domains d WHERE d.registrant_id IS NULL
-         OR (SELECT count(*) FROM domain_contacts c WHERE c.domain_id = d.id AND c.type = 'admin') != 1
-         OR (SELECT count(*) FROM domain_contacts c WHERE c.domain_id = d.id AND c.type = 'tech') != 1
-         OR (SELECT count(*) FROM domain_contacts c WHERE c.domain_id = d.id AND c.type = 'billing') != 0`,
+      perDomain(`f.registrant_id IS NULL
+         OR (SELECT count(*) FROM domain_contacts c WHERE c.domain_id = f.id AND c.type = 'admin') != 1
+         OR (SELECT count(*) FROM domain_contacts c WHERE c.domain_id = f.id AND c.type = 'tech') != 1
+         OR (SELECT count(*) FROM domain_contacts c WHERE c.domain_id = f.id AND c.type = 'billing') != 0`),
     ],
+    [`domain without its ${HOSTS.length} nameservers`, perDomain(`(SELECT count(*) FROM domain_nameservers n WHERE n.domain_id = f.id) != ${HOSTS.length}`)],
     [
-      `domain without its ${HOSTS.length} nameservers`,
-      `SELECT d.name FROM domains d WHERE (SELECT count(*) FROM domain_nameservers n WHERE n.domain_id = d.id) != ${HOSTS.length}`,
-    ],
-    [
-      'domain without exactly one successful domain:create audit row by its creator',
-      `SELECT d.name FROM domains d
-       WHERE (SELECT count(*) FROM audit_log a WHERE a.command = 'domain:create' AND a.code = 1000 AND a.object = d.name AND a.registrar_id = d.creator_id) != 1`,
+      'domain without exactly one successful domain:create audit row, by its creator',
+      perDomain('f.create_audits != 1 OR f.create_audit_rid_min != f.creator_id OR f.create_audit_rid_max != f.creator_id'),
     ],
     [
       'successful domain:create audit row without its domain',
@@ -40,31 +59,27 @@ function checks(price: number): Array<[string, string]> {
     ],
     [
       'domain without exactly one create debit of its creator',
-      `SELECT d.name FROM domains d
-       WHERE (SELECT count(*) FROM billing_ledger l WHERE l.kind = 'create' AND l.object = d.name AND l.registrar_id = d.creator_id AND l.amount = -${price}) != 1`,
+      perDomain(`f.create_debits != 1 OR f.debit_rid_min != f.creator_id OR f.debit_rid_max != f.creator_id OR f.amount_min != -${price} OR f.amount_max != -${price}`),
     ],
     ['create debit without its domain', `SELECT l.id, l.object FROM billing_ledger l WHERE l.kind = 'create' AND NOT EXISTS (SELECT 1 FROM domains d WHERE d.name = l.object)`],
     [
       'domain without exactly its one grace period (add by the creator; transfer by the sponsor once transferred)',
-      `SELECT d.name FROM domains d
-       WHERE (SELECT count(*) FROM domain_grace_periods g WHERE g.domain_id = d.id) != 1
-          OR NOT EXISTS (SELECT 1 FROM domain_grace_periods g WHERE g.domain_id = d.id AND g.amount = ${price} AND
-               CASE WHEN ${approvals} > 0 THEN g.kind = 'transfer' AND g.registrar_id = d.sponsor_id ELSE g.kind = 'add' AND g.registrar_id = d.creator_id END)`,
+      perDomain(`(SELECT count(*) FROM domain_grace_periods g WHERE g.domain_id = f.id) != 1
+          OR NOT EXISTS (SELECT 1 FROM domain_grace_periods g WHERE g.domain_id = f.id AND g.amount = ${price} AND
+               CASE WHEN f.approvals > 0 THEN g.kind = 'transfer' AND g.registrar_id = f.sponsor_id ELSE g.kind = 'add' AND g.registrar_id = f.creator_id END)`),
     ],
     [
       'expiry not one year after creation plus one per approved transfer',
-      `SELECT d.name FROM domains d
-       WHERE CAST(strftime('%Y', d.expires_at / 1000, 'unixepoch') AS INTEGER) - CAST(strftime('%Y', d.created_at / 1000, 'unixepoch') AS INTEGER) != 1 + ${approvals}`,
+      perDomain(
+        "CAST(strftime('%Y', f.expires_at / 1000, 'unixepoch') AS INTEGER) - CAST(strftime('%Y', f.created_at / 1000, 'unixepoch') AS INTEGER) != 1 + f.approvals",
+      ),
     ],
     // ---- updates: clientHold and the admin swap go together, and match the audit trail
-    ['clientHold without the admin swap (or the swap without clientHold)', `SELECT d.name FROM domains d WHERE ${HELD} != (${contactOf('admin')} = ${contactOf('tech')})`],
-    ['clientHold not matching the number of successful updates audited', `SELECT d.name FROM domains d WHERE ${HELD} != (${audited('domain:update', 1000)} % 2 = 1)`],
+    ['clientHold without the admin swap (or the swap without clientHold)', perDomain(`${HELD} != (${contactOf('admin')} = ${contactOf('tech')})`)],
+    ['clientHold not matching the number of successful updates audited', perDomain(`${HELD} != (f.update_audits % 2 = 1)`)],
     // ---- transfers: rows, statuses, sponsorship, charges and poll messages match the audit trail
-    [
-      'transfer requests not matching the successful transfer-request audit rows',
-      `SELECT d.name FROM domains d WHERE (SELECT count(*) FROM domain_transfers t WHERE t.domain_id = d.id) != ${audited('domain:transfer-request', 1001)}`,
-    ],
-    ['approved transfers not matching the successful transfer-approve audit rows', `SELECT d.name FROM domains d WHERE ${approvals} != ${audited('domain:transfer-approve', 1000)}`],
+    ['transfer requests not matching the successful transfer-request audit rows', perDomain('f.requests != f.request_audits')],
+    ['approved transfers not matching the successful transfer-approve audit rows', perDomain('f.approvals != f.approve_audits')],
     [
       'successful update or transfer audit row of a domain that does not exist',
       `SELECT a.command, a.object FROM audit_log a
@@ -74,9 +89,7 @@ function checks(price: number): Array<[string, string]> {
     ['transfer neither pending nor approved by the sponsor', `SELECT t.id, t.status FROM domain_transfers t WHERE t.status NOT IN ('pending', 'clientApproved')`],
     [
       'pendingTransfer status without a pending transfer, or the other way round',
-      `SELECT d.name FROM domains d
-       WHERE EXISTS (SELECT 1 FROM json_each(d.statuses) WHERE value = 'pendingTransfer')
-          != EXISTS (SELECT 1 FROM domain_transfers t WHERE t.domain_id = d.id AND t.status = 'pending')`,
+      perDomain("EXISTS (SELECT 1 FROM json_each(f.statuses) WHERE value = 'pendingTransfer') != (f.pending = 1)"),
     ],
     [
       'sponsor or transfer date not those of the last approved transfer (the creator when none)',
@@ -108,9 +121,11 @@ function checks(price: number): Array<[string, string]> {
     ['poll message the workload cannot cause', `SELECT id, message FROM poll_messages WHERE message NOT IN ('Transfer requested.', 'Transfer approved.')`],
     // ---- contacts
     [
-      'contact without exactly one successful contact:create audit row by its creator',
+      'contact without exactly one successful contact:create audit row, by its creator',
       `SELECT c.handle FROM contacts c
-       WHERE (SELECT count(*) FROM audit_log a WHERE a.command = 'contact:create' AND a.code = 1000 AND a.object = c.handle AND a.registrar_id = c.creator_id) != 1`,
+       LEFT JOIN (SELECT object, count(*) AS n, min(registrar_id) AS rid_min, max(registrar_id) AS rid_max FROM audit_log
+                  WHERE command = 'contact:create' AND code = 1000 GROUP BY 1) a ON a.object = c.handle
+       WHERE coalesce(a.n, 0) != 1 OR a.rid_min != c.creator_id OR a.rid_max != c.creator_id`,
     ],
     [
       'successful contact:create audit row without its contact',
@@ -195,7 +210,7 @@ export function modelViolations(db: Database.Database, model: Model): string[] {
          (SELECT k.handle FROM domain_contacts x JOIN contacts k ON k.id = x.contact_id WHERE x.domain_id = d.id AND x.type = 'tech') AS tech,
          (SELECT group_concat(name, ' ') FROM (SELECT h.name FROM domain_nameservers n JOIN hosts h ON h.id = n.host_id WHERE n.domain_id = d.id ORDER BY h.name)) AS ns,
          (SELECT count(*) FROM domain_transfers t WHERE t.domain_id = d.id) AS requests,
-         ${approvals} AS approvals
+         (SELECT count(*) FROM domain_transfers t WHERE t.domain_id = d.id AND t.status = 'clientApproved') AS approvals
        FROM domains d JOIN registrars s ON s.id = d.sponsor_id JOIN registrars c ON c.id = d.creator_id LEFT JOIN contacts r ON r.id = d.registrant_id`,
     )
     .all() as Array<Record<string, string | number | null>>;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { EppClient } from '../../src/client/epp-client.js';
 import { requests } from '../../src/client/requests.js';
+import { Rng } from '../../fuzz/run.js';
 import { checkResponse, loginXml, PASSWORDS } from '../helpers.js';
 
 /**
@@ -56,26 +57,21 @@ export interface Cmd {
   ack?: { code: number; svTRID: string };
 }
 
-/** mulberry32: a small seeded PRNG, so a run's choices and kill moments can be replayed. */
+/** A seeded random source (the fuzzer's PRNG), so a run's choices and kill moments can be replayed. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
-/** Up to `n` items of `list` in random order (Fisher-Yates on a copy). */
+/** Up to `n` distinct items of `list` in random order (the first n steps of a Fisher-Yates shuffle of a copy). */
 export function sample<T>(list: T[], n: number, random: () => number): T[] {
   const a = [...list];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
+  const k = Math.min(n, a.length);
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(random() * (a.length - i));
     [a[i], a[j]] = [a[j], a[i]];
   }
-  return a.slice(0, n);
+  return a.slice(0, k);
 }
 
 export interface Connection {
@@ -189,10 +185,9 @@ export class Worker {
     const mine = this.domains.map((n) => this.model.domains.get(n)!);
     const pending = mine.find((d) => d.pendingTransfer);
     if (pending) return this.transferApprove(pending);
-    const contacts = [...this.model.contacts.keys()];
     const r = this.random();
-    if (contacts.length < 3 || r < 0.2) return this.contactCreate(this.pick(REGS));
-    if (mine.length === 0 || r < 0.5) return this.domainCreate(this.pick(REGS), contacts);
+    if (this.model.contacts.size < 3 || r < 0.2) return this.contactCreate(this.pick(REGS));
+    if (mine.length === 0 || r < 0.5) return this.domainCreate(this.pick(REGS), [...this.model.contacts.keys()]);
     const movable = mine.filter((d) => d.requests < MAX_TRANSFERS);
     if (r < 0.8 || movable.length === 0) return this.domainUpdate(this.pick(mine));
     return this.transferRequest(this.pick(movable));
@@ -247,18 +242,13 @@ export class Worker {
   /** Sets clientHold and makes the tech contact the admin, or undoes both: a half-applied update is visible. */
   private domainUpdate(d: DomainState): Cmd {
     const clTRID = this.nextTrid();
-    const swap = (from: string, to: string) => ({ rem: [{ type: 'admin', id: from }], add: [{ type: 'admin', id: to }] });
-    const xml = d.held
-      ? requests.domainUpdate(clTRID, {
-          name: d.name,
-          add: { contacts: swap(d.tech, d.admin).add },
-          rem: { contacts: swap(d.tech, d.admin).rem, status: ['clientHold'] },
-        })
-      : requests.domainUpdate(clTRID, {
-          name: d.name,
-          add: { contacts: swap(d.admin, d.tech).add, status: ['clientHold'] },
-          rem: { contacts: swap(d.admin, d.tech).rem },
-        });
+    const [from, to] = d.held ? [d.tech, d.admin] : [d.admin, d.tech];
+    const hold = ['clientHold'];
+    const xml = requests.domainUpdate(clTRID, {
+      name: d.name,
+      add: { contacts: [{ type: 'admin', id: to }], status: d.held ? [] : hold },
+      rem: { contacts: [{ type: 'admin', id: from }], status: d.held ? hold : [] },
+    });
     return {
       clTRID,
       command: 'domain:update',

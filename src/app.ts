@@ -55,6 +55,17 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   const clock = opts.clock ?? devClock ?? systemClock;
   if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);
   const store = opts.store ?? new SqliteStore({ path: config.database, synchronous: config.synchronous, backgroundCheckpoints: true });
+  if (store instanceof SqliteStore) {
+    // Read back from SQLite itself, so the log shows what the server really runs with: WAL, SQLite at NORMAL
+    // or FULL, and whether the store syncs the WAL before every answer (see SqliteStore).
+    const journalMode = store.db.pragma('journal_mode', { simple: true });
+    const sqliteSynchronous = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][store.db.pragma('synchronous', { simple: true }) as number];
+    const durability = store.syncsBeforeAnswer ? 'FULL' : 'NORMAL';
+    log.info(
+      { database: config.database, journalMode, sqliteSynchronous, durability },
+      `database ${config.database}: journal_mode ${journalMode}, SQLite synchronous ${sqliteSynchronous}, durability ${durability}${store.syncsBeforeAnswer ? ' (WAL synced before every answer)' : ''}`,
+    );
+  }
   if (config.devFixtures) {
     for (const name of Object.keys(ENVIRONMENTS)) await loadEnvironment(store, config.certsDir, readEnvironment(name), clock.now());
   }

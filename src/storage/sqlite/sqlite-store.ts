@@ -56,6 +56,10 @@ export class SqliteStore implements Store {
   private closed = false;
   /** Durable mode: the WAL file, synced off the main thread after each COMMIT (see `afterCommit`). */
   private readonly walPath: string | null;
+  /** True in durable mode: no transaction resolves before the WAL holding its COMMIT is on disk. */
+  get syncsBeforeAnswer(): boolean {
+    return this.walPath !== null;
+  }
   private walFd: number | null = null;
   private awaitingSync: Committed[] = [];
   private syncing: Promise<void> | null = null;

@@ -51,6 +51,9 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   // exit; a kill -9 may lose the last second of them (the audit trail in the database is the durable record).
   const logStream = opts.log ? undefined : destination({ dest: 1, sync: false, minLength: 8192 });
   const log = opts.log ?? pino({ level: config.logLevel }, logStream);
+  // stdout gone (EPIPE: the reader went away): lines are lost from then on, but sonic-boom's flushSync, run
+  // by pino at exit, would retry the failed write for ever and the process would never end.
+  logStream?.on('error', () => (logStream.flushSync = () => {}));
   const devClock = !opts.clock && config.devFixtures ? new OffsetClock() : undefined;
   const clock = opts.clock ?? devClock ?? systemClock;
   if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);
@@ -164,8 +167,12 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       await store.close();
       validator.dispose();
       log.info('registry stopped');
-      // Buffered lines are written before close() returns: the caller may exit the process next.
-      logStream?.flushSync();
+      // Buffered lines are written before close() returns (the caller may exit the process next), but not
+      // waited for past a second (a stdout nobody reads any more).
+      if (logStream) await new Promise<void>((resolve) => {
+        logStream.flush(() => resolve());
+        setTimeout(resolve, 1000).unref();
+      });
     },
   };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EppClient } from '../src/client/epp-client.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
-import { PASSWORDS, loginXml, checkResponse, testCerts } from './helpers.js';
+import { PASSWORDS, loginXml, checkResponse, command, testCerts } from './helpers.js';
 import { keepArtifact, recordCliSecrets } from './artifacts.js';
 
 const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
@@ -33,7 +33,8 @@ describe('registry CLI', function () {
   async function serve(extraEnv: NodeJS.ProcessEnv = {}) {
     const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...env, ...extraEnv }, cwd: dir });
     let out = '';
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // 'close', not 'exit': it comes after the child's output has all been read.
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     const port = await new Promise<number>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
@@ -80,6 +81,16 @@ describe('registry CLI', function () {
     await c.closed;
     expect(server.output()).to.match(/registry stopped/);
     expect(server.output()).to.not.contain(PASSWORDS.ClientX);
+  });
+
+  it('serve: stops on SIGTERM even when nobody reads its output any more (stdout a broken pipe)', async () => {
+    const server = await serve();
+    const c = await connect(server.port, 'clienty');
+    expect(checkResponse(await c.request(loginXml('ClientY', PASSWORDS.ClientY))).code).to.equal(1000);
+    server.child.stdout.destroy();
+    // Its log line for this command now meets a closed pipe.
+    expect(checkResponse(await c.request(command('<poll op="req"/>'))).code).to.be.oneOf([1300, 1301]);
+    expect(await server.stop()).to.equal(0);
   });
 
   it('certs revoke: lists a certificate in certs/ca.crl; serve with tls.crl refuses it, and reads the CRL again on SIGHUP', async () => {

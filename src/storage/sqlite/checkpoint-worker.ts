@@ -17,7 +17,7 @@ const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 parentPort!.on('message', (m: 'checkpoint' | 'stop') => {
   if (m === 'stop') {
     db.close();
-    parentPort!.close();
+    parentPort!.postMessage({ stopped: true });
     return;
   }
   let error: string | undefined;

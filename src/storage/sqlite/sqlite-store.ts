@@ -240,9 +240,15 @@ export class SqliteStore implements Store {
       this.checkpointer = null;
       clearInterval(cp.timer);
       if (!cp.exited) {
-        const exited = new Promise((resolve) => cp.worker.once('exit', resolve));
+        // The worker closes its connection and says so; then it is terminated (waiting for it to end by
+        // itself hangs when our stdout is a broken pipe).
+        const stopped = new Promise<void>((resolve) => {
+          cp.worker.on('message', (m: { stopped?: boolean }) => m.stopped && resolve());
+          cp.worker.once('exit', () => resolve());
+        });
         cp.worker.postMessage('stop');
-        await exited;
+        await stopped;
+        await cp.worker.terminate();
       }
     }
     if (this.walFd !== null) closeSync(this.walFd);

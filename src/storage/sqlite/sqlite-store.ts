@@ -80,6 +80,8 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.walPath = durable ? `${this.db.name}-wal` : null;
     this.db.pragma('foreign_keys = ON');
+    // 32 MB of page cache instead of SQLite's 2 MB: the hot part of a registry's indexes stays in memory.
+    this.db.pragma('cache_size = -32768');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     if (opts.backgroundCheckpoints && opts.path !== ':memory:') this.startCheckpointer();

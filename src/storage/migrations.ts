@@ -395,4 +395,28 @@ CREATE INDEX contact_transfers_contact ON contact_transfers(contact_id);
 CREATE UNIQUE INDEX contact_transfers_one_pending ON contact_transfers(contact_id) WHERE status = 'pending';
 `,
   },
+  {
+    version: 9,
+    name: 'pending poll message count per registrar, kept by triggers',
+    sql: `
+-- Every response carries the registrar's msgQ count: counting its unacknowledged messages on each command
+-- would cost in proportion to a queue some registrars never drain. The triggers keep the count exact in
+-- the transaction that inserts, acknowledges or deletes a message, whichever code path does it.
+ALTER TABLE registrars ADD COLUMN poll_pending INTEGER NOT NULL DEFAULT 0;
+UPDATE registrars SET poll_pending = (SELECT COUNT(*) FROM poll_messages p WHERE p.registrar_id = registrars.id AND p.acked_at IS NULL);
+CREATE TRIGGER poll_pending_insert AFTER INSERT ON poll_messages WHEN NEW.acked_at IS NULL
+BEGIN
+  UPDATE registrars SET poll_pending = poll_pending + 1 WHERE id = NEW.registrar_id;
+END;
+CREATE TRIGGER poll_pending_update AFTER UPDATE OF registrar_id, acked_at ON poll_messages
+BEGIN
+  UPDATE registrars SET poll_pending = poll_pending - 1 WHERE id = OLD.registrar_id AND OLD.acked_at IS NULL;
+  UPDATE registrars SET poll_pending = poll_pending + 1 WHERE id = NEW.registrar_id AND NEW.acked_at IS NULL;
+END;
+CREATE TRIGGER poll_pending_delete AFTER DELETE ON poll_messages WHEN OLD.acked_at IS NULL
+BEGIN
+  UPDATE registrars SET poll_pending = poll_pending - 1 WHERE id = OLD.registrar_id;
+END;
+`,
+  },
 ];

@@ -143,7 +143,8 @@ export class SqlitePollRepo implements PollRepo {
   private readonly countStmt;
   private readonly firstStmt;
   constructor(private readonly db: Database.Database) {
-    this.countStmt = db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM poll_messages WHERE registrar_id = ? AND acked_at IS NULL');
+    // Kept by triggers (migration 9): one row read, however long the queue.
+    this.countStmt = db.prepare<[number], { n: number }>('SELECT poll_pending AS n FROM registrars WHERE id = ?');
     this.firstStmt = db.prepare<[number], { id: number; registrar_id: number; queued_at: number; message: string; res_data: string | null }>(
       'SELECT * FROM poll_messages WHERE registrar_id = ? AND acked_at IS NULL ORDER BY id LIMIT 1',
     );
@@ -155,7 +156,7 @@ export class SqlitePollRepo implements PollRepo {
     return Number(info.lastInsertRowid);
   }
   async count(registrarId: number) {
-    return this.countStmt.get(registrarId)!.n;
+    return this.countStmt.get(registrarId)?.n ?? 0;
   }
   async head(registrarId: number) {
     const count = await this.count(registrarId);

@@ -1,4 +1,5 @@
 import { destination, pino, type Logger } from 'pino';
+import { TurnBatchedDestination } from './log-stream.js';
 import { existsSync } from 'node:fs';
 import type { Config } from './config.js';
 import { CommandRunner } from './commands/runner.js';
@@ -49,11 +50,12 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   // Asynchronous, buffered writes (one write per 8 KB of lines, and at least every second; see the timer
   // below): a write per line would cost every command a system call. Lines still buffered are flushed at
   // exit; a kill -9 may lose the last second of them (the audit trail in the database is the durable record).
-  const logStream = opts.log ? undefined : destination({ dest: 1, sync: false, minLength: 8192 });
+  const sonic = opts.log ? undefined : destination({ dest: 1, sync: false, minLength: 8192 });
+  const logStream = sonic && new TurnBatchedDestination(sonic);
   const log = opts.log ?? pino({ level: config.logLevel }, logStream);
   // stdout gone (EPIPE: the reader went away): lines are lost from then on, but sonic-boom's flushSync, run
   // by pino at exit, would retry the failed write for ever and the process would never end.
-  logStream?.on('error', () => (logStream.flushSync = () => {}));
+  sonic?.on('error', () => (sonic.flushSync = () => {}));
   const devClock = !opts.clock && config.devFixtures ? new OffsetClock() : undefined;
   const clock = opts.clock ?? devClock ?? systemClock;
   if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);

@@ -49,11 +49,23 @@ export async function classifyName(ctx: CommandContext, input: string, served?: 
   return { ok: true, name: n.name, label, tld };
 }
 
+/**
+ * The reserved labels of a TLD as A-labels, computed once per TLD object (the TLD repository hands out the
+ * same frozen objects until a TLD changes): a reserved list of thousands of names costs a check one lookup.
+ */
+const reservedLabels = new WeakMap<Tld, Set<string>>();
+
 function isReserved(label: string, tld: Tld): boolean {
-  return tld.policy.reservedNames.some((r) => {
-    const n = normalizeName(`${r}.${tld.name}`);
-    return n.ok && n.labels[0] === label;
-  });
+  let labels = reservedLabels.get(tld);
+  if (!labels) {
+    labels = new Set();
+    for (const r of tld.policy.reservedNames) {
+      const n = normalizeName(`${r}.${tld.name}`);
+      if (n.ok) labels.add(n.labels[0]);
+    }
+    reservedLabels.set(tld, labels);
+  }
+  return labels.has(label);
 }
 
 

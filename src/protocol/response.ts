@@ -20,8 +20,11 @@ export interface ResponseSpec {
   svTRID: string;
 }
 
+/** An instant with tenths of a second, as registries commonly answer (2026-11-23T14:49:54.1Z). */
 export function eppDateTime(d: Date): string {
-  return d.toISOString().replace(/\.(\d)\d\dZ$/, '.$1Z');
+  const iso = d.toISOString();
+  // Years 0–9999 have the fixed 24-character form; the regular expression only for the others.
+  return iso.length === 24 ? `${iso.slice(0, 21)}Z` : iso.replace(/\.(\d)\d\dZ$/, '.$1Z');
 }
 
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
@@ -55,14 +58,14 @@ function writeOut(parts: string[], out: Out, inScope: string): void {
       if (v !== undefined) parts.push(' ', k, '="', escapeAttr(String(v)), '"');
     }
   }
-  const kids = out.children?.filter((c): c is Out => !!c);
-  if (out.text === undefined && !kids?.length) {
+  const kids = out.children;
+  if (out.text === undefined && !(kids && kids.some((c) => c))) {
     parts.push('/>');
     return;
   }
   parts.push('>');
   if (out.text !== undefined) parts.push(escapeText(String(out.text)));
-  if (kids) for (const c of kids) writeOut(parts, c, scope);
+  if (kids) for (const c of kids) if (c) writeOut(parts, c, scope);
   parts.push('</', out.name, '>');
 }
 

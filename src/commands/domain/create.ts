@@ -60,7 +60,7 @@ export const domainCreate: CommandDef = {
     const { name, tld } = c;
     const policy = tld.policy;
     const repo = ctx.repos.domains;
-    if (await repo.byName(name)) throw fail.exists(`Domain ${name} is already registered`, nameValue(input));
+    if ((await repo.existing([name])).has(name)) throw fail.exists(`Domain ${name} is already registered`, nameValue(input));
 
     const years = parsePeriod(object, policy);
     if (beyondMaxRegistration(addYears(ctx.now, years), ctx.now, policy.maxRegistrationYears)) {

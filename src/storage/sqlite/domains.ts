@@ -80,7 +80,11 @@ export class SqliteDomainRepo implements DomainRepo {
   constructor(protected readonly db: Database.Database) {
     this.ids = new IdSequence(db, 'domains', SEQUENCE_KEY);
     this.byNameStmt = db.prepare<[string], DomainRow>(
-      `SELECT d.*, s.cl_id AS sponsor_cl_id, c.cl_id AS creator_cl_id, u.cl_id AS updater_cl_id, r.handle AS registrant_handle
+      // The columns a Domain needs, not d.*: better-sqlite3 builds a row object property by property, and
+      // the redemption columns nobody reads here cost about a third of the lookup.
+      `SELECT d.id, d.name, d.tld, d.roid, d.sponsor_id, d.registrant_id, d.created_at, d.updated_at, d.expires_at,
+              d.transferred_at, d.auth_pw, d.statuses, d.max_sig_life, d.description,
+              s.cl_id AS sponsor_cl_id, c.cl_id AS creator_cl_id, u.cl_id AS updater_cl_id, r.handle AS registrant_handle
          FROM domains d
          JOIN registrars s ON s.id = d.sponsor_id
          JOIN registrars c ON c.id = d.creator_id

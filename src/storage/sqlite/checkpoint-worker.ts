@@ -12,7 +12,7 @@ db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 0');
 // PASSIVE never waits for the writer or readers: it copies what it can, and the writer restarts the WAL
 // at its next commit once everything has been copied.
-const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const checkpoint = db.prepare<[], { busy: number; log: number; checkpointed: number }>('PRAGMA wal_checkpoint(PASSIVE)');
 
 parentPort!.on('message', (m: 'checkpoint' | 'stop') => {
   if (m === 'stop') {
@@ -21,10 +21,12 @@ parentPort!.on('message', (m: 'checkpoint' | 'stop') => {
     return;
   }
   let error: string | undefined;
+  let log: number | undefined;
   try {
-    checkpoint.get();
+    // log: the frames in the WAL, which the store watches to let the WAL restart (SqliteStore.letWalRestart)
+    log = checkpoint.get()!.log;
   } catch (e) {
     error = (e as Error).message; // SQLITE_BUSY and the like: the next round tries again
   }
-  parentPort!.postMessage({ done: true, error });
+  parentPort!.postMessage({ done: true, log, error });
 });

@@ -31,6 +31,23 @@ export interface SqliteOptions {
 
 /** How often the checkpoint worker is asked to run while commits happen. */
 const CHECKPOINT_INTERVAL_MS = 200;
+/** WAL length (frames of one page; ≈ 4 MB at 4 KB pages) past which the writer pauses to let it restart. */
+const WAL_RESTART_FRAMES = 1000;
+/** Least time between two such pauses (a reader in another process can keep the WAL from restarting: then each pause is a wasted checkpoint). */
+const WAL_RESTART_MIN_INTERVAL_MS = 250;
+
+interface Checkpointer {
+  worker: Worker;
+  timer: NodeJS.Timeout;
+  busy: boolean;
+  dirty: boolean;
+  exited: boolean;
+  /** Frames in the WAL at the last checkpoint: it only falls when the writer restarted the WAL. */
+  walFrames: number;
+  lastCatchUp: number;
+  /** Resolved when the checkpoint in progress ends. */
+  idle: Array<() => void>;
+}
 
 interface Work {
   fn: (repos: Repos) => Promise<unknown>;
@@ -65,7 +82,7 @@ export class SqliteStore implements Store {
   private syncing: Promise<void> | null = null;
   /** Set when a WAL sync failed: nothing more is acknowledged (the OS may have dropped the dirty pages). */
   private syncFailure: Error | null = null;
-  private checkpointer: { worker: Worker; timer: NodeJS.Timeout; busy: boolean; dirty: boolean; exited: boolean } | null = null;
+  private checkpointer: Checkpointer | null = null;
 
   constructor(opts: SqliteOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
@@ -105,14 +122,29 @@ export class SqliteStore implements Store {
   private startCheckpointer(): void {
     this.db.pragma('wal_autocheckpoint = 0');
     const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: { path: this.db.name } });
-    const cp = { worker, busy: false, dirty: false, exited: false, timer: setInterval(() => this.requestCheckpoint(), CHECKPOINT_INTERVAL_MS) };
+    const cp: Checkpointer = {
+      worker,
+      busy: false,
+      dirty: false,
+      exited: false,
+      walFrames: 0,
+      lastCatchUp: 0,
+      idle: [],
+      timer: setInterval(() => this.requestCheckpoint(), CHECKPOINT_INTERVAL_MS),
+    };
     cp.timer.unref();
     worker.unref();
-    worker.on('message', () => (cp.busy = false));
+    worker.on('message', (m: { done?: boolean; log?: number }) => {
+      if (!m.done) return;
+      cp.busy = false;
+      if (typeof m.log === 'number') cp.walFrames = m.log;
+      for (const resolve of cp.idle.splice(0)) resolve();
+    });
     worker.on('error', () => {}); // followed by 'exit'
     worker.on('exit', () => {
       cp.exited = true;
       clearInterval(cp.timer);
+      for (const resolve of cp.idle.splice(0)) resolve();
       if (this.checkpointer !== cp) return; // stopped by close()
       // Without the worker, SQLite's own checkpoints take over again (the WAL must not grow without bound).
       this.checkpointer = null;
@@ -127,6 +159,35 @@ export class SqliteStore implements Store {
     cp.busy = true;
     cp.dirty = false;
     cp.worker.postMessage('checkpoint');
+  }
+
+  /**
+   * Lets the WAL restart when it has grown long. The worker's PASSIVE checkpoints copy the WAL while the
+   * writer keeps appending, so under steady load the WAL was never found fully copied at a BEGIN, SQLite
+   * never restarted it, and it grew for as long as the load lasted (measured: 50–95 MB in 8 s of creates;
+   * every sync then also writes the file's new size, and every page read searches a longer WAL index).
+   * Here the writer, between two batches, waits for one checkpoint of the tail the worker has not copied yet
+   * (a few ms); the next batch then finds the WAL fully copied and writes from its start again.
+   */
+  private async letWalRestart(): Promise<void> {
+    const cp = this.checkpointer;
+    if (!cp || cp.walFrames < WAL_RESTART_FRAMES || Date.now() - cp.lastCatchUp < WAL_RESTART_MIN_INTERVAL_MS) return;
+    cp.lastCatchUp = Date.now();
+    // A checkpoint that started during the last batch may not have copied it: wait for it, then run one more.
+    if (cp.busy) await new Promise<void>((resolve) => cp.idle.push(resolve));
+    if (cp.exited || this.checkpointer !== cp) return;
+    cp.busy = true;
+    cp.dirty = false;
+    cp.walFrames = 0;
+    // Never more than a second: a checkpoint stuck on a slow disk must not hold every command.
+    let timer: NodeJS.Timeout | undefined;
+    const done = new Promise<void>((resolve) => {
+      cp.idle.push(resolve);
+      timer = setTimeout(resolve, 1000);
+    });
+    cp.worker.postMessage('checkpoint');
+    await done;
+    clearTimeout(timer);
   }
 
   transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
@@ -148,6 +209,7 @@ export class SqliteStore implements Store {
    */
   private async drain(): Promise<void> {
     while (this.pending.length > 0) {
+      await this.letWalRestart();
       const done: Committed = [];
       try {
         this.db.prepare('BEGIN IMMEDIATE').run();

@@ -20,7 +20,7 @@
  *     --synchronous MODE   the server's PRAGMA synchronous, FULL (default, durable) or NORMAL
  *     --retries N          measure again while other processes use > 0.2 cores (default 2, at most half as many
                          retries as measurements in all; 0 with --quick)
- *     --cpu-prof           profile the server child (node --cpu-prof) and print its top self-time functions
+ *     --cpu-prof           profile each registry server (node --cpu-prof) and print its top self-time functions
  *     --keep               keep the temp folder (database, logs)
  *
  * Exit status: 0; 4 when any response lacked the expected result code; 1 on failure; 2 for bad options.
@@ -582,7 +582,7 @@ async function main(): Promise<number> {
   };
   const server = await startRegistry('registry', database, opts.cpuProf);
   const registries = [server];
-  if (big) registries.push(await startRegistry(growthName, join(dir, 'growth.sqlite'), false));
+  if (big) registries.push(await startRegistry(growthName, join(dir, 'growth.sqlite'), opts.cpuProf));
   const everyone = [baseline, ...registries];
   const othersOf = (t: Target) => everyone.filter((x) => x !== t);
   console.log(`baseline server pid ${baseProc.pid} listening on 127.0.0.1:${basePort}`);
@@ -681,10 +681,14 @@ async function main(): Promise<number> {
   for (const t of everyone) await stopChild(t.proc);
 
   // 7. Report.
-  let profile: { file: string; totalMs: number; idlePct: number; top: HotFunction[] } | null = null;
+  // One profile per registry server (its main thread: node names the files CPU.<date>.<pid>.<thread>.<n>).
+  const profiles: Array<{ server: string; file: string; totalMs: number; idlePct: number; top: HotFunction[] }> = [];
   if (opts.cpuProf) {
-    const file = readdirSync(profDir).find((x) => x.endsWith('.cpuprofile'));
-    if (file) profile = { file: join(profDir, file), ...topSelfTime(join(profDir, file), 10, REPO_ROOT + '/') };
+    const files = readdirSync(profDir).filter((x) => x.endsWith('.cpuprofile'));
+    for (const r of registries) {
+      const file = files.find((x) => x.includes(`.${r.proc.pid}.0.`));
+      if (file) profiles.push({ server: r.name, file: join(profDir, file), ...topSelfTime(join(profDir, file), 10, REPO_ROOT + '/') });
+    }
   }
   let compare: Array<{
     workload: string;
@@ -793,8 +797,8 @@ async function main(): Promise<number> {
       );
     }
   }
-  if (profile) {
-    console.log(`CPU profile of the server (${profile.file}; ${f(profile.totalMs / 1000, 1)} s sampled, ${f(profile.idlePct, 0)}% idle), top self time:`);
+  for (const profile of profiles) {
+    console.log(`CPU profile of the ${profile.server} server (${profile.file}; ${f(profile.totalMs / 1000, 1)} s sampled, ${f(profile.idlePct, 0)}% idle), top self time:`);
     for (const h of profile.top) console.log(`  ${f(h.selfPct, 1).padStart(5)}%  ${f(h.selfMs).padStart(7)} ms  ${h.function}  ${h.location}`);
   }
 
@@ -824,7 +828,7 @@ async function main(): Promise<number> {
     targets,
     compare,
     growth,
-    profile,
+    profiles,
   };
   mkdirSync(resolve(jsonFile, '..'), { recursive: true });
   writeFileSync(jsonFile, JSON.stringify(json, null, 2));

@@ -1,7 +1,7 @@
 import { destination, pino, type Logger } from 'pino';
-import { TurnBatchedDestination } from './log-stream.js';
 import { existsSync } from 'node:fs';
 import type { Config } from './config.js';
+import { TurnBatchedDestination } from './log-stream.js';
 import { CommandRunner } from './commands/runner.js';
 import type { Services } from './commands/types.js';
 import { LANGUAGES } from './commands/session/login.js';
@@ -171,10 +171,13 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       log.info('registry stopped');
       // Buffered lines are written before close() returns (the caller may exit the process next), but not
       // waited for past a second (a stdout nobody reads any more).
-      if (logStream) await new Promise<void>((resolve) => {
-        logStream.flush(() => resolve());
-        setTimeout(resolve, 1000).unref();
-      });
+      if (logStream) {
+        await new Promise<void>((resolve) => {
+          logStream.flush(() => resolve());
+          setTimeout(resolve, 1000).unref();
+        });
+        logStream.detach();
+      }
     },
   };
 }

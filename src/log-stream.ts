@@ -12,10 +12,17 @@ export class TurnBatchedDestination {
   private lines: string[] = [];
   private scheduled = false;
 
+  private readonly onExit = (): void => this.flushSync();
+
   constructor(readonly inner: SonicBoom) {
     // Lines of the last turn are handed over before the process exits (pino's own exit hook flushes
     // sonic-boom, possibly before this one: hence the flushSync here too).
-    process.once('exit', () => this.flushSync());
+    process.once('exit', this.onExit);
+  }
+
+  /** Drops the exit hook (the registry closed; its last lines were flushed). */
+  detach(): void {
+    process.off('exit', this.onExit);
   }
 
   write(line: string): boolean {

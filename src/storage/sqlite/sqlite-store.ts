@@ -33,7 +33,10 @@ export interface SqliteOptions {
 const CHECKPOINT_INTERVAL_MS = 200;
 /** WAL length (frames of one page; ≈ 4 MB at 4 KB pages) past which the writer pauses to let it restart. */
 const WAL_RESTART_FRAMES = 1000;
-/** Least time between two such pauses (a reader in another process can keep the WAL from restarting: then each pause is a wasted checkpoint). */
+/**
+ * Least time between two such pauses: a reader in another process can keep the WAL from restarting, and
+ * each pause is then a checkpoint for nothing.
+ */
 const WAL_RESTART_MIN_INTERVAL_MS = 250;
 
 interface Checkpointer {
@@ -174,20 +177,15 @@ export class SqliteStore implements Store {
     if (!cp || cp.walFrames < WAL_RESTART_FRAMES || Date.now() - cp.lastCatchUp < WAL_RESTART_MIN_INTERVAL_MS) return;
     cp.lastCatchUp = Date.now();
     // A checkpoint that started during the last batch may not have copied it: wait for it, then run one more.
-    if (cp.busy) await new Promise<void>((resolve) => cp.idle.push(resolve));
-    if (cp.exited || this.checkpointer !== cp) return;
+    if (cp.busy) await checkpointEnded(cp);
+    if (cp.busy || cp.exited || this.checkpointer !== cp) return;
     cp.busy = true;
     cp.dirty = false;
-    cp.walFrames = 0;
-    // Never more than a second: a checkpoint stuck on a slow disk must not hold every command.
-    let timer: NodeJS.Timeout | undefined;
-    const done = new Promise<void>((resolve) => {
-      cp.idle.push(resolve);
-      timer = setTimeout(resolve, 1000);
-    });
+    const ended = checkpointEnded(cp);
     cp.worker.postMessage('checkpoint');
-    await done;
-    clearTimeout(timer);
+    await ended;
+    // The WAL restarts at the next batch's first write; until a checkpoint reports otherwise, assume it did.
+    cp.walFrames = 0;
   }
 
   transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
@@ -321,6 +319,20 @@ export class SqliteStore implements Store {
     if (this.walFd !== null) closeSync(this.walFd);
     this.db.close();
   }
+}
+
+/**
+ * Resolves when the worker's checkpoint in progress ends, or after a second: a checkpoint stuck on a slow
+ * disk must not hold every command.
+ */
+function checkpointEnded(cp: Checkpointer): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    cp.idle.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Most distinct SQL texts kept compiled (dynamic IN lists and column sets make a few hundred at most). */

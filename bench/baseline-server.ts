@@ -47,6 +47,7 @@ function main(): void {
     ciphers: EPP_CIPHERS,
     honorCipherOrder: true,
     handshakeTimeout: 10_000,
+    noDelay: true, // as the registry server
   });
   server.on('secureConnection', (socket) => {
     const reader = new FrameReader(65536);

@@ -75,6 +75,8 @@ export class EppServer {
       requestCert: true,
       rejectUnauthorized: false,
       handshakeTimeout: config.epp.handshakeTimeout * 1000,
+      // Each answer goes out at once: an EPP session is request/response, Nagle's delay buys nothing.
+      noDelay: true,
     });
     this.server.on('secureConnection', (socket) => this.accept(socket));
     this.server.on('tlsClientError', (err, socket) => {

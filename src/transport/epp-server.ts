@@ -174,8 +174,17 @@ export class EppServer {
         conn.socket.end(frame(xml), () => resolve());
         // A client that never reads must not keep the socket open.
         setTimeout(() => conn.socket.destroy(), CLOSE_GRACE_MS).unref();
+      } else if (conn.socket.write(frame(xml))) {
+        resolve(); // buffered below the high-water mark: the session's next frame may go on
       } else {
-        conn.socket.write(frame(xml), () => resolve());
+        // A client that does not read its answers: nothing more is processed for it until the socket drains.
+        const done = () => {
+          conn.socket.off('drain', done);
+          conn.socket.off('close', done);
+          resolve();
+        };
+        conn.socket.on('drain', done);
+        conn.socket.on('close', done);
       }
     });
   }

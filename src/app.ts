@@ -167,6 +167,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       await httpServer?.close();
       await epp.close();
       await store.close();
+      parser.dispose();
       validator.dispose();
       log.info('registry stopped');
       // Buffered lines are written before close() returns (the caller may exit the process next), but not

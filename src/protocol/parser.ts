@@ -1,9 +1,10 @@
-import { ParseOption, XmlDocument, type XsdValidator } from 'libxml2-wasm';
+import { ParseOption, type XsdValidator } from 'libxml2-wasm';
 // libxml2-wasm's own readers of libxml2's structs (xmlNode, xmlAttr, xmlNs): walking the tree through them
 // reads WebAssembly memory directly instead of making a wrapper object per node (see `toElem`). Not part of
 // its documented API, hence the version pinned by package-lock.json and the parser tests.
-import { XmlNamedNodeStruct, XmlNodeStruct, XmlNodeType, XmlNsStruct, xmlNodeGetContent } from 'libxml2-wasm/lib/libxml2.mjs';
+import { XmlNamedNodeStruct, XmlNodeStruct, XmlNodeType, XmlNsStruct, xmlDocGetRootElement, xmlNodeGetContent } from 'libxml2-wasm/lib/libxml2.mjs';
 import { EppError } from './errors.js';
+import { LibxmlContexts, type LibxmlDiagnostic } from './libxml-contexts.js';
 import { NS } from './namespaces.js';
 import type { Elem } from './xml-node.js';
 
@@ -34,39 +35,44 @@ const PARSE_OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE
 const DOCTYPE = Buffer.from('<!DOCTYPE');
 
 export class EppParser {
+  private readonly libxml: LibxmlContexts;
+
   constructor(
-    private readonly validator: XsdValidator,
+    validator: XsdValidator,
     /** Extension namespaces the server implements (others get 2103 before validation). */
     private readonly knownExtensions: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.libxml = new LibxmlContexts(validator);
+  }
+
+  /** Frees libxml2's contexts; before the validator they were made from is disposed. */
+  dispose(): void {
+    this.libxml.dispose();
+  }
 
   parse(bytes: Uint8Array): ParseResult {
     if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(DOCTYPE) >= 0) {
       return { ok: false, error: new EppError(2001, 'DOCTYPE declarations are not allowed in EPP') };
     }
-    let doc: XmlDocument;
-    try {
-      doc = XmlDocument.fromBuffer(bytes, { option: PARSE_OPTIONS });
-    } catch (e) {
-      return { ok: false, error: new EppError(2001, `XML is not well-formed: ${libxmlMessage(e)}`) };
-    }
+    const parsed = this.libxml.parse(bytes, PARSE_OPTIONS);
+    if ('errors' in parsed) return { ok: false, error: new EppError(2001, `XML is not well-formed: ${libxmlMessage(parsed.errors)}`) };
+    const doc = parsed.doc;
     try {
       // One walk over libxml2's tree (each node access crosses into WebAssembly); the rest reads the copy.
-      const root = toElem(nodePtr(doc.root), new Map());
+      const root = toElem(rootPtr(doc), new Map());
       const clTRID = findClTRID(root);
       const unknownExt = findUnknownExtension(root, this.knownExtensions);
       if (unknownExt) {
         return { ok: false, clTRID, error: new EppError(2103, `Extension ${unknownExt} is not implemented by this server`) };
       }
-      try {
-        this.validator.validate(doc);
-      } catch (e) {
+      const invalid = this.libxml.validate(doc);
+      if (invalid) {
         // The schema admits only version 1.0; RFC 5730 answers another version with 2100, not a syntax error.
         const version = loginVersion(root);
         if (version !== undefined && version !== '1.0') {
           return { ok: false, clTRID, error: new EppError(2100, `EPP version ${version.slice(0, 20)} is not implemented; this server speaks 1.0`) };
         }
-        return { ok: false, clTRID, error: new EppError(2001, `XML schema validation failed: ${libxmlMessage(e)}`) };
+        return { ok: false, clTRID, error: new EppError(2001, `XML schema validation failed: ${libxmlMessage(invalid)}`) };
       }
       try {
         return { ok: true, message: toMessage(root) };
@@ -75,14 +81,13 @@ export class EppParser {
         throw e;
       }
     } finally {
-      doc.dispose();
+      this.libxml.free(doc);
     }
   }
 }
 
-function libxmlMessage(e: unknown): string {
-  const details = (e as { details?: Array<{ message: string; line?: number }> }).details;
-  const text = details && details.length > 0 ? details.map((d) => d.message.trim()).join('; ') : (e as Error).message;
+function libxmlMessage(details: LibxmlDiagnostic[]): string {
+  const text = details.map((d) => d.message.trim()).join('; ');
   return (text || 'unknown error').slice(0, 500);
 }
 
@@ -124,10 +129,10 @@ function findUnknownExtension(root: Elem, known: ReadonlySet<string>): string | 
   return undefined;
 }
 
-/** The libxml2 node of an element wrapper (an internal field of libxml2-wasm's XmlNode). */
-function nodePtr(el: object): number {
-  const ptr = (el as { _nodePtr?: unknown })._nodePtr;
-  if (typeof ptr !== 'number' || ptr === 0) throw new Error('libxml2-wasm: no node pointer on the root element');
+/** The document's root element (a well-formed document has one). */
+function rootPtr(doc: number): number {
+  const ptr = xmlDocGetRootElement(doc);
+  if (ptr === 0) throw new Error('libxml2: a parsed document without a root element');
   return ptr;
 }
 

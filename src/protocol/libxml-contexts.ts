@@ -37,14 +37,16 @@ const XML_ERR_ERROR = 2;
  * with the distinct names of all the documents it parsed (and WebAssembly memory never shrinks): it is
  * replaced after this many documents, and a large document gets a context of its own.
  */
-const DOCUMENTS_PER_PARSER_CONTEXT = 256;
-const LARGEST_DOCUMENT_FOR_SHARED_CONTEXT = 8192;
+export const DOCUMENTS_PER_PARSER_CONTEXT = 256;
+export const LARGEST_DOCUMENT_FOR_SHARED_CONTEXT = 8192;
 
 export class LibxmlContexts {
   private readonly diagnostics: LibxmlDiagnostic[] = [];
   private readonly errorSlot = error.storage.allocate(this.diagnostics);
   private parserCtxt = 0;
   private parsed = 0;
+  /** Parser contexts made so far (shared ones and those of large documents): for the tests of the bound. */
+  parserContextsMade = 0;
   private readonly validCtxt: number;
 
   constructor(validator: XsdValidator) {
@@ -110,6 +112,7 @@ export class LibxmlContexts {
   private newParserCtxt(): number {
     const ctxt = xmlNewParserCtxt();
     if (ctxt === 0) throw new Error('libxml2: cannot allocate a parser context');
+    this.parserContextsMade++;
     xmlCtxtSetErrorHandler(ctxt, error.errorCollector, this.errorSlot);
     return ctxt;
   }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { IdSequence } from './sequence.js';
+import { rowReader } from './statements.js';
 import { resolvePolicy } from '../../registry/policy.js';
 import type { Contact, ContactChanges, ContactRepo, Disclose, NewContact, PostalInfo, TciContactData } from '../contact-repo.js';
 
@@ -71,7 +72,8 @@ export class SqliteContactRepo implements ContactRepo {
   private readonly ids: IdSequence;
   constructor(protected readonly db: Database.Database) {
     this.ids = new IdSequence(db, 'contacts', SEQUENCE_KEY);
-    this.byHandleStmt = db.prepare<[string], ContactRow>(
+    this.byHandleStmt = rowReader<[string], ContactRow>(
+      db,
       `SELECT c.*, s.cl_id AS sponsor_cl_id, cr.cl_id AS creator_cl_id, u.cl_id AS updater_cl_id
          FROM contacts c
          JOIN registrars s ON s.id = c.sponsor_id

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { IdSequence } from './sequence.js';
+import { rowReader } from './statements.js';
 import type { DsRecord, KeyRecord } from '../../registry/dnssec.js';
 import type {
   ContactRef,
@@ -75,11 +76,14 @@ export class SqliteDomainRepo implements DomainRepo {
   private readonly byNameStmt;
   private readonly hostByNameStmt;
   private readonly contactByHandleStmt;
+  private readonly contactsStmt;
+  private readonly nameserversStmt;
 
   private readonly ids: IdSequence;
   constructor(protected readonly db: Database.Database) {
     this.ids = new IdSequence(db, 'domains', SEQUENCE_KEY);
-    this.byNameStmt = db.prepare<[string], DomainRow>(
+    this.byNameStmt = rowReader<[string], DomainRow>(
+      db,
       // The columns a Domain needs, not d.*: better-sqlite3 builds a row object property by property, and
       // the redemption columns nobody reads here cost about a third of the lookup.
       `SELECT d.id, d.name, d.tld, d.roid, d.sponsor_id, d.registrant_id, d.created_at, d.updated_at, d.expires_at,
@@ -95,6 +99,16 @@ export class SqliteDomainRepo implements DomainRepo {
     this.hostByNameStmt = db.prepare<[string], HostRow>(
       `SELECT h.id, h.name, h.superordinate_id, (SELECT COUNT(*) FROM host_addresses a WHERE a.host_id = h.id) AS address_count
          FROM hosts h WHERE h.name = ?`,
+    );
+    this.contactsStmt = rowReader<[number], { type: DomainContactType; contact_id: number; handle: string }>(
+      db,
+      `SELECT dc.type, dc.contact_id, c.handle FROM domain_contacts dc JOIN contacts c ON c.id = dc.contact_id
+        WHERE dc.domain_id = ? ORDER BY CASE dc.type WHEN 'admin' THEN 0 WHEN 'tech' THEN 1 ELSE 2 END, c.handle`,
+    );
+    this.nameserversStmt = rowReader<[number], HostRow>(
+      db,
+      `SELECT h.id, h.name, h.superordinate_id, (SELECT COUNT(*) FROM host_addresses a WHERE a.host_id = h.id) AS address_count
+         FROM domain_nameservers n JOIN hosts h ON h.id = n.host_id WHERE n.domain_id = ? ORDER BY h.name`,
     );
     this.contactByHandleStmt = db.prepare<[string], { id: number; handle: string; roid: string; auth_pw: string }>(
       'SELECT id, handle, roid, auth_pw FROM contacts WHERE handle = ?',
@@ -154,13 +168,7 @@ export class SqliteDomainRepo implements DomainRepo {
   }
 
   async contacts(domainId: number) {
-    const rows = this.db
-      .prepare(
-        `SELECT dc.type, dc.contact_id, c.handle FROM domain_contacts dc JOIN contacts c ON c.id = dc.contact_id
-          WHERE dc.domain_id = ? ORDER BY CASE dc.type WHEN 'admin' THEN 0 WHEN 'tech' THEN 1 ELSE 2 END, c.handle`,
-      )
-      .all(domainId) as Array<{ type: DomainContactType; contact_id: number; handle: string }>;
-    return rows.map((r): DomainContact => ({ type: r.type, contactId: r.contact_id, handle: r.handle }));
+    return this.contactsStmt.all(domainId).map((r): DomainContact => ({ type: r.type, contactId: r.contact_id, handle: r.handle }));
   }
 
   async addContact(domainId: number, type: DomainContactType, contactId: number) {
@@ -172,13 +180,7 @@ export class SqliteDomainRepo implements DomainRepo {
   }
 
   async nameservers(domainId: number) {
-    const rows = this.db
-      .prepare(
-        `SELECT h.id, h.name, h.superordinate_id, (SELECT COUNT(*) FROM host_addresses a WHERE a.host_id = h.id) AS address_count
-           FROM domain_nameservers n JOIN hosts h ON h.id = n.host_id WHERE n.domain_id = ? ORDER BY h.name`,
-      )
-      .all(domainId) as HostRow[];
-    return rows.map(toHostRef);
+    return this.nameserversStmt.all(domainId).map(toHostRef);
   }
 
   async addNameserver(domainId: number, hostId: number) {

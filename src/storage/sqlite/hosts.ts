@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { IdSequence } from './sequence.js';
+import { rowReader } from './statements.js';
 import type { HostAddress, IpVersion } from '../../registry/addresses.js';
 import type { Host, HostChanges, HostRepo, NewHost, SuperordinateDomain } from '../host-repo.js';
 
@@ -31,7 +32,8 @@ export class SqliteHostRepo implements HostRepo {
   private readonly ids: IdSequence;
   constructor(protected readonly db: Database.Database) {
     this.ids = new IdSequence(db, 'hosts', SEQUENCE_KEY);
-    this.byNameStmt = db.prepare<[string], HostRow>(
+    this.byNameStmt = rowReader<[string], HostRow>(
+      db,
       `SELECT h.*, s.cl_id AS sponsor_cl_id, c.cl_id AS creator_cl_id, u.cl_id AS updater_cl_id
          FROM hosts h
          JOIN registrars s ON s.id = h.sponsor_id

@@ -12,6 +12,7 @@ import { SqliteHostRepo } from './hosts.js';
 import { SqliteHttpRepo } from './http.js';
 import { SqliteBillingRepo, SqliteLifecycleRepo } from './lifecycle.js';
 import { SqliteTransferRepo } from './transfers.js';
+import { memoizePrepare } from './statements.js';
 
 export interface SqliteOptions {
   /** File path, or ':memory:'. */
@@ -333,28 +334,6 @@ function checkpointEnded(cp: Checkpointer): Promise<void> {
       resolve();
     });
   });
-}
-
-/** Most distinct SQL texts kept compiled (dynamic IN lists and column sets make a few hundred at most). */
-const STATEMENT_CACHE_SIZE = 1000;
-
-/**
- * Compiles each SQL text once per connection: repositories may call `db.prepare` where they need it (and
- * build IN lists and SET clauses on the fly) without paying SQLite's compiler on every command. Safe
- * because no code here changes a statement's mode (pluck/raw/expand) or iterates one.
- */
-function memoizePrepare(db: Database.Database): void {
-  const compile = db.prepare.bind(db);
-  const cache = new Map<string, Database.Statement>();
-  db.prepare = ((sql: string) => {
-    let stmt = cache.get(sql);
-    if (!stmt) {
-      stmt = compile(sql);
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      cache.set(sql, stmt);
-    }
-    return stmt;
-  }) as Database.Database['prepare'];
 }
 
 function migrate(db: Database.Database): void {

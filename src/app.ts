@@ -59,7 +59,15 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   const devClock = !opts.clock && config.devFixtures ? new OffsetClock() : undefined;
   const clock = opts.clock ?? devClock ?? systemClock;
   if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);
-  const store = opts.store ?? new SqliteStore({ path: config.database, synchronous: config.synchronous, backgroundCheckpoints: true });
+  const store =
+    opts.store ??
+    new SqliteStore({
+      path: config.database,
+      synchronous: config.synchronous,
+      backgroundCheckpoints: true,
+      // Checkpoint trouble the store works around (a failing disk, the worker gone): the operator hears of it.
+      warn: (msg, detail) => log.warn(detail, msg),
+    });
   if (store instanceof SqliteStore) {
     // Read back from SQLite itself, so the log shows what the server really runs with: WAL, SQLite at NORMAL
     // or FULL, and whether the store syncs the WAL before every answer (see SqliteStore).

@@ -21,12 +21,15 @@ parentPort!.on('message', (m: 'checkpoint' | 'stop') => {
     return;
   }
   let error: string | undefined;
+  let code: string | undefined;
   let log: number | undefined;
   try {
     // log: the frames in the WAL, which the store watches to let the WAL restart (SqliteStore.letWalRestart)
     log = checkpoint.get()!.log;
   } catch (e) {
-    error = (e as Error).message; // SQLITE_BUSY and the like: the next round tries again
+    // The next round tries again; the store reports what is not a passing lock (SQLITE_BUSY) to the log.
+    error = (e as Error).message;
+    code = (e as { code?: string }).code;
   }
-  parentPort!.postMessage({ done: true, log, error });
+  parentPort!.postMessage({ done: true, log, error, code });
 });

@@ -28,7 +28,18 @@ export interface SqliteOptions {
    * (short-lived CLI stores keep SQLite's automatic checkpoints).
    */
   backgroundCheckpoints?: boolean;
+  /**
+   * Told of trouble the store works around but an operator should hear of: checkpoints failing for a reason
+   * other than a passing lock, the checkpoint worker gone. At most once a minute per kind.
+   */
+  warn?: (msg: string, detail: Record<string, unknown>) => void;
 }
+
+/** Least time between two warnings of the same kind (a failing checkpoint is retried every 200 ms). */
+const WARN_INTERVAL_MS = 60_000;
+
+/** Checkpoint errors that only mean another connection held a lock at that moment. */
+const PASSING_LOCK_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHOT']);
 
 /** How often the checkpoint worker is asked to run while commits happen. */
 const CHECKPOINT_INTERVAL_MS = 200;
@@ -87,9 +98,12 @@ export class SqliteStore implements Store {
   /** Set when a WAL sync failed: nothing more is acknowledged (the OS may have dropped the dirty pages). */
   private syncFailure: Error | null = null;
   private checkpointer: Checkpointer | null = null;
+  private readonly warnings: SqliteOptions['warn'];
+  private readonly lastWarned = new Map<string, number>();
 
   constructor(opts: SqliteOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+    this.warnings = opts.warn;
     this.db = new Database(opts.path);
     memoizePrepare(this.db);
     this.db.pragma('journal_mode = WAL');
@@ -138,14 +152,19 @@ export class SqliteStore implements Store {
     };
     cp.timer.unref();
     worker.unref();
-    worker.on('message', (m: { done?: boolean; log?: number }) => {
+    worker.on('message', (m: { done?: boolean; log?: number; error?: string; code?: string }) => {
       if (!m.done) return;
       cp.busy = false;
       if (typeof m.log === 'number') cp.walFrames = m.log;
+      if (m.error && !PASSING_LOCK_CODES.has(m.code ?? '')) {
+        // Retried every round; a disk that keeps failing lets the WAL grow until it restarts.
+        this.warn('checkpoint', 'WAL checkpoint failed (retried while commits go on)', { err: m.error, code: m.code, walFrames: cp.walFrames });
+      }
       for (const resolve of cp.idle.splice(0)) resolve();
     });
-    worker.on('error', () => {}); // followed by 'exit'
-    worker.on('exit', () => {
+    let crash: Error | undefined;
+    worker.on('error', (e) => (crash = e)); // followed by 'exit'
+    worker.on('exit', (exitCode) => {
       cp.exited = true;
       clearInterval(cp.timer);
       for (const resolve of cp.idle.splice(0)) resolve();
@@ -153,8 +172,17 @@ export class SqliteStore implements Store {
       // Without the worker, SQLite's own checkpoints take over again (the WAL must not grow without bound).
       this.checkpointer = null;
       if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      this.warn('checkpoint-worker', 'checkpoint worker ended: SQLite checkpoints inside commits from now on', { err: crash?.message, exitCode });
     });
     this.checkpointer = cp;
+  }
+
+  private warn(kind: string, msg: string, detail: Record<string, unknown>): void {
+    if (!this.warnings) return;
+    const now = Date.now();
+    if (now - (this.lastWarned.get(kind) ?? -Infinity) < WARN_INTERVAL_MS) return;
+    this.lastWarned.set(kind, now);
+    this.warnings(msg, { database: this.db.name, ...detail });
   }
 
   private requestCheckpoint(): void {

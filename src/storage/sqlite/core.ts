@@ -180,6 +180,8 @@ export class SqlitePollRepo implements PollRepo {
 
 export class SqliteAuditRepo implements AuditRepo {
   private readonly insertStmt;
+  /** Audit rows inserted on this connection: the store tells a batch of queries from one that changed data. */
+  rowsWritten = 0;
   constructor(private readonly db: Database.Database) {
     this.insertStmt = db.prepare(
       `INSERT INTO audit_log (at, registrar_id, session_id, source, command, object, cl_trid, sv_trid, code, message, duration_us)
@@ -189,6 +191,7 @@ export class SqliteAuditRepo implements AuditRepo {
   async record(e: AuditEntry) {
     // Positional parameters: binding by name cost ≈ 2 µs more a row, and this runs once per command.
     this.insertStmt.run(e.at.getTime(), e.registrarId, e.sessionId, e.source, e.command, e.object, e.clTRID, e.svTRID, e.code, e.message, e.durationUs);
+    this.rowsWritten++;
   }
   async recent(registrarId: number | null, limit: number) {
     const rows = this.db

@@ -1,0 +1,143 @@
+import { expect } from 'chai';
+import fs, { mkdtempSync, rmSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Repos } from '../src/storage/store.js';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+
+/**
+ * When a durable store answers (synchronous FULL): a transaction that changed anything only after the WAL
+ * sync that follows its COMMIT; a transaction that wrote nothing but audit rows (a query) as soon as every
+ * earlier change, which it may have read, is on disk, without waiting for its own audit row's sync, which
+ * is still started. The WAL sync is held back here (fs.fdatasync replaced) to see who waits for it.
+ */
+describe('durable store: when changes and queries are answered', () => {
+  let dir: string;
+  let store: SqliteStore;
+  const realFdatasync = fs.fdatasync;
+  let held: Array<() => void> = [];
+  let syncs = 0;
+  let hold = false;
+
+  before(() => {
+    (fs as { fdatasync: unknown }).fdatasync = (fd: number, cb: (e: Error | null) => void) => {
+      syncs++;
+      const run = () => realFdatasync(fd, cb);
+      if (hold) held.push(run);
+      else run();
+    };
+    syncBuiltinESMExports();
+  });
+  after(() => {
+    (fs as { fdatasync: unknown }).fdatasync = realFdatasync;
+    syncBuiltinESMExports();
+  });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'epp-answers-'));
+    store = new SqliteStore({ path: join(dir, 'r.sqlite') });
+    hold = false;
+    held = [];
+  });
+  afterEach(async () => {
+    hold = false;
+    for (const run of held.splice(0)) run();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  let n = 0;
+  const auditRow = (r: Repos) =>
+    r.audit.record({ at: new Date(), registrarId: null, sessionId: 's', source: 'epp', command: 'domain:check', object: 'x.tatar', clTRID: null, svTRID: `T-${++n}`, code: 1000, message: null, durationUs: 1 });
+  const query = () => store.transaction(async (r) => { await auditRow(r); return 'query'; });
+  const change = (clId: string) =>
+    store.transaction(async (r) => {
+      await r.registrars.insert({ clId, name: clId, passwordHash: 'x' }, new Date());
+      await auditRow(r);
+      return 'change';
+    });
+  const settled = (p: Promise<unknown>) => {
+    const s = { done: false };
+    p.then(() => (s.done = true));
+    return s;
+  };
+  const releaseSyncs = async () => {
+    hold = false;
+    while (held.length > 0) {
+      for (const run of held.splice(0)) run();
+      await sleep(20);
+    }
+  };
+
+  it('answers a change only after its WAL sync', async () => {
+    await query(); // the WAL file exists from here on
+    hold = true;
+    const c = settled(change('AnsA'));
+    await sleep(50);
+    expect(c.done, 'change answered before its sync').to.equal(false);
+    expect(held.length).to.be.greaterThan(0);
+    await releaseSyncs();
+    await sleep(20);
+    expect(c.done).to.equal(true);
+  });
+
+  it('answers a query at once when no change waits for its sync, and still syncs its audit row', async () => {
+    await query();
+    hold = true;
+    const before = syncs;
+    expect(await query()).to.equal('query');
+    await sleep(20);
+    expect(syncs, 'no sync started for the audit row').to.be.greaterThan(before);
+    await releaseSyncs();
+  });
+
+  it('makes a query wait for the sync of an earlier change it may have read', async () => {
+    await query();
+    hold = true;
+    const c = settled(change('AnsB'));
+    await sleep(30); // the change is committed, its sync held
+    const q = settled(query());
+    await sleep(50);
+    expect(c.done).to.equal(false);
+    expect(q.done, 'query answered before the change it follows reached the disk').to.equal(false);
+    await releaseSyncs();
+    await sleep(20);
+    expect(c.done).to.equal(true);
+    expect(q.done).to.equal(true);
+  });
+
+  it('makes a query wait when a change shares its batch', async () => {
+    await query();
+    hold = true;
+    // Queued in the same turn: one batch, the change first.
+    const c = settled(change('AnsC'));
+    const q = settled(query());
+    await sleep(50);
+    expect(c.done).to.equal(false);
+    expect(q.done).to.equal(false);
+    await releaseSyncs();
+    await sleep(20);
+    expect(q.done).to.equal(true);
+  });
+
+  it('treats a batch whose only change was rolled back as a change (it waits, never the reverse)', async () => {
+    await query();
+    hold = true;
+    const failing = store.transaction(async (r) => {
+      await r.registrars.insert({ clId: 'AnsD', name: 'D', passwordHash: 'x' }, new Date());
+      throw new Error('rolled back');
+    });
+    const q = settled(query());
+    await failing.then(
+      () => expect.fail('should have failed'),
+      (e: Error) => expect(e.message).to.equal('rolled back'),
+    );
+    await sleep(50);
+    expect(q.done).to.equal(false);
+    await releaseSyncs();
+    await sleep(20);
+    expect(q.done).to.equal(true);
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM registrars WHERE cl_id = ?').get('AnsD')).to.deep.equal({ n: 0 });
+  });
+});

@@ -69,17 +69,20 @@ describe('durable store: when changes and queries are answered', () => {
       await sleep(20);
     }
   };
+  /** Each transaction stays unanswered while the WAL sync is held, and is answered once it is let go. */
+  const waitForTheSync = async (...states: Array<{ done: boolean }>) => {
+    await sleep(50);
+    for (const s of states) expect(s.done, 'answered before the WAL sync').to.equal(false);
+    expect(held.length, 'no WAL sync was started').to.be.greaterThan(0);
+    await releaseSyncs();
+    await sleep(20);
+    for (const s of states) expect(s.done, 'not answered after the WAL sync').to.equal(true);
+  };
 
   it('answers a change only after its WAL sync', async () => {
     await query(); // the WAL file exists from here on
     hold = true;
-    const c = settled(change('AnsA'));
-    await sleep(50);
-    expect(c.done, 'change answered before its sync').to.equal(false);
-    expect(held.length).to.be.greaterThan(0);
-    await releaseSyncs();
-    await sleep(20);
-    expect(c.done).to.equal(true);
+    await waitForTheSync(settled(change('AnsA')));
   });
 
   it('answers a query at once when no change waits for its sync, and still syncs its audit row', async () => {
@@ -97,28 +100,14 @@ describe('durable store: when changes and queries are answered', () => {
     hold = true;
     const c = settled(change('AnsB'));
     await sleep(30); // the change is committed, its sync held
-    const q = settled(query());
-    await sleep(50);
-    expect(c.done).to.equal(false);
-    expect(q.done, 'query answered before the change it follows reached the disk').to.equal(false);
-    await releaseSyncs();
-    await sleep(20);
-    expect(c.done).to.equal(true);
-    expect(q.done).to.equal(true);
+    await waitForTheSync(c, settled(query()));
   });
 
   it('makes a query wait when a change shares its batch', async () => {
     await query();
     hold = true;
     // Queued in the same turn: one batch, the change first.
-    const c = settled(change('AnsC'));
-    const q = settled(query());
-    await sleep(50);
-    expect(c.done).to.equal(false);
-    expect(q.done).to.equal(false);
-    await releaseSyncs();
-    await sleep(20);
-    expect(q.done).to.equal(true);
+    await waitForTheSync(settled(change('AnsC')), settled(query()));
   });
 
   it('treats a batch whose only change was rolled back as a change (it waits, never the reverse)', async () => {
@@ -133,11 +122,7 @@ describe('durable store: when changes and queries are answered', () => {
       () => expect.fail('should have failed'),
       (e: Error) => expect(e.message).to.equal('rolled back'),
     );
-    await sleep(50);
-    expect(q.done).to.equal(false);
-    await releaseSyncs();
-    await sleep(20);
-    expect(q.done).to.equal(true);
+    await waitForTheSync(q);
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM registrars WHERE cl_id = ?').get('AnsD')).to.deep.equal({ n: 0 });
   });
 });

@@ -20,11 +20,12 @@ describe('durable store: when changes and queries are answered', () => {
   let held: Array<() => void> = [];
   let syncs = 0;
   let hold = false;
+  let failWith: Error | null = null;
 
   before(() => {
     (fs as { fdatasync: unknown }).fdatasync = (fd: number, cb: (e: Error | null) => void) => {
       syncs++;
-      const run = () => realFdatasync(fd, cb);
+      const run = () => (failWith ? setImmediate(() => cb(failWith)) : realFdatasync(fd, cb));
       if (hold) held.push(run);
       else run();
     };
@@ -39,6 +40,7 @@ describe('durable store: when changes and queries are answered', () => {
     store = new SqliteStore({ path: join(dir, 'r.sqlite') });
     hold = false;
     held = [];
+    failWith = null;
   });
   afterEach(async () => {
     hold = false;
@@ -108,6 +110,14 @@ describe('durable store: when changes and queries are answered', () => {
     hold = true;
     // Queued in the same turn: one batch, the change first.
     await waitForTheSync(settled(change('AnsC')), settled(query()));
+  });
+
+  it('answers nothing more after a failed WAL sync, queries included', async () => {
+    await query();
+    failWith = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    const refused = (e: Error) => expect(e.message).to.match(/WAL sync failed/);
+    await change('AnsE').then(() => expect.fail('a change was answered after its sync failed'), refused);
+    await query().then(() => expect.fail('a query was answered after a failed sync'), refused);
   });
 
   it('treats a batch whose only change was rolled back as a change (it waits, never the reverse)', async () => {

@@ -307,6 +307,11 @@ export class SqliteStore implements Store {
       for (const d of batch) d.work.resolve(d.result);
       return;
     }
+    if (this.syncFailure) {
+      // Nothing is acknowledged after a failed sync, not even a query (its audit row cannot reach the disk).
+      for (const d of batch) d.work.reject(this.syncFailure);
+      return;
+    }
     const seq = ++this.committedBatches;
     if (changed) this.lastChangingBatch = seq;
     const needs = this.lastChangingBatch;

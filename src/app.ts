@@ -76,7 +76,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     const durability = store.syncsBeforeAnswer ? 'FULL' : 'NORMAL';
     log.info(
       { database: config.database, journalMode, sqliteSynchronous, durability },
-      `database ${config.database}: journal_mode ${journalMode}, SQLite synchronous ${sqliteSynchronous}, durability ${durability}${store.syncsBeforeAnswer ? ' (WAL synced before every answer)' : ''}`,
+      `database ${config.database}: journal_mode ${journalMode}, SQLite synchronous ${sqliteSynchronous}, durability ${durability}${store.syncsBeforeAnswer ? ' (WAL synced before any change is answered)' : ''}`,
     );
   }
   if (config.devFixtures) {

@@ -94,9 +94,9 @@ describe('durability: kill -9 under concurrent load, restart, nothing acknowledg
 
   async function start(): Promise<ServerProcess> {
     const s = await startServer(configFile);
-    // What SQLite itself reports in the child: WAL, and a WAL sync on every commit.
-    // WAL; SQLite itself at NORMAL or FULL (NORMAL still syncs at checkpoints); the store syncing the WAL
-    // before every answer, which is what makes an acknowledged command survive power loss.
+    // What SQLite itself reports in the child: WAL; SQLite itself at NORMAL or FULL (NORMAL still syncs at
+    // checkpoints); the store syncing the WAL before any change is answered, which is what makes an
+    // acknowledged change survive power loss.
     expect(s.database.journalMode, 'journal mode the server runs with').to.equal('wal');
     expect(s.database.sqliteSynchronous, 'SQLite synchronous').to.be.oneOf(['NORMAL', 'FULL']);
     expect(s.database.durability, 'durability the server runs with').to.equal('FULL');

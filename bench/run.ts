@@ -472,7 +472,7 @@ function evaluate(rows: Row[], idle: IdleResult | null, synchronous: string): Ta
     out.push({
       target: `domain:create, ${sMax} sessions, every acknowledged create durable: ≥ 25% of baseline`,
       met: (cr.ratio ?? 0) >= 0.25 && synchronous === 'FULL',
-      detail: `${pct(cr.ratio)} of baseline, synchronous=${synchronous}${synchronous === 'FULL' ? ' (every commit synced before the answer)' : ' (not durable on power loss)'}`,
+      detail: `${pct(cr.ratio)} of baseline, synchronous=${synchronous}${synchronous === 'FULL' ? ' (every change synced before its answer)' : ' (not durable on power loss)'}`,
     });
   }
   if (idle) {

@@ -13,7 +13,7 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export interface Config {
   /** SQLite database file. */
   database: string;
-  /** PRAGMA synchronous: FULL (every acknowledged command survives power loss) or NORMAL. */
+  /** PRAGMA synchronous: FULL (every acknowledged change survives power loss) or NORMAL. */
   synchronous: 'FULL' | 'NORMAL';
   /** Folder of the TLS material; development certificates are generated here when missing. */
   certsDir: string;

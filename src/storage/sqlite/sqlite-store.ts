@@ -18,9 +18,10 @@ export interface SqliteOptions {
   /** File path, or ':memory:'. */
   path: string;
   /**
-   * FULL (default): a transaction's promise resolves only after the WAL holding its COMMIT has been synced
-   * to disk, so an acknowledged command survives power loss. NORMAL: it resolves at COMMIT, which survives
-   * a process crash but may lose the last commits on power loss.
+   * FULL (default): a transaction that changed anything resolves only after the WAL holding its COMMIT has
+   * been synced to disk, so an acknowledged change survives power loss; one that wrote only audit rows once
+   * every change before it is on disk (see `afterCommit`). NORMAL: every transaction resolves at COMMIT,
+   * which survives a process crash but may lose the last commits on power loss.
    */
   synchronous?: 'FULL' | 'NORMAL';
   /**

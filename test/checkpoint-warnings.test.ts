@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 
@@ -38,6 +39,31 @@ describe('checkpoint worker trouble is reported', () => {
       await store.close();
     }
     expect(warnings).to.have.length(1);
+  });
+
+  it('warns when checkpoints fail for another reason than a lock, at most once a minute', async () => {
+    const warnings: Array<{ msg: string; detail: Record<string, unknown> }> = [];
+    const store = new SqliteStore({ path: join(dir, 'r.sqlite'), backgroundCheckpoints: true, warn: (msg, detail) => warnings.push({ msg, detail }) });
+    try {
+      // The worker's own connection is closed behind the store's back: every checkpoint from now on fails.
+      const worker = (store as unknown as { checkpointer: { worker: Worker } }).checkpointer.worker;
+      await new Promise<void>((resolve) => {
+        worker.on('message', (m: { stopped?: boolean }) => m.stopped && resolve());
+        worker.postMessage('stop');
+      });
+      // Commits spaced over several 200 ms checkpoint rounds: each round's checkpoint fails.
+      for (const clId of ['CkptD', 'CkptE', 'CkptF']) {
+        await insertRegistrar(store, clId);
+        await sleep(300);
+      }
+      const failed = warnings.filter((w) => /checkpoint failed/.test(w.msg));
+      expect(failed, 'one warning, however many checkpoints failed').to.have.length(1);
+      expect(String(failed[0].detail.err)).to.match(/not open/);
+      // Commits go on regardless.
+      expect(store.db.prepare('SELECT COUNT(*) AS n FROM registrars WHERE cl_id LIKE ?').get('Ckpt%')).to.deep.equal({ n: 3 });
+    } finally {
+      await store.close();
+    }
   });
 
   it('says nothing when the store is closed normally', async () => {

@@ -70,7 +70,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     });
   if (store instanceof SqliteStore) {
     // Read back from SQLite itself, so the log shows what the server really runs with: WAL, SQLite at NORMAL
-    // or FULL, and whether the store syncs the WAL before every answer (see SqliteStore).
+    // or FULL, and whether the store syncs the WAL before a change is answered (see SqliteStore).
     const journalMode = store.db.pragma('journal_mode', { simple: true });
     const sqliteSynchronous = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][store.db.pragma('synchronous', { simple: true }) as number];
     const durability = store.syncsBeforeAnswer ? 'FULL' : 'NORMAL';

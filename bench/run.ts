@@ -414,7 +414,7 @@ const closeSessions = (workers: Worker[], t: Target, logout: boolean) => all(wor
 const f = (v: number, d = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '-');
 
 function table(rows: Row[]): string {
-  const head = ['target', 'workload', 'S', 'cmd/s', 'x base', 'p50 ms', 'p95 ms', 'p99 ms', 'bad', 'srv RSS MB', 'srv CPU s', 'srv cores', 'client cores', 'other cores'];
+  const head = ['target', 'workload', 'S', 'cmd/s', 'x base', 'p50 ms', 'p95 ms', 'p99 ms', 'bad', 'srv RSS MB', 'srv CPU s', 'srv cores', 'srv µs/cmd', 'client cores', 'other cores'];
   const body = rows.map((r) => [
     r.target,
     r.workload + (r.exhausted ? '*' : ''),
@@ -428,6 +428,8 @@ function table(rows: Row[]): string {
     f(r.serverRssMB),
     f(r.serverCpuS, 2),
     f(r.serverCores, 2),
+    // CPU of the server, all its threads, per command: steadier from run to run than commands/s.
+    r.perSecond > 0 ? f((1e6 * r.serverCores) / r.perSecond, 0) : '-',
     f(r.clientCores, 2),
     f(r.otherCores, 2) + (r.otherCores > NOISE_CORES ? '!' : ' '),
   ]);
@@ -761,6 +763,7 @@ async function main(): Promise<number> {
   console.log('  ± on the baseline rows: how far those two runs lie from their mean); bad: responses without the expected code (must be 0);');
   console.log('  srv / client / other cores: CPU seconds per wall second of the server (or baseline), of the busiest load process, and of');
   console.log(`  everything else on the machine (noise: ! marks a figure still disturbed by other work after up to ${opts.retries} retries); * ran out of renewable domains.`);
+  console.log('  srv µs/cmd: the server\'s CPU time (all threads) per command answered.');
   for (const w of ['baseline', ...opts.workloads] as LoadName[]) console.log(`  ${w.padEnd(12)} ${DESCRIPTIONS[w]}`);
   if (idle) console.log(`Memory: ${idle.sessions} logged-in idle sessions: server RSS ${f(idle.rssMB)} MB (${f(idle.rssBeforeMB)} MB before them, after the workloads; ${f(idle.perSessionKB, 1)} KB per session).`);
   if (saturated.length) {

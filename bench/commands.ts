@@ -1,5 +1,5 @@
 /**
- * CPU per command on the registry's own path, without TLS or a load client: `node dist/bench/commands.js`.
+ * CPU per command on the registry's own path, without TLS or a load client: `npm run bench:commands`.
  *
  * The TLS benchmark (`npm run bench`) is the measure of the issue-8 targets, but on this shared 2-core machine
  * its figures move by ±15% between runs, more than most single changes are worth. This one drives the
@@ -30,12 +30,23 @@ function option(name: string, fallback: string): string {
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-const domains = Number(option('domains', '10000'));
-const sessions = Number(option('sessions', '100'));
-const rounds = Number(option('rounds', '200'));
-const repeat = Number(option('repeat', '3'));
+function count(name: string, fallback: number): number {
+  const v = Number(option(name, String(fallback)));
+  if (!Number.isInteger(v) || v < 1) usage(`--${name} takes a whole number of at least 1`);
+  return v;
+}
+
+function usage(problem: string): never {
+  console.error(`${problem}\nusage: npm run bench:commands -- [--domains N] [--sessions S] [--rounds R] [--workloads LIST] [--repeat K]`);
+  process.exit(2);
+}
+
+const domains = count('domains', 10000);
+const sessions = count('sessions', 100);
+const rounds = count('rounds', 200);
+const repeat = count('repeat', 3);
 const workloads = option('workloads', 'check1,domain-info,contact-info,create,update,mix').split(',') as WorkloadName[];
-for (const w of workloads) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}`);
+for (const w of workloads) if (!WORKLOADS.includes(w)) usage(`unknown workload ${w} (known: ${WORKLOADS.join(', ')})`);
 
 const dir = mkdtempSync(join(tmpdir(), 'epp-commands-'));
 try {
@@ -69,41 +80,45 @@ try {
   const state = new WorkloadState(ds, 0, 1, Date.now().toString(36));
   out(`${sessions} sessions, ${rounds} rounds of one frame per session, ${repeat} measurements per workload`);
   out('workload       µs CPU/cmd (each measurement)    cmd/s');
-  /** R rounds of one frame from every session; the number of responses without the expected code. */
-  const run = async (w: WorkloadName, r: number): Promise<number> => {
+  /** R rounds of one frame from every session: the commands run, and those without the expected code. */
+  const run = async (w: WorkloadName, r: number): Promise<{ done: number; bad: number }> => {
+    let done = 0;
     let bad = 0;
     for (let i = 0; i < r; i++) {
       await Promise.all(
         all.map(async (s) => {
           const op = state.next(w);
-          if (!op) return;
+          if (!op) return; // renew: no renewable domain left
           const reply = await registry.runner.handle(s, Buffer.from(op.xml));
+          done++;
           const ok = resultCode(reply.xml) === op.expect;
           if (!ok) bad++;
           op.done?.(reply.xml, ok);
         }),
       );
     }
-    return bad;
+    return { done, bad };
   };
   for (const w of workloads) {
     const figures: string[] = [];
     let best = Infinity;
     let rate = 0;
     // Unmeasured: the workload's code paths compiled by the JIT first.
-    let bad = await run(w, Math.min(rounds, 50));
+    let bad = (await run(w, Math.min(rounds, 50))).bad;
     for (let k = 0; k < repeat; k++) {
       const cpu0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
-      bad += await run(w, rounds);
+      const r = await run(w, rounds);
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       const cpu = process.cpuUsage(cpu0);
-      const us = (cpu.user + cpu.system) / (rounds * sessions);
+      bad += r.bad;
       if (bad) throw new Error(`${w}: ${bad} responses without the expected code`);
+      if (r.done === 0) break;
+      const us = (cpu.user + cpu.system) / r.done;
       figures.push(us.toFixed(1));
       if (us < best) {
         best = us;
-        rate = (rounds * sessions) / wall;
+        rate = r.done / wall;
       }
     }
     out(`${w.padEnd(14)} ${figures.join(' / ').padEnd(32)} ${Math.round(rate).toLocaleString('en')}`);

@@ -16,6 +16,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startRegistry } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -25,27 +26,30 @@ import { CERT, CLID, PASSWORD, datasetFor } from './dataset.js';
 import { preload } from './preload.js';
 import { WORKLOADS, WorkloadState, loginXml, resultCode, type WorkloadName } from './workloads.js';
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-function count(name: string, fallback: number): number {
-  const v = Number(option(name, String(fallback)));
-  if (!Number.isInteger(v) || v < 1) usage(`--${name} takes a whole number of at least 1`);
-  return v;
-}
-
 function usage(problem: string): never {
   console.error(`${problem}\nusage: npm run bench:commands -- [--domains N] [--sessions S] [--rounds R] [--workloads LIST] [--repeat K]`);
   process.exit(2);
+}
+
+let values: Record<string, string | undefined>;
+try {
+  const str = { type: 'string' } as const;
+  ({ values } = parseArgs({ options: { domains: str, sessions: str, rounds: str, repeat: str, workloads: str } }));
+} catch (e) {
+  usage((e as Error).message);
+}
+
+function count(name: string, fallback: number): number {
+  const v = Number(values[name] ?? fallback);
+  if (!Number.isInteger(v) || v < 1) usage(`--${name} takes a whole number of at least 1`);
+  return v;
 }
 
 const domains = count('domains', 10000);
 const sessions = count('sessions', 100);
 const rounds = count('rounds', 200);
 const repeat = count('repeat', 3);
-const workloads = option('workloads', 'check1,domain-info,contact-info,create,update,mix').split(',') as WorkloadName[];
+const workloads = (values.workloads ?? 'check1,domain-info,contact-info,create,update,mix').split(',') as WorkloadName[];
 for (const w of workloads) if (!WORKLOADS.includes(w)) usage(`unknown workload ${w} (known: ${WORKLOADS.join(', ')})`);
 
 const dir = mkdtempSync(join(tmpdir(), 'epp-commands-'));
@@ -68,7 +72,6 @@ try {
   // The server's log pipeline (one info line per command, batched per turn, asynchronous writes), to /dev/null.
   const log = pino({ level: 'info' }, new TurnBatchedDestination(pino.destination({ dest: '/dev/null', sync: false, minLength: 8192 })));
   const registry = await startRegistry(config, { log });
-  const out = (s: string) => console.log(s);
   const fingerprint = new X509Certificate(readFileSync(join(certsDir, `${CERT}.crt`))).fingerprint256;
   const all: Session[] = [];
   for (let i = 0; i < sessions; i++) {
@@ -78,8 +81,8 @@ try {
     all.push(s);
   }
   const state = new WorkloadState(ds, 0, 1, Date.now().toString(36));
-  out(`${sessions} sessions, ${rounds} rounds of one frame per session, ${repeat} measurements per workload`);
-  out('workload       µs CPU/cmd (each measurement)    cmd/s');
+  console.log(`${sessions} sessions, ${rounds} rounds of one frame per session, ${repeat} measurements per workload`);
+  console.log('workload       µs CPU/cmd (each measurement)    cmd/s');
   /** R rounds of one frame from every session: the commands run, and those without the expected code. */
   const run = async (w: WorkloadName, r: number): Promise<{ done: number; bad: number }> => {
     let done = 0;
@@ -121,7 +124,7 @@ try {
         rate = r.done / wall;
       }
     }
-    out(`${w.padEnd(14)} ${figures.join(' / ').padEnd(32)} ${Math.round(rate).toLocaleString('en')}`);
+    console.log(`${w.padEnd(14)} ${figures.join(' / ').padEnd(32)} ${Math.round(rate).toLocaleString('en')}`);
   }
   await registry.close();
 } finally {

@@ -417,6 +417,9 @@ const closeSessions = (workers: Worker[], t: Target, logout: boolean) => all(wor
 
 const f = (v: number, d = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '-');
 
+/** The server's CPU time, all its threads, per command answered: steadier from run to run than commands/s. */
+const serverUsPerCommand = (r: Row) => (r.perSecond > 0 ? (1e6 * r.serverCores) / r.perSecond : NaN);
+
 function table(rows: Row[]): string {
   const head = ['target', 'workload', 'S', 'cmd/s', 'x base', 'p50 ms', 'p95 ms', 'p99 ms', 'bad', 'srv RSS MB', 'srv CPU s', 'srv cores', 'srv µs/cmd', 'client cores', 'other cores'];
   const body = rows.map((r) => [
@@ -432,8 +435,7 @@ function table(rows: Row[]): string {
     f(r.serverRssMB),
     f(r.serverCpuS, 2),
     f(r.serverCores, 2),
-    // CPU of the server, all its threads, per command: steadier from run to run than commands/s.
-    r.perSecond > 0 ? f((1e6 * r.serverCores) / r.perSecond, 0) : '-',
+    f(serverUsPerCommand(r)),
     f(r.clientCores, 2),
     f(r.otherCores, 2) + (r.otherCores > NOISE_CORES ? '!' : ' '),
   ]);
@@ -468,10 +470,9 @@ function evaluate(rows: Row[], idle: IdleResult | null, synchronous: string): Ta
     const rate = share * b.perSecond;
     const clientUs = (1e6 * r.clientCpuS) / r.commands;
     const leftCores = Math.max(0, cores - (rate * clientUs) / 1e6);
-    const spent = (1e6 * r.serverCores) / r.perSecond;
     return (
       `at ${f(rate)}/s (S=${r.sessions}) the server may spend ≤ ${f(1e6 / rate)} µs per command on one thread, ` +
-      `≤ ${f((1e6 * leftCores) / rate)} µs over the ${f(leftCores, 2)} cores the client (${f(clientUs)} µs a command) leaves; it spent ${f(spent)} µs`
+      `≤ ${f((1e6 * leftCores) / rate)} µs over the ${f(leftCores, 2)} cores the client (${f(clientUs)} µs a command) leaves; it spent ${f(serverUsPerCommand(r))} µs`
     );
   };
   const c1 = reg('check1', sMax);

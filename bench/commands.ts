@@ -76,7 +76,7 @@ try {
   const all: Session[] = [];
   for (let i = 0; i < sessions; i++) {
     const s = new Session(`bench${i}`, '127.0.0.1', fingerprint, true, null);
-    const r = await registry.runner.handle(s, Buffer.from(loginXml(`LOGIN-${i}`, CLID, PASSWORD)));
+    const r = await registry.door.handle(s, Buffer.from(loginXml(`LOGIN-${i}`, CLID, PASSWORD)));
     if (resultCode(r.xml) !== 1000) throw new Error(`login failed: ${r.xml}`);
     all.push(s);
   }
@@ -92,7 +92,7 @@ try {
         all.map(async (s) => {
           const op = state.next(w);
           if (!op) return; // renew: no renewable domain left
-          const reply = await registry.runner.handle(s, Buffer.from(op.xml));
+          const reply = await registry.door.handle(s, Buffer.from(op.xml));
           done++;
           const ok = resultCode(reply.xml) === op.expect;
           if (!ok) bad++;

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Config } from './config.js';
 import { TurnBatchedDestination } from './log-stream.js';
 import { CommandRunner } from './commands/runner.js';
+import { EppDoor } from './epp/door.js';
 import type { Services } from './commands/types.js';
 import { LANGUAGES } from './commands/session/login.js';
 import { OBJECT_URIS, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from './protocol/namespaces.js';
@@ -26,6 +27,8 @@ export interface Registry {
   services: Services;
   /** Runs commands; `execute` is the entry point of gateways such as the HTTP registrar API. */
   runner: CommandRunner;
+  /** The EPP door (parse, picker, codecs) in front of the runner. */
+  door: EppDoor;
   epp: EppServer;
   address: { host: string; port: number };
   /** The HTTP registrar API's address (absent when http.enabled is false). */
@@ -131,8 +134,9 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   };
   const greeting = () =>
     buildGreeting({ svID: config.epp.svID, svDate: clock.now(), langs: LANGUAGES, objURIs: OBJECT_URIS, extURIs: extensionURIs });
-  const runner = new CommandRunner(services, parser, greeting);
-  const epp = new EppServer(config, runner, services.sessions, log, greeting);
+  const runner = new CommandRunner(services);
+  const door = new EppDoor(runner, parser, greeting);
+  const epp = new EppServer(config, door, services.sessions, log, greeting);
   const address = await epp.listen(config.epp.host, config.epp.port);
   log.info({ host: address.host, port: address.port, tlds }, `EPP server listening on ${address.host}:${address.port}, serving ${tlds.join(', ') || 'no TLDs yet'}`);
 
@@ -163,6 +167,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     store,
     services,
     runner,
+    door,
     epp,
     address,
     http: httpServer && { host: httpServer.host, port: httpServer.port },

@@ -431,14 +431,14 @@ describe('contacts (RFC 5733) with the TCI contact extension', () => {
     }
   });
 
-  it('refuses other extensions on contact commands (2002)', async () => {
+  it('refuses other extensions on contact commands (2102)', async () => {
     const secdns = '<secDNS:update xmlns:secDNS="urn:ietf:params:xml:ns:secDNS-1.1"><secDNS:rem><secDNS:all>true</secDNS:all></secDNS:rem></secDNS:update>';
     let r = await send(x, createXml(person('EXT-1'), { ext: secdns }));
-    expect(r.code).to.equal(2002);
+    expect(r.code).to.equal(2102);
     r = await send(x, updateXml('TEST-C1', { add: statusXml('clientTransferProhibited'), tci: person('x').tci }).replace(/tci:update/g, 'tci:create').replace(/<tci:chg>|<\/tci:chg>/g, ''));
-    expect(r.code).to.equal(2002);
+    expect(r.code).to.equal(2102);
     r = await send(x, command(`<delete><contact:delete ${CON}><contact:id>TEST-C1</contact:id></contact:delete></delete><extension>${secdns}</extension>`));
-    expect(r.code).to.equal(2002);
+    expect(r.code).to.equal(2102);
   });
 
   it('checks postal data: int ASCII only (2005 naming it), loc any script, country codes, lengths', async () => {

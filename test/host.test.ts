@@ -503,14 +503,14 @@ describe('hosts (RFC 5732)', () => {
     setHostStatuses(t, h, []);
   });
 
-  it('refuses an update that changes nothing (2003) and extensions on host commands (2002)', async () => {
+  it('refuses an update that changes nothing (2003) and extensions on host commands (2102)', async () => {
     expectCode(await send(x, createXml('ns.empty.example.com')), 1000);
     expectCode(await send(x, updateXml('ns.empty.example.com')), 2003);
     expectCode(await send(x, updateXml('ns.empty.example.com', { add: {} })), 2003);
     const ext =
       '<extension><secDNS:create xmlns:secDNS="urn:ietf:params:xml:ns:secDNS-1.1"><secDNS:dsData><secDNS:keyTag>1</secDNS:keyTag><secDNS:alg>8</secDNS:alg><secDNS:digestType>2</secDNS:digestType><secDNS:digest>AA</secDNS:digest></secDNS:dsData></secDNS:create></extension>';
     const r = await send(x, command(`<create><host:create ${HOST}><host:name>ns.ext.example.com</host:name></host:create></create>${ext}`));
-    expectCode(r, 2002);
+    expectCode(r, 2102);
   });
 
   // ---------------------------------------------------------------- update: addresses

@@ -1,260 +1,178 @@
 import { randomBytes } from 'node:crypto';
 import { EppError } from '../protocol/errors.js';
-import { NS } from '../protocol/namespaces.js';
-import type { EppMessage, EppParser } from '../protocol/parser.js';
-import { buildResponse, type ResponseSpec } from '../protocol/response.js';
 import { closesConnection, type ResultCode } from '../protocol/result-codes.js';
-import type { Elem } from '../protocol/xml-node.js';
+import type { Out } from '../protocol/xml-node.js';
 import type { Session } from '../session/session.js';
 import type { Repos } from '../storage/store.js';
-import { pickCommand } from './picker.js';
-import type { CommandDef, CommandRequest, CommandResult, Services, SessionResult } from './types.js';
+import type { CommandResult, MsgQ, ObjectCommand, Services, SessionCommand } from './types.js';
 
-export interface Reply {
-  xml: string;
+/** Where a command came in; written into its audit row. */
+export type Source = 'epp' | 'http';
+
+/** What a door asks the runner to run: one context object instead of a row of positional parameters. */
+export interface RunRequest<I, D> {
+  session: Session;
+  command: ObjectCommand<I, D>;
+  input: I;
+  clTRID?: string;
+  source: Source;
+  /** The object the command names, for the audit row of a failure (a successful handler names its own). */
+  object?: string;
+  /**
+   * The door's own writes that belong to the command (the HTTP API's metadata): run after a successful
+   * handler in the same transaction, so they commit or roll back with it. A throw rolls everything back.
+   */
+  alsoInTransaction?: (repos: Repos, result: CommandResult<D>) => Promise<void>;
+}
+
+/** How a command ended, for the door to render: success with typed data, or a failure with its code. */
+export interface Outcome<D> {
+  command: string;
+  code: ResultCode;
+  msg?: string;
+  /** A failure's offending element (RFC 5730 <value>) and its reason (<extValue>). */
+  value?: Out;
+  reason?: string;
+  data?: D;
+  msgQ?: MsgQ;
+  object?: string;
+  svTRID: string;
+  /** The connection is to be closed after the answer (session commands, 2500-range codes). */
   close: boolean;
 }
 
 /**
- * Runs one inbound EPP document, start to finish: parse and validate, gate on the session state, pick the
- * handler, run it inside one transaction together with its audit row, and turn its result, or any failure,
- * into a response. Handlers cannot forget the transaction, the audit trail or the logging: they live here.
+ * Runs commands whatever door they came through: each object command inside one transaction together
+ * with the due events before it, its audit row and its door's own writes; session commands (login, logout)
+ * on their own. Every failure becomes an Outcome with its code (anything unexpected: 2400, logged), and
+ * every command one log line. Handlers cannot forget the transaction, the audit trail or the logging.
  */
 export class CommandRunner {
   private readonly svTridPrefix = randomBytes(4).toString('hex').toUpperCase();
   private svTridCounter = 0;
 
-  constructor(
-    private readonly services: Services,
-    private readonly parser: EppParser,
-    private readonly greeting: () => string,
-  ) {}
+  constructor(readonly services: Services) {}
 
-  private nextSvTRID(): string {
+  nextSvTRID(): string {
     this.svTridCounter++;
     return `${this.services.config.roidSuffix}-${this.svTridPrefix}-${Date.now().toString(36).toUpperCase()}-${this.svTridCounter}`;
   }
 
-  async handle(session: Session, bytes: Buffer): Promise<Reply> {
-    const started = process.hrtime.bigint();
-    const svTRID = this.nextSvTRID();
-    const parsed = this.parser.parse(bytes);
-    if (!parsed.ok) {
-      return this.reply(session, 'invalid', undefined, parsed.clTRID, svTRID, started, errorSpec(parsed.error), false);
-    }
-    const m = parsed.message;
-    if (m.kind === 'hello') return { xml: this.greeting(), close: false };
-
-    const def = pickCommand(m);
-    const req = makeRequest(m);
-    const gate = this.gate(session, m, def);
-    if (gate) return this.reply(session, def.name, undefined, m.clTRID, svTRID, started, errorSpec(gate), false);
-
-    if (def.kind === 'session') {
-      let result: SessionResult;
-      try {
-        result = await def.run(req, { session, now: this.services.clock.now(), services: this.services });
-      } catch (e) {
-        return this.reply(session, def.name, undefined, m.clTRID, svTRID, started, this.failureSpec(e, session, def.name), true);
-      }
-      return this.reply(session, def.name, result.object, m.clTRID, svTRID, started, resultSpec(result), true, result.close);
-    }
-
-    const { spec, object } = await this.runObject(session, def, req, m.clTRID, svTRID, started, 'epp');
-    return this.finish(session, def.name, object, m.clTRID, svTRID, started, spec);
-  }
-
-  /**
-   * Runs an object command for a registrar without an EPP connection: the HTTP registrar API is a gateway
-   * onto the same handlers, transaction, lifecycle, billing and audit trail (with source 'http').
-   */
-  async execute(input: {
-    session: Session;
-    verb: string;
-    object: Elem;
-    op?: string;
-    extensions?: Elem[];
-    clTRID?: string;
-  }): Promise<Omit<ResponseSpec, 'svTRID'> & { svTRID: string; command: string; object?: string }> {
-    const started = process.hrtime.bigint();
-    const svTRID = this.nextSvTRID();
-    const verbEl: Elem = { ns: NS.epp, name: input.verb, attrs: input.op ? { op: input.op } : {}, children: [input.object], text: '' };
-    const message: EppMessage = { kind: 'command', verb: input.verb, verbEl, object: input.object, extensions: input.extensions ?? [], clTRID: input.clTRID };
-    const def = pickCommand(message);
-    if (def.kind !== 'object') throw new Error(`${def.name} is not an object command`);
-    const { spec, object } = await this.runObject(input.session, def, makeRequest(message), input.clTRID, svTRID, started, 'http');
-    this.log(input.session, def.name, object, spec.code, svTRID, started);
-    return { ...spec, svTRID, command: def.name, object };
-  }
-
-  /** The object-command path: one transaction holding the due events, the handler and its audit row. */
-  private async runObject(
-    session: Session,
-    def: Extract<CommandDef, { kind: 'object' }>,
-    req: CommandRequest,
-    clTRID: string | undefined,
-    svTRID: string,
-    started: bigint,
-    source: 'epp' | 'http',
-  ): Promise<{ spec: Omit<ResponseSpec, 'svTRID'>; object: string | undefined }> {
+  /** An object command: one transaction holding the due events, the handler, the door's writes and the audit row. */
+  async run<I, D>(r: RunRequest<I, D>, started = process.hrtime.bigint(), svTRID = this.nextSvTRID()): Promise<Outcome<D>> {
+    const { session, command } = r;
     const registrar = session.registrar!;
     const now = this.services.clock.now();
+    let outcome: Outcome<D>;
     try {
-      return await this.services.store.transaction(async (repos) => {
+      outcome = await this.services.store.transaction(async (repos) => {
         // Time-driven events that fell due since the last command are applied first, in the same transaction.
         await this.services.dueEvents.applyIfDue(repos, now);
-        const result = await def.run(req, { session, registrar, repos, now, svTRID, services: this.services });
+        const result = await command.run(r.input, { session, registrar, repos, now, svTRID, services: this.services });
         // Forgotten inside the batch, before any later command runs: the handler may have added or moved an event.
-        if (!def.readOnly) this.services.dueEvents.forget();
-        const spec = resultSpec(result);
-        await this.audit(repos, session, def.name, result.object, clTRID, svTRID, spec.code, started, now, source);
-        if (!spec.msgQ) spec.msgQ = await queueState(repos, registrar.id);
-        return { spec, object: result.object };
+        if (!command.readOnly) this.services.dueEvents.forget();
+        if (r.alsoInTransaction) await r.alsoInTransaction(repos, result);
+        const done: Outcome<D> = { command: command.name, code: result.code ?? 1000, msg: result.msg, data: result.data, msgQ: result.msgQ, object: result.object, svTRID, close: false };
+        await this.audit(repos, { session, command: command.name, object: done.object, clTRID: r.clTRID, svTRID, code: done.code, started, now, source: r.source });
+        if (!done.msgQ) done.msgQ = await queueState(repos, registrar.id);
+        return done;
       });
     } catch (e) {
       // The command's changes are rolled back, and with them any due events its sweep applied.
       this.services.dueEvents.forget();
-      const spec = this.failureSpec(e, session, def.name);
-      const object = objectName(req.object);
-      await this.auditAlone(session, def.name, object, clTRID, svTRID, started, spec, source);
-      return { spec, object };
+      outcome = { ...this.failure(e, session, command.name), object: r.object, svTRID, close: false };
+      await this.auditAlone(outcome, session, r.clTRID, started, r.source);
     }
+    this.log(session, outcome, started);
+    return outcome;
   }
 
-  /** RFC 5730 session rules: before login only login (and hello); only negotiated namespaces afterwards. */
-  private gate(session: Session, m: EppMessage, def: CommandDef): EppError | undefined {
-    if (!session.loggedIn) {
-      if (def.kind === 'session' && !def.needsLogin) return undefined;
-      return new EppError(2002, 'Log in first: only <hello> and <login> are accepted before login');
-    }
-    if (m.object && !session.objURIs.has(m.object.ns)) {
-      return new EppError(2307, `Object service ${m.object.ns} was not selected at login`);
-    }
-    for (const ext of m.extensions) {
-      if (!session.extURIs.has(ext.ns)) return new EppError(2103, `Extension ${ext.ns} was not selected at login`);
-    }
-    return undefined;
+  /**
+   * A command refused before its handler ran (its input could not be read, or the session may not send
+   * it): audited for a logged-in registrar, like any failed command, and logged.
+   */
+  async refuse(
+    r: { session: Session; command: string; clTRID?: string; source: Source; object?: string; audited: boolean },
+    error: unknown,
+    started = process.hrtime.bigint(),
+  ): Promise<Outcome<never>> {
+    const outcome: Outcome<never> = { ...this.failure(error, r.session, r.command), object: r.object, svTRID: this.nextSvTRID(), close: false };
+    outcome.close = closesConnection(outcome.code);
+    if (r.audited && r.session.registrar) await this.auditAlone(outcome, r.session, r.clTRID, started, r.source);
+    this.log(r.session, outcome, started);
+    return outcome;
   }
 
-  private failureSpec(e: unknown, session: Session, command: string): Omit<ResponseSpec, 'svTRID'> {
-    if (e instanceof EppError) return errorSpec(e);
-    this.services.log.error({ err: e, session: session.id, command }, 'command failed unexpectedly');
-    return { code: 2400 };
-  }
-
-  /** Records the audit row in its own transaction (failures, session commands), then builds the response. */
-  private async reply(
-    session: Session,
-    command: string,
-    object: string | undefined,
-    clTRID: string | undefined,
-    svTRID: string,
-    started: bigint,
-    spec: Omit<ResponseSpec, 'svTRID'>,
-    audited: boolean,
-    close = false,
-  ): Promise<Reply> {
+  /** A session command (login, logout): no transaction is held while it runs; its audit row is written after. */
+  async runSession<I>(r: { session: Session; command: SessionCommand<I>; input: I; clTRID?: string }, started = process.hrtime.bigint()): Promise<Outcome<never>> {
+    const { session, command } = r;
+    const svTRID = this.nextSvTRID();
+    let outcome: Outcome<never>;
+    try {
+      const result = await command.run(r.input, { session, now: this.services.clock.now(), services: this.services });
+      const code = result.code ?? 1000;
+      outcome = { command: command.name, code, msg: result.msg, object: result.object, svTRID, close: !!result.close || closesConnection(code) };
+    } catch (e) {
+      outcome = { ...this.failure(e, session, command.name), svTRID, close: false };
+      outcome.close = closesConnection(outcome.code);
+    }
     // Junk sent before login is only logged: auditing it would let anyone on the internet fill the disk.
-    if (audited && (session.registrar || command === 'login')) await this.auditAlone(session, command, object, clTRID, svTRID, started, spec, 'epp');
-    return this.finish(session, command, object, clTRID, svTRID, started, spec, close);
+    if (session.registrar || command.name === 'login') await this.auditAlone(outcome, session, r.clTRID, started, 'epp');
+    this.log(session, outcome, started);
+    return outcome;
+  }
+
+  private failure(e: unknown, session: Session, command: string): { command: string; code: ResultCode; msg?: string; value?: Out; reason?: string } {
+    if (e instanceof EppError) return { command, code: e.code, msg: e.detail, value: e.value, reason: e.reason };
+    this.services.log.error({ err: e, session: session.id, command }, 'command failed unexpectedly');
+    return { command, code: 2400 };
   }
 
   /** Writes the audit row of a command that changed nothing, and fills in msgQ for a logged-in registrar. */
-  private async auditAlone(
-    session: Session,
-    command: string,
-    object: string | undefined,
-    clTRID: string | undefined,
-    svTRID: string,
-    started: bigint,
-    spec: Omit<ResponseSpec, 'svTRID'>,
-    source: 'epp' | 'http',
-  ): Promise<void> {
+  private async auditAlone(o: Outcome<unknown>, session: Session, clTRID: string | undefined, started: bigint, source: Source): Promise<void> {
     const registrarId = session.registrar?.id ?? null;
     const now = this.services.clock.now();
     try {
       await this.services.store.transaction(async (repos) => {
-        await this.audit(repos, session, command, object, clTRID, svTRID, spec.code, started, now, source);
-        if (registrarId !== null && !spec.msgQ && !closesConnection(spec.code)) spec.msgQ = await queueState(repos, registrarId);
+        await this.audit(repos, { session, command: o.command, object: o.object, clTRID, svTRID: o.svTRID, code: o.code, started, now, source });
+        if (registrarId !== null && !o.msgQ && !closesConnection(o.code)) o.msgQ = await queueState(repos, registrarId);
       });
     } catch (e) {
-      this.services.log.error({ err: e, session: session.id, command }, 'audit write failed');
+      this.services.log.error({ err: e, session: session.id, command: o.command }, 'audit write failed');
     }
   }
 
-  private finish(
-    session: Session,
-    command: string,
-    object: string | undefined,
-    clTRID: string | undefined,
-    svTRID: string,
-    started: bigint,
-    spec: Omit<ResponseSpec, 'svTRID'>,
-    close = false,
-  ): Reply {
-    const xml = buildResponse({ ...spec, clTRID, svTRID });
-    this.log(session, command, object, spec.code, svTRID, started);
-    return { xml, close: close || closesConnection(spec.code) };
-  }
-
   /** One log line per command: who, what, on which object, the result and how long it took. Never secrets. */
-  private log(session: Session, command: string, object: string | undefined, code: number, svTRID: string, started: bigint): void {
+  log(session: Session, o: { command: string; object?: string; code: number; svTRID: string }, started: bigint): void {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    this.services.log.info({ session: session.id, clID: session.registrar?.clId, command, object, code, ms: Math.round(ms * 1000) / 1000, svTRID }, 'command');
+    this.services.log.info(
+      { session: session.id, clID: session.registrar?.clId, command: o.command, object: o.object, code: o.code, ms: Math.round(ms * 1000) / 1000, svTRID: o.svTRID },
+      'command',
+    );
   }
 
   private async audit(
     repos: Repos,
-    session: Session,
-    command: string,
-    object: string | undefined,
-    clTRID: string | undefined,
-    svTRID: string,
-    code: ResultCode,
-    started: bigint,
-    now: Date,
-    source: 'epp' | 'http' = 'epp',
+    a: { session: Session; command: string; object?: string; clTRID?: string; svTRID: string; code: ResultCode; started: bigint; now: Date; source: Source },
   ): Promise<void> {
     await repos.audit.record({
-      at: now,
-      registrarId: session.registrar?.id ?? null,
-      sessionId: session.id,
-      source,
-      command,
-      object: object ?? null,
-      clTRID: clTRID ?? null,
-      svTRID,
-      code,
+      at: a.now,
+      registrarId: a.session.registrar?.id ?? null,
+      sessionId: a.session.id,
+      source: a.source,
+      command: a.command,
+      object: a.object ?? null,
+      clTRID: a.clTRID ?? null,
+      svTRID: a.svTRID,
+      code: a.code,
       message: null,
-      durationUs: Number((process.hrtime.bigint() - started) / 1000n),
+      durationUs: Number((process.hrtime.bigint() - a.started) / 1000n),
     });
   }
 }
 
 /** RFC 5730 §2.6: every response tells a registrar with waiting messages how many, and the first one's id. */
-async function queueState(repos: Repos, registrarId: number): Promise<ResponseSpec['msgQ']> {
+async function queueState(repos: Repos, registrarId: number): Promise<MsgQ | undefined> {
   const { count, first } = await repos.poll.head(registrarId);
   return first ? { count, id: String(first.id) } : undefined;
-}
-
-function makeRequest(m: EppMessage): CommandRequest {
-  return {
-    message: m,
-    object: m.object,
-    extension: (ns: string, name?: string) => m.extensions.find((e) => e.ns === ns && (name === undefined || e.name === name)),
-  };
-}
-
-function resultSpec(r: CommandResult): Omit<ResponseSpec, 'svTRID'> {
-  return { code: r.code ?? 1000, msg: r.msg, resData: r.resData, extension: r.extension, msgQ: r.msgQ };
-}
-
-function errorSpec(e: EppError): Omit<ResponseSpec, 'svTRID'> {
-  return { code: e.code, msg: e.detail, value: e.value, reason: e.reason };
-}
-
-/** The object a failed command named (its first name/id child), for the audit trail. */
-function objectName(object: Elem | undefined): string | undefined {
-  const first = object?.children.find((c) => c.name === 'name' || c.name === 'id');
-  return first?.text.trim().slice(0, 255);
 }

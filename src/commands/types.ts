@@ -1,23 +1,18 @@
 import type { DueEventSchedule } from '../registry/lifecycle.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { EppMessage } from '../protocol/parser.js';
 import type { ResultCode } from '../protocol/result-codes.js';
-import type { Elem, Out } from '../protocol/xml-node.js';
 import type { Clock } from '../registry/clock.js';
 import type { LoginThrottle } from '../session/login-throttle.js';
 import type { Session, SessionTable } from '../session/session.js';
 import type { Registrar } from '../storage/core-repos.js';
 import type { Repos, Store } from '../storage/store.js';
 
-/** What a handler is given about the command it runs. */
-export interface CommandRequest {
-  message: EppMessage;
-  /** The object element (e.g. <domain:create>); undefined for login, logout and poll. */
-  object?: Elem;
-  /** The command's extension element in namespace `ns`, if the client sent one. */
-  extension(ns: string, name?: string): Elem | undefined;
-}
+/**
+ * What a command handler sees: a typed input, a context, and a typed result. Handlers never see XML or JSON:
+ * each door (EPP in src/epp/, HTTP in src/http/) turns its own wire format into the input and renders the
+ * result; failures are `EppError`s (see ./conditions.ts), turned into answers by the door.
+ */
 
 /** Services shared by every command; handed to the runner once. */
 export interface Services {
@@ -35,7 +30,7 @@ export interface Services {
 
 export interface CommandContext {
   session: Session;
-  /** The logged-in registrar (handlers with `needsLogin` can rely on it). */
+  /** The logged-in registrar (object commands always have one). */
   registrar: Registrar;
   /** The command's transaction. */
   repos: Repos;
@@ -46,15 +41,35 @@ export interface CommandContext {
   services: Services;
 }
 
-export interface CommandResult {
+/** RFC 5730 §2.6 message queue state shown with a response. */
+export interface MsgQ {
+  count: number;
+  id?: string;
+  qDate?: Date;
+  msg?: string;
+}
+
+/** A handler's answer: its success code (1000 unless said), its typed data, and the object it acted on. */
+export interface CommandResult<D = undefined> {
   code?: ResultCode;
   msg?: string;
-  resData?: Out[];
-  extension?: Out[];
+  data?: D;
   /** Object the command acted on, for the audit trail and logs (never secrets). */
   object?: string;
   /** Poll responses carry their own msgQ. */
-  msgQ?: { count: number; id?: string; qDate?: Date; msg?: string };
+  msgQ?: MsgQ;
+}
+
+/**
+ * An object command (and poll): runs inside one store transaction owned by the runner, always logged in.
+ * `I` is what the doors hand it, `D` the data of its answer.
+ */
+export interface ObjectCommand<I = unknown, D = unknown> {
+  kind: 'object';
+  name: string;
+  /** Changes no object (check, info, transfer query, poll request): cannot add or move a due event. */
+  readOnly?: true;
+  run(input: I, ctx: CommandContext): Promise<CommandResult<D>>;
 }
 
 /** Context of login/logout: no transaction is open (login hashes passwords; it opens its own short ones). */
@@ -64,21 +79,42 @@ export interface SessionContext {
   services: Services;
 }
 
-/**
- * One EPP command, as the picker finds it. Object commands (and poll) run inside one store transaction
- * owned by the runner, always logged in; session commands (login, logout) manage the session itself.
- */
-export type CommandDef =
-  | {
-      kind: 'object';
-      name: string;
-      /** Changes no object (check, info, transfer query, poll request): cannot add or move a due event. */
-      readOnly?: true;
-      run(req: CommandRequest, ctx: CommandContext): Promise<CommandResult>;
-    }
-  | { kind: 'session'; name: string; needsLogin: boolean; run(req: CommandRequest, ctx: SessionContext): Promise<SessionResult> };
-
-export interface SessionResult extends CommandResult {
+export interface SessionResult extends CommandResult<undefined> {
   /** Close the connection after sending the response (logout, 2501, 2502). */
   close?: boolean;
 }
+
+/** A command that manages the session itself (login, logout). */
+export interface SessionCommand<I = unknown> {
+  kind: 'session';
+  name: string;
+  needsLogin: boolean;
+  run(input: I, ctx: SessionContext): Promise<SessionResult>;
+}
+
+export type AnyCommand = ObjectCommand<any, any> | SessionCommand<any>;
+
+// ---------------------------------------------------------------- legacy shape (being retired)
+// Handlers not yet moved to typed inputs still read the parsed XML and return response trees; the EPP
+// picker wraps them (src/epp/legacy.ts). Each family moves to typed inputs and results, then this goes.
+
+import type { EppMessage } from '../protocol/parser.js';
+import type { Elem, Out } from '../protocol/xml-node.js';
+
+/** What a legacy handler is given about the command it runs. */
+export interface CommandRequest {
+  message: EppMessage;
+  /** The object element (e.g. <domain:create>); undefined for login, logout and poll. */
+  object?: Elem;
+  /** The command's extension element in namespace `ns`, if the client sent one. */
+  extension(ns: string, name?: string): Elem | undefined;
+}
+
+export interface LegacyResult extends CommandResult<undefined> {
+  resData?: Out[];
+  extension?: Out[];
+}
+
+export type CommandDef =
+  | { kind: 'object'; name: string; readOnly?: true; run(req: CommandRequest, ctx: CommandContext): Promise<LegacyResult> }
+  | { kind: 'session'; name: string; needsLogin: boolean; run(req: CommandRequest, ctx: SessionContext): Promise<SessionResult> };

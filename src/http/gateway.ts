@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
-import type { CommandRunner } from '../commands/runner.js';
+import type { CommandRunner, Outcome } from '../commands/runner.js';
+import { pickCommand } from '../epp/picker.js';
+import type { EppMessage } from '../protocol/parser.js';
 import type { Config } from '../config.js';
-import { OBJECT_URIS, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from '../protocol/namespaces.js';
+import { NS, OBJECT_URIS, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from '../protocol/namespaces.js';
 import type { Elem, Out } from '../protocol/xml-node.js';
 import type { Clock } from '../registry/clock.js';
 import { Session } from '../session/session.js';
@@ -11,7 +13,7 @@ import type { Store } from '../storage/store.js';
 
 /**
  * The gateway onto the registry core: every domain command of the HTTP API runs as the equivalent EPP
- * command through `CommandRunner.execute`, with the same handler, transaction, lifecycle, billing and audit
+ * command through `CommandRunner.run`, with the same handler, transaction, lifecycle, billing and audit
  * row (source 'http'). The request id travels as the command's clTRID, so each audit row a request causes
  * carries it in audit_log.cl_trid (no extra column: decided in migration 7). Domain rules live in the
  * handlers only; this module maps their result codes to HTTP statuses and JSON errors in one table.
@@ -151,7 +153,11 @@ export function gatewaySession(registrar: Registrar, requestId: string, remoteAd
   return s;
 }
 
-/** Runs one EPP command for the request's registrar; the request id is the clTRID (and so in the audit row). */
+/**
+ * Runs one EPP command for the request's registrar; the request id is the clTRID (and so in the audit row).
+ * Interim: the command is still handed as the element tree the EPP door would read (epp-tree.ts) until the
+ * domain commands take typed inputs.
+ */
 export async function exec(
   deps: HttpDeps,
   api: ApiState,
@@ -162,9 +168,20 @@ export async function exec(
   extensions?: Elem[],
 ): Promise<ExecResult> {
   const session = gatewaySession(registrar, api.requestId, 'http');
-  const r = await deps.runner.execute({ session, verb, object, op, extensions, clTRID: api.requestId });
-  api.eppCode = r.code;
-  return r;
+  const verbEl: Elem = { ns: NS.epp, name: verb, attrs: op ? { op } : {}, children: [object], text: '' };
+  const message: EppMessage = { kind: 'command', verb, verbEl, object, extensions: extensions ?? [], clTRID: api.requestId };
+  const binding = pickCommand(message);
+  if (binding.command.kind !== 'object') throw new Error(`${binding.command.name} is not an object command`);
+  const first = object.children.find((c) => c.name === 'name' || c.name === 'id')?.text.trim();
+  let o: Outcome<unknown>;
+  try {
+    o = await deps.runner.run({ session, command: binding.command, input: binding.read(message), clTRID: api.requestId, source: 'http', object: first });
+  } catch (e) {
+    o = await deps.runner.refuse({ session, command: binding.command.name, clTRID: api.requestId, source: 'http', object: first, audited: true }, e);
+  }
+  const parts = o.code < 2000 && o.data !== undefined && binding.render ? binding.render(o.data, session) : {};
+  api.eppCode = o.code;
+  return { code: o.code, msg: o.msg, value: o.value, resData: parts.resData, extension: parts.extension, svTRID: o.svTRID, command: o.command };
 }
 
 /** Runs a command and throws its ApiError when it failed. */

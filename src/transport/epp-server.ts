@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { CommandRunner } from '../commands/runner.js';
+import type { EppDoor } from '../epp/door.js';
 import { buildResponse } from '../protocol/response.js';
 import { Session, type SessionTable } from '../session/session.js';
 import { FrameReader, frame } from './framing.js';
@@ -65,7 +65,7 @@ export class EppServer {
 
   constructor(
     private readonly config: Config,
-    private readonly runner: CommandRunner,
+    private readonly door: EppDoor,
     private readonly sessions: SessionTable,
     private readonly log: Logger,
     private readonly greeting: () => string,
@@ -153,13 +153,13 @@ export class EppServer {
     if (conn.session.closing || conn.socket.destroyed) return;
     let reply;
     try {
-      reply = await this.runner.handle(conn.session, bytes);
+      reply = await this.door.handle(conn.session, bytes);
       if (conn.loginTimer && conn.session.loggedIn) {
         clearTimeout(conn.loginTimer);
         conn.loginTimer = undefined;
       }
     } catch (e) {
-      // The runner turns every failure into a response; reaching this is a bug, answered as 2400.
+      // The door turns every failure into a response; reaching this is a bug, answered as 2400.
       this.log.error({ err: e, session: conn.session.id }, 'unhandled failure');
       reply = { xml: buildResponse({ code: 2400, svTRID: `${this.config.roidSuffix}-ERR-${Date.now()}` }), close: false };
     }

@@ -1,0 +1,88 @@
+import type { CommandRunner, Outcome } from '../commands/runner.js';
+import { EppError } from '../protocol/errors.js';
+import type { EppMessage, EppParser } from '../protocol/parser.js';
+import { buildResponse } from '../protocol/response.js';
+import { closesConnection } from '../protocol/result-codes.js';
+import type { Session } from '../session/session.js';
+import type { EppBinding, Rendered } from './binding.js';
+import { pickCommand } from './picker.js';
+
+export interface Reply {
+  xml: string;
+  close: boolean;
+}
+
+/**
+ * The EPP door: one inbound document, start to finish. Parse and validate, answer <hello>, pick the
+ * command's binding, gate on the session (RFC 5730: only login before login; only the services selected at
+ * login; only the extensions the command accepts), read the typed input, have the runner run it, and render
+ * the outcome as the response.
+ */
+export class EppDoor {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly parser: EppParser,
+    private readonly greeting: () => string,
+  ) {}
+
+  async handle(session: Session, bytes: Buffer): Promise<Reply> {
+    const started = process.hrtime.bigint();
+    const parsed = this.parser.parse(bytes);
+    if (!parsed.ok) {
+      const o = await this.runner.refuse({ session, command: 'invalid', clTRID: parsed.clTRID, source: 'epp', audited: false }, parsed.error, started);
+      return this.respond(o, parsed.clTRID);
+    }
+    const m = parsed.message;
+    if (m.kind === 'hello') return { xml: this.greeting(), close: false };
+
+    const binding = pickCommand(m);
+    const command = binding.command;
+    const gate = this.gate(session, m, binding);
+    if (gate) return this.respond(await this.runner.refuse({ session, command: command.name, clTRID: m.clTRID, source: 'epp', audited: false }, gate, started), m.clTRID);
+
+    let input: unknown;
+    try {
+      input = binding.read(m);
+    } catch (e) {
+      const o = await this.runner.refuse({ session, command: command.name, clTRID: m.clTRID, source: 'epp', object: objectName(m), audited: true }, e, started);
+      return this.respond(o, m.clTRID);
+    }
+    const outcome =
+      command.kind === 'session'
+        ? await this.runner.runSession({ session, command, input, clTRID: m.clTRID }, started)
+        : await this.runner.run({ session, command, input, clTRID: m.clTRID, source: 'epp', object: objectName(m) }, started);
+    return this.respond(outcome, m.clTRID, binding, session);
+  }
+
+  /** RFC 5730 session rules: before login only login (and hello); only negotiated namespaces afterwards. */
+  private gate(session: Session, m: EppMessage, b: EppBinding): EppError | undefined {
+    const c = b.command;
+    if (!session.loggedIn) {
+      if (c.kind === 'session' && !c.needsLogin) return undefined;
+      return new EppError(2002, 'Log in first: only <hello> and <login> are accepted before login');
+    }
+    if (m.object && !session.objURIs.has(m.object.ns)) {
+      return new EppError(2307, `Object service ${m.object.ns} was not selected at login`);
+    }
+    for (const ext of m.extensions) {
+      if (!session.extURIs.has(ext.ns)) return new EppError(2103, `Extension ${ext.ns} was not selected at login`);
+      if (!b.extensions.some(([ns, name]) => ext.ns === ns && ext.name === name)) {
+        return new EppError(2102, `The extension element <${ext.name}> (${ext.ns}) is not accepted by ${c.name}`);
+      }
+    }
+    return undefined;
+  }
+
+  private respond(o: Outcome<unknown>, clTRID: string | undefined, binding?: EppBinding, session?: Session): Reply {
+    let parts: Rendered = {};
+    if (o.code < 2000 && o.data !== undefined && binding?.render) parts = binding.render(o.data, session!);
+    const xml = buildResponse({ code: o.code, msg: o.msg, value: o.value, reason: o.reason, msgQ: o.msgQ, resData: parts.resData, extension: parts.extension, clTRID, svTRID: o.svTRID });
+    return { xml, close: o.close || closesConnection(o.code) };
+  }
+}
+
+/** The object a command names (its first name/id child), for the audit row of a failure. */
+function objectName(m: EppMessage): string | undefined {
+  const first = m.object?.children.find((c) => c.name === 'name' || c.name === 'id');
+  return first?.text.trim().slice(0, 255);
+}

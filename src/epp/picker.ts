@@ -1,0 +1,125 @@
+import { contactCheck } from '../commands/contact/check.js';
+import { contactCreate } from '../commands/contact/create.js';
+import { contactDelete } from '../commands/contact/delete.js';
+import { contactInfo } from '../commands/contact/info.js';
+import { contactTransferApprove } from '../commands/contact/transfer-approve.js';
+import { contactTransferCancel } from '../commands/contact/transfer-cancel.js';
+import { contactTransferQuery } from '../commands/contact/transfer-query.js';
+import { contactTransferReject } from '../commands/contact/transfer-reject.js';
+import { contactTransferRequest } from '../commands/contact/transfer-request.js';
+import { contactUpdate } from '../commands/contact/update.js';
+import { domainCheck } from '../commands/domain/check.js';
+import { domainCreate } from '../commands/domain/create.js';
+import { domainDelete } from '../commands/domain/delete.js';
+import { domainInfo } from '../commands/domain/info.js';
+import { domainRenew } from '../commands/domain/renew.js';
+import { domainRestore } from '../commands/domain/restore.js';
+import { domainTransferApprove } from '../commands/domain/transfer-approve.js';
+import { domainTransferCancel } from '../commands/domain/transfer-cancel.js';
+import { domainTransferQuery } from '../commands/domain/transfer-query.js';
+import { domainTransferReject } from '../commands/domain/transfer-reject.js';
+import { domainTransferRequest } from '../commands/domain/transfer-request.js';
+import { domainUpdate } from '../commands/domain/update.js';
+import { hostCheck } from '../commands/host/check.js';
+import { hostCreate } from '../commands/host/create.js';
+import { hostDelete } from '../commands/host/delete.js';
+import { hostInfo } from '../commands/host/info.js';
+import { hostUpdate } from '../commands/host/update.js';
+import { pollAck } from '../commands/poll/ack.js';
+import { pollRequest } from '../commands/poll/request.js';
+import { login } from '../commands/session/login.js';
+import { logout } from '../commands/session/logout.js';
+import { EppError } from '../protocol/errors.js';
+import { NS } from '../protocol/namespaces.js';
+import type { EppMessage } from '../protocol/parser.js';
+import type { EppBinding, ExtensionRef } from './binding.js';
+import { legacy } from './legacy.js';
+
+const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
+const rgp = (name: string): ExtensionRef => [NS.rgp, name];
+const tciDomain = (name: string): ExtensionRef => [NS.tciDomain, name];
+const tciContact = (name: string): ExtensionRef => [NS.tciContact, name];
+
+/**
+ * The whole EPP command surface on one screen: (verb, object namespace, op, extension) → one handler, with
+ * the extension elements it accepts (any other is refused with 2102 before the handler runs; one whose
+ * namespace was not selected at login, 2103). Non-obvious rows: a transfer's op selects its handler; an
+ * RGP restore is a <domain:update> that carries <rgp:update>.
+ */
+const TABLE: Record<string, EppBinding> = {
+  login: legacy(login),
+  logout: legacy(logout),
+  'poll:req': legacy(pollRequest),
+  'poll:ack': legacy(pollAck),
+
+  'check:domain': legacy(domainCheck),
+  'info:domain': legacy(domainInfo),
+  'create:domain': legacy(domainCreate, [secDNS('create'), tciDomain('create')]),
+  'update:domain': legacy(domainUpdate, [secDNS('update'), tciDomain('update')]),
+  'update:domain+rgp': legacy(domainRestore, [rgp('update')]),
+  'delete:domain': legacy(domainDelete),
+  'renew:domain': legacy(domainRenew),
+  'transfer:domain:request': legacy(domainTransferRequest),
+  'transfer:domain:query': legacy(domainTransferQuery),
+  'transfer:domain:approve': legacy(domainTransferApprove),
+  'transfer:domain:reject': legacy(domainTransferReject),
+  'transfer:domain:cancel': legacy(domainTransferCancel),
+
+  'check:contact': legacy(contactCheck),
+  'info:contact': legacy(contactInfo),
+  'create:contact': legacy(contactCreate, [tciContact('create')]),
+  'update:contact': legacy(contactUpdate, [tciContact('update')]),
+  'delete:contact': legacy(contactDelete),
+  'transfer:contact:request': legacy(contactTransferRequest),
+  'transfer:contact:query': legacy(contactTransferQuery),
+  'transfer:contact:approve': legacy(contactTransferApprove),
+  'transfer:contact:reject': legacy(contactTransferReject),
+  'transfer:contact:cancel': legacy(contactTransferCancel),
+
+  'check:host': legacy(hostCheck),
+  'info:host': legacy(hostInfo),
+  'create:host': legacy(hostCreate),
+  'update:host': legacy(hostUpdate),
+  'delete:host': legacy(hostDelete),
+};
+
+const OBJECT_BY_NS: Record<string, string> = { [NS.domain]: 'domain', [NS.contact]: 'contact', [NS.host]: 'host' };
+
+/** The table key of a parsed command. */
+export function commandKey(m: EppMessage): string {
+  const verb = m.verb!;
+  if (verb === 'login' || verb === 'logout') return verb;
+  if (verb === 'poll') return `poll:${m.verbEl!.attrs.op}`;
+  const object = m.object ? (OBJECT_BY_NS[m.object.ns] ?? m.object.ns) : '';
+  if (verb === 'transfer') return `transfer:${object}:${m.verbEl!.attrs.op}`;
+  if (verb === 'update' && object === 'domain' && m.extensions.some((e) => e.ns === NS.rgp && e.name === 'update')) {
+    return 'update:domain+rgp';
+  }
+  return `${verb}:${object}`;
+}
+
+/** The binding of a parsed command; a command the protocol defines but this server does not implement: 2101. */
+export function pickCommand(m: EppMessage): EppBinding {
+  const key = commandKey(m);
+  return TABLE[key] ?? unimplemented(key);
+}
+
+/** Every row, for the README and the tests that check each command's extension list. */
+export function commandTable(): Readonly<Record<string, EppBinding>> {
+  return TABLE;
+}
+
+function unimplemented(key: string): EppBinding {
+  return {
+    command: {
+      kind: 'object',
+      name: key,
+      readOnly: true,
+      async run() {
+        throw new EppError(2101, `${key} is not implemented by this server`);
+      },
+    },
+    extensions: [],
+    read: () => undefined,
+  };
+}

@@ -33,6 +33,8 @@ export interface Outcome<D> {
   /** A failure's offending element (RFC 5730 <value>) and its reason (<extValue>). */
   value?: Out;
   reason?: string;
+  /** The named condition of a failure (src/commands/conditions.ts), logged. */
+  condition?: string;
   data?: D;
   msgQ?: MsgQ;
   object?: string;
@@ -122,8 +124,8 @@ export class CommandRunner {
     return outcome;
   }
 
-  private failure(e: unknown, session: Session, command: string): { command: string; code: ResultCode; msg?: string; value?: Out; reason?: string } {
-    if (e instanceof EppError) return { command, code: e.code, msg: e.detail, value: e.value, reason: e.reason };
+  private failure(e: unknown, session: Session, command: string): { command: string; code: ResultCode; msg?: string; value?: Out; reason?: string; condition?: string } {
+    if (e instanceof EppError) return { command, code: e.code, msg: e.detail, value: e.value, reason: e.reason, condition: e.condition };
     this.services.log.error({ err: e, session: session.id, command }, 'command failed unexpectedly');
     return { command, code: 2400 };
   }
@@ -143,12 +145,10 @@ export class CommandRunner {
   }
 
   /** One log line per command: who, what, on which object, the result and how long it took. Never secrets. */
-  log(session: Session, o: { command: string; object?: string; code: number; svTRID: string }, started: bigint): void {
+  log(session: Session, o: { command: string; object?: string; code: number; condition?: string; svTRID: string }, started: bigint): void {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    this.services.log.info(
-      { session: session.id, clID: session.registrar?.clId, command: o.command, object: o.object, code: o.code, ms: Math.round(ms * 1000) / 1000, svTRID: o.svTRID },
-      'command',
-    );
+    const line = { session: session.id, clID: session.registrar?.clId, command: o.command, object: o.object, code: o.code, condition: o.condition, ms: Math.round(ms * 1000) / 1000, svTRID: o.svTRID };
+    this.services.log.info(line, 'command');
   }
 
   private async audit(

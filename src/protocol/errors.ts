@@ -12,6 +12,8 @@ export class EppError extends Error {
     message?: string,
     readonly value?: Out,
     readonly reason?: string,
+    /** The named condition this failure is (see src/commands/conditions.ts), for logs and tests. */
+    readonly condition?: string,
   ) {
     super(message ?? String(code));
     this.name = 'EppError';

@@ -1,0 +1,147 @@
+import type { AuthPassword } from '../object-rules.js';
+import type { Domain, DomainContact, DomainContactType, HostAttr, HostRef } from '../../storage/domain-repo.js';
+import type { Transfer } from '../../storage/transfer-repo.js';
+import type { SecDnsCreate, SecDnsSet, SecDnsUpdate } from './secdns.js';
+
+/**
+ * The domain commands as the handlers see them: typed inputs (what a client sent, with names and values as
+ * sent, so that an error can echo them) and typed results. The EPP door reads them from XML
+ * (src/epp/domain.ts) and renders the results; the HTTP API builds them from JSON (src/http/routes/).
+ */
+
+/** A period as sent: <domain:period unit="y|m">N</domain:period>. Absent: the TLD policy's default. */
+export interface PeriodInput {
+  value: number;
+  unit: 'y' | 'm';
+  /** The text as sent, for <value>. */
+  text: string;
+}
+
+/** An authInfo as sent with a command that names an object: a password (with a roid: another object's). */
+export type AuthInfoInput = AuthPassword;
+
+export interface ContactInput {
+  type: DomainContactType | undefined;
+  handle: string;
+}
+
+/** <domain:ns>: host objects (names as sent) or host attributes, by the TLD's host model. */
+export interface NsInput {
+  hostObjs: string[];
+  hostAttrs: Array<{ name: string; addrs: Array<{ ip: 'v4' | 'v6'; addr: string }> }>;
+}
+
+// ---------------------------------------------------------------- check
+
+export interface DomainCheck {
+  names: string[];
+}
+export interface DomainCheckData {
+  /** One per name asked, in order (a name asked twice is answered twice); names normalised where possible. */
+  results: Array<{ name: string; available: boolean; reason?: string }>;
+}
+
+// ---------------------------------------------------------------- info
+
+export interface DomainInfo {
+  name: string;
+  /** Which hosts to list: delegated, subordinate, both (default) or none. */
+  hosts: 'all' | 'del' | 'sub' | 'none';
+  authInfo?: AuthInfoInput;
+}
+export type InfoView = 'full' | 'noAuth' | 'public';
+export interface DomainInfoData {
+  domain: Domain;
+  view: InfoView;
+  hosts: DomainInfo['hosts'];
+  contacts: DomainContact[];
+  nameservers: HostRef[];
+  hostAttrs: HostAttr[];
+  subordinates: string[];
+  /** Computed statuses (stored + inactive/ok). */
+  statuses: string[];
+  /** RFC 3915 states (addPeriod, redemptionPeriod, …). */
+  rgpStatuses: string[];
+  secDns: SecDnsSet;
+  /** TCI description lines (TLDs of the TCI dialect), null when unset or not to be shown. */
+  description: string | null;
+}
+
+// ---------------------------------------------------------------- create
+
+export interface DomainCreate {
+  name: string;
+  period?: PeriodInput;
+  registrant?: string;
+  contacts: ContactInput[];
+  ns?: NsInput;
+  authInfo: AuthInfoInput;
+  /** <secDNS:create> (RFC 5910), as read: values normalised, checked against the policy by the handler. */
+  secDns?: SecDnsCreate;
+  /** <tcidom:create> description lines; undefined when the extension is absent. */
+  description?: string[];
+}
+export interface DomainCreateData {
+  name: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+// ---------------------------------------------------------------- update
+
+export interface DomainUpdate {
+  name: string;
+  add: { ns?: NsInput; contacts: ContactInput[]; statuses: Array<{ s: string; lang?: string; text?: string }> };
+  rem: { ns?: NsInput; contacts: ContactInput[]; statuses: Array<{ s: string }> };
+  chg: { registrant?: string | null; authInfo?: AuthInfoInput };
+  secDns?: SecDnsUpdate;
+  /** <tcidom:update><tcidom:chg> description lines; undefined when the extension is absent. */
+  description?: string[];
+}
+
+// ---------------------------------------------------------------- renew, delete, restore
+
+export interface DomainRenew {
+  name: string;
+  /** <domain:curExpDate> as sent (YYYY-MM-DD). */
+  curExpDate: string;
+  period?: PeriodInput;
+}
+export interface DomainRenewData {
+  name: string;
+  expiresAt: Date;
+}
+
+export interface DomainDelete {
+  name: string;
+}
+
+/** <domain:update> with <rgp:update><rgp:restore op="request|report"> (RFC 3915). */
+export interface DomainRestore {
+  name: string;
+  /** Whether the <domain:update> itself carried any add/rem/chg content (it must not). */
+  hasChanges: boolean;
+  op: 'request' | 'report';
+  report?: {
+    preData: string;
+    postData: string;
+    delTime: string;
+    resTime: string;
+    resReason: string;
+    statements: string[];
+    other?: string;
+  };
+}
+
+// ---------------------------------------------------------------- transfer
+
+export interface DomainTransfer {
+  op: 'request' | 'query' | 'approve' | 'reject' | 'cancel';
+  name: string;
+  period?: PeriodInput;
+  authInfo?: AuthInfoInput;
+}
+/** The transfer's state after the command (<domain:trnData>). */
+export interface DomainTransferData {
+  transfer: Transfer;
+}

@@ -1,0 +1,53 @@
+import { el, type Out } from '../protocol/xml-node.js';
+import {
+  authInfoRefused,
+  clientUpdateProhibited,
+  notSponsor,
+  serverUpdateProhibited,
+  updateBlockedByLifecycle,
+  type ObjectKind,
+} from './conditions.js';
+import type { CommandContext } from './types.js';
+
+/**
+ * The rules every object command (domain, contact, host) shares: who may act on an object, the status gate
+ * of an update, and what an authInfo password may be. Each object's own rules stay in its folder.
+ */
+
+/** Only the sponsoring registrar may change an object (2201). */
+export function requireSponsor(ctx: CommandContext, kind: ObjectKind, o: { name: string; sponsorId: number }, action: string, value?: Out): void {
+  if (o.sponsorId !== ctx.registrar.id) throw notSponsor(kind, o.name, action, value);
+}
+
+/** Statuses that forbid any update, besides client/serverUpdateProhibited. */
+const LIFECYCLE_BLOCKERS = ['pendingDelete', 'pendingTransfer'];
+
+/**
+ * The update gate (RFC 5731–5733 §2.3): pendingDelete or pendingTransfer refuse any update, and so does
+ * serverUpdateProhibited; clientUpdateProhibited refuses every update except one whose only change is
+ * removing clientUpdateProhibited itself (`onlyUnlock`). All 2304, naming the object in `value`.
+ */
+export function updateGate(kind: ObjectKind, name: string, statuses: readonly string[], onlyUnlock: boolean, value: Out): void {
+  const blocker = statuses.find((s) => LIFECYCLE_BLOCKERS.includes(s));
+  if (blocker) throw updateBlockedByLifecycle(kind, name, blocker, value);
+  if (statuses.includes('serverUpdateProhibited')) throw serverUpdateProhibited(kind, name, value);
+  if (statuses.includes('clientUpdateProhibited') && !onlyUnlock) throw clientUpdateProhibited(kind, name, value);
+}
+
+/** Longest authInfo password stored. */
+export const MAX_AUTH_PW = 255;
+
+/** A password as a command sets it (create, chg): `roid` is only for naming another object's password. */
+export interface AuthPassword {
+  pw: string;
+  roid?: string;
+}
+
+/** The rules of a new authInfo password of a domain or contact: not empty, at most 255 characters, no roid (2306). */
+export function checkNewAuthPassword(prefix: 'domain' | 'contact', a: AuthPassword): string {
+  const value = el(`${prefix}:pw`, null, '');
+  if (a.roid !== undefined) throw authInfoRefused(`A ${prefix} authInfo password carries no roid`, value);
+  if (a.pw.trim().length === 0) throw authInfoRefused('The authInfo password must not be empty', value);
+  if (a.pw.length > MAX_AUTH_PW) throw authInfoRefused(`The authInfo password is longer than ${MAX_AUTH_PW} characters`, value);
+  return a.pw;
+}

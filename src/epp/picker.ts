@@ -32,7 +32,8 @@ import { logout } from '../commands/session/logout.js';
 import { EppError } from '../protocol/errors.js';
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
-import type { EppBinding, ExtensionRef } from './binding.js';
+import { bind, type EppBinding, type ExtensionRef } from './binding.js';
+import { readHostCheck, readHostCreate, readHostDelete, readHostInfo, readHostUpdate, renderHostCheck, renderHostCreate, renderHostInfo } from './host.js';
 import { legacy } from './legacy.js';
 
 const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
@@ -76,11 +77,11 @@ const TABLE: Record<string, EppBinding> = {
   'transfer:contact:reject': legacy(contactTransferReject),
   'transfer:contact:cancel': legacy(contactTransferCancel),
 
-  'check:host': legacy(hostCheck),
-  'info:host': legacy(hostInfo),
-  'create:host': legacy(hostCreate),
-  'update:host': legacy(hostUpdate),
-  'delete:host': legacy(hostDelete),
+  'check:host': bind({ command: hostCheck, read: readHostCheck, render: renderHostCheck }),
+  'info:host': bind({ command: hostInfo, read: readHostInfo, render: renderHostInfo }),
+  'create:host': bind({ command: hostCreate, read: readHostCreate, render: renderHostCreate }),
+  'update:host': bind({ command: hostUpdate, read: readHostUpdate }),
+  'delete:host': bind({ command: hostDelete, read: readHostDelete }),
 };
 
 const OBJECT_BY_NS: Record<string, string> = { [NS.domain]: 'domain', [NS.contact]: 'contact', [NS.host]: 'host' };

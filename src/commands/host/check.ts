@@ -1,9 +1,7 @@
-import { NS } from '../../protocol/namespaces.js';
-import { children, el, type Out } from '../../protocol/xml-node.js';
-import { normalizeName } from '../../registry/names.js';
-import type { CommandDef } from '../types.js';
-import { shortNameReason } from '../../registry/names.js';
-import { noExtensions, placeHost } from './host-data.js';
+import { normalizeName, shortNameReason } from '../../registry/names.js';
+import type { ObjectCommand } from '../types.js';
+import { placeHost } from './host-data.js';
+import type { HostCheck, HostCheckData } from './types.js';
 
 /**
  * <host:check> (RFC 5732 §3.1.1): for each name, whether a host object can be created with it now.
@@ -15,27 +13,24 @@ import { noExtensions, placeHost } from './host-data.js';
  * A-label a create would store); a name that cannot be normalised is echoed as sent. A name asked twice is
  * answered twice, in the order sent.
  *
- * Errors: 2002 an extension element; nothing else of its own (schema errors are 2001 before it runs).
+ * Errors: none of its own (schema errors are 2001, extension elements 2102, before it runs).
  */
-export const hostCheck: CommandDef = {
+export const hostCheck: ObjectCommand<HostCheck, HostCheckData> = {
   kind: 'object',
   readOnly: true,
   name: 'host:check',
-  async run(req, ctx) {
-    noExtensions(req);
-    const inputs = children(req.object, 'name', NS.host).map((n) => n.text.trim());
+  async run(input, ctx) {
     const served = await ctx.repos.tlds.list();
-    const names = inputs.map((input) => ({ input, n: normalizeName(input) }));
+    const names = input.names.map((sent) => ({ sent, n: normalizeName(sent) }));
     const taken = await ctx.repos.hosts.existing(names.flatMap(({ n }) => (n.ok ? [n.name] : [])));
-    const cds: Out[] = [];
-    for (const { input, n } of names) {
-      const cd = (name: string, reason?: string) =>
-        el('host:cd', null, [el('host:name', { avail: reason ? 0 : 1 }, name), reason !== undefined && el('host:reason', null, reason)]);
-      if (!n.ok) cds.push(cd(input, shortNameReason(n.reason, 'host')));
-      else if (taken.has(n.name)) cds.push(cd(n.name, 'In use'));
-      else if ((await placeHost(ctx, n.name, served)).kind === 'orphan') cds.push(cd(n.name, 'Superordinate domain not found'));
-      else cds.push(cd(n.name));
+    const results: HostCheckData['results'] = [];
+    for (const { sent, n } of names) {
+      const answer = (name: string, reason?: string) => results.push({ name, available: !reason, ...(reason !== undefined ? { reason } : {}) });
+      if (!n.ok) answer(sent, shortNameReason(n.reason, 'host'));
+      else if (taken.has(n.name)) answer(n.name, 'In use');
+      else if ((await placeHost(ctx, n.name, served)).kind === 'orphan') answer(n.name, 'Superordinate domain not found');
+      else answer(n.name);
     }
-    return { resData: [el('host:chkData', null, cds)], object: inputs.join(',').slice(0, 255) };
+    return { data: { results }, object: input.names.join(',').slice(0, 255) };
   },
 };

@@ -1,10 +1,9 @@
-import { fail } from '../../protocol/errors.js';
-import { eppDateTime } from '../../protocol/response.js';
-import { childText, el } from '../../protocol/xml-node.js';
 import { MAX_HOST_ADDRESSES } from '../../registry/addresses.js';
 import { roid } from '../../registry/roid.js';
-import type { CommandDef } from '../types.js';
-import { checkAddressRanges, hostName, nameValue, noExtensions, parseAddrs, requirePlacement } from './host-data.js';
+import type { ObjectCommand } from '../types.js';
+import { externalHostAddresses, glueRequired, hostExists, tooManyAddresses } from './conditions.js';
+import { checkAddressRanges, hostName, parseAddrs, requirePlacement } from './host-data.js';
+import type { HostCreate, HostCreateData } from './types.js';
 
 /**
  * <host:create> (RFC 5732 §3.2.1): a registrar creates a host object (a nameserver name), becoming its sponsor.
@@ -22,34 +21,28 @@ import { checkAddressRanges, hostName, nameValue, noExtensions, parseAddrs, requ
  *   same address may serve several hosts; at most MAX_HOST_ADDRESSES per host.
  * Status after create: `ok`.
  *
- * Errors: 2002 an extension element; 2003 an internal host without addresses under required glue; 2005
- * invalid host name, malformed address or ip mismatch; 2201 the superordinate domain is another registrar's;
- * 2302 the host exists; 2303 the superordinate domain is not registered; 2304 it is pendingDelete; 2306
- * addresses on an external host, an address listed twice or refused by range, too many addresses.
+ * Errors: glueRequired (2003) an internal host without addresses under required glue; invalidHostName
+ * (2005); invalidAddress (2005) malformed address or ip mismatch; superordinateOfOtherSponsor (2201);
+ * hostExists (2302); superordinateNotRegistered (2303); superordinatePendingDelete (2304);
+ * externalHostAddresses (2306) addresses on an external host; addressListedTwice (2306); addressRefused
+ * (2306) by range; tooManyAddresses (2306).
  */
-export const hostCreate: CommandDef = {
+export const hostCreate: ObjectCommand<HostCreate, HostCreateData> = {
   kind: 'object',
   name: 'host:create',
-  async run(req, ctx) {
-    noExtensions(req);
-    const object = req.object!;
-    const input = childText(object, 'name') ?? '';
-    const name = hostName(input);
+  async run(input, ctx) {
+    const name = hostName(input.name);
     const repo = ctx.repos.hosts;
-    if (await repo.byName(name)) throw fail.exists(`Host ${name} already exists`, nameValue(input));
-    const addrs = parseAddrs(object);
+    if (await repo.byName(name)) throw hostExists(name, input.name);
+    const addrs = parseAddrs(input.addrs);
 
-    const place = await requirePlacement(ctx, name, input);
+    const place = await requirePlacement(ctx, name, input.name);
     if (place.kind === 'external') {
-      if (addrs.length > 0) {
-        throw fail.policy(`Host ${name} is not under a TLD of this registry: it takes no addresses`, el('host:addr', { ip: addrs[0].ip }, addrs[0].addr));
-      }
+      if (addrs.length > 0) throw externalHostAddresses(name, addrs[0]);
     } else {
       const policy = place.tld.policy;
-      if (addrs.length === 0 && policy.glue === 'required') {
-        throw fail.missing(`Host ${name} is under ${place.domain.name}: .${place.tld.name} requires its addresses`, nameValue(input));
-      }
-      if (addrs.length > MAX_HOST_ADDRESSES) throw fail.policy(`A host may have at most ${MAX_HOST_ADDRESSES} addresses`, nameValue(input));
+      if (addrs.length === 0 && policy.glue === 'required') throw glueRequired(name, place.domain.name, place.tld.name, input.name);
+      if (addrs.length > MAX_HOST_ADDRESSES) throw tooManyAddresses(input.name);
       checkAddressRanges(addrs, policy);
     }
 
@@ -63,9 +56,6 @@ export const hostCreate: CommandDef = {
       superordinateId: place.kind === 'internal' ? place.domain.id : null,
     });
     for (const a of addrs) await repo.addAddress(id, a);
-    return {
-      resData: [el('host:creData', null, [el('host:name', null, name), el('host:crDate', null, eppDateTime(ctx.now))])],
-      object: name,
-    };
+    return { data: { name, createdAt: ctx.now }, object: name };
   },
 };

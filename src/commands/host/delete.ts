@@ -1,6 +1,8 @@
-import { fail } from '../../protocol/errors.js';
-import type { CommandDef } from '../types.js';
-import { loadHost, nameValue, noExtensions, requireSponsor } from './host-data.js';
+import { requireSponsor } from '../object-rules.js';
+import type { ObjectCommand } from '../types.js';
+import { hostDeleteProhibited, hostLinked, nameValue } from './conditions.js';
+import { loadHost } from './host-data.js';
+import type { HostDelete } from './types.js';
 
 /** Statuses that forbid a delete. */
 const DELETE_BLOCKERS = ['clientDeleteProhibited', 'serverDeleteProhibited', 'pendingDelete', 'pendingTransfer'];
@@ -10,23 +12,20 @@ const DELETE_BLOCKERS = ['clientDeleteProhibited', 'serverDeleteProhibited', 'pe
  * 5732: a linked host cannot be deleted; the delegations must go first). The host and its addresses are
  * removed at once (1000); its name can be created again, its roid is never given out again.
  *
- * Errors: 2002 an extension element; 2005 impossible name; 2201 not the sponsor; 2303 unknown host; 2304
- * clientDeleteProhibited/serverDeleteProhibited (or pendingDelete, pendingTransfer); 2305 the host is a
- * nameserver of some domain (of any registrar).
+ * Errors: invalidHostName (2005) impossible name; notSponsor (2201); hostNotFound (2303);
+ * hostDeleteProhibited (2304) clientDeleteProhibited/serverDeleteProhibited (or pendingDelete,
+ * pendingTransfer); hostLinked (2305) the host is a nameserver of some domain (of any registrar).
  */
-export const hostDelete: CommandDef = {
+export const hostDelete: ObjectCommand<HostDelete, undefined> = {
   kind: 'object',
   name: 'host:delete',
-  async run(req, ctx) {
-    noExtensions(req);
-    const host = await loadHost(ctx, req.object!);
-    requireSponsor(ctx, host, 'delete');
+  async run(input, ctx) {
+    const host = await loadHost(ctx, input.name);
+    requireSponsor(ctx, 'Host', host, 'delete', nameValue(host.name));
     const blocker = host.statuses.find((s) => DELETE_BLOCKERS.includes(s));
-    if (blocker) throw fail.status(`Host ${host.name} has status ${blocker}: it cannot be deleted`, nameValue(host.name));
+    if (blocker) throw hostDeleteProhibited(host.name, blocker);
     const repo = ctx.repos.hosts;
-    if (await repo.isLinked(host.id)) {
-      throw fail.association(`Host ${host.name} is a nameserver of a domain (status linked): remove it from the domains first`, nameValue(host.name));
-    }
+    if (await repo.isLinked(host.id)) throw hostLinked(host.name);
     await repo.delete(host.id);
     return { object: host.name };
   },

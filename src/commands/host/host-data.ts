@@ -1,21 +1,28 @@
 import { fail } from '../../protocol/errors.js';
-import { NS } from '../../protocol/namespaces.js';
-import { eppDateTime } from '../../protocol/response.js';
-import { childText, children, el, type Elem, type Out } from '../../protocol/xml-node.js';
 import { addressRefusal, parseAddress, type HostAddress } from '../../registry/addresses.js';
 import { normalizeName } from '../../registry/names.js';
 import type { TldPolicy } from '../../registry/policy.js';
 import type { Tld } from '../../storage/core-repos.js';
 import type { Host, SuperordinateDomain } from '../../storage/host-repo.js';
 import type { CommandContext, CommandRequest } from '../types.js';
+import {
+  addressListedTwice,
+  addressRefused,
+  hostNotFound,
+  invalidAddress,
+  invalidHostName,
+  superordinateNotRegistered,
+  superordinateOfOtherSponsor,
+  superordinatePendingDelete,
+} from './conditions.js';
+import type { HostAddrInput } from './types.js';
+
+export { addressValue, nameValue } from './conditions.js';
 
 /**
  * What the host commands share: host names, where a host sits (internal under a registered domain of a
- * served TLD, or external), address parsing and checks, loading and sponsorship, statuses and <host:infData>.
+ * served TLD, or external), address checks, loading, and the computed statuses.
  */
-
-/** The element naming a host in <value>: the name as the client sent it. */
-export const nameValue = (input: string): Out => el('host:name', null, input);
 
 /** Host commands take no extension: anything sent along is refused (2002) rather than ignored. */
 export function noExtensions(req: CommandRequest): void {
@@ -25,10 +32,10 @@ export function noExtensions(req: CommandRequest): void {
 
 // ---------------------------------------------------------------- names and placement
 
-/** A host name as lower-case A-labels (U-labels accepted); 2005 naming the input with the reason. */
+/** A host name as lower-case A-labels (U-labels accepted); invalidHostName (2005) naming the input with the reason. */
 export function hostName(input: string): string {
   const n = normalizeName(input);
-  if (!n.ok) throw fail.valueSyntax(`Invalid host name ${input}: ${n.reason}`, nameValue(input));
+  if (!n.ok) throw invalidHostName(input, n.reason);
   return n.name;
 }
 
@@ -60,72 +67,50 @@ export async function placeHost(ctx: CommandContext, name: string, served?: Tld[
 
 /**
  * The placement of a host a registrar creates or renames to `name`: external, or internal under a domain
- * that exists (2303), that the registrar sponsors (2201) and that is not being deleted (2304).
+ * that exists (superordinateNotRegistered, 2303), that the registrar sponsors (superordinateOfOtherSponsor,
+ * 2201) and that is not being deleted (superordinatePendingDelete, 2304).
  */
 export async function requirePlacement(ctx: CommandContext, name: string, input: string): Promise<Exclude<Placement, { kind: 'orphan' }>> {
   const p = await placeHost(ctx, name);
-  if (p.kind === 'orphan') {
-    throw fail.notFound(`Host ${name} is under .${p.tld.name}, but its domain ${p.domain} is not registered`, nameValue(input));
-  }
+  if (p.kind === 'orphan') throw superordinateNotRegistered(name, p.tld.name, p.domain, input);
   if (p.kind === 'internal') {
-    if (p.domain.sponsorId !== ctx.registrar.id) {
-      throw fail.authorization(`Host ${name} is under ${p.domain.name}, which another registrar sponsors`, nameValue(input));
-    }
-    if (p.domain.statuses.includes('pendingDelete')) {
-      throw fail.status(`Host ${name} is under ${p.domain.name}, which is being deleted (pendingDelete)`, nameValue(input));
-    }
+    if (p.domain.sponsorId !== ctx.registrar.id) throw superordinateOfOtherSponsor(name, p.domain.name, input);
+    if (p.domain.statuses.includes('pendingDelete')) throw superordinatePendingDelete(name, p.domain.name, input);
   }
   return p;
 }
 
 // ---------------------------------------------------------------- addresses
 
-/** The <host:addr> children of `parent`, canonical; 2005 for a malformed one or a wrong `ip`, 2306 for one listed twice. */
-export function parseAddrs(parent: Elem | undefined): HostAddress[] {
+/** Addresses as sent, canonical; invalidAddress (2005) for a malformed one or a wrong `ip`, addressListedTwice (2306). */
+export function parseAddrs(inputs: readonly HostAddrInput[]): HostAddress[] {
   const out: HostAddress[] = [];
-  for (const a of children(parent, 'addr', NS.host)) {
-    const text = a.text.trim();
-    const r = parseAddress(text, a.attrs.ip);
-    if (!r.ok) throw fail.valueSyntax(`Invalid address: ${r.reason}`, addrValue(a));
-    if (out.some((x) => x.addr === r.address.addr)) throw fail.policy(`Address ${r.address.addr} is listed twice`, addrValue(a));
+  for (const a of inputs) {
+    const r = parseAddress(a.addr.trim(), a.ip);
+    if (!r.ok) throw invalidAddress(a, r.reason);
+    if (out.some((x) => x.addr === r.address.addr)) throw addressListedTwice(r.address.addr, a);
     out.push(r.address);
   }
   return out;
 }
 
-function addrValue(a: Elem): Out {
-  return el('host:addr', { ip: a.attrs.ip === 'v6' ? 'v6' : 'v4' }, a.text.trim());
-}
-
-export const addressValue = (a: HostAddress): Out => el('host:addr', { ip: a.ip }, a.addr);
-
-/** 2306 for an address the host may not have: loopback/unspecified always, private ranges by the TLD policy. */
+/** addressRefused (2306) for an address the host may not have: loopback/unspecified always, private ranges by the TLD policy. */
 export function checkAddressRanges(addrs: HostAddress[], policy: TldPolicy): void {
   for (const a of addrs) {
     const why = addressRefusal(a, policy.refusePrivateAddresses);
-    if (why) throw fail.policy(`Address refused: ${why}`, addressValue(a));
+    if (why) throw addressRefused(a, why);
   }
 }
 
-// ---------------------------------------------------------------- loading
+// ---------------------------------------------------------------- loading and statuses
 
-/** Loads the host a command names (2005 for an impossible name, 2303 when there is none). */
-export async function loadHost(ctx: CommandContext, object: Elem): Promise<Host> {
-  const input = childText(object, 'name') ?? '';
+/** Loads the host a command names, as sent (invalidHostName 2005 for an impossible name, hostNotFound 2303). */
+export async function loadHost(ctx: CommandContext, input: string): Promise<Host> {
   const name = hostName(input);
   const host = await ctx.repos.hosts.byName(name);
-  if (!host) throw fail.notFound(`Host ${name} does not exist`, nameValue(input));
+  if (!host) throw hostNotFound(name, input);
   return host;
 }
-
-/** Only the sponsoring registrar may change a host (2201). */
-export function requireSponsor(ctx: CommandContext, h: Host, action: string): void {
-  if (h.sponsorId !== ctx.registrar.id) {
-    throw fail.authorization(`Host ${h.name} is sponsored by another registrar; only the sponsor may ${action} it`, nameValue(h.name));
-  }
-}
-
-// ---------------------------------------------------------------- statuses and response
 
 /** Stored statuses plus the computed ones: `ok` when nothing is stored, `linked` while a domain uses the host (RFC 5732: ok may only be combined with linked). */
 export function displayStatuses(h: Host, linked: boolean): string[] {
@@ -133,20 +118,3 @@ export function displayStatuses(h: Host, linked: boolean): string[] {
   if (linked) s.push('linked');
   return s;
 }
-
-/** <host:infData> in the schema's order. Hosts have no authInfo: every logged-in registrar sees all of it. */
-export function infData(h: Host, linked: boolean): Out {
-  return el('host:infData', null, [
-    el('host:name', null, h.name),
-    el('host:roid', null, h.roid),
-    ...displayStatuses(h, linked).map((s) => el('host:status', { s })),
-    ...h.addresses.map(addressValue),
-    el('host:clID', null, h.sponsorClId),
-    el('host:crID', null, h.creatorClId),
-    el('host:crDate', null, eppDateTime(h.createdAt)),
-    h.updaterClId !== null && el('host:upID', null, h.updaterClId),
-    h.updatedAt !== null && el('host:upDate', null, eppDateTime(h.updatedAt)),
-    h.transferredAt !== null && el('host:trDate', null, eppDateTime(h.transferredAt)),
-  ]);
-}
-

@@ -1,26 +1,28 @@
-import { EppError, fail } from '../../protocol/errors.js';
-import { NS } from '../../protocol/namespaces.js';
-import { child, childText, children, el, type Elem } from '../../protocol/xml-node.js';
 import { MAX_HOST_ADDRESSES, type HostAddress } from '../../registry/addresses.js';
 import { HOST_CLIENT_STATUSES } from '../../registry/statuses.js';
 import type { HostChanges } from '../../storage/host-repo.js';
-import type { CommandDef } from '../types.js';
+import { requireSponsor, updateGate } from '../object-rules.js';
+import type { ObjectCommand } from '../types.js';
 import {
-  addressValue,
-  checkAddressRanges,
-  hostName,
-  loadHost,
+  addressAbsent,
+  addressPresent,
+  externalHostAddresses,
+  externalHostInUse,
+  externalRenameKeepsAddresses,
+  glueLastAddressRemoved,
+  glueMissingAfterRename,
+  hostExists,
+  hostStatusAbsent,
+  hostStatusNotSettable,
+  hostStatusPresent,
+  hostUpdateEmpty,
+  linkedHostNeedsAddress,
   nameValue,
-  noExtensions,
-  parseAddrs,
-  placeHost,
-  requirePlacement,
-  requireSponsor,
-  type Placement,
-} from './host-data.js';
-
-/** Statuses that forbid any update (besides client/serverUpdateProhibited, handled apart). */
-const LIFECYCLE_BLOCKERS = ['pendingDelete', 'pendingTransfer'];
+  renameToOwnName,
+  tooManyAddresses,
+} from './conditions.js';
+import { checkAddressRanges, hostName, loadHost, parseAddrs, placeHost, requirePlacement, type Placement } from './host-data.js';
+import type { HostUpdate } from './types.js';
 
 /**
  * <host:update> (RFC 5732 §3.2.5): the sponsor adds/removes addresses and statuses and may rename the host.
@@ -53,90 +55,76 @@ const LIFECYCLE_BLOCKERS = ['pendingDelete', 'pendingTransfer'];
  * When the host moves to another TLD all its addresses are checked against that TLD's policy, otherwise
  * only the added ones.
  *
- * Errors: 2002 an extension element; 2003 nothing to change, required glue missing after a rename; 2005
- * impossible name or new name, malformed address; 2201 not the sponsor, or the new superordinate domain is
- * another registrar's; 2302 the new name exists; 2303 unknown host, or the new name's domain is not
- * registered; 2304 update prohibited (client/serverUpdateProhibited, pendingDelete, pendingTransfer) or the
- * new superordinate domain is pendingDelete; 2305 renaming an external host used by other registrars'
- * domains, a linked internal host left without addresses; 2306 the status and address rules above.
+ * Errors:
+ * - 2003: hostUpdateEmpty (nothing to change), glueMissingAfterRename;
+ * - 2005: invalidHostName (the name or the new name), invalidAddress;
+ * - 2201: notSponsor, superordinateOfOtherSponsor (the new name's domain);
+ * - 2302: hostExists (the new name), renameToOwnName;
+ * - 2303: hostNotFound, superordinateNotRegistered (the new name's domain);
+ * - 2304: updateBlockedByLifecycle (pendingDelete, pendingTransfer), serverUpdateProhibited,
+ *   clientUpdateProhibited, superordinatePendingDelete (the new name's domain);
+ * - 2305: externalHostInUse, linkedHostNeedsAddress;
+ * - 2306: hostStatusNotSettable, hostStatusAbsent, hostStatusPresent, addressAbsent, addressPresent,
+ *   addressListedTwice, addressRefused, tooManyAddresses, externalHostAddresses,
+ *   externalRenameKeepsAddresses, glueLastAddressRemoved.
  */
-export const hostUpdate: CommandDef = {
+export const hostUpdate: ObjectCommand<HostUpdate, undefined> = {
   kind: 'object',
   name: 'host:update',
-  async run(req, ctx) {
-    noExtensions(req);
-    const object = req.object!;
-    const host = await loadHost(ctx, object);
-    requireSponsor(ctx, host, 'update');
+  async run(input, ctx) {
+    const host = await loadHost(ctx, input.name);
+    requireSponsor(ctx, 'Host', host, 'update', nameValue(host.name));
     const name = host.name;
     const repo = ctx.repos.hosts;
 
-    const add = child(object, 'add');
-    const rem = child(object, 'rem');
-    const chg = child(object, 'chg');
-    const addStatuses = statusesOf(add);
-    const remStatuses = statusesOf(rem);
-    const changeCount = (add?.children.length ?? 0) + (rem?.children.length ?? 0) + (chg?.children.length ?? 0);
-    if (changeCount === 0) throw fail.missing(`The update of ${name} adds, removes and changes nothing`, nameValue(name));
+    const { add, rem, chg } = input;
+    const changeCount = add.addrs.length + add.statuses.length + rem.addrs.length + rem.statuses.length + (chg.name !== undefined ? 1 : 0);
+    if (changeCount === 0) throw hostUpdateEmpty(name);
 
     // ---- status gate
-    const blocker = host.statuses.find((s) => LIFECYCLE_BLOCKERS.includes(s));
-    if (blocker) throw fail.status(`Host ${name} has status ${blocker}: it cannot be updated`, nameValue(name));
-    if (host.statuses.includes('serverUpdateProhibited')) {
-      throw fail.status(`Host ${name} has status serverUpdateProhibited: only the registry can change it`, nameValue(name));
-    }
-    const onlyUnlock = changeCount === 1 && remStatuses.length === 1 && remStatuses[0] === 'clientUpdateProhibited';
-    if (host.statuses.includes('clientUpdateProhibited') && !onlyUnlock) {
-      throw fail.status(`Host ${name} has status clientUpdateProhibited: remove it first, in an update that changes nothing else`, nameValue(name));
-    }
+    const onlyUnlock = changeCount === 1 && rem.statuses.length === 1 && rem.statuses[0] === 'clientUpdateProhibited';
+    updateGate('Host', name, host.statuses, onlyUnlock, nameValue(name));
 
     // ---- statuses
-    for (const s of [...addStatuses, ...remStatuses]) {
-      if (!(HOST_CLIENT_STATUSES as readonly string[]).includes(s)) {
-        throw fail.policy(`Status ${s} is not set or removed by registrars; only ${HOST_CLIENT_STATUSES.join(', ')} are`, el('host:status', { s }));
-      }
+    for (const s of [...add.statuses, ...rem.statuses]) {
+      if (!(HOST_CLIENT_STATUSES as readonly string[]).includes(s)) throw hostStatusNotSettable(s);
     }
     const statuses = [...host.statuses];
-    for (const s of remStatuses) {
+    for (const s of rem.statuses) {
       const i = statuses.indexOf(s);
-      if (i < 0) throw fail.policy(`Host ${name} does not have status ${s}`, el('host:status', { s }));
+      if (i < 0) throw hostStatusAbsent(name, s);
       statuses.splice(i, 1);
     }
-    for (const s of addStatuses) {
-      if (statuses.includes(s)) throw fail.policy(`Host ${name} already has status ${s}`, el('host:status', { s }));
+    for (const s of add.statuses) {
+      if (statuses.includes(s)) throw hostStatusPresent(name, s);
       statuses.push(s);
     }
 
     // ---- addresses
-    const addAddrs = parseAddrs(add);
-    const remAddrs = parseAddrs(rem);
+    const addAddrs = parseAddrs(add.addrs);
+    const remAddrs = parseAddrs(rem.addrs);
     const addrs: HostAddress[] = [...host.addresses];
     for (const a of remAddrs) {
       const i = addrs.findIndex((x) => x.addr === a.addr);
-      if (i < 0) throw fail.policy(`Host ${name} does not have address ${a.addr}`, addressValue(a));
+      if (i < 0) throw addressAbsent(name, a);
       addrs.splice(i, 1);
     }
     for (const a of addAddrs) {
-      if (addrs.some((x) => x.addr === a.addr)) throw fail.policy(`Host ${name} already has address ${a.addr}`, addressValue(a));
+      if (addrs.some((x) => x.addr === a.addr)) throw addressPresent(name, a);
       addrs.push(a);
     }
-    if (addrs.length > MAX_HOST_ADDRESSES) throw fail.policy(`A host may have at most ${MAX_HOST_ADDRESSES} addresses`, nameValue(name));
+    if (addrs.length > MAX_HOST_ADDRESSES) throw tooManyAddresses(name);
 
     // ---- rename
-    const newInput = childText(chg, 'name');
+    const newInput = chg.name;
     let newName: string | undefined;
     let place: Exclude<Placement, { kind: 'orphan' }>;
     if (newInput !== undefined) {
       newName = hostName(newInput);
-      if (newName === name) throw fail.exists(`${newName} is already the name of this host`, nameValue(newInput));
-      if (await repo.byName(newName)) throw fail.exists(`Host ${newName} already exists`, nameValue(newInput));
+      if (newName === name) throw renameToOwnName(newName, newInput);
+      if (await repo.byName(newName)) throw hostExists(newName, newInput);
       place = await requirePlacement(ctx, newName, newInput);
-      if (host.superordinateId === null && (await repo.linkedByOthers(host.id, ctx.registrar.id))) {
-        throw fail.association(
-          `Host ${name} is external and domains of other registrars use it: create a host named ${newName} instead`,
-          nameValue(name),
-        );
-      }
+      if (host.superordinateId === null && (await repo.linkedByOthers(host.id, ctx.registrar.id))) throw externalHostInUse(name, newName);
     } else {
       // The host stays where it is (its superordinate domain can only be this registrar's, or it is external).
       const p = await placeHost(ctx, name);
@@ -149,33 +137,24 @@ export const hostUpdate: CommandDef = {
     // status change never fails on them)
     const reshapes = addAddrs.length + remAddrs.length > 0 || newName !== undefined;
     if (reshapes && place.kind === 'external' && addrs.length > 0) {
-      const msg =
-        newName !== undefined && host.superordinateId !== null
-          ? `${finalName} is not under a TLD of this registry: an external host takes no addresses, remove them in the same update`
-          : `Host ${finalName} is not under a TLD of this registry: it takes no addresses`;
-      throw fail.policy(msg, addressValue(addAddrs[0] ?? addrs[0]));
+      const shown = addAddrs[0] ?? addrs[0];
+      if (newName !== undefined && host.superordinateId !== null) throw externalRenameKeepsAddresses(finalName, shown);
+      throw externalHostAddresses(finalName, shown);
     }
     if (reshapes && place.kind === 'internal') {
       const policy = place.tld.policy;
-      if (addrs.length === 0 && (await repo.isLinked(host.id))) {
-        throw fail.association(
-          `Host ${finalName} is under ${place.domain.name} and domains use it as a nameserver: it must keep at least one address`,
-          nameValue(newInput ?? name),
-        );
-      }
+      const named = newInput ?? name;
+      if (addrs.length === 0 && (await repo.isLinked(host.id))) throw linkedHostNeedsAddress(finalName, place.domain.name, named);
       if (addrs.length === 0 && policy.glue === 'required') {
-        throw new EppError(
-          remAddrs.length > 0 ? 2306 : 2003,
-          `Host ${finalName} is under ${place.domain.name}: .${place.tld.name} requires at least one address`,
-          nameValue(newInput ?? name),
-        );
+        const glueMissing = remAddrs.length > 0 ? glueLastAddressRemoved : glueMissingAfterRename;
+        throw glueMissing(finalName, place.domain.name, place.tld.name, named);
       }
       checkAddressRanges(moved ? addrs : addAddrs, policy);
     }
 
     // ---- change
     const changes: HostChanges = {};
-    if (addStatuses.length + remStatuses.length > 0) changes.statuses = statuses;
+    if (add.statuses.length + rem.statuses.length > 0) changes.statuses = statuses;
     if (newName !== undefined) {
       changes.name = newName;
       changes.superordinateId = place.kind === 'internal' ? place.domain.id : null;
@@ -186,7 +165,3 @@ export const hostUpdate: CommandDef = {
     return { object: name };
   },
 };
-
-function statusesOf(addRem: Elem | undefined): string[] {
-  return children(addRem, 'status', NS.host).map((s) => s.attrs.s);
-}

@@ -33,6 +33,16 @@ import { EppError } from '../protocol/errors.js';
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
 import { bind, type EppBinding, type ExtensionRef } from './binding.js';
+import {
+  readContactCheck,
+  readContactCreate,
+  readContactDelete,
+  readContactInfo,
+  readContactUpdate,
+  renderContactCheck,
+  renderContactCreate,
+  renderContactInfo,
+} from './contact.js';
 import { readHostCheck, readHostCreate, readHostDelete, readHostInfo, readHostUpdate, renderHostCheck, renderHostCreate, renderHostInfo } from './host.js';
 import { legacy } from './legacy.js';
 
@@ -66,11 +76,11 @@ const TABLE: Record<string, EppBinding> = {
   'transfer:domain:reject': legacy(domainTransferReject),
   'transfer:domain:cancel': legacy(domainTransferCancel),
 
-  'check:contact': legacy(contactCheck),
-  'info:contact': legacy(contactInfo),
-  'create:contact': legacy(contactCreate, [tciContact('create')]),
-  'update:contact': legacy(contactUpdate, [tciContact('update')]),
-  'delete:contact': legacy(contactDelete),
+  'check:contact': bind({ command: contactCheck, read: readContactCheck, render: renderContactCheck }),
+  'info:contact': bind({ command: contactInfo, read: readContactInfo, render: renderContactInfo }),
+  'create:contact': bind({ command: contactCreate, extensions: [tciContact('create')], read: readContactCreate, render: renderContactCreate }),
+  'update:contact': bind({ command: contactUpdate, extensions: [tciContact('update')], read: readContactUpdate }),
+  'delete:contact': bind({ command: contactDelete, read: readContactDelete }),
   'transfer:contact:request': legacy(contactTransferRequest),
   'transfer:contact:query': legacy(contactTransferQuery),
   'transfer:contact:approve': legacy(contactTransferApprove),

@@ -1,8 +1,6 @@
-import { NS } from '../../protocol/namespaces.js';
-import { children, el, type Out } from '../../protocol/xml-node.js';
 import { checkContactId } from '../../registry/contact-rules.js';
-import type { CommandDef } from '../types.js';
-import { onlyExtensions } from './contact-data.js';
+import type { ObjectCommand } from '../types.js';
+import type { ContactCheck, ContactCheckData } from './types.js';
 
 /**
  * <contact:check> (RFC 5733 §3.1.1): for each id, whether a contact can be created with it now. Ids are
@@ -12,23 +10,21 @@ import { onlyExtensions } from './contact-data.js';
  * avail="0" reasons: "In use"; "Invalid contact id" for an id that create would refuse (not printable
  * ASCII without spaces).
  *
- * Errors: 2002 an extension element (none belongs to a check); nothing else of its own (schema errors are
- * 2001 before it runs).
+ * Errors: none of its own (schema errors are 2001, extension elements 2102, before it runs).
  */
-export const contactCheck: CommandDef = {
+export const contactCheck: ObjectCommand<ContactCheck, ContactCheckData> = {
   kind: 'object',
   readOnly: true,
   name: 'contact:check',
-  async run(req, ctx) {
-    onlyExtensions(req, []);
-    const ids = children(req.object, 'id', NS.contact).map((e) => e.text.trim());
+  async run(input, ctx) {
+    const { ids } = input;
     const valid = ids.filter((id) => checkContactId(id) === undefined);
     const taken = await ctx.repos.contacts.existing(valid);
-    const cds: Out[] = ids.map((id) => {
-      if (checkContactId(id)) return el('contact:cd', null, [el('contact:id', { avail: 0 }, id), el('contact:reason', null, 'Invalid contact id')]);
-      if (taken.has(id.toLowerCase())) return el('contact:cd', null, [el('contact:id', { avail: 0 }, id), el('contact:reason', null, 'In use')]);
-      return el('contact:cd', null, [el('contact:id', { avail: 1 }, id)]);
+    const results = ids.map((id) => {
+      if (checkContactId(id)) return { id, available: false, reason: 'Invalid contact id' };
+      if (taken.has(id.toLowerCase())) return { id, available: false, reason: 'In use' };
+      return { id, available: true };
     });
-    return { resData: [el('contact:chkData', null, cds)], object: ids.join(',').slice(0, 255) };
+    return { data: { results }, object: ids.join(',').slice(0, 255) };
   },
 };

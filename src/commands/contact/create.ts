@@ -1,21 +1,9 @@
-import { fail } from '../../protocol/errors.js';
-import { NS } from '../../protocol/namespaces.js';
-import { eppDateTime } from '../../protocol/response.js';
-import { child, el } from '../../protocol/xml-node.js';
 import { roid } from '../../registry/roid.js';
-import type { CommandDef } from '../types.js';
-import {
-  contactId,
-  idValue,
-  onlyExtensions,
-  parseAuthPw,
-  parseDisclose,
-  parseEmail,
-  parsePhone,
-  parsePostalInfos,
-  parseTci,
-  tciTlds,
-} from './contact-data.js';
+import { checkNewAuthPassword } from '../object-rules.js';
+import type { ObjectCommand } from '../types.js';
+import { contactExists, tciExtensionRequired } from './conditions.js';
+import { checkEmailInput, checkPhoneInput, checkPostalInfos, checkTci, contactId, tciTlds } from './contact-data.js';
+import type { ContactCreate, ContactCreateData } from './types.js';
 
 /**
  * <contact:create> (RFC 5733 §3.2.1), with <tci:create> (the TCI contact extension, any prefix).
@@ -30,40 +18,34 @@ import {
  * required: a person (birthday, passport, optional TIN) or an organization (legal addresses, TIN); it is
  * stored and shown by info. The contact starts with status ok, sponsored and created by the registrar.
  *
- * Errors: 2002 foreign extension element; 2003 TCI extension missing where required, TCI data without
- * person/organization, legal address or passport; 2004 value too long or out of range (lines, e-mail,
- * id length, birthday); 2005 value syntax (id, int data not ASCII, country code, telephone number, e-mail,
- * birthday, TIN); 2102 authInfo <ext>; 2302 the id exists; 2306 a postalInfo or legalAddr type given twice,
- * too many passport lines, empty or over-long password, password with a roid. (2103 for the extension
- * without selecting it at login comes from the runner.)
+ * Errors:
+ * - 2003: tciExtensionRequired (missing where required), tciDataMissing (neither person nor organization),
+ *   postalInfoWithoutAddress, passportMissing, legalAddrMissing, authInfoWithoutPw;
+ * - 2004: contactValueRange (lines, e-mail, id length, birthday);
+ * - 2005: contactValueSyntax (id, int data not ASCII, country code, telephone number, e-mail, birthday, TIN);
+ * - 2102: authInfoExtUnsupported (<contact:ext>, refused while reading);
+ * - 2302: contactExists;
+ * - 2306: postalInfoTwice, legalAddrTwice, tooManyPassportLines, authInfoRefused (empty or over-long
+ *   password, password with a roid).
+ * (A foreign extension element is 2102, the TCI extension without selecting it at login 2103: the door's.)
  */
-export const contactCreate: CommandDef = {
+export const contactCreate: ObjectCommand<ContactCreate, ContactCreateData> = {
   kind: 'object',
   name: 'contact:create',
-  async run(req, ctx) {
-    onlyExtensions(req, [[NS.tciContact, 'create']]);
-    const object = req.object!;
-    const id = contactId(object);
+  async run(input, ctx) {
+    const id = contactId(input.id);
     const repo = ctx.repos.contacts;
-    if (await repo.byHandle(id)) throw fail.exists(`Contact ${id} already exists`, idValue(id));
+    if (await repo.byHandle(id)) throw contactExists(id);
 
-    const ext = req.extension(NS.tciContact, 'create');
     const tlds = await tciTlds(ctx);
-    if (!ext && tlds.length > 0) {
-      throw fail.missing(
-        `A contact needs the TCI contact extension (${NS.tciContact}) with person or organization data: required by .${tlds.join(', .')}`,
-      );
-    }
-    const postal = parsePostalInfos(object);
-    const voiceEl = child(object, 'voice');
-    const faxEl = child(object, 'fax');
-    const voice = voiceEl ? parsePhone(voiceEl, 'voice', false) : null;
-    const fax = faxEl ? parsePhone(faxEl, 'fax', false) : null;
-    const email = parseEmail(child(object, 'email')!);
-    const authPw = parseAuthPw(child(object, 'authInfo')!);
-    const discloseEl = child(object, 'disclose');
-    const disclose = discloseEl ? parseDisclose(discloseEl) : null;
-    const tci = ext ? parseTci(ext, ctx.now) : null;
+    if (!input.tci && tlds.length > 0) throw tciExtensionRequired(tlds);
+    const postal = checkPostalInfos(input.postalInfo);
+    const voice = input.voice ? checkPhoneInput(input.voice, 'voice', false) : null;
+    const fax = input.fax ? checkPhoneInput(input.fax, 'fax', false) : null;
+    const email = checkEmailInput(input.email);
+    const authPw = checkNewAuthPassword('contact', input.authInfo);
+    const disclose = input.disclose ?? null;
+    const tci = input.tci ? checkTci(input.tci, ctx.now) : null;
 
     const rowId = await repo.nextId();
     await repo.insert({
@@ -81,9 +63,6 @@ export const contactCreate: CommandDef = {
       disclose,
       tci,
     });
-    return {
-      resData: [el('contact:creData', null, [el('contact:id', null, id), el('contact:crDate', null, eppDateTime(ctx.now))])],
-      object: id,
-    };
+    return { data: { id, createdAt: ctx.now }, object: id };
   },
 };

@@ -1,6 +1,8 @@
-import { fail } from '../../protocol/errors.js';
-import type { CommandDef } from '../types.js';
-import { idValue, loadContact, onlyExtensions, requireSponsor } from './contact-data.js';
+import { requireSponsor } from '../object-rules.js';
+import type { ObjectCommand } from '../types.js';
+import { contactDeleteProhibited, contactLinked } from './conditions.js';
+import { loadContact } from './contact-data.js';
+import type { ContactDelete } from './types.js';
 
 /** Statuses that forbid a delete. */
 const DELETE_BLOCKERS = ['clientDeleteProhibited', 'serverDeleteProhibited', 'pendingDelete', 'pendingTransfer'];
@@ -10,23 +12,20 @@ const DELETE_BLOCKERS = ['clientDeleteProhibited', 'serverDeleteProhibited', 'pe
  * registrant nor as admin/tech/billing contact). The contact is removed at once (1000); its id can be
  * created again, its roid is never given out again.
  *
- * Errors: 2002 an extension element; 2004/2005 impossible id; 2201 not the sponsor; 2303 unknown contact;
- * 2304 clientDeleteProhibited/serverDeleteProhibited (or pendingDelete, pendingTransfer); 2305 the contact
- * is linked to a domain.
+ * Errors: contactValueRange/contactValueSyntax (2004/2005) impossible id; notSponsor (2201);
+ * contactNotFound (2303); contactDeleteProhibited (2304) clientDeleteProhibited/serverDeleteProhibited (or
+ * pendingDelete, pendingTransfer); contactLinked (2305) a domain uses the contact.
  */
-export const contactDelete: CommandDef = {
+export const contactDelete: ObjectCommand<ContactDelete, undefined> = {
   kind: 'object',
   name: 'contact:delete',
-  async run(req, ctx) {
-    onlyExtensions(req, []);
-    const contact = await loadContact(ctx, req.object!);
-    requireSponsor(ctx, contact, 'delete');
+  async run(input, ctx) {
+    const contact = await loadContact(ctx, input.id);
+    requireSponsor(ctx, 'Contact', { name: contact.handle, sponsorId: contact.sponsorId }, 'delete');
     const blocker = contact.statuses.find((s) => DELETE_BLOCKERS.includes(s));
-    if (blocker) throw fail.status(`Contact ${contact.handle} has status ${blocker}: it cannot be deleted`, idValue(contact.handle));
+    if (blocker) throw contactDeleteProhibited(contact.handle, blocker);
     const repo = ctx.repos.contacts;
-    if (await repo.isLinked(contact.id)) {
-      throw fail.association(`Contact ${contact.handle} is used by a domain (as registrant or contact): it cannot be deleted`, idValue(contact.handle));
-    }
+    if (await repo.isLinked(contact.id)) throw contactLinked(contact.handle);
     await repo.delete(contact.id);
     return { object: contact.handle };
   },

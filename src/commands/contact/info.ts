@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { fail } from '../../protocol/errors.js';
-import { NS } from '../../protocol/namespaces.js';
-import { child, type Elem, type Out } from '../../protocol/xml-node.js';
 import type { Contact } from '../../storage/contact-repo.js';
-import type { CommandDef } from '../types.js';
-import { infData, loadContact, onlyExtensions, tciInfData } from './contact-data.js';
+import type { AuthPassword } from '../object-rules.js';
+import type { ObjectCommand } from '../types.js';
+import { contactAuthInfoRequired } from './conditions.js';
+import { displayStatuses, loadContact } from './contact-data.js';
+import type { ContactInfo, ContactInfoData } from './types.js';
 
 /**
  * <contact:info> (RFC 5733 §3.1.2). Contact data is personal data, so what a registrar sees is all or nothing:
@@ -16,33 +16,26 @@ import { infData, loadContact, onlyExtensions, tciInfData } from './contact-data
  * Extension: <tci:infData> with the person/organization data, when the contact has them and the session
  * selected the TCI contact extension at login.
  *
- * Errors: 2002 an extension element; 2004/2005 impossible id; 2201 not the sponsor and no (or a wrong)
- * authInfo; 2303 unknown contact.
+ * Errors: contactValueRange/contactValueSyntax (2004/2005) impossible id; contactAuthInfoRequired (2201)
+ * not the sponsor and no (or a wrong) authInfo; contactNotFound (2303).
  */
-export const contactInfo: CommandDef = {
+export const contactInfo: ObjectCommand<ContactInfo, ContactInfoData> = {
   kind: 'object',
   readOnly: true,
   name: 'contact:info',
-  async run(req, ctx) {
-    onlyExtensions(req, []);
-    const object = req.object!;
-    const contact = await loadContact(ctx, object);
+  async run(input, ctx) {
+    const contact = await loadContact(ctx, input.id);
     const sponsor = contact.sponsorId === ctx.registrar.id;
-    if (!sponsor && !authInfoMatches(contact, child(object, 'authInfo'))) {
-      throw fail.authorization(`Contact ${contact.handle} is sponsored by another registrar: its data needs the contact's authInfo`);
-    }
+    if (!sponsor && !authInfoMatches(contact, input.authInfo)) throw contactAuthInfoRequired(contact.handle);
     const linked = await ctx.repos.contacts.isLinked(contact.id);
-    const extension: Out[] = [];
-    if (contact.tci && ctx.session.extURIs.has(NS.tciContact)) extension.push(tciInfData(contact.tci));
-    return { resData: [infData(contact, linked, sponsor)], extension, object: contact.handle };
+    return { data: { contact, statuses: displayStatuses(contact, linked), withAuthInfo: sponsor }, object: contact.handle };
   },
 };
 
-function authInfoMatches(c: Contact, authInfo: Elem | undefined): boolean {
-  const pw = child(authInfo, 'pw');
-  if (!pw) return false;
-  if (pw.attrs.roid !== undefined && pw.attrs.roid !== c.roid) return false;
-  return sameSecret(pw.text, c.authPw);
+function authInfoMatches(c: Contact, authInfo: AuthPassword | undefined): boolean {
+  if (!authInfo) return false;
+  if (authInfo.roid !== undefined && authInfo.roid !== c.roid) return false;
+  return sameSecret(authInfo.pw, c.authPw);
 }
 
 function sameSecret(a: string, b: string): boolean {

@@ -1,24 +1,10 @@
-import { fail } from '../../protocol/errors.js';
-import { NS } from '../../protocol/namespaces.js';
-import { child, children, el, type Elem } from '../../protocol/xml-node.js';
 import { CONTACT_CLIENT_STATUSES } from '../../registry/statuses.js';
 import type { ContactChanges } from '../../storage/contact-repo.js';
-import type { CommandDef } from '../types.js';
-import {
-  idValue,
-  loadContact,
-  mergePostalInfos,
-  onlyExtensions,
-  parseAuthPw,
-  parseDisclose,
-  parseEmail,
-  parsePhone,
-  parseTci,
-  requireSponsor,
-} from './contact-data.js';
-
-/** Statuses that forbid any update (besides client/serverUpdateProhibited, handled apart). */
-const LIFECYCLE_BLOCKERS = ['pendingDelete', 'pendingTransfer'];
+import { checkNewAuthPassword, requireSponsor, updateGate } from '../object-rules.js';
+import type { ObjectCommand } from '../types.js';
+import { contactStatusAbsent, contactStatusNotSettable, contactStatusPresent, contactUpdateEmpty, idValue } from './conditions.js';
+import { checkEmailInput, checkPhoneInput, checkTci, loadContact, mergePostalInfos } from './contact-data.js';
+import type { ContactUpdate } from './types.js';
 
 /**
  * <contact:update> (RFC 5733 §3.2.5), with or without <tci:update> (the TCI contact extension, any prefix).
@@ -35,76 +21,64 @@ const LIFECYCLE_BLOCKERS = ['pendingDelete', 'pendingTransfer'];
  * removes the number), email, authInfo password, disclose (one without children removes the preference),
  * all checked as on create. The TCI extension, when present, replaces the stored person/organization data.
  *
- * Errors: 2002 foreign extension element; 2003 nothing to change, a new postal form without name/addr,
- * TCI data incomplete; 2004/2005 a value refused by the contact rules (as on create); 2102 authInfo <ext>;
- * 2201 not the sponsor; 2303 unknown contact; 2304 update prohibited (client/serverUpdateProhibited,
- * pendingDelete, pendingTransfer); 2306 the status rules above, a postalInfo or legalAddr type given
- * twice, an empty or over-long password.
+ * Errors:
+ * - 2003: contactUpdateEmpty (nothing to change), postalInfoIncomplete (a new postal form without
+ *   name/addr), tciDataMissing, passportMissing, legalAddrMissing, authInfoWithoutPw;
+ * - 2004/2005: contactValueRange/contactValueSyntax (a value refused by the contact rules, as on create);
+ * - 2102: authInfoExtUnsupported (<contact:ext>, refused while reading);
+ * - 2201: notSponsor;
+ * - 2303: contactNotFound;
+ * - 2304: updateBlockedByLifecycle (pendingDelete, pendingTransfer), serverUpdateProhibited,
+ *   clientUpdateProhibited;
+ * - 2306: contactStatusNotSettable, contactStatusAbsent, contactStatusPresent, postalInfoTwice,
+ *   legalAddrTwice, tooManyPassportLines, authInfoRefused (empty or over-long password, one with a roid).
  */
-export const contactUpdate: CommandDef = {
+export const contactUpdate: ObjectCommand<ContactUpdate, undefined> = {
   kind: 'object',
   name: 'contact:update',
-  async run(req, ctx) {
-    onlyExtensions(req, [[NS.tciContact, 'update']]);
-    const object = req.object!;
-    const contact = await loadContact(ctx, object);
-    requireSponsor(ctx, contact, 'update');
+  async run(input, ctx) {
+    const contact = await loadContact(ctx, input.id);
+    requireSponsor(ctx, 'Contact', { name: contact.handle, sponsorId: contact.sponsorId }, 'update');
     const name = contact.handle;
 
-    const addStatuses = statusesOf(child(object, 'add'));
-    const remStatuses = statusesOf(child(object, 'rem'));
-    const chg = child(object, 'chg');
-    const chgCount = chg?.children.length ?? 0;
-    const ext = req.extension(NS.tciContact, 'update');
-    const tci = ext ? parseTci(ext, ctx.now) : undefined;
+    const addStatuses = input.add.statuses;
+    const remStatuses = input.rem.statuses;
+    const chg = input.chg;
+    const chgCount =
+      chg.postalInfo.length + [chg.voice, chg.fax, chg.email, chg.authInfo, chg.disclose].filter((x) => x !== undefined).length;
+    const tci = input.tci ? checkTci(input.tci, ctx.now) : undefined;
     const tciChanges = tci !== undefined && JSON.stringify(tci) !== JSON.stringify(contact.tci);
-    if (addStatuses.length + remStatuses.length + chgCount === 0 && !ext) {
-      throw fail.missing(`The update of ${name} adds, removes and changes nothing`, idValue(name));
-    }
+    if (addStatuses.length + remStatuses.length + chgCount === 0 && !input.tci) throw contactUpdateEmpty(name);
 
     // ---- status gate
-    const blocker = contact.statuses.find((s) => LIFECYCLE_BLOCKERS.includes(s));
-    if (blocker) throw fail.status(`Contact ${name} has status ${blocker}: it cannot be updated`, idValue(name));
-    if (contact.statuses.includes('serverUpdateProhibited')) {
-      throw fail.status(`Contact ${name} has status serverUpdateProhibited: only the registry can change it`, idValue(name));
-    }
     const onlyUnlock =
       remStatuses.length === 1 && remStatuses[0] === 'clientUpdateProhibited' && addStatuses.length === 0 && chgCount === 0 && !tciChanges;
-    if (contact.statuses.includes('clientUpdateProhibited') && !onlyUnlock) {
-      throw fail.status(`Contact ${name} has status clientUpdateProhibited: remove it first, in an update that changes nothing else`, idValue(name));
-    }
+    updateGate('Contact', name, contact.statuses, onlyUnlock, idValue(name));
 
     // ---- statuses
     for (const s of [...addStatuses, ...remStatuses]) {
-      if (!(CONTACT_CLIENT_STATUSES as readonly string[]).includes(s)) {
-        throw fail.policy(`Status ${s} is not set or removed by registrars; only ${CONTACT_CLIENT_STATUSES.join(', ')} are`, el('contact:status', { s }));
-      }
+      if (!(CONTACT_CLIENT_STATUSES as readonly string[]).includes(s)) throw contactStatusNotSettable(s);
     }
     let statuses = [...contact.statuses];
     for (const s of remStatuses) {
-      if (!statuses.includes(s)) throw fail.policy(`Contact ${name} does not have status ${s}`, el('contact:status', { s }));
+      if (!statuses.includes(s)) throw contactStatusAbsent(name, s);
       statuses = statuses.filter((x) => x !== s);
     }
     for (const s of addStatuses) {
-      if (statuses.includes(s)) throw fail.policy(`Contact ${name} already has status ${s}`, el('contact:status', { s }));
+      if (statuses.includes(s)) throw contactStatusPresent(name, s);
       statuses.push(s);
     }
 
     // ---- chg
     const changes: ContactChanges = {};
-    const postal = mergePostalInfos(chg, contact);
+    const postal = mergePostalInfos(chg.postalInfo, contact);
     if (postal.int) changes.postalInt = postal.int;
     if (postal.loc) changes.postalLoc = postal.loc;
-    const voice = child(chg, 'voice');
-    if (voice) changes.voice = parsePhone(voice, 'voice', true);
-    const fax = child(chg, 'fax');
-    if (fax) changes.fax = parsePhone(fax, 'fax', true);
-    const email = child(chg, 'email');
-    if (email) changes.email = parseEmail(email);
-    const authInfo = child(chg, 'authInfo');
-    if (authInfo) changes.authPw = parseAuthPw(authInfo);
-    const disclose = child(chg, 'disclose');
-    if (disclose) changes.disclose = parseDisclose(disclose);
+    if (chg.voice) changes.voice = checkPhoneInput(chg.voice, 'voice', true);
+    if (chg.fax) changes.fax = checkPhoneInput(chg.fax, 'fax', true);
+    if (chg.email !== undefined) changes.email = checkEmailInput(chg.email);
+    if (chg.authInfo) changes.authPw = checkNewAuthPassword('contact', chg.authInfo);
+    if (chg.disclose !== undefined) changes.disclose = chg.disclose;
     if (tci !== undefined) changes.tci = tci;
     if (addStatuses.length + remStatuses.length > 0) changes.statuses = statuses;
 
@@ -112,7 +86,3 @@ export const contactUpdate: CommandDef = {
     return { object: name };
   },
 };
-
-function statusesOf(addRem: Elem | undefined): string[] {
-  return children(addRem, 'status', NS.contact).map((s) => s.attrs.s);
-}

@@ -45,6 +45,7 @@ import {
 } from './contact.js';
 import { readHostCheck, readHostCreate, readHostDelete, readHostInfo, readHostUpdate, renderHostCheck, renderHostCreate, renderHostInfo } from './host.js';
 import { legacy } from './legacy.js';
+import { readLogin, readLogout } from './session.js';
 
 const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
 const rgp = (name: string): ExtensionRef => [NS.rgp, name];
@@ -58,8 +59,8 @@ const tciContact = (name: string): ExtensionRef => [NS.tciContact, name];
  * RGP restore is a <domain:update> that carries <rgp:update>.
  */
 const TABLE: Record<string, EppBinding> = {
-  login: legacy(login),
-  logout: legacy(logout),
+  login: bind({ command: login, read: readLogin }),
+  logout: bind({ command: logout, read: readLogout }),
   'poll:req': legacy(pollRequest),
   'poll:ack': legacy(pollAck),
 

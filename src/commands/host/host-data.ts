@@ -24,7 +24,10 @@ export { addressValue, nameValue } from './conditions.js';
  * served TLD, or external), address checks, loading, and the computed statuses.
  */
 
-/** Host commands take no extension: anything sent along is refused (2002) rather than ignored. */
+/**
+ * Host commands take no extension: anything sent along is refused (2002) rather than ignored. No longer
+ * called: the EPP door refuses extension elements a picker row does not list (2102) before a handler runs.
+ */
 export function noExtensions(req: CommandRequest): void {
   const e = req.message.extensions[0];
   if (e) throw fail.use(`The extension element <${e.name}> (${e.ns}) does not belong to a host command`);

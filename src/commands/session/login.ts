@@ -1,40 +1,41 @@
 import { BlockList, isIPv6 } from 'node:net';
-import { EppError } from '../../protocol/errors.js';
 import { IGNORED_LOGIN_OBJECT_URIS, OBJECT_URIS } from '../../protocol/namespaces.js';
-import { child, childText, children } from '../../protocol/xml-node.js';
 import { hashSecret, verifySecret } from '../../registry/passwords.js';
 import { passwordCheck } from '../../session/password-check.js';
 import type { Registrar } from '../../storage/core-repos.js';
-import type { CommandDef, SessionContext, SessionResult } from '../types.js';
+import type { SessionCommand, SessionContext, SessionResult } from '../types.js';
+import { alreadyLoggedIn, languageNotOffered, objectServiceNotOffered, versionNotImplemented } from './conditions.js';
+import type { LoginInput } from './types.js';
 
 export const LANGUAGES = ['en'];
 
 /**
  * <login> (RFC 5730 §2.9.1.1). Opens a session for a registrar whose password matches and whose client
  * certificate is one bound to the account.
- * - already logged in: 2002; version other than 1.0: 2100; a language not offered: 2102;
+ * - already logged in: alreadyLoggedIn (2002); version other than 1.0: versionNotImplemented (2100); a
+ *   language not offered: languageNotOffered (2102);
  * - no client certificate, one that does not chain to the registry CA, or another registrar's: 2200, closed;
  * - wrong clID or password: 2200; the `maxLoginFailures`th failure in the session: 2501, closed;
  * - login from an address outside the account's allowed ranges: 2501, closed;
- * - an objURI the server does not offer: 2307 (epp-1.0/eppcom-1.0, which clients echo, are ignored);
- *   an extURI it does not offer is ignored, and that extension cannot be used in the session;
+ * - an objURI the server does not offer: objectServiceNotOffered (2307) (epp-1.0/eppcom-1.0, which clients
+ *   echo, are ignored); an extURI it does not offer is ignored, and that extension cannot be used in the
+ *   session;
  * - more live sessions than the account allows: 2502, closed.
+ * (The 2200/2501/2502 refusals are answers, not conditions: they count a failure or close the connection.)
  * Failures are throttled per (source address, clID), and per address against clID spraying, never by
  * locking the account (src/session/login-throttle.ts).
  */
-async function run(req: Parameters<Extract<CommandDef, { kind: 'session' }>['run']>[0], ctx: SessionContext): Promise<SessionResult> {
+async function run(input: LoginInput, ctx: SessionContext): Promise<SessionResult> {
   const { session, services } = ctx;
-  const login = req.message.verbEl!;
-  if (session.loggedIn) throw new EppError(2002, 'Already logged in: send <logout> first');
+  if (session.loggedIn) throw alreadyLoggedIn();
 
-  const clID = childText(login, 'clID')!;
+  const clID = input.clID;
   const delay = services.loginThrottle.delayFor(session.remoteAddress, clID);
   if (delay > 0) await new Promise((r) => setTimeout(r, delay));
 
-  const options = child(login, 'options');
-  if (childText(options, 'version') !== '1.0') throw new EppError(2100, 'Only EPP version 1.0 is implemented');
-  const lang = childText(options, 'lang')!;
-  if (!LANGUAGES.includes(lang)) throw new EppError(2102, `Language ${lang} is not offered; offered: ${LANGUAGES.join(', ')}`);
+  if (input.version !== '1.0') throw versionNotImplemented();
+  const lang = input.lang;
+  if (!LANGUAGES.includes(lang)) throw languageNotOffered(lang, LANGUAGES);
 
   const refuse = async (reason: string): Promise<SessionResult> => {
     session.failedLogins++;
@@ -56,7 +57,7 @@ async function run(req: Parameters<Extract<CommandDef, { kind: 'session' }>['run
   if (registrar && !registrar.certFingerprints.includes(session.certFingerprint)) {
     return { code: 2200, msg: 'Client certificate is not bound to this account', object: clID, close: true };
   }
-  const pw = childText(login, 'pw')!;
+  const pw = input.pw;
   const passwordOk = registrar ? await passwordCheck.verify(pw, registrar.passwordHash) : await verifySecret(pw, DUMMY_HASH).then(() => false);
   if (!registrar || !passwordOk || registrar.status !== 'active') return refuse('bad credentials');
 
@@ -64,18 +65,15 @@ async function run(req: Parameters<Extract<CommandDef, { kind: 'session' }>['run
     return { code: 2501, msg: 'Login from this address is not allowed for this account', object: clID, close: true };
   }
 
-  const svcs = child(login, 'svcs');
   const objURIs = new Set<string>();
-  for (const u of children(svcs, 'objURI')) {
-    const uri = u.text.trim();
+  for (const uri of input.objURIs) {
     if (IGNORED_LOGIN_OBJECT_URIS.includes(uri)) continue;
-    if (!OBJECT_URIS.includes(uri)) throw new EppError(2307, `Object service ${uri} is not offered by this server`);
+    if (!OBJECT_URIS.includes(uri)) throw objectServiceNotOffered(uri);
     objURIs.add(uri);
   }
   const offeredExt = services.extensionURIs();
   const extURIs = new Set<string>();
-  for (const u of children(child(svcs, 'svcExtension'), 'extURI')) {
-    const uri = u.text.trim();
+  for (const uri of input.extURIs) {
     if (offeredExt.includes(uri)) extURIs.add(uri);
     else services.log.info({ session: session.id, clID, extURI: uri }, 'login: extension not offered, ignored');
   }
@@ -84,7 +82,7 @@ async function run(req: Parameters<Extract<CommandDef, { kind: 'session' }>['run
     return { code: 2502, msg: `Session limit of ${registrar.maxSessions} reached for ${clID}`, object: clID, close: true };
   }
 
-  const newPW = childText(login, 'newPW');
+  const newPW = input.newPW;
   if (newPW !== undefined) {
     const hash = await hashSecret(newPW);
     await services.store.transaction((r) => r.registrars.update(registrar.id, { passwordHash: hash }, ctx.now));
@@ -113,5 +111,5 @@ function addressAllowed(r: Registrar, address: string): boolean {
   return list.check(mapped, isIPv6(mapped) ? 'ipv6' : 'ipv4');
 }
 
-export const login: CommandDef = { kind: 'session', name: 'login', needsLogin: false, run };
+export const login: SessionCommand<LoginInput> = { kind: 'session', name: 'login', needsLogin: false, run };
 

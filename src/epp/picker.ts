@@ -32,7 +32,8 @@ import { logout } from '../commands/session/logout.js';
 import { EppError } from '../protocol/errors.js';
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
-import type { EppBinding, ExtensionRef } from './binding.js';
+import { bind, type EppBinding, type ExtensionRef } from './binding.js';
+import { readDomainCheck, readDomainInfo, renderDomainCheck, renderDomainInfo } from './domain.js';
 import { legacy } from './legacy.js';
 
 const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
@@ -52,8 +53,8 @@ const TABLE: Record<string, EppBinding> = {
   'poll:req': legacy(pollRequest),
   'poll:ack': legacy(pollAck),
 
-  'check:domain': legacy(domainCheck),
-  'info:domain': legacy(domainInfo),
+  'check:domain': bind({ command: domainCheck, read: readDomainCheck, render: renderDomainCheck }),
+  'info:domain': bind({ command: domainInfo, read: readDomainInfo, render: renderDomainInfo }),
   'create:domain': legacy(domainCreate, [secDNS('create'), tciDomain('create')]),
   'update:domain': legacy(domainUpdate, [secDNS('update'), tciDomain('update')]),
   'update:domain+rgp': legacy(domainRestore, [rgp('update')]),

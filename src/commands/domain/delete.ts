@@ -1,5 +1,5 @@
 import { fail } from '../../protocol/errors.js';
-import { el } from '../../protocol/xml-node.js';
+import { childText, el } from '../../protocol/xml-node.js';
 import { deleteDomain } from '../../registry/lifecycle.js';
 import type { CommandDef } from '../types.js';
 import { loadDomain, onlyExtensions, requireSponsor } from './domain-data.js';
@@ -25,7 +25,7 @@ export const domainDelete: CommandDef = {
   name: 'domain:delete',
   async run(req, ctx) {
     onlyExtensions(req, []);
-    const { domain, policy } = await loadDomain(ctx, req.object!);
+    const { domain, policy } = await loadDomain(ctx, childText(req.object!, 'name') ?? '');
     requireSponsor(ctx, domain, 'delete');
     const blocker = domain.statuses.find((s) => DELETE_BLOCKERS.includes(s));
     if (blocker) throw fail.status(`Domain ${domain.name} has status ${blocker}: it cannot be deleted`, el('domain:name', null, domain.name));

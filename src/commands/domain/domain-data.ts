@@ -9,6 +9,7 @@ import type { TldPolicy } from '../../registry/policy.js';
 import type { Tld } from '../../storage/core-repos.js';
 import type { ContactRef, Domain, DomainContact, DomainContactType, HostAddr, HostAttr, HostRef } from '../../storage/domain-repo.js';
 import type { CommandContext, CommandRequest } from '../types.js';
+import { domainNotFound, nameSyntax } from './conditions.js';
 
 /**
  * What the domain commands share: name classification (IDN, served TLD, scripts, reserved names), loading a
@@ -69,10 +70,10 @@ function isReserved(label: string, tld: Tld): boolean {
 }
 
 
-/** Normalises the name of an existing object in a command; a syntactically impossible name is a 2005. */
+/** Normalises the name of an existing object in a command; a syntactically impossible name is a 2005 (nameSyntax). */
 export function normalizedOrFail(input: string, valueName = 'domain:name'): string {
   const n = normalizeName(input);
-  if (!n.ok) throw fail.valueSyntax(`Invalid name ${input}: ${n.reason}`, el(valueName, null, input));
+  if (!n.ok) throw nameSyntax(input, n.reason, valueName);
   return n.name;
 }
 
@@ -83,12 +84,11 @@ export interface LoadedDomain {
   policy: TldPolicy;
 }
 
-/** Loads the domain a command names (2005 for an impossible name, 2303 when there is none). */
-export async function loadDomain(ctx: CommandContext, object: Elem): Promise<LoadedDomain> {
-  const input = childText(object, 'name') ?? '';
+/** Loads the domain a command names, as sent (nameSyntax 2005 for an impossible name, domainNotFound 2303). */
+export async function loadDomain(ctx: CommandContext, input: string): Promise<LoadedDomain> {
   const name = normalizedOrFail(input);
   const domain = await ctx.repos.domains.byName(name);
-  if (!domain) throw fail.notFound(`Domain ${name} does not exist`, nameValue(input));
+  if (!domain) throw domainNotFound(name, input);
   const tld = await ctx.repos.tlds.get(domain.tld);
   if (!tld) throw new Error(`domain ${domain.name} has TLD ${domain.tld} without a policy`);
   return { domain, policy: tld.policy };
@@ -283,56 +283,6 @@ export function displayStatuses(d: Domain, nsCount: number): string[] {
   const s = [...d.statuses];
   if (nsCount === 0) s.push('inactive');
   return s.length > 0 ? s : ['ok'];
-}
-
-export type InfoView = 'full' | 'noAuth' | 'public';
-
-export interface InfoParts {
-  domain: Domain;
-  contacts: DomainContact[];
-  nameservers: HostRef[];
-  hostAttrs: HostAttr[];
-  subordinates: string[];
-  hosts: 'all' | 'del' | 'sub' | 'none';
-  view: InfoView;
-}
-
-/** <domain:infData> in the schema's order, trimmed to what the view may see. */
-export function infData(p: InfoParts): Out {
-  const d = p.domain;
-  const showDel = p.hosts === 'all' || p.hosts === 'del';
-  const showSub = (p.hosts === 'all' || p.hosts === 'sub') && p.view !== 'public';
-  const priv = p.view !== 'public';
-  const nsCount = p.nameservers.length + p.hostAttrs.length;
-  const hostAttr = (h: HostAttr) =>
-    el('domain:hostAttr', null, [el('domain:hostName', null, h.name), ...h.addrs.map((a) => el('domain:hostAddr', { ip: a.ip }, a.addr))]);
-  let ns: Out | undefined;
-  if (showDel && nsCount > 0) {
-    ns = el('domain:ns', null, p.nameservers.length > 0 ? p.nameservers.map((h) => el('domain:hostObj', null, h.name)) : p.hostAttrs.map(hostAttr));
-  }
-  return el('domain:infData', null, [
-    el('domain:name', null, d.name),
-    el('domain:roid', null, d.roid),
-    ...displayStatuses(d, nsCount).map((s) => el('domain:status', { s })),
-    priv && d.registrantHandle !== null && el('domain:registrant', null, d.registrantHandle),
-    ...(priv ? p.contacts.map((c) => el('domain:contact', { type: c.type }, c.handle)) : []),
-    ns,
-    ...(showSub ? p.subordinates.map((h) => el('domain:host', null, h)) : []),
-    el('domain:clID', null, d.sponsorClId),
-    priv && el('domain:crID', null, d.creatorClId),
-    el('domain:crDate', null, eppDateTime(d.createdAt)),
-    priv && d.updaterClId !== null && el('domain:upID', null, d.updaterClId),
-    priv && d.updatedAt !== null && el('domain:upDate', null, eppDateTime(d.updatedAt)),
-    el('domain:exDate', null, eppDateTime(d.expiresAt)),
-    priv && d.transferredAt !== null && el('domain:trDate', null, eppDateTime(d.transferredAt)),
-    p.view === 'full' && d.authPw !== null && el('domain:authInfo', null, [el('domain:pw', null, d.authPw)]),
-  ]);
-}
-
-/** <tcidom:infData> for a domain with a description. */
-export function descriptionInfData(description: string | null): Out | undefined {
-  if (description === null) return undefined;
-  return el('tcidom:infData', null, description.split('\n').map((line) => el('tcidom:description', null, line)));
 }
 
 // ---------------------------------------------------------------- extensions

@@ -27,7 +27,7 @@ export const domainRenew: CommandDef = {
   async run(req, ctx) {
     const object = req.object!;
     onlyExtensions(req, []);
-    const { domain, policy } = await loadDomain(ctx, object);
+    const { domain, policy } = await loadDomain(ctx, childText(object, 'name') ?? '');
     requireSponsor(ctx, domain, 'renew');
     const blocker = domain.statuses.find((s) => RENEW_BLOCKERS.includes(s));
     if (blocker) throw fail.status(`Domain ${domain.name} has status ${blocker}: it cannot be renewed`, el('domain:name', null, domain.name));

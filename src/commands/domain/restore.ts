@@ -24,7 +24,7 @@ export const domainRestore: CommandDef = {
   name: 'domain:restore',
   async run(req, ctx) {
     const object = req.object!;
-    const { domain, policy } = await loadDomain(ctx, object);
+    const { domain, policy } = await loadDomain(ctx, childText(object, 'name') ?? '');
     requireSponsor(ctx, domain, 'restore');
     const chg = child(object, 'chg');
     if (child(object, 'add') || child(object, 'rem') || (chg && chg.children.length > 0)) {

@@ -1,6 +1,6 @@
 import { EppError, fail } from '../../protocol/errors.js';
 import { NS } from '../../protocol/namespaces.js';
-import { child, childText, children, el, type Elem, type Out } from '../../protocol/xml-node.js';
+import { child, childText, children, el, type Elem } from '../../protocol/xml-node.js';
 import {
   dsIdentity,
   dsProblem,
@@ -12,10 +12,12 @@ import {
   type DsRecord,
   type KeyRecord,
 } from '../../registry/dnssec.js';
+import { dsDataOut, keyDataOut } from './conditions.js';
 
 /**
  * DNSSEC on domains (RFC 5910, secDNS-1.1): parsing <secDNS:create> and <secDNS:update>, checking them
- * against the TLD's policy (src/registry/dnssec.ts), applying an update, and the <secDNS:infData> of info.
+ * against the TLD's policy (src/registry/dnssec.ts) and applying an update. The <secDNS:infData> of info is
+ * rendered by the EPP codec (src/epp/secdns.ts).
  *
  * - The TLD's interface decides what is accepted: 'dsData' (DS records, each optionally with its key) or
  *   'keyData' (keys only); the other interface, or any secDNS element when the TLD offers no DNSSEC: 2306.
@@ -60,25 +62,6 @@ function parseDs(e: Elem): DsRecord {
   };
 }
 
-export function keyOut(k: KeyRecord): Out {
-  return el('secDNS:keyData', null, [
-    el('secDNS:flags', null, k.flags),
-    el('secDNS:protocol', null, k.protocol),
-    el('secDNS:alg', null, k.alg),
-    el('secDNS:pubKey', null, k.pubKey),
-  ]);
-}
-
-export function dsOut(d: DsRecord): Out {
-  return el('secDNS:dsData', null, [
-    el('secDNS:keyTag', null, d.keyTag),
-    el('secDNS:alg', null, d.alg),
-    el('secDNS:digestType', null, d.digestType),
-    el('secDNS:digest', null, d.digest),
-    d.key && keyOut(d.key),
-  ]);
-}
-
 function throwProblem(p: { code: 2005 | 2306; element: string; value: string; reason: string }): never {
   throw new EppError(p.code, `DNSSEC data refused: ${p.reason}`, el(p.element, null, p.value));
 }
@@ -108,11 +91,11 @@ function parseRecords(holder: Elem, policy: DnssecPolicy, checkValues: boolean):
   }
   const seen = new Set<string>();
   for (const d of ds) {
-    if (seen.has(dsIdentity(d))) throw fail.policy('The same DS record is listed twice', dsOut(d));
+    if (seen.has(dsIdentity(d))) throw fail.policy('The same DS record is listed twice', dsDataOut(d));
     seen.add(dsIdentity(d));
   }
   for (const k of keys) {
-    if (seen.has(keyIdentity(k))) throw fail.policy('The same key is listed twice', keyOut(k));
+    if (seen.has(keyIdentity(k))) throw fail.policy('The same key is listed twice', keyDataOut(k));
     seen.add(keyIdentity(k));
   }
   return { ds, keys };
@@ -169,20 +152,20 @@ export function applySecDnsUpdate(current: SecDnsSet, u: SecDnsUpdate, policy: D
   let keys = u.remAll ? [] : [...current.keys];
   for (const r of u.rem.ds) {
     const id = dsIdentity(r);
-    if (!ds.some((d) => dsIdentity(d) === id)) throw fail.policy('The DS record to remove is not on the domain', dsOut(r));
+    if (!ds.some((d) => dsIdentity(d) === id)) throw fail.policy('The DS record to remove is not on the domain', dsDataOut(r));
     ds = ds.filter((d) => dsIdentity(d) !== id);
   }
   for (const r of u.rem.keys) {
     const id = keyIdentity(r);
-    if (!keys.some((k) => keyIdentity(k) === id)) throw fail.policy('The key to remove is not on the domain', keyOut(r));
+    if (!keys.some((k) => keyIdentity(k) === id)) throw fail.policy('The key to remove is not on the domain', keyDataOut(r));
     keys = keys.filter((k) => keyIdentity(k) !== id);
   }
   for (const a of u.add.ds) {
-    if (ds.some((d) => dsIdentity(d) === dsIdentity(a))) throw fail.policy('The DS record to add is already on the domain', dsOut(a));
+    if (ds.some((d) => dsIdentity(d) === dsIdentity(a))) throw fail.policy('The DS record to add is already on the domain', dsDataOut(a));
     ds.push(a);
   }
   for (const a of u.add.keys) {
-    if (keys.some((k) => keyIdentity(k) === keyIdentity(a))) throw fail.policy('The key to add is already on the domain', keyOut(a));
+    if (keys.some((k) => keyIdentity(k) === keyIdentity(a))) throw fail.policy('The key to add is already on the domain', keyDataOut(a));
     keys.push(a);
   }
   if (ds.length + keys.length > policy.maxRecords) {
@@ -194,13 +177,4 @@ export function applySecDnsUpdate(current: SecDnsSet, u: SecDnsUpdate, policy: D
 /** Whether an update changes anything. */
 export function secDnsChanges(u: SecDnsUpdate | undefined): boolean {
   return !!u && (u.remAll || u.rem.ds.length + u.rem.keys.length + u.add.ds.length + u.add.keys.length > 0 || u.maxSigLife !== undefined);
-}
-
-/** <secDNS:infData> when the domain has DS or key data (keys only when it has no DS). */
-export function secDnsInfData(set: SecDnsSet, maxSigLife: number | null): Out | undefined {
-  if (set.ds.length === 0 && set.keys.length === 0) return undefined;
-  return el('secDNS:infData', null, [
-    maxSigLife !== null && el('secDNS:maxSigLife', null, maxSigLife),
-    ...(set.ds.length > 0 ? set.ds.map(dsOut) : set.keys.map(keyOut)),
-  ]);
 }

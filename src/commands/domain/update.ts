@@ -1,6 +1,6 @@
 import { fail } from '../../protocol/errors.js';
 import { NS } from '../../protocol/namespaces.js';
-import { child, children, el, type Elem } from '../../protocol/xml-node.js';
+import { child, childText, children, el, type Elem } from '../../protocol/xml-node.js';
 import { DOMAIN_CLIENT_STATUSES } from '../../registry/statuses.js';
 import type { DomainChanges, DomainContact } from '../../storage/domain-repo.js';
 import type { CommandDef } from '../types.js';
@@ -55,7 +55,7 @@ export const domainUpdate: CommandDef = {
       [NS.secDNS, 'update'],
       [NS.tciDomain, 'update'],
     ]);
-    const { domain, policy } = await loadDomain(ctx, object);
+    const { domain, policy } = await loadDomain(ctx, childText(object, 'name') ?? '');
     const repo = ctx.repos.domains;
     requireSponsor(ctx, domain, 'update');
 

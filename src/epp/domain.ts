@@ -1,0 +1,104 @@
+import type {
+  AuthInfoInput,
+  DomainCheck,
+  DomainCheckData,
+  DomainInfo,
+  DomainInfoData,
+} from '../commands/domain/types.js';
+import { NS } from '../protocol/namespaces.js';
+import type { EppMessage } from '../protocol/parser.js';
+import { eppDateTime } from '../protocol/response.js';
+import { child, children, el, type Elem, type Out } from '../protocol/xml-node.js';
+import type { Session } from '../session/session.js';
+import type { HostAttr } from '../storage/domain-repo.js';
+import type { Rendered } from './binding.js';
+import { renderSecDnsInfData } from './secdns.js';
+
+/**
+ * The domain codec (RFC 5731, with RFC 3915 rgp and the TCI domain extension): each domain command's XML →
+ * its typed input (src/commands/domain/types.ts), and its typed data → <resData>/<extension>. The XML is
+ * schema-valid when it gets here; values are taken as sent (trimmed where the handlers always trimmed them),
+ * so that an error can echo them.
+ */
+
+// ---------------------------------------------------------------- check
+
+export function readDomainCheck(m: EppMessage): DomainCheck {
+  return { names: children(m.object, 'name', NS.domain).map((n) => n.text.trim()) };
+}
+
+/** <domain:chkData>: avail 1, or avail 0 with the reason. */
+export function renderDomainCheck(d: DomainCheckData): Rendered {
+  const cds = d.results.map((r) =>
+    el('domain:cd', null, [el('domain:name', { avail: r.available ? 1 : 0 }, r.name), !r.available && el('domain:reason', null, r.reason ?? '')]),
+  );
+  return { resData: [el('domain:chkData', null, cds)] };
+}
+
+// ---------------------------------------------------------------- info
+
+export function readDomainInfo(m: EppMessage): DomainInfo {
+  const nameEl = child(m.object, 'name');
+  const hosts = (nameEl?.attrs.hosts ?? 'all') as DomainInfo['hosts'];
+  const pw = child(child(m.object, 'authInfo'), 'pw');
+  // An info only compares passwords: with <domain:ext> (or none) the registrar simply gets the public data.
+  return { name: nameEl?.text.trim() ?? '', hosts, authInfo: pw ? passwordOf(pw) : undefined };
+}
+
+/**
+ * <domain:infData>, and in <extension> (each only when the session selected its namespace): <secDNS:infData>
+ * with the DNSSEC data, <rgp:infData> with the RFC 3915 states, <tcidom:infData> with the description.
+ */
+export function renderDomainInfo(d: DomainInfoData, session: Session): Rendered {
+  const extension: Out[] = [];
+  if (session.extURIs.has(NS.secDNS)) {
+    const sec = renderSecDnsInfData(d.secDns, d.domain.maxSigLife);
+    if (sec) extension.push(sec);
+  }
+  if (session.extURIs.has(NS.rgp) && d.rgpStatuses.length > 0) {
+    extension.push(el('rgp:infData', null, d.rgpStatuses.map((s) => el('rgp:rgpStatus', { s }))));
+  }
+  if (session.extURIs.has(NS.tciDomain) && d.description !== null) {
+    extension.push(el('tcidom:infData', null, d.description.split('\n').map((line) => el('tcidom:description', null, line))));
+  }
+  return { resData: [infData(d)], extension };
+}
+
+/** <domain:infData> in the schema's order, trimmed to what the view may see. */
+function infData(p: DomainInfoData): Out {
+  const d = p.domain;
+  const showDel = p.hosts === 'all' || p.hosts === 'del';
+  const showSub = (p.hosts === 'all' || p.hosts === 'sub') && p.view !== 'public';
+  const priv = p.view !== 'public';
+  const nsCount = p.nameservers.length + p.hostAttrs.length;
+  const hostAttr = (h: HostAttr) =>
+    el('domain:hostAttr', null, [el('domain:hostName', null, h.name), ...h.addrs.map((a) => el('domain:hostAddr', { ip: a.ip }, a.addr))]);
+  let ns: Out | undefined;
+  if (showDel && nsCount > 0) {
+    ns = el('domain:ns', null, p.nameservers.length > 0 ? p.nameservers.map((h) => el('domain:hostObj', null, h.name)) : p.hostAttrs.map(hostAttr));
+  }
+  return el('domain:infData', null, [
+    el('domain:name', null, d.name),
+    el('domain:roid', null, d.roid),
+    ...p.statuses.map((s) => el('domain:status', { s })),
+    priv && d.registrantHandle !== null && el('domain:registrant', null, d.registrantHandle),
+    ...(priv ? p.contacts.map((c) => el('domain:contact', { type: c.type }, c.handle)) : []),
+    ns,
+    ...(showSub ? p.subordinates.map((h) => el('domain:host', null, h)) : []),
+    el('domain:clID', null, d.sponsorClId),
+    priv && el('domain:crID', null, d.creatorClId),
+    el('domain:crDate', null, eppDateTime(d.createdAt)),
+    priv && d.updaterClId !== null && el('domain:upID', null, d.updaterClId),
+    priv && d.updatedAt !== null && el('domain:upDate', null, eppDateTime(d.updatedAt)),
+    el('domain:exDate', null, eppDateTime(d.expiresAt)),
+    priv && d.transferredAt !== null && el('domain:trDate', null, eppDateTime(d.transferredAt)),
+    p.view === 'full' && d.authPw !== null && el('domain:authInfo', null, [el('domain:pw', null, d.authPw)]),
+  ]);
+}
+
+// ---------------------------------------------------------------- shared readers
+
+/** A <domain:pw> as sent (text untrimmed), with its roid when it names another object's password. */
+function passwordOf(pw: Elem): AuthInfoInput {
+  return pw.attrs.roid === undefined ? { pw: pw.text } : { pw: pw.text, roid: pw.attrs.roid };
+}

@@ -1,18 +1,25 @@
+import { authInfoExtUnsupported } from '../commands/conditions.js';
+import { authInfoPwMissing } from '../commands/domain/conditions.js';
 import type {
   AuthInfoInput,
+  ContactInput,
   DomainCheck,
   DomainCheckData,
+  DomainCreate,
+  DomainCreateData,
   DomainInfo,
   DomainInfoData,
+  NsInput,
+  PeriodInput,
 } from '../commands/domain/types.js';
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
 import { eppDateTime } from '../protocol/response.js';
-import { child, children, el, type Elem, type Out } from '../protocol/xml-node.js';
+import { child, childText, children, el, type Elem, type Out } from '../protocol/xml-node.js';
 import type { Session } from '../session/session.js';
-import type { HostAttr } from '../storage/domain-repo.js';
+import type { DomainContactType, HostAttr } from '../storage/domain-repo.js';
 import type { Rendered } from './binding.js';
-import { renderSecDnsInfData } from './secdns.js';
+import { readSecDnsCreate, renderSecDnsInfData } from './secdns.js';
 
 /**
  * The domain codec (RFC 5731, with RFC 3915 rgp and the TCI domain extension): each domain command's XML →
@@ -96,9 +103,87 @@ function infData(p: DomainInfoData): Out {
   ]);
 }
 
+// ---------------------------------------------------------------- create
+
+/** <domain:create> with <secDNS:create> and <tcidom:create>; <domain:ext> authInfo: authInfoExtUnsupported (2102). */
+export function readDomainCreate(m: EppMessage): DomainCreate {
+  const o = m.object;
+  return {
+    name: childText(o, 'name') ?? '',
+    period: readPeriod(o),
+    registrant: childText(o, 'registrant'),
+    contacts: readContacts(o),
+    ns: readNs(child(o, 'ns')),
+    authInfo: readNewAuthInfo(child(o, 'authInfo')),
+    secDns: readSecDnsCreate(extension(m, NS.secDNS, 'create')),
+    description: readDescription(extension(m, NS.tciDomain, 'create')),
+  };
+}
+
+/** <domain:creData>. */
+export function renderDomainCreate(d: DomainCreateData): Rendered {
+  return {
+    resData: [
+      el('domain:creData', null, [
+        el('domain:name', null, d.name),
+        el('domain:crDate', null, eppDateTime(d.createdAt)),
+        el('domain:exDate', null, eppDateTime(d.expiresAt)),
+      ]),
+    ],
+  };
+}
+
 // ---------------------------------------------------------------- shared readers
 
 /** A <domain:pw> as sent (text untrimmed), with its roid when it names another object's password. */
 function passwordOf(pw: Elem): AuthInfoInput {
   return pw.attrs.roid === undefined ? { pw: pw.text } : { pw: pw.text, roid: pw.attrs.roid };
+}
+
+/** The command's extension element `name` in namespace `ns`, if the client sent one. */
+function extension(m: EppMessage, ns: string, name: string): Elem | undefined {
+  return m.extensions.find((e) => e.ns === ns && e.name === name);
+}
+
+/** <domain:period unit="y|m">N</domain:period> as sent (unit y when absent); undefined without one. */
+export function readPeriod(object: Elem | undefined): PeriodInput | undefined {
+  const p = child(object, 'period');
+  if (!p) return undefined;
+  const text = p.text.trim();
+  return { value: Number(text), unit: (p.attrs.unit ?? 'y') as PeriodInput['unit'], text };
+}
+
+/** The <domain:contact> children of `parent`: handle (trimmed) and type as sent (a missing type is the handler's 2003). */
+export function readContacts(parent: Elem | undefined): ContactInput[] {
+  return children(parent, 'contact', NS.domain).map((c) => ({ type: c.attrs.type as DomainContactType | undefined, handle: c.text.trim() }));
+}
+
+/** A <domain:ns>: host object names, or host attributes (name, addresses as sent, ip v4 when not said). */
+export function readNs(ns: Elem | undefined): NsInput | undefined {
+  if (!ns) return undefined;
+  return {
+    hostObjs: children(ns, 'hostObj', NS.domain).map((o) => o.text.trim()),
+    hostAttrs: children(ns, 'hostAttr', NS.domain).map((a) => ({
+      name: childText(a, 'hostName') ?? '',
+      addrs: children(a, 'hostAddr', NS.domain).map((x) => ({ ip: (x.attrs.ip ?? 'v4') as 'v4' | 'v6', addr: x.text.trim() })),
+    })),
+  };
+}
+
+/**
+ * The <domain:authInfo> that sets a password (create, chg): its <domain:pw> as sent. Only passwords are
+ * implemented: <domain:ext> is authInfoExtUnsupported (2102); none at all, authInfoPwMissing (2003).
+ */
+export function readNewAuthInfo(authInfo: Elem | undefined): AuthInfoInput {
+  if (child(authInfo, 'ext')) throw authInfoExtUnsupported('domain');
+  const pw = child(authInfo, 'pw');
+  if (!pw) throw authInfoPwMissing();
+  return passwordOf(pw);
+}
+
+/** The <tcidom:description> texts of a <tcidom:create>, or of the <tcidom:chg> of a <tcidom:update>; undefined without the extension. */
+function readDescription(ext: Elem | undefined): string[] | undefined {
+  if (!ext) return undefined;
+  const holder = ext.name === 'update' ? child(ext, 'chg') : ext;
+  return children(holder, 'description', NS.tciDomain).map((d) => d.text);
 }

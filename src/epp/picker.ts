@@ -33,7 +33,7 @@ import { EppError } from '../protocol/errors.js';
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
 import { bind, type EppBinding, type ExtensionRef } from './binding.js';
-import { readDomainCheck, readDomainInfo, renderDomainCheck, renderDomainInfo } from './domain.js';
+import { readDomainCheck, readDomainCreate, readDomainInfo, renderDomainCheck, renderDomainCreate, renderDomainInfo } from './domain.js';
 import { legacy } from './legacy.js';
 
 const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
@@ -55,7 +55,7 @@ const TABLE: Record<string, EppBinding> = {
 
   'check:domain': bind({ command: domainCheck, read: readDomainCheck, render: renderDomainCheck }),
   'info:domain': bind({ command: domainInfo, read: readDomainInfo, render: renderDomainInfo }),
-  'create:domain': legacy(domainCreate, [secDNS('create'), tciDomain('create')]),
+  'create:domain': bind({ command: domainCreate, extensions: [secDNS('create'), tciDomain('create')], read: readDomainCreate, render: renderDomainCreate }),
   'update:domain': legacy(domainUpdate, [secDNS('update'), tciDomain('update')]),
   'update:domain+rgp': legacy(domainRestore, [rgp('update')]),
   'delete:domain': legacy(domainDelete),

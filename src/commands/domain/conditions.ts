@@ -1,5 +1,5 @@
 import { el, type Out } from '../../protocol/xml-node.js';
-import type { DsRecord, KeyRecord } from '../../registry/dnssec.js';
+import type { DnssecProblem, DsRecord, KeyRecord } from '../../registry/dnssec.js';
 import { condition } from '../conditions.js';
 
 /**
@@ -24,6 +24,238 @@ export const domainNotFound = condition('domainNotFound', 2303, (name: string, i
   msg: `Domain ${name} does not exist`,
   value: nameValue(input),
 }));
+
+// ---------------------------------------------------------------- a name to register
+
+/** 2005: the name to register cannot be normalised. */
+export const domainNameInvalid = condition('domainNameInvalid', 2005, (input: string, reason: string) => ({
+  msg: `Invalid domain name ${input}: ${reason}`,
+  value: nameValue(input),
+}));
+
+/** 2004: the name is under no TLD this registry serves. */
+export const tldNotServed = condition('tldNotServed', 2004, (input: string, reason: string) => ({ msg: `${input}: ${reason}`, value: nameValue(input) }));
+
+/** 2306: not a single label under the TLD, a script the TLD does not allow, or a reserved name. */
+export const nameNotRegistrable = condition('nameNotRegistrable', 2306, (input: string, reason: string) => ({ msg: `${input}: ${reason}`, value: nameValue(input) }));
+
+/** 2302: the name is registered. */
+export const domainExists = condition('domainExists', 2302, (name: string, input: string) => ({
+  msg: `Domain ${name} is already registered`,
+  value: nameValue(input),
+}));
+
+// ---------------------------------------------------------------- periods
+
+/** 2004: a period outside the policy's range, not whole years, or in an unknown unit. */
+export const periodRefused = condition('periodRefused', 2004, (reason: string, p: { unit: string; text: string }) => ({
+  msg: `Period refused: ${reason}`,
+  value: el('domain:period', { unit: p.unit }, p.text),
+}));
+
+/** 2004: a new registration longer than the policy's maxRegistrationYears. */
+export const registrationTooLong = condition('registrationTooLong', 2004, (maxYears: number, years: number) => ({
+  msg: `A registration may not exceed ${maxYears} years`,
+  value: el('domain:period', { unit: 'y' }, years),
+}));
+
+// ---------------------------------------------------------------- registrant and contacts
+
+/** 2306: a registrant in a TLD of the 'minimum' data model. */
+export const registrantNotAccepted = condition('registrantNotAccepted', 2306, (tld: string, handle: string) => ({
+  msg: `.${tld} keeps no contact data: a registrant is not accepted`,
+  value: el('domain:registrant', null, handle),
+}));
+
+/** 2306: contacts in a TLD of the 'minimum' data model. */
+export const contactsNotAccepted = condition('contactsNotAccepted', 2306, (tld: string, type: string | undefined, handle: string) => ({
+  msg: `.${tld} keeps no contact data: contacts are not accepted`,
+  value: el('domain:contact', { type }, handle),
+}));
+
+/** 2003: no registrant in a TLD of the 'maximum' data model. */
+export const registrantRequired = condition('registrantRequired', 2003, (tld: string) => ({ msg: `A registrant is required in .${tld}` }));
+
+/** 2303: no contact with the registrant's handle. */
+export const registrantNotFound = condition('registrantNotFound', 2303, (handle: string) => ({
+  msg: `Registrant ${handle} does not exist`,
+  value: el('domain:registrant', null, handle),
+}));
+
+/** 2003: a <domain:contact> without its type. */
+export const contactTypeMissing = condition('contactTypeMissing', 2003, (handle: string) => ({
+  msg: `Contact ${handle} has no type (admin, tech or billing)`,
+  value: el('domain:contact', null, handle),
+}));
+
+/** 2303: no contact with that handle. */
+export const contactNotFound = condition('contactNotFound', 2303, (type: string, handle: string) => ({
+  msg: `Contact ${handle} does not exist`,
+  value: el('domain:contact', { type }, handle),
+}));
+
+/** 2306: the same contact twice with the same type in one command. */
+export const contactListedTwice = condition('contactListedTwice', 2306, (type: string, handle: string) => ({
+  msg: `Contact ${handle} is listed twice as ${type}`,
+  value: el('domain:contact', { type }, handle),
+}));
+
+/** 2306: more contacts of a type than the policy's maxContactsPerType. */
+export const tooManyContacts = condition('tooManyContacts', 2306, (max: number, type: string, given: number, handle: string) => ({
+  msg: `At most ${max} ${type} contact(s) allowed, ${given} given`,
+  value: el('domain:contact', { type }, handle),
+}));
+
+/** 2003: a create with fewer contacts of a type than the policy requires. */
+export const contactsRequired = condition('contactsRequired', 2003, (min: number, type: string) => ({ msg: `At least ${min} ${type} contact(s) required` }));
+
+/** 2306: an update that would leave fewer contacts of a type than the policy requires. */
+export const lastContactNotRemovable = condition('lastContactNotRemovable', 2306, (min: number, type: string) => ({
+  msg: `A domain needs at least ${min} ${type} contact(s): the last one cannot be removed`,
+  value: el('domain:contact', { type }, ''),
+}));
+
+// ---------------------------------------------------------------- nameservers
+
+/** 2306: host attributes in a TLD of the hostObj model. */
+export const hostAttrsNotAccepted = condition('hostAttrsNotAccepted', 2306, (firstName: string) => ({
+  msg: 'This TLD takes nameservers as host objects (<domain:hostObj>), not host attributes',
+  value: el('domain:hostName', null, firstName),
+}));
+
+/** 2306: host objects in a TLD of the hostAttr model. */
+export const hostObjsNotAccepted = condition('hostObjsNotAccepted', 2306, (first: string) => ({
+  msg: 'This TLD takes nameservers as host attributes (<domain:hostAttr>), not host objects',
+  value: el('domain:hostObj', null, first),
+}));
+
+/** 2306: the same nameserver twice in one <domain:ns>; `element` is domain:hostObj or domain:hostName. */
+export const nameserverListedTwice = condition('nameserverListedTwice', 2306, (name: string, element: string, input: string) => ({
+  msg: `Nameserver ${name} is listed twice`,
+  value: el(element, null, input),
+}));
+
+/** 2005: a host attribute's address that is not an address of its IP version. */
+export const hostAddrInvalid = condition('hostAddrInvalid', 2005, (ip: 'v4' | 'v6', addr: string) => ({
+  msg: `${addr} is not an IP${ip} address`,
+  value: el('domain:hostAddr', { ip }, addr),
+}));
+
+/** 2306: addresses for a host attribute that is not under the domain. */
+export const externalHostAddrs = condition('externalHostAddrs', 2306, (name: string, domain: string, input: string) => ({
+  msg: `Nameserver ${name} is not under ${domain}: it takes no addresses`,
+  value: el('domain:hostName', null, input),
+}));
+
+/** 2306: a host attribute under the domain without addresses, in a TLD that requires glue. */
+export const glueRequired = condition('glueRequired', 2306, (name: string, domain: string, input: string) => ({
+  msg: `Nameserver ${name} is under ${domain}: it needs addresses (glue)`,
+  value: el('domain:hostName', null, input),
+}));
+
+/** 2303: no host object of that name. */
+export const hostNotFound = condition('hostNotFound', 2303, (name: string, input: string) => ({
+  msg: `Host ${name} does not exist`,
+  value: el('domain:hostObj', null, input),
+}));
+
+/** 2306: an internal host (under a domain of this registry) without addresses cannot be delegated to. */
+export const hostNotDelegable = condition('hostNotDelegable', 2306, (name: string) => ({
+  msg: `Host ${name} is in this registry and has no addresses: it cannot be used as a nameserver`,
+  value: el('domain:hostObj', null, name),
+}));
+
+/** 2306: fewer or more nameservers than the policy allows. */
+export const nameserverCount = condition('nameserverCount', 2306, (min: number, max: number, count: number) => ({
+  msg: `A domain must have ${min} to ${max} nameservers; this would leave ${count}`,
+}));
+
+// ---------------------------------------------------------------- authInfo and the TCI description
+
+/** 2003: an <domain:authInfo> without <domain:pw> (the schema leaves only <domain:ext>, refused before). */
+export const authInfoPwMissing = condition('authInfoPwMissing', 2003, () => ({ msg: 'authInfo requires <domain:pw>' }));
+
+/** 2306: the TCI domain extension in a TLD that does not use it. */
+export const tciDomainNotUsed = condition('tciDomainNotUsed', 2306, (tld: string) => ({ msg: `The TCI domain extension is not used in .${tld}` }));
+
+/** 2306: a description longer than the limit. */
+export const descriptionTooLong = condition('descriptionTooLong', 2306, (max: number, text: string) => ({
+  msg: `The description is longer than ${max} characters`,
+  value: el('tcidom:description', null, text.slice(0, 40)),
+}));
+
+// ---------------------------------------------------------------- DNSSEC (RFC 5910)
+
+/** 2306: any secDNS element in a TLD that offers no DNSSEC. */
+export const dnssecNotOffered = condition('dnssecNotOffered', 2306, () => ({ msg: 'This TLD offers no DNSSEC: the secDNS extension is not accepted' }));
+
+/** 2306: dsData in a TLD of the keyData interface. */
+export const dsDataNotAccepted = condition('dsDataNotAccepted', 2306, () => ({
+  msg: 'This TLD takes DNSSEC data through the keyData interface, not dsData',
+  value: el('secDNS:dsData'),
+}));
+
+/** 2306: keyData (outside a dsData) in a TLD of the dsData interface. */
+export const keyDataNotAccepted = condition('keyDataNotAccepted', 2306, () => ({
+  msg: 'This TLD takes DNSSEC data through the dsData interface (keyData only inside dsData)',
+  value: el('secDNS:keyData'),
+}));
+
+/** 2005: a DNSSEC value (a problem found by src/registry/dnssec.ts) that is not valid (unassigned algorithm or digest type, digest length, protocol, base64…). */
+export const dnssecValueInvalid = condition('dnssecValueInvalid', 2005, (p: DnssecProblem) => ({
+  msg: `DNSSEC data refused: ${p.reason}`,
+  value: el(p.element, null, p.value),
+}));
+
+/** 2306: a DNSSEC value the policy refuses (algorithm or digest type that must not be used, flags, key/DS mismatch). */
+export const dnssecValueRefused = condition('dnssecValueRefused', 2306, (p: DnssecProblem) => ({
+  msg: `DNSSEC data refused: ${p.reason}`,
+  value: el(p.element, null, p.value),
+}));
+
+/** 2306: the same DS record twice in one command. */
+export const dsListedTwice = condition('dsListedTwice', 2306, (d: DsRecord) => ({ msg: 'The same DS record is listed twice', value: dsDataOut(d) }));
+
+/** 2306: the same key twice in one command. */
+export const keyListedTwice = condition('keyListedTwice', 2306, (k: KeyRecord) => ({ msg: 'The same key is listed twice', value: keyDataOut(k) }));
+
+/** 2306: more DNSSEC records than the policy's maxRecords (`leaving`: what an update would leave). */
+export const tooManyDnssecRecords = condition('tooManyDnssecRecords', 2306, (max: number, leaving?: number) => ({
+  msg: `At most ${max} DNSSEC records are allowed per domain${leaving === undefined ? '' : `; this would leave ${leaving}`}`,
+}));
+
+/** 2102: maxSigLife in a TLD whose policy does not accept it (RFC 5910 §3.3). */
+export const maxSigLifeUnsupported = condition('maxSigLifeUnsupported', 2102, () => ({ msg: 'secDNS:maxSigLife is not supported in this TLD' }));
+
+/** 2005: a maxSigLife that is not a positive integer. */
+export const maxSigLifeInvalid = condition('maxSigLifeInvalid', 2005, (value: number) => ({
+  msg: 'maxSigLife must be a positive integer',
+  value: el('secDNS:maxSigLife', null, String(value)),
+}));
+
+/** 2306: a maxSigLife inside <secDNS:add>. */
+export const maxSigLifeInAdd = condition('maxSigLifeInAdd', 2306, (text: string) => ({
+  msg: 'maxSigLife is changed with <secDNS:chg>, not added',
+  value: el('secDNS:maxSigLife', null, text),
+}));
+
+/** 2102: urgent="true" on a <secDNS:update> (RFC 5910 §3.2.5). */
+export const secDnsUrgentUnsupported = condition('secDnsUrgentUnsupported', 2102, () => ({ msg: 'secDNS urgent updates are not supported' }));
+
+/** 2306: a DS record to remove that the domain does not have. */
+export const dsNotOnDomain = condition('dsNotOnDomain', 2306, (d: DsRecord) => ({ msg: 'The DS record to remove is not on the domain', value: dsDataOut(d) }));
+
+/** 2306: a key to remove that the domain does not have. */
+export const keyNotOnDomain = condition('keyNotOnDomain', 2306, (k: KeyRecord) => ({ msg: 'The key to remove is not on the domain', value: keyDataOut(k) }));
+
+/** 2306: a DS record to add that the domain already has. */
+export const dsAlreadyOnDomain = condition('dsAlreadyOnDomain', 2306, (d: DsRecord) => ({
+  msg: 'The DS record to add is already on the domain',
+  value: dsDataOut(d),
+}));
+
+/** 2306: a key to add that the domain already has. */
+export const keyAlreadyOnDomain = condition('keyAlreadyOnDomain', 2306, (k: KeyRecord) => ({ msg: 'The key to add is already on the domain', value: keyDataOut(k) }));
 
 // ---------------------------------------------------------------- DNSSEC records as elements
 

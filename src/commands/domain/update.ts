@@ -10,15 +10,17 @@ import {
   checkNsCount,
   loadDomain,
   normalizedOrFail,
+  descriptionOf,
   onlyExtensions,
-  parseAuthPw,
-  parseDescription,
   requireSponsor,
   resolveContacts,
   resolveNs,
   resolveRegistrant,
 } from './domain-data.js';
-import { applySecDnsUpdate, parseSecDnsUpdate, secDnsChanges } from './secdns.js';
+import { applySecDnsUpdate, checkSecDnsUpdate, secDnsChanges } from './secdns.js';
+import { readContacts, readNewAuthInfo, readNs } from '../../epp/domain.js';
+import { readSecDnsUpdate } from '../../epp/secdns.js';
+import { checkNewAuthPassword } from '../object-rules.js';
 
 /** Statuses that forbid any update (besides client/serverUpdateProhibited, handled apart). */
 const LIFECYCLE_BLOCKERS = ['pendingDelete', 'pendingTransfer'];
@@ -64,8 +66,10 @@ export const domainUpdate: CommandDef = {
     const chg = child(object, 'chg');
     const addStatuses = statusesOf(add);
     const remStatuses = statusesOf(rem);
-    const secDns = parseSecDnsUpdate(req.extension(NS.secDNS, 'update'), policy.dnssec);
-    const description = parseDescription(req.extension(NS.tciDomain, 'update'), policy, domain.tld);
+    const secDns = readSecDnsUpdate(req.extension(NS.secDNS, 'update'));
+    checkSecDnsUpdate(secDns, policy.dnssec);
+    const tci = req.extension(NS.tciDomain, 'update');
+    const description = descriptionOf(tci && children(child(tci, 'chg'), 'description', NS.tciDomain).map((d) => d.text), policy, domain.tld);
 
     // ---- status gate
     const blocker = domain.statuses.find((s) => LIFECYCLE_BLOCKERS.includes(s));
@@ -105,8 +109,8 @@ export const domainUpdate: CommandDef = {
     }
 
     // ---- contacts
-    const remContacts = await resolveContacts(ctx, rem);
-    const addContacts = await resolveContacts(ctx, add);
+    const remContacts = await resolveContacts(ctx, readContacts(rem));
+    const addContacts = await resolveContacts(ctx, readContacts(add));
     if (policy.dataModel === 'minimum' && addContacts.length > 0) {
       const c = addContacts[0];
       throw fail.policy(`.${domain.tld} keeps no contact data: contacts are not accepted`, el('domain:contact', { type: c.type }, c.contact.handle));
@@ -128,7 +132,7 @@ export const domainUpdate: CommandDef = {
     if (policy.dataModel === 'maximum') {
       const lines = contacts.map((c) => ({ type: c.type, handle: c.handle }));
       checkContactCounts(lines, policy, [...new Set(addContacts.map((a) => a.type))], null);
-      checkContactCounts(lines, policy, [...new Set(remContacts.map((r) => r.type))], 2306);
+      checkContactCounts(lines, policy, [...new Set(remContacts.map((r) => r.type))], 'update');
     }
 
     // ---- nameservers
@@ -140,7 +144,7 @@ export const domainUpdate: CommandDef = {
         throw fail.policy(`${n.name} is not a nameserver of ${domain.name}`, el(n.element, null, n.input));
       }
     }
-    const addNs = await resolveNs(ctx, child(add, 'ns'), domain.name, policy);
+    const addNs = await resolveNs(ctx, readNs(child(add, 'ns')), domain.name, policy);
     const afterRem = new Set([...currentNs.map((h) => h.name), ...currentAttrs.map((h) => h.name)].filter((n) => !remNsNames.some((r) => r.name === n)));
     const addNames = addNs.kind === 'obj' ? addNs.hosts.map((h) => h.name) : addNs.attrs.map((a) => a.name);
     for (const n of addNames) {
@@ -167,7 +171,7 @@ export const domainUpdate: CommandDef = {
     const authInfo = child(chg, 'authInfo');
     if (authInfo) {
       if (child(authInfo, 'null')) throw fail.policy('The authInfo of a domain cannot be removed, only changed', el('domain:null'));
-      changes.authPw = parseAuthPw(authInfo);
+      changes.authPw = checkNewAuthPassword('domain', readNewAuthInfo(authInfo));
     }
 
     // ---- DNSSEC

@@ -9,6 +9,7 @@ import type {
   DomainCreateData,
   DomainInfo,
   DomainInfoData,
+  DomainUpdate,
   NsInput,
   PeriodInput,
 } from '../commands/domain/types.js';
@@ -19,7 +20,7 @@ import { child, childText, children, el, type Elem, type Out } from '../protocol
 import type { Session } from '../session/session.js';
 import type { DomainContactType, HostAttr } from '../storage/domain-repo.js';
 import type { Rendered } from './binding.js';
-import { readSecDnsCreate, renderSecDnsInfData } from './secdns.js';
+import { readSecDnsCreate, readSecDnsUpdate, renderSecDnsInfData } from './secdns.js';
 
 /**
  * The domain codec (RFC 5731, with RFC 3915 rgp and the TCI domain extension): each domain command's XML →
@@ -133,6 +134,37 @@ export function renderDomainCreate(d: DomainCreateData): Rendered {
   };
 }
 
+// ---------------------------------------------------------------- update
+
+/**
+ * <domain:update> with <secDNS:update> and <tcidom:update>. A <domain:ns> is present in the input exactly
+ * when it was sent (the update gate tells an unlock-only update by it). <domain:ext> authInfo:
+ * authInfoExtUnsupported (2102).
+ */
+export function readDomainUpdate(m: EppMessage): DomainUpdate {
+  const o = m.object;
+  const add = child(o, 'add');
+  const rem = child(o, 'rem');
+  const chg = child(o, 'chg');
+  const registrant = childText(chg, 'registrant');
+  const authInfo = child(chg, 'authInfo');
+  return {
+    name: childText(o, 'name') ?? '',
+    add: {
+      ns: readNs(child(add, 'ns')),
+      contacts: readContacts(add),
+      statuses: children(add, 'status', NS.domain).map(readStatus),
+    },
+    rem: { ns: readNs(child(rem, 'ns')), contacts: readContacts(rem), statuses: children(rem, 'status', NS.domain).map((e) => ({ s: e.attrs.s })) },
+    chg: {
+      ...(registrant !== undefined && { registrant: registrant === '' ? null : registrant }),
+      ...(authInfo && { authInfo: child(authInfo, 'null') ? null : readNewAuthInfo(authInfo) }),
+    },
+    secDns: readSecDnsUpdate(extension(m, NS.secDNS, 'update')),
+    description: readDescription(extension(m, NS.tciDomain, 'update')),
+  };
+}
+
 // ---------------------------------------------------------------- shared readers
 
 /** A <domain:pw> as sent (text untrimmed), with its roid when it names another object's password. */
@@ -154,12 +186,12 @@ export function readPeriod(object: Elem | undefined): PeriodInput | undefined {
 }
 
 /** The <domain:contact> children of `parent`: handle (trimmed) and type as sent (a missing type is the handler's 2003). */
-export function readContacts(parent: Elem | undefined): ContactInput[] {
+function readContacts(parent: Elem | undefined): ContactInput[] {
   return children(parent, 'contact', NS.domain).map((c) => ({ type: c.attrs.type as DomainContactType | undefined, handle: c.text.trim() }));
 }
 
 /** A <domain:ns>: host object names, or host attributes (name, addresses as sent, ip v4 when not said). */
-export function readNs(ns: Elem | undefined): NsInput | undefined {
+function readNs(ns: Elem | undefined): NsInput | undefined {
   if (!ns) return undefined;
   return {
     hostObjs: children(ns, 'hostObj', NS.domain).map((o) => o.text.trim()),
@@ -174,11 +206,18 @@ export function readNs(ns: Elem | undefined): NsInput | undefined {
  * The <domain:authInfo> that sets a password (create, chg): its <domain:pw> as sent. Only passwords are
  * implemented: <domain:ext> is authInfoExtUnsupported (2102); none at all, authInfoPwMissing (2003).
  */
-export function readNewAuthInfo(authInfo: Elem | undefined): AuthInfoInput {
+function readNewAuthInfo(authInfo: Elem | undefined): AuthInfoInput {
   if (child(authInfo, 'ext')) throw authInfoExtUnsupported('domain');
   const pw = child(authInfo, 'pw');
   if (!pw) throw authInfoPwMissing();
   return passwordOf(pw);
+}
+
+/** A <domain:status s="…" lang="…">text</domain:status> to add: the status, with its note when it has one. */
+function readStatus(e: Elem): DomainUpdate['add']['statuses'][number] {
+  const text = e.text.trim();
+  const lang = e.attrs.lang;
+  return { s: e.attrs.s, ...(lang !== undefined && { lang }), ...(text !== '' && { text }) };
 }
 
 /** The <tcidom:description> texts of a <tcidom:create>, or of the <tcidom:chg> of a <tcidom:update>; undefined without the extension. */

@@ -33,7 +33,7 @@ import { EppError } from '../protocol/errors.js';
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
 import { bind, type EppBinding, type ExtensionRef } from './binding.js';
-import { readDomainCheck, readDomainCreate, readDomainInfo, renderDomainCheck, renderDomainCreate, renderDomainInfo } from './domain.js';
+import { readDomainCheck, readDomainCreate, readDomainInfo, readDomainUpdate, renderDomainCheck, renderDomainCreate, renderDomainInfo } from './domain.js';
 import { legacy } from './legacy.js';
 
 const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
@@ -56,7 +56,7 @@ const TABLE: Record<string, EppBinding> = {
   'check:domain': bind({ command: domainCheck, read: readDomainCheck, render: renderDomainCheck }),
   'info:domain': bind({ command: domainInfo, read: readDomainInfo, render: renderDomainInfo }),
   'create:domain': bind({ command: domainCreate, extensions: [secDNS('create'), tciDomain('create')], read: readDomainCreate, render: renderDomainCreate }),
-  'update:domain': legacy(domainUpdate, [secDNS('update'), tciDomain('update')]),
+  'update:domain': bind({ command: domainUpdate, extensions: [secDNS('update'), tciDomain('update')], read: readDomainUpdate }),
   'update:domain+rgp': legacy(domainRestore, [rgp('update')]),
   'delete:domain': legacy(domainDelete),
   'renew:domain': legacy(domainRenew),

@@ -115,6 +115,24 @@ export const lastContactNotRemovable = condition('lastContactNotRemovable', 2306
   value: el('domain:contact', { type }, ''),
 }));
 
+/** 2306: an update that would remove the registrant of a TLD of the 'maximum' data model. */
+export const registrantNotRemovable = condition('registrantNotRemovable', 2306, (tld: string) => ({
+  msg: `A domain in .${tld} must have a registrant: it cannot be removed`,
+  value: el('domain:registrant', null, ''),
+}));
+
+/** 2306: an update removes a contact the domain does not have with that type. */
+export const notAContact = condition('notAContact', 2306, (domain: string, type: string, handle: string) => ({
+  msg: `${handle} is not a ${type} contact of ${domain}`,
+  value: el('domain:contact', { type }, handle),
+}));
+
+/** 2306: an update adds a contact the domain already has with that type. */
+export const alreadyAContact = condition('alreadyAContact', 2306, (domain: string, type: string, handle: string) => ({
+  msg: `${handle} is already a ${type} contact of ${domain}`,
+  value: el('domain:contact', { type }, handle),
+}));
+
 // ---------------------------------------------------------------- nameservers
 
 /** 2306: host attributes in a TLD of the hostObj model. */
@@ -170,10 +188,48 @@ export const nameserverCount = condition('nameserverCount', 2306, (min: number, 
   msg: `A domain must have ${min} to ${max} nameservers; this would leave ${count}`,
 }));
 
+/** 2306: an update removes a nameserver the domain does not have (`element`: where it was named). */
+export const notANameserver = condition('notANameserver', 2306, (domain: string, n: { name: string; input: string; element: string }) => ({
+  msg: `${n.name} is not a nameserver of ${domain}`,
+  value: el(n.element, null, n.input),
+}));
+
+/** 2306: an update adds a nameserver the domain has (after its removals). */
+export const alreadyANameserver = condition('alreadyANameserver', 2306, (domain: string, name: string, element: string) => ({
+  msg: `${name} is already a nameserver of ${domain}`,
+  value: el(element, null, name),
+}));
+
+// ---------------------------------------------------------------- statuses
+
+/** 2306: a status registrars do not set or remove (ok, inactive, linked, pending*, server*). */
+export const statusNotClient = condition('statusNotClient', 2306, (s: string) => ({
+  msg: `Status ${s} is not set or removed by registrars; only client* statuses are`,
+  value: el('domain:status', { s }),
+}));
+
+/** 2306: an update removes a status the domain does not have. */
+export const statusNotSet = condition('statusNotSet', 2306, (domain: string, s: string) => ({
+  msg: `Domain ${domain} does not have status ${s}`,
+  value: el('domain:status', { s }),
+}));
+
+/** 2306: an update adds a status the domain has. */
+export const statusAlreadySet = condition('statusAlreadySet', 2306, (domain: string, s: string) => ({
+  msg: `Domain ${domain} already has status ${s}`,
+  value: el('domain:status', { s }),
+}));
+
 // ---------------------------------------------------------------- authInfo and the TCI description
 
 /** 2003: an <domain:authInfo> without <domain:pw> (the schema leaves only <domain:ext>, refused before). */
 export const authInfoPwMissing = condition('authInfoPwMissing', 2003, () => ({ msg: 'authInfo requires <domain:pw>' }));
+
+/** 2306: <domain:null/> as the new authInfo: a domain always has one. */
+export const authInfoNotRemovable = condition('authInfoNotRemovable', 2306, () => ({
+  msg: 'The authInfo of a domain cannot be removed, only changed',
+  value: el('domain:null'),
+}));
 
 /** 2306: the TCI domain extension in a TLD that does not use it. */
 export const tciDomainNotUsed = condition('tciDomainNotUsed', 2306, (tld: string) => ({ msg: `The TCI domain extension is not used in .${tld}` }));

@@ -93,7 +93,8 @@ export interface DomainUpdate {
   name: string;
   add: { ns?: NsInput; contacts: ContactInput[]; statuses: Array<{ s: string; lang?: string; text?: string }> };
   rem: { ns?: NsInput; contacts: ContactInput[]; statuses: Array<{ s: string }> };
-  chg: { registrant?: string | null; authInfo?: AuthInfoInput };
+  /** registrant null: <domain:registrant/> (removing it); authInfo null: <domain:null/> (refused: a domain keeps one). */
+  chg: { registrant?: string | null; authInfo?: AuthInfoInput | null };
   secDns?: SecDnsUpdate;
   /** <tcidom:update><tcidom:chg> description lines; undefined when the extension is absent. */
   description?: string[];

@@ -7,8 +7,13 @@ import type {
   DomainCheckData,
   DomainCreate,
   DomainCreateData,
+  DomainDelete,
   DomainInfo,
   DomainInfoData,
+  DomainRenew,
+  DomainRenewData,
+  DomainRestore,
+  DomainRestoreData,
   DomainUpdate,
   NsInput,
   PeriodInput,
@@ -163,6 +168,51 @@ export function readDomainUpdate(m: EppMessage): DomainUpdate {
     secDns: readSecDnsUpdate(extension(m, NS.secDNS, 'update')),
     description: readDescription(extension(m, NS.tciDomain, 'update')),
   };
+}
+
+// ---------------------------------------------------------------- delete, renew, restore
+
+export function readDomainDelete(m: EppMessage): DomainDelete {
+  return { name: childText(m.object, 'name') ?? '' };
+}
+
+export function readDomainRenew(m: EppMessage): DomainRenew {
+  const o = m.object;
+  return { name: childText(o, 'name') ?? '', curExpDate: childText(o, 'curExpDate') ?? '', period: readPeriod(o) };
+}
+
+/** <domain:renData>. */
+export function renderDomainRenew(d: DomainRenewData): Rendered {
+  return { resData: [el('domain:renData', null, [el('domain:name', null, d.name), el('domain:exDate', null, eppDateTime(d.expiresAt))])] };
+}
+
+/** A <domain:update> carrying <rgp:update><rgp:restore op="request|report"> (RFC 3915), with its report. */
+export function readDomainRestore(m: EppMessage): DomainRestore {
+  const o = m.object;
+  const chg = child(o, 'chg');
+  const restore = child(extension(m, NS.rgp, 'update'), 'restore', NS.rgp);
+  const report = child(restore, 'report', NS.rgp);
+  const text = (name: string) => childText(report, name, NS.rgp) ?? '';
+  const other = childText(report, 'other', NS.rgp);
+  return {
+    name: childText(o, 'name') ?? '',
+    hasChanges: !!child(o, 'add') || !!child(o, 'rem') || (chg !== undefined && chg.children.length > 0),
+    op: restore?.attrs.op === 'request' ? 'request' : 'report',
+    report: report && {
+      preData: text('preData'),
+      postData: text('postData'),
+      delTime: text('delTime'),
+      resTime: text('resTime'),
+      resReason: text('resReason'),
+      statements: children(report, 'statement', NS.rgp).map((e) => e.text.trim()),
+      ...(other !== undefined && { other }),
+    },
+  };
+}
+
+/** After a restore request: <rgp:upData> with pendingRestore; nothing after a report. */
+export function renderDomainRestore(d: DomainRestoreData): Rendered {
+  return d.rgpStatus ? { extension: [el('rgp:upData', null, [el('rgp:rgpStatus', { s: d.rgpStatus })])] } : {};
 }
 
 // ---------------------------------------------------------------- shared readers

@@ -33,7 +33,20 @@ import { EppError } from '../protocol/errors.js';
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
 import { bind, type EppBinding, type ExtensionRef } from './binding.js';
-import { readDomainCheck, readDomainCreate, readDomainInfo, readDomainUpdate, renderDomainCheck, renderDomainCreate, renderDomainInfo } from './domain.js';
+import {
+  readDomainCheck,
+  readDomainCreate,
+  readDomainDelete,
+  readDomainInfo,
+  readDomainRenew,
+  readDomainRestore,
+  readDomainUpdate,
+  renderDomainCheck,
+  renderDomainCreate,
+  renderDomainInfo,
+  renderDomainRenew,
+  renderDomainRestore,
+} from './domain.js';
 import { legacy } from './legacy.js';
 
 const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
@@ -57,9 +70,9 @@ const TABLE: Record<string, EppBinding> = {
   'info:domain': bind({ command: domainInfo, read: readDomainInfo, render: renderDomainInfo }),
   'create:domain': bind({ command: domainCreate, extensions: [secDNS('create'), tciDomain('create')], read: readDomainCreate, render: renderDomainCreate }),
   'update:domain': bind({ command: domainUpdate, extensions: [secDNS('update'), tciDomain('update')], read: readDomainUpdate }),
-  'update:domain+rgp': legacy(domainRestore, [rgp('update')]),
-  'delete:domain': legacy(domainDelete),
-  'renew:domain': legacy(domainRenew),
+  'update:domain+rgp': bind({ command: domainRestore, extensions: [rgp('update')], read: readDomainRestore, render: renderDomainRestore }),
+  'delete:domain': bind({ command: domainDelete, read: readDomainDelete }),
+  'renew:domain': bind({ command: domainRenew, read: readDomainRenew, render: renderDomainRenew }),
   'transfer:domain:request': legacy(domainTransferRequest),
   'transfer:domain:query': legacy(domainTransferQuery),
   'transfer:domain:approve': legacy(domainTransferApprove),

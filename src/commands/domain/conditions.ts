@@ -8,8 +8,8 @@ import { condition } from '../conditions.js';
  * command shares (sponsor, update gate, authInfo passwords) are in ../conditions.ts.
  */
 
-/** The element naming a domain in <value>: the name as the client sent it. */
-const nameValue = (input: string) => el('domain:name', null, input);
+/** The element naming a domain in <value> (the name as the client sent it, or as stored). */
+export const nameValue = (input: string): Out => el('domain:name', null, input);
 
 // ---------------------------------------------------------------- names and loading
 
@@ -312,6 +312,65 @@ export const dsAlreadyOnDomain = condition('dsAlreadyOnDomain', 2306, (d: DsReco
 
 /** 2306: a key to add that the domain already has. */
 export const keyAlreadyOnDomain = condition('keyAlreadyOnDomain', 2306, (k: KeyRecord) => ({ msg: 'The key to add is already on the domain', value: keyDataOut(k) }));
+
+// ---------------------------------------------------------------- delete, renew, restore
+
+/** 2304: a status that forbids a delete (client/serverDeleteProhibited, pendingDelete, pendingTransfer). */
+export const deleteProhibited = condition('deleteProhibited', 2304, (domain: string, status: string) => ({
+  msg: `Domain ${domain} has status ${status}: it cannot be deleted`,
+  value: nameValue(domain),
+}));
+
+/** 2305: a subordinate host of the domain is a nameserver of another domain. */
+export const subordinateHostsInUse = condition('subordinateHostsInUse', 2305, (domain: string, hosts: readonly string[]) => ({
+  msg: `Domain ${domain} cannot be deleted: its host(s) ${hosts.join(', ')} are nameservers of other domains`,
+  value: nameValue(domain),
+}));
+
+/** 2304: a status that forbids a renew (client/serverRenewProhibited, pendingDelete, pendingTransfer). */
+export const renewProhibited = condition('renewProhibited', 2304, (domain: string, status: string) => ({
+  msg: `Domain ${domain} has status ${status}: it cannot be renewed`,
+  value: nameValue(domain),
+}));
+
+/** 2306: a renew whose curExpDate is not the current expiry date (a repeated renew must not renew twice). */
+export const curExpDateMismatch = condition('curExpDateMismatch', 2306, (domain: string, sent: string, current: string) => ({
+  msg: `curExpDate ${sent} is not the current expiry date ${current} of ${domain}`,
+  value: el('domain:curExpDate', null, sent),
+}));
+
+/** 2306: a renew that would end the registration beyond the policy's maxRegistrationYears from now. */
+export const renewTooLong = condition('renewTooLong', 2306, (domain: string, years: number, until: string, maxYears: number) => ({
+  msg: `Renewing ${domain} by ${years} year(s) would take it to ${until}, more than ${maxYears} years from now`,
+  value: el('domain:period', { unit: 'y' }, years),
+}));
+
+/** 2306: an RGP restore whose <domain:update> also changes something. */
+export const restoreNotAlone = condition('restoreNotAlone', 2306, (domain: string) => ({
+  msg: 'A restore is sent alone: an RGP restore update may not carry other changes',
+  value: nameValue(domain),
+}));
+
+/** 2304: a restore request for a domain that is not in redemptionPeriod (`state`: its RGP state, if any). */
+export const notInRedemption = condition('notInRedemption', 2304, (domain: string, state: string | undefined) => ({
+  msg: `Domain ${domain} is not in redemptionPeriod${state ? ` (it is ${state})` : ''}: it cannot be restored`,
+  value: nameValue(domain),
+}));
+
+/** 2304: a restore report without a pending restore request (none, or its report window passed). */
+export const noPendingRestore = condition('noPendingRestore', 2304, (domain: string) => ({
+  msg: `Domain ${domain} has no pending restore request: send op="request" first`,
+  value: nameValue(domain),
+}));
+
+/** 2004: a restore report whose delTime lies after its resTime or in the future. */
+export const restoreTimesRefused = condition('restoreTimesRefused', 2004, (delTime: string) => ({
+  msg: 'delTime must lie before resTime and not in the future',
+  value: el('rgp:delTime', null, delTime),
+}));
+
+/** 2003: a restore report without the two statements of RFC 3915. */
+export const restoreStatementsMissing = condition('restoreStatementsMissing', 2003, () => ({ msg: 'A restore report carries the two statements of RFC 3915' }));
 
 // ---------------------------------------------------------------- DNSSEC records as elements
 

@@ -1,13 +1,10 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { EppError, fail } from '../../protocol/errors.js';
-import { NS } from '../../protocol/namespaces.js';
-import { eppDateTime } from '../../protocol/response.js';
-import { child, childText, children, el, type Elem, type Out } from '../../protocol/xml-node.js';
+import { fail } from '../../protocol/errors.js';
 import { normalizeName, scriptsAllowed, shortNameReason } from '../../registry/names.js';
 import { periodYears } from '../../registry/periods.js';
 import type { TldPolicy } from '../../registry/policy.js';
 import type { Tld } from '../../storage/core-repos.js';
-import type { ContactRef, Domain, DomainContact, DomainContactType, HostAddr, HostAttr, HostRef } from '../../storage/domain-repo.js';
+import type { ContactRef, Domain, DomainContactType, HostAddr, HostAttr, HostRef } from '../../storage/domain-repo.js';
 import type { CommandContext, CommandRequest } from '../types.js';
 import {
   contactListedTwice,
@@ -35,15 +32,15 @@ import {
 import type { ContactInput, NsInput, PeriodInput } from './types.js';
 
 /**
- * What the domain commands share: name classification (IDN, served TLD, scripts, reserved names), loading a
- * domain with its TLD policy, sponsorship, parsing of periods, contacts, nameservers and authInfo, the
- * computed statuses and the <domain:infData> tree.
+ * What the domain commands share, over their typed inputs (src/commands/domain/types.ts): name
+ * classification (IDN, served TLD, scripts, reserved names), loading a domain with its TLD policy, periods,
+ * contacts, nameservers, the TCI description and the computed statuses. Each failure is a named condition
+ * (./conditions.ts). Sponsorship, the update gate and authInfo passwords are ../object-rules.ts'.
  */
 
 export const CONTACT_TYPES: readonly DomainContactType[] = ['admin', 'tech', 'billing'];
 
-/** The element naming a domain in <value>. */
-export const nameValue = (input: string): Out => el('domain:name', null, input);
+export { nameValue } from './conditions.js';
 
 // ---------------------------------------------------------------- names
 
@@ -117,13 +114,6 @@ export async function loadDomain(ctx: CommandContext, input: string): Promise<Lo
   return { domain, policy: tld.policy };
 }
 
-/** Only the sponsoring registrar may change a domain (2201). */
-export function requireSponsor(ctx: CommandContext, d: Domain, action: string): void {
-  if (d.sponsorId !== ctx.registrar.id) {
-    throw fail.authorization(`Domain ${d.name} is sponsored by another registrar; only the sponsor may ${action} it`);
-  }
-}
-
 // ---------------------------------------------------------------- periods
 
 /** Years of a command's period (the policy's default when absent); periodRefused (2004) outside the policy. */
@@ -131,17 +121,6 @@ export function periodYearsOf(p: PeriodInput | undefined, policy: TldPolicy): nu
   if (!p) return policy.period.default;
   const r = periodYears(p.value, p.unit, policy.period);
   if (!r.ok) throw periodRefused(r.reason, p);
-  return r.years;
-}
-
-/** Years of the command's <domain:period> (policy default when absent); 2004 outside the policy. */
-export function parsePeriod(object: Elem, policy: TldPolicy): number {
-  const p = child(object, 'period');
-  if (!p) return policy.period.default;
-  const value = Number(p.text.trim());
-  const unit = p.attrs.unit ?? 'y';
-  const r = periodYears(value, unit, policy.period);
-  if (!r.ok) throw fail.range(`Period refused: ${r.reason}`, el('domain:period', { unit }, p.text.trim()));
   return r.years;
 }
 
@@ -273,7 +252,7 @@ export function descriptionOf(lines: readonly string[] | undefined, policy: TldP
   return text.length > 0 ? text : null;
 }
 
-// ---------------------------------------------------------------- statuses and response
+// ---------------------------------------------------------------- statuses
 
 /** Stored statuses plus the computed ones: `inactive` without nameservers, `ok` when nothing else applies. */
 export function displayStatuses(d: Domain, nsCount: number): string[] {
@@ -282,10 +261,11 @@ export function displayStatuses(d: Domain, nsCount: number): string[] {
   return s.length > 0 ? s : ['ok'];
 }
 
-// ---------------------------------------------------------------- extensions
+// ---------------------------------------------------------------- extensions (legacy)
 
 /**
- * Refuses command extensions this command does not take (e.g. <secDNS:update> on a create, a response
+ * Legacy handlers only (the domain transfers, until they are typed; the EPP door now refuses these before
+ * any typed handler runs). Refuses command extensions this command does not take (e.g. <secDNS:update> on a create, a response
  * element such as <tcidom:infData>) with 2002 instead of silently ignoring them.
  */
 export function onlyExtensions(req: CommandRequest, allowed: Array<[string, string]>): void {

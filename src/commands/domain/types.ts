@@ -133,6 +133,11 @@ export interface DomainRestore {
     other?: string;
   };
 }
+/** After a restore: a request leaves the domain pendingRestore (<rgp:upData>); a report restores it at once (no state left). */
+export interface DomainRestoreData {
+  name: string;
+  rgpStatus?: 'pendingRestore';
+}
 
 // ---------------------------------------------------------------- transfer
 

@@ -51,11 +51,10 @@ export function renderDomainCheck(d: DomainCheckData): Rendered {
 // ---------------------------------------------------------------- info
 
 export function readDomainInfo(m: EppMessage): DomainInfo {
-  const nameEl = child(m.object, 'name');
-  const hosts = (nameEl?.attrs.hosts ?? 'all') as DomainInfo['hosts'];
+  const hosts = (child(m.object, 'name')?.attrs.hosts ?? 'all') as DomainInfo['hosts'];
   const pw = child(child(m.object, 'authInfo'), 'pw');
   // An info only compares passwords: with <domain:ext> (or none) the registrar simply gets the public data.
-  return { name: nameEl?.text.trim() ?? '', hosts, authInfo: pw ? passwordOf(pw) : undefined };
+  return { name: childText(m.object, 'name') ?? '', hosts, authInfo: pw ? passwordOf(pw) : undefined };
 }
 
 /**

@@ -4,8 +4,9 @@ import { condition } from '../conditions.js';
 
 /**
  * The errors of the domain commands, one constructor each, carrying its result code, its message and the
- * element its <value> names. The handlers' doc comments list them by these names. The rules every object
- * command shares (sponsor, update gate, authInfo passwords) are in ../conditions.ts.
+ * element its <value> names. The handlers' doc comments list them by these names. The conditions every
+ * object command shares (notSponsor, the update gate's, authInfoRefused, authInfoExtUnsupported) are in
+ * ../conditions.ts.
  */
 
 /** The element naming a domain in <value> (the name as the client sent it, or as stored). */

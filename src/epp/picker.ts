@@ -44,6 +44,20 @@ import {
   renderContactInfo,
 } from './contact.js';
 import { readHostCheck, readHostCreate, readHostDelete, readHostInfo, readHostUpdate, renderHostCheck, renderHostCreate, renderHostInfo } from './host.js';
+import {
+  readDomainCheck,
+  readDomainCreate,
+  readDomainDelete,
+  readDomainInfo,
+  readDomainRenew,
+  readDomainRestore,
+  readDomainUpdate,
+  renderDomainCheck,
+  renderDomainCreate,
+  renderDomainInfo,
+  renderDomainRenew,
+  renderDomainRestore,
+} from './domain.js';
 import { legacy } from './legacy.js';
 import { readLogin, readLogout } from './session.js';
 
@@ -64,13 +78,13 @@ const TABLE: Record<string, EppBinding> = {
   'poll:req': legacy(pollRequest),
   'poll:ack': legacy(pollAck),
 
-  'check:domain': legacy(domainCheck),
-  'info:domain': legacy(domainInfo),
-  'create:domain': legacy(domainCreate, [secDNS('create'), tciDomain('create')]),
-  'update:domain': legacy(domainUpdate, [secDNS('update'), tciDomain('update')]),
-  'update:domain+rgp': legacy(domainRestore, [rgp('update')]),
-  'delete:domain': legacy(domainDelete),
-  'renew:domain': legacy(domainRenew),
+  'check:domain': bind({ command: domainCheck, read: readDomainCheck, render: renderDomainCheck }),
+  'info:domain': bind({ command: domainInfo, read: readDomainInfo, render: renderDomainInfo }),
+  'create:domain': bind({ command: domainCreate, extensions: [secDNS('create'), tciDomain('create')], read: readDomainCreate, render: renderDomainCreate }),
+  'update:domain': bind({ command: domainUpdate, extensions: [secDNS('update'), tciDomain('update')], read: readDomainUpdate }),
+  'update:domain+rgp': bind({ command: domainRestore, extensions: [rgp('update')], read: readDomainRestore, render: renderDomainRestore }),
+  'delete:domain': bind({ command: domainDelete, read: readDomainDelete }),
+  'renew:domain': bind({ command: domainRenew, read: readDomainRenew, render: renderDomainRenew }),
   'transfer:domain:request': legacy(domainTransferRequest),
   'transfer:domain:query': legacy(domainTransferQuery),
   'transfer:domain:approve': legacy(domainTransferApprove),

@@ -1,29 +1,34 @@
-import { EppError, fail } from '../../protocol/errors.js';
-import { NS } from '../../protocol/namespaces.js';
-import { eppDateTime } from '../../protocol/response.js';
-import { child, childText, el } from '../../protocol/xml-node.js';
 import { addYears, beyondMaxRegistration } from '../../registry/periods.js';
 import { roid } from '../../registry/roid.js';
 import type { ContactRef } from '../../storage/domain-repo.js';
 import { charge, startGrace } from '../../registry/lifecycle.js';
-import type { CommandDef } from '../types.js';
+import { checkNewAuthPassword } from '../object-rules.js';
+import type { ObjectCommand } from '../types.js';
+import {
+  contactsNotAccepted,
+  domainExists,
+  domainNameInvalid,
+  nameNotRegistrable,
+  registrantNotAccepted,
+  registrantRequired,
+  registrationTooLong,
+  tldNotServed,
+} from './conditions.js';
 import {
   CONTACT_TYPES,
   checkContactCounts,
   checkDelegable,
   checkNsCount,
   classifyName,
-  nameValue,
-  onlyExtensions,
-  parseAuthPw,
-  parseDescription,
-  parsePeriod,
+  descriptionOf,
+  periodYearsOf,
   resolveContacts,
   resolveNs,
   resolveRegistrant,
   type ContactLine,
 } from './domain-data.js';
-import { parseSecDnsCreate } from './secdns.js';
+import { checkSecDnsCreate } from './secdns.js';
+import type { DomainCreate, DomainCreateData } from './types.js';
 
 /**
  * <domain:create> (RFC 5731 §3.2.1), with <secDNS:create> (RFC 5910) and <tcidom:create> (TCI description).
@@ -38,62 +43,62 @@ import { parseSecDnsCreate } from './secdns.js';
  * (Feb 29 → Feb 28). Statuses: `ok`, or `inactive` while it has no nameservers (computed). The sponsor
  * is charged the TLD's create price per year, and the add grace period starts.
  *
- * Errors: 2002 foreign extension element; 2003 registrant or required contact missing, contact without
- * type; 2004 TLD not served, period out of range (or beyond maxRegistrationYears); 2005 invalid name, host name or DNSSEC value; 2102
- * authInfo <ext>, maxSigLife refused by policy; 2302 name registered; 2303 unknown registrant, contact or
- * host; 2306 name not a single label / script / reserved, contacts in the minimum model, too many
- * contacts, nameserver count, hostAttr/hostObj against the model, undelegable host, empty authInfo,
- * DNSSEC interface/policy, TCI extension outside its TLDs; 2104 the balance does not cover the create.
+ * Errors, in the order they are checked:
+ * - the name: domainNameInvalid (2005), tldNotServed (2004), nameNotRegistrable (2306: not a single label,
+ *   script, reserved), domainExists (2302);
+ * - the period: periodRefused (2004), registrationTooLong (2004, beyond maxRegistrationYears);
+ * - contacts: registrantNotAccepted, contactsNotAccepted (2306, 'minimum' model); registrantRequired (2003),
+ *   registrantNotFound (2303), contactTypeMissing (2003), contactNotFound (2303), contactListedTwice (2306),
+ *   tooManyContacts (2306), contactsRequired (2003);
+ * - nameservers: hostAttrsNotAccepted / hostObjsNotAccepted (2306), nameSyntax (2005), hostAddrInvalid
+ *   (2005), externalHostAddrs / glueRequired (2306), hostNotFound (2303), nameserverListedTwice (2306),
+ *   hostNotDelegable (2306), nameserverCount (2306);
+ * - authInfo: authInfoRefused (2306: empty, too long, roid); authInfoExtUnsupported (2102) and
+ *   authInfoPwMissing (2003) are the codec's, before the handler runs;
+ * - DNSSEC: the conditions of ./secdns.ts (2005, 2102, 2306);
+ * - the description: tciDomainNotUsed, descriptionTooLong (2306);
+ * - billing: 2104 when the balance does not cover the create.
  */
-export const domainCreate: CommandDef = {
+export const domainCreate: ObjectCommand<DomainCreate, DomainCreateData> = {
   kind: 'object',
   name: 'domain:create',
-  async run(req, ctx) {
-    const object = req.object!;
-    onlyExtensions(req, [
-      [NS.secDNS, 'create'],
-      [NS.tciDomain, 'create'],
-    ]);
-    const input = childText(object, 'name') ?? '';
-    const c = await classifyName(ctx, input);
-    if (!c.ok) throw new EppError(c.code, c.code === 2005 ? `Invalid domain name ${input}: ${c.reason}` : `${input}: ${c.reason}`, nameValue(input));
+  async run(input, ctx) {
+    const c = await classifyName(ctx, input.name);
+    if (!c.ok) {
+      if (c.code === 2005) throw domainNameInvalid(input.name, c.reason);
+      throw c.code === 2004 ? tldNotServed(input.name, c.reason) : nameNotRegistrable(input.name, c.reason);
+    }
     const { name, tld } = c;
     const policy = tld.policy;
     const repo = ctx.repos.domains;
-    if ((await repo.existing([name])).has(name)) throw fail.exists(`Domain ${name} is already registered`, nameValue(input));
+    if ((await repo.existing([name])).has(name)) throw domainExists(name, input.name);
 
-    const years = parsePeriod(object, policy);
-    if (beyondMaxRegistration(addYears(ctx.now, years), ctx.now, policy.maxRegistrationYears)) {
-      throw fail.range(`A registration may not exceed ${policy.maxRegistrationYears} years`, el('domain:period', { unit: 'y' }, years));
-    }
+    const years = periodYearsOf(input.period, policy);
+    if (beyondMaxRegistration(addYears(ctx.now, years), ctx.now, policy.maxRegistrationYears)) throw registrationTooLong(policy.maxRegistrationYears, years);
 
-    const registrantHandle = childText(object, 'registrant');
     let registrant: ContactRef | undefined;
     let contacts: ContactLine[];
     if (policy.dataModel === 'minimum') {
-      if (registrantHandle !== undefined) {
-        throw fail.policy(`.${tld.name} keeps no contact data: a registrant is not accepted`, el('domain:registrant', null, registrantHandle));
-      }
-      const first = child(object, 'contact');
-      if (first) {
-        throw fail.policy(`.${tld.name} keeps no contact data: contacts are not accepted`, el('domain:contact', { type: first.attrs.type }, first.text.trim()));
-      }
+      if (input.registrant !== undefined) throw registrantNotAccepted(tld.name, input.registrant);
+      const first = input.contacts[0];
+      if (first) throw contactsNotAccepted(tld.name, first.type, first.handle);
       contacts = [];
     } else {
-      if (registrantHandle === undefined) throw fail.missing(`A registrant is required in .${tld.name}`);
-      registrant = await resolveRegistrant(ctx, registrantHandle);
-      contacts = await resolveContacts(ctx, object);
-      checkContactCounts(contacts.map((l) => ({ type: l.type, handle: l.contact.handle })), policy, CONTACT_TYPES, 2003);
+      if (input.registrant === undefined) throw registrantRequired(tld.name);
+      registrant = await resolveRegistrant(ctx, input.registrant);
+      contacts = await resolveContacts(ctx, input.contacts);
+      checkContactCounts(contacts.map((l) => ({ type: l.type, handle: l.contact.handle })), policy, CONTACT_TYPES, 'create');
     }
 
-    const ns = await resolveNs(ctx, child(object, 'ns'), name, policy);
+    const ns = await resolveNs(ctx, input.ns, name, policy);
     if (ns.kind === 'obj') checkDelegable(ns.hosts);
     const nsCount = ns.kind === 'obj' ? ns.hosts.length : ns.attrs.length;
     checkNsCount(nsCount, policy);
 
-    const authPw = parseAuthPw(child(object, 'authInfo')!);
-    const secDns = parseSecDnsCreate(req.extension(NS.secDNS, 'create'), policy.dnssec);
-    const description = parseDescription(req.extension(NS.tciDomain, 'create'), policy, tld.name) ?? null;
+    const authPw = checkNewAuthPassword('domain', input.authInfo);
+    const secDns = input.secDns;
+    checkSecDnsCreate(secDns, policy.dnssec);
+    const description = descriptionOf(input.description, policy, tld.name) ?? null;
 
     const id = await repo.nextId();
     const createdAt = ctx.now;
@@ -120,15 +125,6 @@ export const domainCreate: CommandDef = {
     await charge(ctx.repos, ctx.registrar.id, price, 'create', name, ctx.now);
     await startGrace(ctx.repos, id, 'add', ctx.registrar.id, policy, price, ctx.now);
 
-    return {
-      resData: [
-        el('domain:creData', null, [
-          el('domain:name', null, name),
-          el('domain:crDate', null, eppDateTime(createdAt)),
-          el('domain:exDate', null, eppDateTime(expiresAt)),
-        ]),
-      ],
-      object: name,
-    };
+    return { data: { name, createdAt, expiresAt }, object: name };
   },
 };

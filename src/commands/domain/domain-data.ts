@@ -1,25 +1,46 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { EppError, fail } from '../../protocol/errors.js';
-import { NS } from '../../protocol/namespaces.js';
-import { eppDateTime } from '../../protocol/response.js';
-import { child, childText, children, el, type Elem, type Out } from '../../protocol/xml-node.js';
+import { fail } from '../../protocol/errors.js';
 import { normalizeName, scriptsAllowed, shortNameReason } from '../../registry/names.js';
 import { periodYears } from '../../registry/periods.js';
 import type { TldPolicy } from '../../registry/policy.js';
 import type { Tld } from '../../storage/core-repos.js';
-import type { ContactRef, Domain, DomainContact, DomainContactType, HostAddr, HostAttr, HostRef } from '../../storage/domain-repo.js';
+import type { ContactRef, Domain, DomainContactType, HostAddr, HostAttr, HostRef } from '../../storage/domain-repo.js';
 import type { CommandContext, CommandRequest } from '../types.js';
+import {
+  contactListedTwice,
+  contactNotFound,
+  contactsRequired,
+  contactTypeMissing,
+  descriptionTooLong,
+  domainNotFound,
+  externalHostAddrs,
+  glueRequired,
+  hostAddrInvalid,
+  hostAttrsNotAccepted,
+  hostNotDelegable,
+  hostNotFound,
+  hostObjsNotAccepted,
+  lastContactNotRemovable,
+  nameserverCount,
+  nameserverListedTwice,
+  nameSyntax,
+  periodRefused,
+  registrantNotFound,
+  tciDomainNotUsed,
+  tooManyContacts,
+} from './conditions.js';
+import type { ContactInput, NsInput, PeriodInput } from './types.js';
 
 /**
- * What the domain commands share: name classification (IDN, served TLD, scripts, reserved names), loading a
- * domain with its TLD policy, sponsorship, parsing of periods, contacts, nameservers and authInfo, the
- * computed statuses and the <domain:infData> tree.
+ * What the domain commands share, over their typed inputs (src/commands/domain/types.ts): name
+ * classification (IDN, served TLD, scripts, reserved names), loading a domain with its TLD policy, periods,
+ * contacts, nameservers, the TCI description and the computed statuses. Each failure is a named condition
+ * (./conditions.ts). Sponsorship, the update gate and authInfo passwords are ../object-rules.ts'.
  */
 
 export const CONTACT_TYPES: readonly DomainContactType[] = ['admin', 'tech', 'billing'];
 
-/** The element naming a domain in <value>. */
-export const nameValue = (input: string): Out => el('domain:name', null, input);
+export { nameValue } from './conditions.js';
 
 // ---------------------------------------------------------------- names
 
@@ -69,10 +90,10 @@ function isReserved(label: string, tld: Tld): boolean {
 }
 
 
-/** Normalises the name of an existing object in a command; a syntactically impossible name is a 2005. */
+/** Normalises the name of an existing object in a command; a syntactically impossible name is a 2005 (nameSyntax). */
 export function normalizedOrFail(input: string, valueName = 'domain:name'): string {
   const n = normalizeName(input);
-  if (!n.ok) throw fail.valueSyntax(`Invalid name ${input}: ${n.reason}`, el(valueName, null, input));
+  if (!n.ok) throw nameSyntax(input, n.reason, valueName);
   return n.name;
 }
 
@@ -83,50 +104,24 @@ export interface LoadedDomain {
   policy: TldPolicy;
 }
 
-/** Loads the domain a command names (2005 for an impossible name, 2303 when there is none). */
-export async function loadDomain(ctx: CommandContext, object: Elem): Promise<LoadedDomain> {
-  const input = childText(object, 'name') ?? '';
+/** Loads the domain a command names, as sent (nameSyntax 2005 for an impossible name, domainNotFound 2303). */
+export async function loadDomain(ctx: CommandContext, input: string): Promise<LoadedDomain> {
   const name = normalizedOrFail(input);
   const domain = await ctx.repos.domains.byName(name);
-  if (!domain) throw fail.notFound(`Domain ${name} does not exist`, nameValue(input));
+  if (!domain) throw domainNotFound(name, input);
   const tld = await ctx.repos.tlds.get(domain.tld);
   if (!tld) throw new Error(`domain ${domain.name} has TLD ${domain.tld} without a policy`);
   return { domain, policy: tld.policy };
 }
 
-/** Only the sponsoring registrar may change a domain (2201). */
-export function requireSponsor(ctx: CommandContext, d: Domain, action: string): void {
-  if (d.sponsorId !== ctx.registrar.id) {
-    throw fail.authorization(`Domain ${d.name} is sponsored by another registrar; only the sponsor may ${action} it`);
-  }
-}
+// ---------------------------------------------------------------- periods
 
-// ---------------------------------------------------------------- periods and authInfo
-
-/** Years of the command's <domain:period> (policy default when absent); 2004 outside the policy. */
-export function parsePeriod(object: Elem, policy: TldPolicy): number {
-  const p = child(object, 'period');
+/** Years of a command's period (the policy's default when absent); periodRefused (2004) outside the policy. */
+export function periodYearsOf(p: PeriodInput | undefined, policy: TldPolicy): number {
   if (!p) return policy.period.default;
-  const value = Number(p.text.trim());
-  const unit = p.attrs.unit ?? 'y';
-  const r = periodYears(value, unit, policy.period);
-  if (!r.ok) throw fail.range(`Period refused: ${r.reason}`, el('domain:period', { unit }, p.text.trim()));
+  const r = periodYears(p.value, p.unit, policy.period);
+  if (!r.ok) throw periodRefused(r.reason, p);
   return r.years;
-}
-
-/** Longest authInfo password stored. */
-const MAX_PW = 255;
-
-/** The <domain:pw> of an <domain:authInfo> (create, chg); <domain:ext> is not supported (2102). */
-export function parseAuthPw(authInfo: Elem): string {
-  if (child(authInfo, 'ext')) throw fail.unimplementedOption('Only password authInfo (<domain:pw>) is supported');
-  const pw = child(authInfo, 'pw');
-  if (!pw) throw fail.missing('authInfo requires <domain:pw>');
-  if (pw.attrs.roid !== undefined) throw fail.policy('A domain authInfo password carries no roid', el('domain:pw', null, ''));
-  const text = pw.text;
-  if (text.trim().length === 0) throw fail.policy('The authInfo password must not be empty', el('domain:pw', null, ''));
-  if (text.length > MAX_PW) throw fail.policy(`The authInfo password is longer than ${MAX_PW} characters`, el('domain:pw', null, ''));
-  return text;
 }
 
 // ---------------------------------------------------------------- contacts
@@ -136,50 +131,44 @@ export interface ContactLine {
   contact: ContactRef;
 }
 
-/** The <domain:contact> elements of `parent`, each resolved (2003 without type, 2303 unknown). */
-export async function resolveContacts(ctx: CommandContext, parent: Elem | undefined): Promise<ContactLine[]> {
+/**
+ * The contacts of a command, each resolved: contactTypeMissing (2003) without a type, contactNotFound (2303)
+ * for an unknown handle, contactListedTwice (2306).
+ */
+export async function resolveContacts(ctx: CommandContext, contacts: readonly ContactInput[]): Promise<ContactLine[]> {
   const out: ContactLine[] = [];
-  for (const c of children(parent, 'contact', NS.domain)) {
-    const handle = c.text.trim();
-    const type = c.attrs.type as DomainContactType | undefined;
-    if (!type) throw fail.missing(`Contact ${handle} has no type (admin, tech or billing)`, el('domain:contact', null, handle));
+  for (const { type, handle } of contacts) {
+    if (!type) throw contactTypeMissing(handle);
     const contact = await ctx.repos.domains.contactByHandle(handle);
-    if (!contact) throw fail.notFound(`Contact ${handle} does not exist`, el('domain:contact', { type }, handle));
-    if (out.some((o) => o.type === type && o.contact.id === contact.id)) {
-      throw fail.policy(`Contact ${handle} is listed twice as ${type}`, el('domain:contact', { type }, handle));
-    }
+    if (!contact) throw contactNotFound(type, handle);
+    if (out.some((o) => o.type === type && o.contact.id === contact.id)) throw contactListedTwice(type, handle);
     out.push({ type, contact });
   }
   return out;
 }
 
+/** The registrant a command names (registrantNotFound 2303). */
 export async function resolveRegistrant(ctx: CommandContext, handle: string): Promise<ContactRef> {
   const c = await ctx.repos.domains.contactByHandle(handle);
-  if (!c) throw fail.notFound(`Registrant ${handle} does not exist`, el('domain:registrant', null, handle));
+  if (!c) throw registrantNotFound(handle);
   return c;
 }
 
-/** Per type in `types`: at most maxContactsPerType (2306); unless `minCode` is null, at least the required number (2003 on create, 2306 on update). */
+/**
+ * Per type in `types`: at most maxContactsPerType (tooManyContacts 2306); unless `min` is null, at least the
+ * required number (on create contactsRequired 2003, on update lastContactNotRemovable 2306).
+ */
 export function checkContactCounts(
   lines: Array<{ type: DomainContactType; handle: string }>,
   policy: TldPolicy,
   types: readonly DomainContactType[],
-  minCode: 2003 | 2306 | null,
+  min: 'create' | 'update' | null,
 ): void {
   for (const type of types) {
     const of = lines.filter((l) => l.type === type);
-    if (of.length > policy.maxContactsPerType) {
-      throw fail.policy(
-        `At most ${policy.maxContactsPerType} ${type} contact(s) allowed, ${of.length} given`,
-        el('domain:contact', { type }, of[of.length - 1].handle),
-      );
-    }
-    const min = policy.requiredContacts[type];
-    if (minCode !== null && of.length < min) {
-      const msg =
-        minCode === 2003 ? `At least ${min} ${type} contact(s) required` : `A domain needs at least ${min} ${type} contact(s): the last one cannot be removed`;
-      throw new EppError(minCode, msg, minCode === 2306 ? el('domain:contact', { type }, '') : undefined);
-    }
+    if (of.length > policy.maxContactsPerType) throw tooManyContacts(policy.maxContactsPerType, type, of.length, of[of.length - 1].handle);
+    const required = policy.requiredContacts[type];
+    if (min !== null && of.length < required) throw min === 'create' ? contactsRequired(required, type) : lastContactNotRemovable(required, type);
   }
 }
 
@@ -188,70 +177,57 @@ export function checkContactCounts(
 export type NsSpec = { kind: 'obj'; hosts: HostRef[] } | { kind: 'attr'; attrs: HostAttr[] };
 
 /**
- * Resolves a <domain:ns> of `domainName` under the TLD's host model: hostObj names must be existing hosts
- * (2303), and an in-bailiwick host without addresses cannot be delegated to (2306); hostAttr is accepted
- * only under the hostAttr model (2306 otherwise, and vice versa), with addresses only for hosts under the
- * domain itself (required there when the TLD requires glue). Duplicates: 2306.
+ * Resolves the <domain:ns> of `domainName` under the TLD's host model: hostObj names must be existing hosts
+ * (hostNotFound 2303); hostAttr is accepted only under the hostAttr model (hostAttrsNotAccepted 2306, and
+ * vice versa hostObjsNotAccepted), with addresses only for hosts under the domain itself
+ * (externalHostAddrs 2306; hostAddrInvalid 2005), required there when the TLD requires glue (glueRequired
+ * 2306). Duplicates: nameserverListedTwice 2306; an impossible host name: nameSyntax 2005. Whether an
+ * in-bailiwick host has addresses is checkDelegable's.
  */
-export async function resolveNs(ctx: CommandContext, ns: Elem | undefined, domainName: string, policy: TldPolicy): Promise<NsSpec> {
-  const objs = children(ns, 'hostObj', NS.domain);
-  const attrs = children(ns, 'hostAttr', NS.domain);
+export async function resolveNs(ctx: CommandContext, ns: NsInput | undefined, domainName: string, policy: TldPolicy): Promise<NsSpec> {
+  const objs = ns?.hostObjs ?? [];
+  const attrs = ns?.hostAttrs ?? [];
   if (attrs.length > 0) {
-    if (policy.hostModel !== 'hostAttr') {
-      const first = childText(attrs[0], 'hostName') ?? '';
-      throw fail.policy('This TLD takes nameservers as host objects (<domain:hostObj>), not host attributes', el('domain:hostName', null, first));
-    }
+    if (policy.hostModel !== 'hostAttr') throw hostAttrsNotAccepted(attrs[0].name);
     const out: HostAttr[] = [];
     for (const a of attrs) {
-      const input = childText(a, 'hostName') ?? '';
+      const input = a.name;
       const name = normalizedOrFail(input, 'domain:hostName');
-      if (out.some((o) => o.name === name)) throw fail.policy(`Nameserver ${name} is listed twice`, el('domain:hostName', null, input));
+      if (out.some((o) => o.name === name)) throw nameserverListedTwice(name, 'domain:hostName', input);
       const addrs: HostAddr[] = [];
-      for (const x of children(a, 'hostAddr', NS.domain)) {
-        const ip = (x.attrs.ip ?? 'v4') as 'v4' | 'v6';
-        const addr = x.text.trim();
-        if (ip === 'v4' ? !isIPv4(addr) : !isIPv6(addr)) throw fail.valueSyntax(`${addr} is not an IP${ip} address`, el('domain:hostAddr', { ip }, addr));
+      for (const { ip, addr } of a.addrs) {
+        if (ip === 'v4' ? !isIPv4(addr) : !isIPv6(addr)) throw hostAddrInvalid(ip, addr);
         if (!addrs.some((y) => y.addr === addr)) addrs.push({ ip, addr: ip === 'v6' ? addr.toLowerCase() : addr });
       }
       const internal = name.endsWith(`.${domainName}`);
-      if (!internal && addrs.length > 0) {
-        throw fail.policy(`Nameserver ${name} is not under ${domainName}: it takes no addresses`, el('domain:hostName', null, input));
-      }
-      if (internal && addrs.length === 0 && policy.glue === 'required') {
-        throw fail.policy(`Nameserver ${name} is under ${domainName}: it needs addresses (glue)`, el('domain:hostName', null, input));
-      }
+      if (!internal && addrs.length > 0) throw externalHostAddrs(name, domainName, input);
+      if (internal && addrs.length === 0 && policy.glue === 'required') throw glueRequired(name, domainName, input);
       out.push({ name, addrs });
     }
     return { kind: 'attr', attrs: out };
   }
-  if (objs.length > 0 && policy.hostModel !== 'hostObj') {
-    throw fail.policy('This TLD takes nameservers as host attributes (<domain:hostAttr>), not host objects', el('domain:hostObj', null, objs[0].text.trim()));
-  }
+  if (objs.length > 0 && policy.hostModel !== 'hostObj') throw hostObjsNotAccepted(objs[0]);
   const hosts: HostRef[] = [];
-  for (const o of objs) {
-    const input = o.text.trim();
+  for (const input of objs) {
     const name = normalizedOrFail(input, 'domain:hostObj');
     const h = await ctx.repos.domains.hostByName(name);
-    if (!h) throw fail.notFound(`Host ${name} does not exist`, el('domain:hostObj', null, input));
-    if (hosts.some((x) => x.id === h.id)) throw fail.policy(`Nameserver ${name} is listed twice`, el('domain:hostObj', null, input));
+    if (!h) throw hostNotFound(name, input);
+    if (hosts.some((x) => x.id === h.id)) throw nameserverListedTwice(name, 'domain:hostObj', input);
     hosts.push(h);
   }
   return { kind: 'obj', hosts };
 }
 
-/** An internal host (one with a superordinate domain in this registry) needs addresses before it is delegated to. */
+/** An internal host (one with a superordinate domain in this registry) needs addresses before it is delegated to (hostNotDelegable 2306). */
 export function checkDelegable(hosts: HostRef[]): void {
   for (const h of hosts) {
-    if (h.superordinateId !== null && h.addressCount === 0) {
-      throw fail.policy(`Host ${h.name} is in this registry and has no addresses: it cannot be used as a nameserver`, el('domain:hostObj', null, h.name));
-    }
+    if (h.superordinateId !== null && h.addressCount === 0) throw hostNotDelegable(h.name);
   }
 }
 
+/** The policy's range of nameservers (nameserverCount 2306). */
 export function checkNsCount(count: number, policy: TldPolicy): void {
-  if (count < policy.nameservers.min || count > policy.nameservers.max) {
-    throw fail.policy(`A domain must have ${policy.nameservers.min} to ${policy.nameservers.max} nameservers; this would leave ${count}`);
-  }
+  if (count < policy.nameservers.min || count > policy.nameservers.max) throw nameserverCount(policy.nameservers.min, policy.nameservers.max, count);
 }
 
 // ---------------------------------------------------------------- TCI domain extension
@@ -260,23 +236,23 @@ export function checkNsCount(count: number, policy: TldPolicy): void {
 const MAX_DESCRIPTION = 4000;
 
 /**
- * The description of a <tcidom:create> or <tcidom:update><tcidom:chg> (TCI dialect only: 2306 in a TLD
- * that does not use it). Several <description> elements are kept in order, one per line; no element (or
- * only empty ones) clears it. Undefined when the extension is absent.
+ * The description a <tcidom:create> or <tcidom:update><tcidom:chg> sets (TCI dialect only: tciDomainNotUsed
+ * 2306 in a TLD that does not use it): the lines in order, each with its line breaks and tabs made spaces
+ * and trimmed, empty ones dropped; no line (or only empty ones) clears it (null). Longer than the limit:
+ * descriptionTooLong 2306. Undefined when the extension is absent.
  */
-export function parseDescription(ext: Elem | undefined, policy: TldPolicy, tldName: string): string | null | undefined {
-  if (!ext) return undefined;
-  if (policy.contactExtension !== 'tci') throw fail.policy(`The TCI domain extension is not used in .${tldName}`);
-  const holder = ext.name === 'update' ? child(ext, 'chg') : ext;
-  const parts = children(holder, 'description', NS.tciDomain).map((d) => d.text.replace(/[\r\n\t]+/g, ' ').trim());
-  const text = parts.filter((p) => p.length > 0).join('\n');
-  if (text.length > MAX_DESCRIPTION) {
-    throw fail.policy(`The description is longer than ${MAX_DESCRIPTION} characters`, el('tcidom:description', null, text.slice(0, 40)));
-  }
+export function descriptionOf(lines: readonly string[] | undefined, policy: TldPolicy, tldName: string): string | null | undefined {
+  if (lines === undefined) return undefined;
+  if (policy.contactExtension !== 'tci') throw tciDomainNotUsed(tldName);
+  const text = lines
+    .map((l) => l.replace(/[\r\n\t]+/g, ' ').trim())
+    .filter((l) => l.length > 0)
+    .join('\n');
+  if (text.length > MAX_DESCRIPTION) throw descriptionTooLong(MAX_DESCRIPTION, text);
   return text.length > 0 ? text : null;
 }
 
-// ---------------------------------------------------------------- statuses and response
+// ---------------------------------------------------------------- statuses
 
 /** Stored statuses plus the computed ones: `inactive` without nameservers, `ok` when nothing else applies. */
 export function displayStatuses(d: Domain, nsCount: number): string[] {
@@ -285,60 +261,11 @@ export function displayStatuses(d: Domain, nsCount: number): string[] {
   return s.length > 0 ? s : ['ok'];
 }
 
-export type InfoView = 'full' | 'noAuth' | 'public';
-
-export interface InfoParts {
-  domain: Domain;
-  contacts: DomainContact[];
-  nameservers: HostRef[];
-  hostAttrs: HostAttr[];
-  subordinates: string[];
-  hosts: 'all' | 'del' | 'sub' | 'none';
-  view: InfoView;
-}
-
-/** <domain:infData> in the schema's order, trimmed to what the view may see. */
-export function infData(p: InfoParts): Out {
-  const d = p.domain;
-  const showDel = p.hosts === 'all' || p.hosts === 'del';
-  const showSub = (p.hosts === 'all' || p.hosts === 'sub') && p.view !== 'public';
-  const priv = p.view !== 'public';
-  const nsCount = p.nameservers.length + p.hostAttrs.length;
-  const hostAttr = (h: HostAttr) =>
-    el('domain:hostAttr', null, [el('domain:hostName', null, h.name), ...h.addrs.map((a) => el('domain:hostAddr', { ip: a.ip }, a.addr))]);
-  let ns: Out | undefined;
-  if (showDel && nsCount > 0) {
-    ns = el('domain:ns', null, p.nameservers.length > 0 ? p.nameservers.map((h) => el('domain:hostObj', null, h.name)) : p.hostAttrs.map(hostAttr));
-  }
-  return el('domain:infData', null, [
-    el('domain:name', null, d.name),
-    el('domain:roid', null, d.roid),
-    ...displayStatuses(d, nsCount).map((s) => el('domain:status', { s })),
-    priv && d.registrantHandle !== null && el('domain:registrant', null, d.registrantHandle),
-    ...(priv ? p.contacts.map((c) => el('domain:contact', { type: c.type }, c.handle)) : []),
-    ns,
-    ...(showSub ? p.subordinates.map((h) => el('domain:host', null, h)) : []),
-    el('domain:clID', null, d.sponsorClId),
-    priv && el('domain:crID', null, d.creatorClId),
-    el('domain:crDate', null, eppDateTime(d.createdAt)),
-    priv && d.updaterClId !== null && el('domain:upID', null, d.updaterClId),
-    priv && d.updatedAt !== null && el('domain:upDate', null, eppDateTime(d.updatedAt)),
-    el('domain:exDate', null, eppDateTime(d.expiresAt)),
-    priv && d.transferredAt !== null && el('domain:trDate', null, eppDateTime(d.transferredAt)),
-    p.view === 'full' && d.authPw !== null && el('domain:authInfo', null, [el('domain:pw', null, d.authPw)]),
-  ]);
-}
-
-/** <tcidom:infData> for a domain with a description. */
-export function descriptionInfData(description: string | null): Out | undefined {
-  if (description === null) return undefined;
-  return el('tcidom:infData', null, description.split('\n').map((line) => el('tcidom:description', null, line)));
-}
-
-// ---------------------------------------------------------------- extensions
+// ---------------------------------------------------------------- extensions (legacy)
 
 /**
- * Refuses command extensions this command does not take (e.g. <secDNS:update> on a create, a response
+ * Legacy handlers only (the domain transfers, until they are typed; the EPP door now refuses these before
+ * any typed handler runs). Refuses command extensions this command does not take (e.g. <secDNS:update> on a create, a response
  * element such as <tcidom:infData>) with 2002 instead of silently ignoring them.
  */
 export function onlyExtensions(req: CommandRequest, allowed: Array<[string, string]>): void {

@@ -1,81 +1,69 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { NS } from '../../protocol/namespaces.js';
-import { child, el, type Elem, type Out } from '../../protocol/xml-node.js';
 import { rgpStatuses } from '../../registry/lifecycle.js';
 import type { Domain, DomainContact } from '../../storage/domain-repo.js';
-import type { CommandContext, CommandDef } from '../types.js';
-import { descriptionInfData, infData, loadDomain, type InfoParts, type InfoView } from './domain-data.js';
-import { secDnsInfData } from './secdns.js';
+import type { CommandContext, ObjectCommand } from '../types.js';
+import { displayStatuses, loadDomain } from './domain-data.js';
+import type { AuthInfoInput, DomainInfo, DomainInfoData, InfoView } from './types.js';
 
 /**
  * <domain:info> (RFC 5731 §3.1.2). `hosts` (default "all"): "del" lists the delegated nameservers
  * (<domain:ns>), "sub" the subordinate hosts (<domain:host>), "none" neither.
  *
- * What a registrar sees:
- * - the sponsor: everything, including the authInfo;
+ * What a registrar sees (`view`):
+ * - the sponsor ('full'): everything, including the authInfo;
  * - another registrar that sends the right authInfo (the domain's password, or with `roid` the password of
- *   the registrant or one of the domain's contacts): everything except the authInfo;
- * - another registrar without it (or with a wrong one): the public data only: name, roid, statuses,
- *   delegated nameservers, clID, crDate, exDate and the DNSSEC data (all of it visible in DNS or WHOIS
- *   anyway); no contacts, subordinate hosts, crID/upID/upDate/trDate, description or authInfo. A wrong
+ *   the registrant or one of the domain's contacts) ('noAuth'): everything except the authInfo;
+ * - another registrar without it (or with a wrong one) ('public'): the public data only: name, roid,
+ *   statuses, delegated nameservers, clID, crDate, exDate and the DNSSEC data (all of it visible in DNS or
+ *   WHOIS anyway); no contacts, subordinate hosts, crID/upID/upDate/trDate, description or authInfo. A wrong
  *   authInfo is not an error: it gets the public data.
- * Extensions: <secDNS:infData> when the domain has DS/key data (with maxSigLife when set),
- * <tcidom:infData> with the description when set, <rgp:infData> with the RFC 3915 states (several at once,
- * e.g. addPeriod and renewPeriod); each only when the session selected its namespace.
+ * The data also carries the DNSSEC records (with maxSigLife when set), the RFC 3915 states (several at
+ * once, e.g. addPeriod and renewPeriod) and the description (null in the public view); the EPP door shows
+ * each in its extension only when the session selected its namespace.
  *
- * Errors: 2005 impossible name, 2303 unknown domain.
+ * Errors: nameSyntax (2005), domainNotFound (2303).
  */
-export const domainInfo: CommandDef = {
+export const domainInfo: ObjectCommand<DomainInfo, DomainInfoData> = {
   kind: 'object',
   readOnly: true,
   name: 'domain:info',
-  async run(req, ctx) {
-    const object = req.object!;
-    const { domain } = await loadDomain(ctx, object);
-    const hosts = (child(object, 'name')?.attrs.hosts ?? 'all') as InfoParts['hosts'];
+  async run(input, ctx) {
+    const { domain } = await loadDomain(ctx, input.name);
     const repo = ctx.repos.domains;
     const contacts = await repo.contacts(domain.id);
 
     let view: InfoView = 'public';
     if (domain.sponsorId === ctx.registrar.id) view = 'full';
-    else if (await authInfoMatches(ctx, domain, contacts, child(object, 'authInfo'))) view = 'noAuth';
+    else if (await authInfoMatches(ctx, domain, contacts, input.authInfo)) view = 'noAuth';
 
-    const resData = infData({
+    const nameservers = await repo.nameservers(domain.id);
+    const hostAttrs = await repo.hostAttrs(domain.id);
+    const data: DomainInfoData = {
       domain,
-      contacts,
-      nameservers: await repo.nameservers(domain.id),
-      hostAttrs: await repo.hostAttrs(domain.id),
-      subordinates: await repo.subordinateHosts(domain.id),
-      hosts,
       view,
-    });
-    const extension: Out[] = [];
-    if (ctx.session.extURIs.has(NS.secDNS)) {
-      const sec = secDnsInfData({ ds: await repo.dsData(domain.id), keys: await repo.keyData(domain.id) }, domain.maxSigLife);
-      if (sec) extension.push(sec);
-    }
-    if (ctx.session.extURIs.has(NS.rgp)) {
-      const rgp = rgpStatuses(await ctx.repos.lifecycle.activeGrace(domain.id, ctx.now), await ctx.repos.lifecycle.deletion(domain.id), ctx.now);
-      if (rgp.length > 0) extension.push(el('rgp:infData', null, rgp.map((s) => el('rgp:rgpStatus', { s }))));
-    }
-    if (view !== 'public' && ctx.session.extURIs.has(NS.tciDomain)) {
-      const descr = descriptionInfData(domain.description);
-      if (descr) extension.push(descr);
-    }
-    return { resData: [resData], extension, object: domain.name };
+      hosts: input.hosts,
+      contacts,
+      nameservers,
+      hostAttrs,
+      subordinates: await repo.subordinateHosts(domain.id),
+      statuses: displayStatuses(domain, nameservers.length + hostAttrs.length),
+      rgpStatuses: rgpStatuses(await ctx.repos.lifecycle.activeGrace(domain.id, ctx.now), await ctx.repos.lifecycle.deletion(domain.id), ctx.now),
+      secDns: { ds: await repo.dsData(domain.id), keys: await repo.keyData(domain.id) },
+      description: view === 'public' ? null : domain.description,
+    };
+    return { data, object: domain.name };
   },
 };
 
 /** Whether the info command's authInfo authorises full data (the domain's, or a registrant/contact password by roid). */
-async function authInfoMatches(ctx: CommandContext, d: Domain, contacts: DomainContact[], authInfo: Elem | undefined): Promise<boolean> {
-  const pw = child(authInfo, 'pw');
-  if (!pw) return false;
-  const roid = pw.attrs.roid;
-  if (roid === undefined) return d.authPw !== null && sameSecret(pw.text, d.authPw);
+async function authInfoMatches(ctx: CommandContext, d: Domain, contacts: DomainContact[], authInfo: AuthInfoInput | undefined): Promise<boolean> {
+  if (!authInfo) return false;
+  const { pw, roid } = authInfo;
+  if (roid === undefined) return d.authPw !== null && sameSecret(pw, d.authPw);
   const c = await ctx.repos.domains.contactByRoid(roid);
   if (!c) return false;
   const associated = c.id === d.registrantId || contacts.some((x) => x.contactId === c.id);
-  return associated && sameSecret(pw.text, c.authPw);
+  return associated && sameSecret(pw, c.authPw);
 }
 
 function sameSecret(a: string, b: string): boolean {

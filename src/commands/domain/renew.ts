@@ -1,10 +1,10 @@
-import { fail } from '../../protocol/errors.js';
-import { eppDateTime } from '../../protocol/response.js';
-import { childText, el } from '../../protocol/xml-node.js';
 import { addYears, beyondMaxRegistration, utcDate } from '../../registry/periods.js';
 import { charge, startGrace } from '../../registry/lifecycle.js';
-import type { CommandDef } from '../types.js';
-import { loadDomain, onlyExtensions, parsePeriod, requireSponsor } from './domain-data.js';
+import { requireSponsor } from '../object-rules.js';
+import type { ObjectCommand } from '../types.js';
+import { curExpDateMismatch, renewProhibited, renewTooLong } from './conditions.js';
+import { loadDomain, periodYearsOf } from './domain-data.js';
+import type { DomainRenew, DomainRenewData } from './types.js';
 
 /** Statuses that forbid a renew. */
 const RENEW_BLOCKERS = ['clientRenewProhibited', 'serverRenewProhibited', 'pendingDelete', 'pendingTransfer'];
@@ -16,43 +16,34 @@ const RENEW_BLOCKERS = ['clientRenewProhibited', 'serverRenewProhibited', 'pendi
  * further than the policy's maxRegistrationYears from now.
  * The sponsor is charged the TLD's renew price per year, and the renew grace period starts.
  *
- * Errors: 2002 foreign extension; 2004 period out of range; 2005 impossible name; 2201 not the sponsor;
- * 2303 unknown domain; 2304 clientRenewProhibited/serverRenewProhibited (or pendingDelete,
- * pendingTransfer); 2306 curExpDate not the current expiry date, registration beyond the maximum;
- * 2104 the balance does not cover the renewal.
+ * Errors: nameSyntax (2005), domainNotFound (2303), notSponsor (2201), renewProhibited (2304:
+ * clientRenewProhibited, serverRenewProhibited, pendingDelete, pendingTransfer), curExpDateMismatch (2306),
+ * periodRefused (2004), renewTooLong (2306); 2104 when the balance does not cover the renewal.
  */
-export const domainRenew: CommandDef = {
+export const domainRenew: ObjectCommand<DomainRenew, DomainRenewData> = {
   kind: 'object',
   name: 'domain:renew',
-  async run(req, ctx) {
-    const object = req.object!;
-    onlyExtensions(req, []);
-    const { domain, policy } = await loadDomain(ctx, object);
-    requireSponsor(ctx, domain, 'renew');
+  async run(input, ctx) {
+    const { domain, policy } = await loadDomain(ctx, input.name);
+    requireSponsor(ctx, 'Domain', domain, 'renew');
     const blocker = domain.statuses.find((s) => RENEW_BLOCKERS.includes(s));
-    if (blocker) throw fail.status(`Domain ${domain.name} has status ${blocker}: it cannot be renewed`, el('domain:name', null, domain.name));
+    if (blocker) throw renewProhibited(domain.name, blocker);
 
-    const curExpDate = childText(object, 'curExpDate') ?? '';
+    const curExpDate = input.curExpDate;
     const current = utcDate(domain.expiresAt);
     // xs:date may carry a time zone ("2027-03-14Z"): the date part is compared.
     if (curExpDate.slice(0, 10) !== current || !/^\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$/.test(curExpDate)) {
-      throw fail.policy(`curExpDate ${curExpDate} is not the current expiry date ${current} of ${domain.name}`, el('domain:curExpDate', null, curExpDate));
+      throw curExpDateMismatch(domain.name, curExpDate, current);
     }
-    const years = parsePeriod(object, policy);
+    const years = periodYearsOf(input.period, policy);
     const expiresAt = addYears(domain.expiresAt, years);
     if (beyondMaxRegistration(expiresAt, ctx.now, policy.maxRegistrationYears)) {
-      throw fail.policy(
-        `Renewing ${domain.name} by ${years} year(s) would take it to ${utcDate(expiresAt)}, more than ${policy.maxRegistrationYears} years from now`,
-        el('domain:period', { unit: 'y' }, years),
-      );
+      throw renewTooLong(domain.name, years, utcDate(expiresAt), policy.maxRegistrationYears);
     }
     await ctx.repos.domains.update(domain.id, { expiresAt }, ctx.registrar.id, ctx.now);
     const price = policy.prices.renew * years;
     await charge(ctx.repos, ctx.registrar.id, price, 'renew', domain.name, ctx.now);
     await startGrace(ctx.repos, domain.id, 'renew', ctx.registrar.id, policy, price, ctx.now);
-    return {
-      resData: [el('domain:renData', null, [el('domain:name', null, domain.name), el('domain:exDate', null, eppDateTime(expiresAt))])],
-      object: domain.name,
-    };
+    return { data: { name: domain.name, expiresAt }, object: domain.name };
   },
 };

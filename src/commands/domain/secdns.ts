@@ -1,29 +1,40 @@
-import { EppError, fail } from '../../protocol/errors.js';
-import { NS } from '../../protocol/namespaces.js';
-import { child, childText, children, el, type Elem, type Out } from '../../protocol/xml-node.js';
+import { dsIdentity, dsProblem, keyIdentity, keyProblem, type DnssecPolicy, type DnssecProblem, type DsRecord, type KeyRecord } from '../../registry/dnssec.js';
 import {
-  dsIdentity,
-  dsProblem,
-  keyIdentity,
-  keyProblem,
-  normalizeDigest,
-  normalizePubKey,
-  type DnssecPolicy,
-  type DsRecord,
-  type KeyRecord,
-} from '../../registry/dnssec.js';
+  dnssecNotOffered,
+  dnssecValueInvalid,
+  dnssecValueRefused,
+  dsAlreadyOnDomain,
+  dsDataNotAccepted,
+  dsListedTwice,
+  dsNotOnDomain,
+  keyAlreadyOnDomain,
+  keyDataNotAccepted,
+  keyListedTwice,
+  keyNotOnDomain,
+  maxSigLifeInAdd,
+  maxSigLifeInvalid,
+  maxSigLifeUnsupported,
+  secDnsUrgentUnsupported,
+  tooManyDnssecRecords,
+} from './conditions.js';
 
 /**
- * DNSSEC on domains (RFC 5910, secDNS-1.1): parsing <secDNS:create> and <secDNS:update>, checking them
- * against the TLD's policy (src/registry/dnssec.ts), applying an update, and the <secDNS:infData> of info.
+ * DNSSEC on domains (RFC 5910, secDNS-1.1): the typed <secDNS:create> and <secDNS:update> (read by the EPP
+ * codec, src/epp/secdns.ts, which also renders the <secDNS:infData> of info), their checks against the
+ * TLD's policy (values: src/registry/dnssec.ts), and applying an update.
  *
  * - The TLD's interface decides what is accepted: 'dsData' (DS records, each optionally with its key) or
- *   'keyData' (keys only); the other interface, or any secDNS element when the TLD offers no DNSSEC: 2306.
- * - maxSigLife is stored and returned when the policy accepts it, else 2102 (RFC 5910 §3.3).
+ *   'keyData' (keys only); the other interface (dsDataNotAccepted, keyDataNotAccepted), or any secDNS
+ *   element when the TLD offers no DNSSEC (dnssecNotOffered): 2306.
+ * - maxSigLife is stored and returned when the policy accepts it, else maxSigLifeUnsupported 2102
+ *   (RFC 5910 §3.3); it is changed with <secDNS:chg>, not added (maxSigLifeInAdd 2306).
  * - update: <secDNS:rem> (records, or <secDNS:all>true</secDNS:all>) is applied before <secDNS:add>;
- *   removing a record that is not there or adding one that already is: 2306; more than the policy's
- *   maxRecords afterwards: 2306. `urgent="true"` is not supported: 2102 (RFC 5910 §3.2.5).
- * - A bad value: 2005 (syntax) or 2306 (policy), with the offending element in <value>.
+ *   removing a record that is not there (dsNotOnDomain, keyNotOnDomain) or adding one that already is
+ *   (dsAlreadyOnDomain, keyAlreadyOnDomain): 2306; more than the policy's maxRecords afterwards
+ *   (tooManyDnssecRecords): 2306. `urgent="true"` is not supported: secDnsUrgentUnsupported 2102
+ *   (RFC 5910 §3.2.5).
+ * - A bad value: dnssecValueInvalid 2005 (syntax) or dnssecValueRefused 2306 (policy), with the offending
+ *   element in <value>; a record listed twice: dsListedTwice, keyListedTwice 2306.
  */
 
 export interface SecDnsSet {
@@ -31,136 +42,82 @@ export interface SecDnsSet {
   keys: KeyRecord[];
 }
 
+/** <secDNS:create> as sent, values normalised (digest upper-case, key without whitespace); checked by checkSecDnsCreate. */
 export interface SecDnsCreate extends SecDnsSet {
   maxSigLife: number | null;
 }
 
+/** <secDNS:update> as sent, values normalised; checked by checkSecDnsUpdate. */
 export interface SecDnsUpdate {
+  /** urgent="true" (refused). */
+  urgent?: boolean;
   remAll: boolean;
   rem: SecDnsSet;
   add: SecDnsSet;
-  /** New maxSigLife; undefined when not changed. */
+  /** The text of a <secDNS:maxSigLife> inside <secDNS:add> (refused: it is changed with <secDNS:chg>). */
+  addMaxSigLife?: string;
+  /** New maxSigLife (<secDNS:chg>); undefined when not changed. */
   maxSigLife?: number;
 }
 
-const int = (e: Elem | undefined, name: string): number => Number(childText(e, name, NS.secDNS) ?? NaN);
-
-function parseKey(e: Elem): KeyRecord {
-  return { flags: int(e, 'flags'), protocol: int(e, 'protocol'), alg: int(e, 'alg'), pubKey: normalizePubKey(childText(e, 'pubKey', NS.secDNS) ?? '') };
+function valueProblem(p: DnssecProblem): never {
+  throw p.code === 2005 ? dnssecValueInvalid(p) : dnssecValueRefused(p);
 }
 
-function parseDs(e: Elem): DsRecord {
-  const k = child(e, 'keyData', NS.secDNS);
-  return {
-    keyTag: int(e, 'keyTag'),
-    alg: int(e, 'alg'),
-    digestType: int(e, 'digestType'),
-    digest: normalizeDigest(childText(e, 'digest', NS.secDNS) ?? ''),
-    key: k ? parseKey(k) : undefined,
-  };
-}
-
-export function keyOut(k: KeyRecord): Out {
-  return el('secDNS:keyData', null, [
-    el('secDNS:flags', null, k.flags),
-    el('secDNS:protocol', null, k.protocol),
-    el('secDNS:alg', null, k.alg),
-    el('secDNS:pubKey', null, k.pubKey),
-  ]);
-}
-
-export function dsOut(d: DsRecord): Out {
-  return el('secDNS:dsData', null, [
-    el('secDNS:keyTag', null, d.keyTag),
-    el('secDNS:alg', null, d.alg),
-    el('secDNS:digestType', null, d.digestType),
-    el('secDNS:digest', null, d.digest),
-    d.key && keyOut(d.key),
-  ]);
-}
-
-function throwProblem(p: { code: 2005 | 2306; element: string; value: string; reason: string }): never {
-  throw new EppError(p.code, `DNSSEC data refused: ${p.reason}`, el(p.element, null, p.value));
-}
-
-/** Parses the dsData/keyData children of `holder`, checking the interface and every record. */
-function parseRecords(holder: Elem, policy: DnssecPolicy, checkValues: boolean): SecDnsSet {
-  const dsEls = children(holder, 'dsData', NS.secDNS);
-  const keyEls = children(holder, 'keyData', NS.secDNS);
+/** Checks the interface of a set's records, their values (unless only matched, as in a rem) and duplicates. */
+function checkRecords(set: SecDnsSet, policy: DnssecPolicy, checkValues: boolean): void {
   // (interface 'none' never gets here: requireOffered refused the extension already)
-  if (dsEls.length > 0 && policy.interface !== 'dsData') {
-    throw fail.policy('This TLD takes DNSSEC data through the keyData interface, not dsData', el('secDNS:dsData'));
-  }
-  if (keyEls.length > 0 && policy.interface !== 'keyData') {
-    throw fail.policy('This TLD takes DNSSEC data through the dsData interface (keyData only inside dsData)', el('secDNS:keyData'));
-  }
-  const ds = dsEls.map(parseDs);
-  const keys = keyEls.map(parseKey);
+  if (set.ds.length > 0 && policy.interface !== 'dsData') throw dsDataNotAccepted();
+  if (set.keys.length > 0 && policy.interface !== 'keyData') throw keyDataNotAccepted();
   if (checkValues) {
-    for (const d of ds) {
+    for (const d of set.ds) {
       const p = dsProblem(d, policy);
-      if (p) throwProblem(p);
+      if (p) valueProblem(p);
     }
-    for (const k of keys) {
+    for (const k of set.keys) {
       const p = keyProblem(k, policy);
-      if (p) throwProblem(p);
+      if (p) valueProblem(p);
     }
   }
   const seen = new Set<string>();
-  for (const d of ds) {
-    if (seen.has(dsIdentity(d))) throw fail.policy('The same DS record is listed twice', dsOut(d));
+  for (const d of set.ds) {
+    if (seen.has(dsIdentity(d))) throw dsListedTwice(d);
     seen.add(dsIdentity(d));
   }
-  for (const k of keys) {
-    if (seen.has(keyIdentity(k))) throw fail.policy('The same key is listed twice', keyOut(k));
+  for (const k of set.keys) {
+    if (seen.has(keyIdentity(k))) throw keyListedTwice(k);
     seen.add(keyIdentity(k));
   }
-  return { ds, keys };
 }
 
 function requireOffered(policy: DnssecPolicy): void {
-  if (policy.interface === 'none') throw fail.policy('This TLD offers no DNSSEC: the secDNS extension is not accepted');
+  if (policy.interface === 'none') throw dnssecNotOffered();
 }
 
-function parseMaxSigLife(holder: Elem | undefined, policy: DnssecPolicy): number | undefined {
-  const text = childText(holder, 'maxSigLife', NS.secDNS);
-  if (text === undefined) return undefined;
-  if (!policy.acceptMaxSigLife) throw fail.unimplementedOption('secDNS:maxSigLife is not supported in this TLD');
-  const v = Number(text);
-  if (!Number.isInteger(v) || v < 1) throw fail.valueSyntax('maxSigLife must be a positive integer', el('secDNS:maxSigLife', null, text));
-  return v;
+function checkMaxSigLife(v: number, policy: DnssecPolicy): void {
+  if (!policy.acceptMaxSigLife) throw maxSigLifeUnsupported();
+  if (!Number.isInteger(v) || v < 1) throw maxSigLifeInvalid(v);
 }
 
-/** <secDNS:create> of a domain:create; undefined when absent. */
-export function parseSecDnsCreate(ext: Elem | undefined, policy: DnssecPolicy): SecDnsCreate | undefined {
-  if (!ext) return undefined;
+/** The rules of a <secDNS:create> (nothing to check when absent). */
+export function checkSecDnsCreate(c: SecDnsCreate | undefined, policy: DnssecPolicy): void {
+  if (!c) return;
   requireOffered(policy);
-  const maxSigLife = parseMaxSigLife(ext, policy) ?? null;
-  const set = parseRecords(ext, policy, true);
-  if (set.ds.length + set.keys.length > policy.maxRecords) {
-    throw fail.policy(`At most ${policy.maxRecords} DNSSEC records are allowed per domain`);
-  }
-  return { ...set, maxSigLife };
+  if (c.maxSigLife !== null) checkMaxSigLife(c.maxSigLife, policy);
+  checkRecords(c, policy, true);
+  if (c.ds.length + c.keys.length > policy.maxRecords) throw tooManyDnssecRecords(policy.maxRecords);
 }
 
-/** <secDNS:update> of a domain:update; undefined when absent. */
-export function parseSecDnsUpdate(ext: Elem | undefined, policy: DnssecPolicy): SecDnsUpdate | undefined {
-  if (!ext) return undefined;
+/** The rules of a <secDNS:update> before it is applied (nothing to check when absent). */
+export function checkSecDnsUpdate(u: SecDnsUpdate | undefined, policy: DnssecPolicy): void {
+  if (!u) return;
   requireOffered(policy);
-  if (ext.attrs.urgent === 'true' || ext.attrs.urgent === '1') throw fail.unimplementedOption('secDNS urgent updates are not supported');
-  const rem = child(ext, 'rem', NS.secDNS);
-  const add = child(ext, 'add', NS.secDNS);
-  const chg = child(ext, 'chg', NS.secDNS);
-  const allText = childText(rem, 'all', NS.secDNS);
-  const remAll = allText === 'true' || allText === '1';
+  if (u.urgent) throw secDnsUrgentUnsupported();
   // Records to remove are matched, not stored: only their interface is checked.
-  const remSet = rem ? parseRecords(rem, policy, false) : { ds: [], keys: [] };
-  if (add && child(add, 'maxSigLife', NS.secDNS)) {
-    throw fail.policy('maxSigLife is changed with <secDNS:chg>, not added', el('secDNS:maxSigLife', null, childText(add, 'maxSigLife', NS.secDNS) ?? ''));
-  }
-  const addSet = add ? parseRecords(add, policy, true) : { ds: [], keys: [] };
-  const maxSigLife = parseMaxSigLife(chg, policy);
-  return { remAll, rem: remSet, add: addSet, maxSigLife };
+  checkRecords(u.rem, policy, false);
+  if (u.addMaxSigLife !== undefined) throw maxSigLifeInAdd(u.addMaxSigLife);
+  checkRecords(u.add, policy, true);
+  if (u.maxSigLife !== undefined) checkMaxSigLife(u.maxSigLife, policy);
 }
 
 /** The records after an update: rem (or all) first, then add; 2306 for a missing/duplicate record or too many. */
@@ -169,38 +126,27 @@ export function applySecDnsUpdate(current: SecDnsSet, u: SecDnsUpdate, policy: D
   let keys = u.remAll ? [] : [...current.keys];
   for (const r of u.rem.ds) {
     const id = dsIdentity(r);
-    if (!ds.some((d) => dsIdentity(d) === id)) throw fail.policy('The DS record to remove is not on the domain', dsOut(r));
+    if (!ds.some((d) => dsIdentity(d) === id)) throw dsNotOnDomain(r);
     ds = ds.filter((d) => dsIdentity(d) !== id);
   }
   for (const r of u.rem.keys) {
     const id = keyIdentity(r);
-    if (!keys.some((k) => keyIdentity(k) === id)) throw fail.policy('The key to remove is not on the domain', keyOut(r));
+    if (!keys.some((k) => keyIdentity(k) === id)) throw keyNotOnDomain(r);
     keys = keys.filter((k) => keyIdentity(k) !== id);
   }
   for (const a of u.add.ds) {
-    if (ds.some((d) => dsIdentity(d) === dsIdentity(a))) throw fail.policy('The DS record to add is already on the domain', dsOut(a));
+    if (ds.some((d) => dsIdentity(d) === dsIdentity(a))) throw dsAlreadyOnDomain(a);
     ds.push(a);
   }
   for (const a of u.add.keys) {
-    if (keys.some((k) => keyIdentity(k) === keyIdentity(a))) throw fail.policy('The key to add is already on the domain', keyOut(a));
+    if (keys.some((k) => keyIdentity(k) === keyIdentity(a))) throw keyAlreadyOnDomain(a);
     keys.push(a);
   }
-  if (ds.length + keys.length > policy.maxRecords) {
-    throw fail.policy(`At most ${policy.maxRecords} DNSSEC records are allowed per domain; this would leave ${ds.length + keys.length}`);
-  }
+  if (ds.length + keys.length > policy.maxRecords) throw tooManyDnssecRecords(policy.maxRecords, ds.length + keys.length);
   return { ds, keys };
 }
 
 /** Whether an update changes anything. */
 export function secDnsChanges(u: SecDnsUpdate | undefined): boolean {
   return !!u && (u.remAll || u.rem.ds.length + u.rem.keys.length + u.add.ds.length + u.add.keys.length > 0 || u.maxSigLife !== undefined);
-}
-
-/** <secDNS:infData> when the domain has DS or key data (keys only when it has no DS). */
-export function secDnsInfData(set: SecDnsSet, maxSigLife: number | null): Out | undefined {
-  if (set.ds.length === 0 && set.keys.length === 0) return undefined;
-  return el('secDNS:infData', null, [
-    maxSigLife !== null && el('secDNS:maxSigLife', null, maxSigLife),
-    ...(set.ds.length > 0 ? set.ds.map(dsOut) : set.keys.map(keyOut)),
-  ]);
 }

@@ -93,7 +93,8 @@ export interface DomainUpdate {
   name: string;
   add: { ns?: NsInput; contacts: ContactInput[]; statuses: Array<{ s: string; lang?: string; text?: string }> };
   rem: { ns?: NsInput; contacts: ContactInput[]; statuses: Array<{ s: string }> };
-  chg: { registrant?: string | null; authInfo?: AuthInfoInput };
+  /** registrant null: <domain:registrant/> (removing it); authInfo null: <domain:null/> (refused: a domain keeps one). */
+  chg: { registrant?: string | null; authInfo?: AuthInfoInput | null };
   secDns?: SecDnsUpdate;
   /** <tcidom:update><tcidom:chg> description lines; undefined when the extension is absent. */
   description?: string[];
@@ -131,6 +132,11 @@ export interface DomainRestore {
     statements: string[];
     other?: string;
   };
+}
+/** After a restore: a request leaves the domain pendingRestore (<rgp:upData>); a report restores it at once (no state left). */
+export interface DomainRestoreData {
+  name: string;
+  rgpStatus?: 'pendingRestore';
 }
 
 // ---------------------------------------------------------------- transfer

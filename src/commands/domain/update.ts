@@ -1,34 +1,42 @@
-import { fail } from '../../protocol/errors.js';
-import { NS } from '../../protocol/namespaces.js';
-import { child, children, el, type Elem } from '../../protocol/xml-node.js';
 import { DOMAIN_CLIENT_STATUSES } from '../../registry/statuses.js';
 import type { DomainChanges, DomainContact } from '../../storage/domain-repo.js';
-import type { CommandDef } from '../types.js';
+import { checkNewAuthPassword, requireSponsor, updateGate } from '../object-rules.js';
+import type { ObjectCommand } from '../types.js';
+import {
+  alreadyAContact,
+  alreadyANameserver,
+  authInfoNotRemovable,
+  contactsNotAccepted,
+  nameserverListedTwice,
+  nameValue,
+  notAContact,
+  notANameserver,
+  registrantNotAccepted,
+  registrantNotRemovable,
+  statusAlreadySet,
+  statusNotClient,
+  statusNotSet,
+} from './conditions.js';
 import {
   checkContactCounts,
   checkDelegable,
   checkNsCount,
+  descriptionOf,
   loadDomain,
   normalizedOrFail,
-  onlyExtensions,
-  parseAuthPw,
-  parseDescription,
-  requireSponsor,
   resolveContacts,
   resolveNs,
   resolveRegistrant,
 } from './domain-data.js';
-import { applySecDnsUpdate, parseSecDnsUpdate, secDnsChanges } from './secdns.js';
-
-/** Statuses that forbid any update (besides client/serverUpdateProhibited, handled apart). */
-const LIFECYCLE_BLOCKERS = ['pendingDelete', 'pendingTransfer'];
+import { applySecDnsUpdate, checkSecDnsUpdate, secDnsChanges } from './secdns.js';
+import type { DomainUpdate, NsInput } from './types.js';
 
 /**
  * <domain:update> (RFC 5731 §3.2.5), with <secDNS:update> (RFC 5910) and <tcidom:update> (TCI description);
  * the domain part may be empty when only an extension changes something.
  *
- * Only the sponsor may update. clientUpdateProhibited or serverUpdateProhibited refuse every update, except
- * one whose only change is removing clientUpdateProhibited (not possible under serverUpdateProhibited).
+ * Only the sponsor may update. pendingDelete, pendingTransfer and serverUpdateProhibited refuse every update;
+ * clientUpdateProhibited too, except one whose only change is removing clientUpdateProhibited.
  * Removals are applied before additions. add/rem of:
  * - nameservers: added hosts must exist and be delegable (internal hosts need addresses), per the TLD's host
  *   model; the count must stay within the policy;
@@ -36,117 +44,105 @@ const LIFECYCLE_BLOCKERS = ['pendingDelete', 'pendingTransfer'];
  *   required contact of a type cannot be removed;
  * - statuses: only the client statuses (clientDeleteProhibited, clientHold, clientRenewProhibited,
  *   clientTransferProhibited, clientUpdateProhibited); ok, inactive, linked, pending* and server* are the
- *   registry's (2306 naming it);
+ *   registry's;
  * adding something already there or removing something that is not: 2306.
  * chg: registrant (must exist; refused under 'minimum'; cannot be removed under 'maximum') and the authInfo
  * password (it cannot be removed: <domain:null/> is 2306).
  *
- * Errors: 2002 foreign extension; 2003 contact without type; 2005 impossible name, host name or DNSSEC
- * value; 2102 authInfo <ext>, maxSigLife refused, secDNS urgent; 2201 not the sponsor; 2303 unknown
- * domain, contact, registrant or host; 2304 update prohibited (or pendingDelete/pendingTransfer); 2306 the
- * policy rules above and the DNSSEC rules of secdns.ts.
+ * Errors, in the order they are checked:
+ * - the domain: nameSyntax (2005), domainNotFound (2303), notSponsor (2201);
+ * - DNSSEC: the conditions of ./secdns.ts (2005, 2102, 2306); the description: tciDomainNotUsed,
+ *   descriptionTooLong (2306);
+ * - the update gate: updateBlockedByLifecycle, serverUpdateProhibited, clientUpdateProhibited (2304);
+ * - statuses: statusNotClient, statusNotSet, statusAlreadySet (2306);
+ * - contacts: contactTypeMissing (2003), contactNotFound (2303), contactListedTwice, contactsNotAccepted,
+ *   notAContact, alreadyAContact, tooManyContacts, lastContactNotRemovable (2306);
+ * - nameservers: nameSyntax (2005), nameserverListedTwice, notANameserver (2306), the conditions of a
+ *   create's nameservers (2005, 2303, 2306), alreadyANameserver, hostNotDelegable, nameserverCount (2306);
+ * - chg: registrantNotAccepted, registrantNotRemovable (2306), registrantNotFound (2303),
+ *   authInfoNotRemovable, authInfoRefused (2306); authInfoExtUnsupported (2102) is the codec's, before
+ *   the handler runs;
+ * - DNSSEC records: dsNotOnDomain, keyNotOnDomain, dsAlreadyOnDomain, keyAlreadyOnDomain,
+ *   tooManyDnssecRecords (2306).
  */
-export const domainUpdate: CommandDef = {
+export const domainUpdate: ObjectCommand<DomainUpdate, undefined> = {
   kind: 'object',
   name: 'domain:update',
-  async run(req, ctx) {
-    const object = req.object!;
-    onlyExtensions(req, [
-      [NS.secDNS, 'update'],
-      [NS.tciDomain, 'update'],
-    ]);
-    const { domain, policy } = await loadDomain(ctx, object);
+  async run(input, ctx) {
+    const { add, rem, chg } = input;
+    const { domain, policy } = await loadDomain(ctx, input.name);
     const repo = ctx.repos.domains;
-    requireSponsor(ctx, domain, 'update');
+    requireSponsor(ctx, 'Domain', domain, 'update');
 
-    const add = child(object, 'add');
-    const rem = child(object, 'rem');
-    const chg = child(object, 'chg');
-    const addStatuses = statusesOf(add);
-    const remStatuses = statusesOf(rem);
-    const secDns = parseSecDnsUpdate(req.extension(NS.secDNS, 'update'), policy.dnssec);
-    const description = parseDescription(req.extension(NS.tciDomain, 'update'), policy, domain.tld);
+    const addStatuses = add.statuses.map((x) => x.s);
+    const remStatuses = rem.statuses.map((x) => x.s);
+    const secDns = input.secDns;
+    checkSecDnsUpdate(secDns, policy.dnssec);
+    const description = descriptionOf(input.description, policy, domain.tld);
 
     // ---- status gate
-    const blocker = domain.statuses.find((s) => LIFECYCLE_BLOCKERS.includes(s));
-    if (blocker) throw fail.status(`Domain ${domain.name} has status ${blocker}: it cannot be updated`, el('domain:name', null, domain.name));
-    if (domain.statuses.includes('serverUpdateProhibited')) {
-      throw fail.status(`Domain ${domain.name} has status serverUpdateProhibited: only the registry can change it`, el('domain:name', null, domain.name));
-    }
     const onlyUnlock =
       remStatuses.length === 1 &&
       remStatuses[0] === 'clientUpdateProhibited' &&
-      rem!.children.length === 1 &&
-      (add?.children.length ?? 0) === 0 &&
-      (chg?.children.length ?? 0) === 0 &&
+      rem.ns === undefined &&
+      rem.contacts.length === 0 &&
+      add.ns === undefined &&
+      add.contacts.length + add.statuses.length === 0 &&
+      chg.registrant === undefined &&
+      chg.authInfo === undefined &&
       !secDnsChanges(secDns) &&
       description === undefined;
-    if (domain.statuses.includes('clientUpdateProhibited') && !onlyUnlock) {
-      throw fail.status(
-        `Domain ${domain.name} has status clientUpdateProhibited: remove it first, in an update that changes nothing else`,
-        el('domain:name', null, domain.name),
-      );
-    }
+    updateGate('Domain', domain.name, domain.statuses, onlyUnlock, nameValue(domain.name));
 
     // ---- statuses
     for (const s of [...addStatuses, ...remStatuses]) {
-      if (!(DOMAIN_CLIENT_STATUSES as readonly string[]).includes(s)) {
-        throw fail.policy(`Status ${s} is not set or removed by registrars; only client* statuses are`, el('domain:status', { s }));
-      }
+      if (!(DOMAIN_CLIENT_STATUSES as readonly string[]).includes(s)) throw statusNotClient(s);
     }
     let statuses = [...domain.statuses];
     for (const s of remStatuses) {
-      if (!statuses.includes(s)) throw fail.policy(`Domain ${domain.name} does not have status ${s}`, el('domain:status', { s }));
+      if (!statuses.includes(s)) throw statusNotSet(domain.name, s);
       statuses = statuses.filter((x) => x !== s);
     }
     for (const s of addStatuses) {
-      if (statuses.includes(s)) throw fail.policy(`Domain ${domain.name} already has status ${s}`, el('domain:status', { s }));
+      if (statuses.includes(s)) throw statusAlreadySet(domain.name, s);
       statuses.push(s);
     }
 
     // ---- contacts
-    const remContacts = await resolveContacts(ctx, rem);
-    const addContacts = await resolveContacts(ctx, add);
+    const remContacts = await resolveContacts(ctx, rem.contacts);
+    const addContacts = await resolveContacts(ctx, add.contacts);
     if (policy.dataModel === 'minimum' && addContacts.length > 0) {
       const c = addContacts[0];
-      throw fail.policy(`.${domain.tld} keeps no contact data: contacts are not accepted`, el('domain:contact', { type: c.type }, c.contact.handle));
+      throw contactsNotAccepted(domain.tld, c.type, c.contact.handle);
     }
     let contacts: DomainContact[] = await repo.contacts(domain.id);
     const has = (list: DomainContact[], type: string, id: number) => list.some((x) => x.type === type && x.contactId === id);
     for (const r of remContacts) {
-      if (!has(contacts, r.type, r.contact.id)) {
-        throw fail.policy(`${r.contact.handle} is not a ${r.type} contact of ${domain.name}`, el('domain:contact', { type: r.type }, r.contact.handle));
-      }
+      if (!has(contacts, r.type, r.contact.id)) throw notAContact(domain.name, r.type, r.contact.handle);
       contacts = contacts.filter((x) => !(x.type === r.type && x.contactId === r.contact.id));
     }
     for (const a of addContacts) {
-      if (has(contacts, a.type, a.contact.id)) {
-        throw fail.policy(`${a.contact.handle} is already a ${a.type} contact of ${domain.name}`, el('domain:contact', { type: a.type }, a.contact.handle));
-      }
+      if (has(contacts, a.type, a.contact.id)) throw alreadyAContact(domain.name, a.type, a.contact.handle);
       contacts.push({ type: a.type, contactId: a.contact.id, handle: a.contact.handle });
     }
     if (policy.dataModel === 'maximum') {
       const lines = contacts.map((c) => ({ type: c.type, handle: c.handle }));
       checkContactCounts(lines, policy, [...new Set(addContacts.map((a) => a.type))], null);
-      checkContactCounts(lines, policy, [...new Set(remContacts.map((r) => r.type))], 2306);
+      checkContactCounts(lines, policy, [...new Set(remContacts.map((r) => r.type))], 'update');
     }
 
     // ---- nameservers
     const currentNs = await repo.nameservers(domain.id);
     const currentAttrs = await repo.hostAttrs(domain.id);
-    const remNsNames = nsNames(child(rem, 'ns'));
+    const remNsNames = nsNames(rem.ns);
     for (const n of remNsNames) {
-      if (!currentNs.some((h) => h.name === n.name) && !currentAttrs.some((h) => h.name === n.name)) {
-        throw fail.policy(`${n.name} is not a nameserver of ${domain.name}`, el(n.element, null, n.input));
-      }
+      if (!currentNs.some((h) => h.name === n.name) && !currentAttrs.some((h) => h.name === n.name)) throw notANameserver(domain.name, n);
     }
-    const addNs = await resolveNs(ctx, child(add, 'ns'), domain.name, policy);
+    const addNs = await resolveNs(ctx, add.ns, domain.name, policy);
     const afterRem = new Set([...currentNs.map((h) => h.name), ...currentAttrs.map((h) => h.name)].filter((n) => !remNsNames.some((r) => r.name === n)));
     const addNames = addNs.kind === 'obj' ? addNs.hosts.map((h) => h.name) : addNs.attrs.map((a) => a.name);
     for (const n of addNames) {
-      if (afterRem.has(n)) {
-        throw fail.policy(`${n} is already a nameserver of ${domain.name}`, el(addNs.kind === 'obj' ? 'domain:hostObj' : 'domain:hostName', null, n));
-      }
+      if (afterRem.has(n)) throw alreadyANameserver(domain.name, n, addNs.kind === 'obj' ? 'domain:hostObj' : 'domain:hostName');
     }
     if (addNs.kind === 'obj') checkDelegable(addNs.hosts);
     const nsTouched = remNsNames.length + addNames.length > 0;
@@ -154,21 +150,18 @@ export const domainUpdate: CommandDef = {
 
     // ---- chg
     const changes: DomainChanges = {};
-    const registrantEl = child(chg, 'registrant');
-    if (registrantEl) {
-      const handle = registrantEl.text.trim();
+    if (chg.registrant !== undefined) {
+      // null: <domain:registrant/> (removing it)
+      const handle = chg.registrant;
       if (policy.dataModel === 'minimum') {
-        if (handle !== '') throw fail.policy(`.${domain.tld} keeps no contact data: a registrant is not accepted`, el('domain:registrant', null, handle));
+        if (handle !== null) throw registrantNotAccepted(domain.tld, handle);
       } else {
-        if (handle === '') throw fail.policy(`A domain in .${domain.tld} must have a registrant: it cannot be removed`, el('domain:registrant', null, ''));
+        if (handle === null) throw registrantNotRemovable(domain.tld);
         changes.registrantId = (await resolveRegistrant(ctx, handle)).id;
       }
     }
-    const authInfo = child(chg, 'authInfo');
-    if (authInfo) {
-      if (child(authInfo, 'null')) throw fail.policy('The authInfo of a domain cannot be removed, only changed', el('domain:null'));
-      changes.authPw = parseAuthPw(authInfo);
-    }
+    if (chg.authInfo === null) throw authInfoNotRemovable();
+    if (chg.authInfo) changes.authPw = checkNewAuthPassword('domain', chg.authInfo);
 
     // ---- DNSSEC
     let dnssec;
@@ -195,24 +188,21 @@ export const domainUpdate: CommandDef = {
   },
 };
 
-function statusesOf(addRem: Elem | undefined): string[] {
-  return children(addRem, 'status', NS.domain).map((s) => s.attrs.s);
+/** A nameserver named in a <domain:rem>: normalised, as sent, and the element it was sent in. */
+interface NsName {
+  name: string;
+  input: string;
+  element: 'domain:hostObj' | 'domain:hostName';
 }
 
-/** Names in a <domain:ns> to remove (hostObj or hostAttr/hostName), normalised. */
-function nsNames(ns: Elem | undefined): Array<{ name: string; input: string; element: string }> {
-  const out: Array<{ name: string; input: string; element: string }> = [];
-  for (const o of children(ns, 'hostObj', NS.domain)) {
-    const input = o.text.trim();
-    out.push({ name: normalizedOrFail(input, 'domain:hostObj'), input, element: 'domain:hostObj' });
-  }
-  for (const a of children(ns, 'hostAttr', NS.domain)) {
-    const input = child(a, 'hostName')?.text.trim() ?? '';
-    out.push({ name: normalizedOrFail(input, 'domain:hostName'), input, element: 'domain:hostName' });
-  }
+/** Names in a <domain:ns> to remove (hostObj or hostAttr/hostName), normalised (nameSyntax 2005; nameserverListedTwice 2306). */
+function nsNames(ns: NsInput | undefined): NsName[] {
+  const out: NsName[] = [];
+  for (const input of ns?.hostObjs ?? []) out.push({ name: normalizedOrFail(input, 'domain:hostObj'), input, element: 'domain:hostObj' });
+  for (const a of ns?.hostAttrs ?? []) out.push({ name: normalizedOrFail(a.name, 'domain:hostName'), input: a.name, element: 'domain:hostName' });
   const seen = new Set<string>();
   for (const n of out) {
-    if (seen.has(n.name)) throw fail.policy(`Nameserver ${n.name} is listed twice`, el(n.element, null, n.input));
+    if (seen.has(n.name)) throw nameserverListedTwice(n.name, n.element, n.input);
     seen.add(n.name);
   }
   return out;

@@ -8,8 +8,9 @@
  * no charge, no grace period, no poll message (a domain as created some time ago, its grace periods over).
  *
  * SQLite-only tests (they test the SQLite store itself, and keep their raw SQL):
- * - statements.test.ts: the statement cache and row readers of src/storage/sqlite/statements.ts.
- * - wal-restart.test.ts, checkpoint-warnings.test.ts: the WAL file, its checkpoints and their warnings.
+ * - statements.test.ts: the SQLite statement helpers (one compiled statement per SQL text, raw-mode row readers).
+ * - wal-restart.test.ts, checkpoint-warnings.test.ts: the WAL file under sustained writes, the checkpoint
+ *   worker and the warnings when it ends or fails.
  * - query-answers.test.ts: the group commit's fdatasync hooks and what a failed sync does (a SqliteStore of
  *   its own; its one read-back runs on the handle whose syncs it holds).
  * - poll-count.test.ts: registrars.poll_pending, kept by SQLite triggers (migration 9), against a COUNT(*)

@@ -6,25 +6,13 @@ import type { EppClient } from '../src/client/epp-client.js';
 import { eppDateTime } from '../src/protocol/response.js';
 import { CONTACT_TRANSFER_AUTO_APPROVE_DAYS } from '../src/registry/contact-transfers.js';
 import { hashSecret } from '../src/registry/passwords.js';
-import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { checkResponse, command, loginXml, send, startTestRegistry, testCerts, type CheckedResponse, type TestRegistry } from './helpers.js';
+import * as seed from './seed.js';
 
 const DAY = 86_400_000;
 const CON = 'xmlns:contact="urn:ietf:params:xml:ns:contact-1.0"';
 const TRN = '/e:epp/e:response/e:resData/contact:trnData';
 const INF = '/e:epp/e:response/e:resData/contact:infData';
-const POSTAL = JSON.stringify({ name: 'Test Person', street: ['1 Main St'], city: 'Kazan', cc: 'RU' });
-
-interface ContactRow {
-  id: number;
-  roid: string;
-  sponsor_id: number;
-  transferred_at: number | null;
-  updated_at: number | null;
-  updater_id: number | null;
-  auth_pw: string;
-  statuses: string;
-}
 
 /** A poll message as read by `drain`. */
 interface Msg {
@@ -46,23 +34,17 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
   let y: EppClient;
   let z: EppClient;
   let n = 0;
-  let seq = 0;
-  const db = () => (t.registry.store as SqliteStore).db;
-  const rid = (clId: string) => (db().prepare('SELECT id FROM registrars WHERE cl_id = ?').get(clId) as { id: number }).id;
-  const balance = (clId: string) => (db().prepare('SELECT balance FROM registrars WHERE cl_id = ?').get(clId) as { balance: number }).balance;
-  const row = (handle: string) => db().prepare('SELECT * FROM contacts WHERE handle = ?').get(handle) as ContactRow;
-  const statuses = (handle: string) => JSON.parse(row(handle).statuses) as string[];
+  /** Registrar row ids by clID (read once the registrars exist). */
+  const ids: Record<string, number> = {};
+  const rid = (clId: string) => ids[clId];
+  const balances = () => Promise.all(['ClientX', 'ClientY'].map((clId) => seed.balance(t, clId)));
+  const row = async (handle: string) => (await seed.readContact(t, handle))!;
+  const statuses = async (handle: string) => (await row(handle)).statuses;
   const uniq = () => `CT${++n}-${Date.now().toString(36).toUpperCase()}`;
 
-  /** A contact made with SQL (independent of the contact commands). */
-  function seedContact(handle: string, o: { clId?: string; pw?: string; statuses?: string[] } = {}): string {
-    const r = rid(o.clId ?? 'ClientX');
-    const roid = `CTT${++seq}-TEST`;
-    db()
-      .prepare('INSERT INTO contacts (handle, roid, sponsor_id, creator_id, created_at, auth_pw, statuses, postal_int, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(handle, roid, r, r, t.clock.now().getTime() - 30 * DAY, o.pw ?? 'contact-pw', JSON.stringify(o.statuses ?? []), POSTAL, 'c@example.qq');
-    return roid;
-  }
+  /** A contact made through the store (independent of the contact commands), 30 days ago. */
+  const seedContact = (handle: string, o: { clId?: string; pw?: string; statuses?: string[] } = {}) =>
+    seed.seedContact(t, handle, { ...o, createdAt: new Date(t.clock.now().getTime() - 30 * DAY), email: 'c@example.qq' });
 
   // ------------------------------------------------------------ commands
 
@@ -117,6 +99,7 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
     await t.registry.store.transaction((r) =>
       r.registrars.insert({ clId: 'ClientZ', name: 'Third registrar', passwordHash: hash, certFingerprints: [fp], balance: 10_000_000 }, new Date()),
     );
+    for (const clId of ['ClientX', 'ClientY', 'ClientZ']) ids[clId] = await seed.registrarId(t, clId);
     x = await t.login('ClientX');
     y = await t.login('ClientY');
     z = await t.connect('spare');
@@ -134,8 +117,8 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
 
   it('request: 1001 with trnData pending (acDate 5 days on), pendingTransfer on the contact, a poll message to the sponsor only, no charge', async () => {
     const id = uniq();
-    seedContact(id, { statuses: ['clientUpdateProhibited'] });
-    const balances = [balance('ClientX'), balance('ClientY')];
+    await seedContact(id, { statuses: ['clientUpdateProhibited'] });
+    const before = await balances();
     const now = t.clock.now();
     const r = await transfer(y, 'request', id, 'contact-pw');
     expect(r.code).to.equal(1001);
@@ -149,11 +132,11 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
       acID: 'ClientX',
       acDate: eppDateTime(new Date(now.getTime() + 5 * DAY)),
     });
-    expect(statuses(id)).to.have.members(['clientUpdateProhibited', 'pendingTransfer']);
+    expect(await statuses(id)).to.have.members(['clientUpdateProhibited', 'pendingTransfer']);
     expect((await info(x, id)).texts(`${INF}/contact:status/@s`)).to.include('pendingTransfer');
-    const rows = db().prepare('SELECT status, requester_id, losing_id FROM contact_transfers WHERE contact_id = ?').all(row(id).id);
+    const rows = (await seed.contactTransfers(t, (await row(id)).id)).map((tr) => ({ status: tr.status, requester_id: tr.requesterId, losing_id: tr.losingId }));
     expect(rows).to.deep.equal([{ status: 'pending', requester_id: rid('ClientY'), losing_id: rid('ClientX') }]);
-    expect([balance('ClientX'), balance('ClientY')]).to.deep.equal(balances);
+    expect(await balances()).to.deep.equal(before);
 
     // The losing sponsor is told, once; the requester has nothing waiting.
     const xm = await drain(x);
@@ -162,7 +145,7 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
     expect(await drain(y)).to.deep.equal([]);
 
     // While pending, the contact can be neither updated nor deleted.
-    db().prepare('UPDATE contacts SET statuses = ? WHERE handle = ?').run(JSON.stringify(['pendingTransfer']), id);
+    await seed.setContactStatuses(t, id, ['pendingTransfer']);
     expect((await updateEmail(x, id, 'new@example.qq')).code).to.equal(2304);
     expect((await del(x, id)).code).to.equal(2304);
     expect((await transfer(y, 'cancel', id)).code).to.equal(1000);
@@ -170,8 +153,8 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
 
   it('request: the authInfo may carry the contact\'s own roid; another roid is a wrong authInfo (2202)', async () => {
     const id = uniq();
-    const roid = seedContact(id);
-    const other = seedContact(uniq());
+    const roid = await seedContact(id);
+    const other = await seedContact(uniq());
     expect((await transfer(y, 'request', id, 'contact-pw', other)).code).to.equal(2202);
     expect((await transfer(y, 'request', id, 'contact-pw', roid)).code).to.equal(1001);
     await transfer(y, 'cancel', id);
@@ -179,7 +162,7 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
 
   it('request errors: 2106 own contact, 2202 missing/wrong authInfo, 2300 pending, 2303 unknown, 2005 impossible id', async () => {
     const id = uniq();
-    seedContact(id);
+    await seedContact(id);
     const own = await transfer(x, 'request', id, 'contact-pw');
     expect(own.code).to.equal(2106);
     expect(own.text('/e:epp/e:response/e:result/e:value/contact:id')).to.equal(id);
@@ -198,18 +181,18 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
     expect((await transfer(z, 'request', id, 'contact-pw')).code).to.equal(2300);
     // Nothing of the refused requests reached the sponsor's queue.
     expect(about(await drain(x), id).map((m) => m.trStatus)).to.deep.equal(['pending']);
-    expect(db().prepare('SELECT COUNT(*) AS n FROM contact_transfers WHERE contact_id = ?').get(row(id).id)).to.deep.equal({ n: 1 });
+    expect(await seed.contactTransfers(t, (await row(id)).id)).to.have.length(1);
     await transfer(y, 'cancel', id);
   });
 
   it('request errors: 2304 clientTransferProhibited, serverTransferProhibited', async () => {
     for (const s of ['clientTransferProhibited', 'serverTransferProhibited']) {
       const id = uniq();
-      seedContact(id, { statuses: [s] });
+      await seedContact(id, { statuses: [s] });
       const r = await transfer(y, 'request', id, 'contact-pw');
       expect(r.code, s).to.equal(2304);
       expect(r.msg).to.include(s);
-      expect(statuses(id)).to.deep.equal([s]);
+      expect(await statuses(id)).to.deep.equal([s]);
     }
     expect(await drain(x)).to.deep.equal([]);
   });
@@ -218,7 +201,7 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
 
   it('query: the sponsor and the requester see the latest transfer; a third registrar needs the authInfo (2201/2202); 2301 when none', async () => {
     const id = uniq();
-    seedContact(id);
+    await seedContact(id);
     expect((await transfer(x, 'query', id)).code).to.equal(2301);
     expect((await transfer(y, 'query', id)).code).to.equal(2201);
     expect((await transfer(z, 'query', id, 'contact-pw')).code).to.equal(2301);
@@ -245,26 +228,26 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
 
   it('approve: only the sponsor (2201); the sponsor changes, trDate, authInfo reset (the old one refused, 2202), no charge, poll to the requester', async () => {
     const id = uniq();
-    seedContact(id, { pw: 'old-secret' });
+    await seedContact(id, { pw: 'old-secret' });
     expect((await transfer(x, 'approve', id)).code).to.equal(2301);
     expect((await transfer(y, 'request', id, 'old-secret')).code).to.equal(1001);
     expect((await transfer(y, 'approve', id)).code).to.equal(2201);
     expect((await transfer(z, 'approve', id)).code).to.equal(2201);
 
-    const balances = [balance('ClientX'), balance('ClientY')];
+    const before = await balances();
     t.clock.advance(60_000);
     const now = t.clock.now();
     const a = await transfer(x, 'approve', id);
     expect(a.code).to.equal(1000);
     expect(trn(a)).to.deep.include({ id, trStatus: 'clientApproved', reID: 'ClientY', acID: 'ClientX', acDate: eppDateTime(now) });
-    const after = row(id);
-    expect(after.sponsor_id).to.equal(rid('ClientY'));
-    expect(after.transferred_at).to.equal(now.getTime());
-    expect([after.updater_id, after.updated_at]).to.deep.equal([null, null]);
-    expect(after.auth_pw).to.not.equal('old-secret');
-    expect(after.auth_pw.length).to.be.at.least(16);
-    expect(statuses(id)).to.deep.equal([]);
-    expect([balance('ClientX'), balance('ClientY')]).to.deep.equal(balances);
+    const after = await row(id);
+    expect(after.sponsorId).to.equal(rid('ClientY'));
+    expect(after.transferredAt?.getTime()).to.equal(now.getTime());
+    expect([after.updaterClId, after.updatedAt]).to.deep.equal([null, null]);
+    expect(after.authPw).to.not.equal('old-secret');
+    expect(after.authPw.length).to.be.at.least(16);
+    expect(await statuses(id)).to.deep.equal([]);
+    expect(await balances()).to.deep.equal(before);
     expect((await transfer(x, 'approve', id)).code).to.equal(2301);
 
     // The new sponsor sees everything, trDate included; the old one needs an authInfo it no longer has.
@@ -291,7 +274,7 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
 
   it('reject: only the sponsor (2201); the contact stays; the requester is told; a new request may follow', async () => {
     const id = uniq();
-    seedContact(id);
+    await seedContact(id);
     expect((await transfer(x, 'reject', id)).code).to.equal(2301);
     expect((await transfer(y, 'request', id, 'contact-pw')).code).to.equal(1001);
     expect((await transfer(y, 'reject', id)).code).to.equal(2201);
@@ -299,10 +282,10 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
     const r = await transfer(x, 'reject', id);
     expect(r.code).to.equal(1000);
     expect(trn(r)).to.deep.include({ id, trStatus: 'clientRejected', reID: 'ClientY', acID: 'ClientX' });
-    expect(row(id).sponsor_id).to.equal(rid('ClientX'));
-    expect(row(id).auth_pw).to.equal('contact-pw');
-    expect(row(id).transferred_at).to.equal(null);
-    expect(statuses(id)).to.deep.equal([]);
+    expect((await row(id)).sponsorId).to.equal(rid('ClientX'));
+    expect((await row(id)).authPw).to.equal('contact-pw');
+    expect((await row(id)).transferredAt).to.equal(null);
+    expect(await statuses(id)).to.deep.equal([]);
     expect((await transfer(x, 'reject', id)).code).to.equal(2301);
     expect(trn(await transfer(y, 'query', id)).trStatus).to.equal('clientRejected');
     const ym = await drain(y);
@@ -315,7 +298,7 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
 
   it('cancel: only the requester (2201); the contact stays; the sponsor is told; 2301 afterwards', async () => {
     const id = uniq();
-    seedContact(id);
+    await seedContact(id);
     expect((await transfer(y, 'cancel', id)).code).to.equal(2301);
     expect((await transfer(y, 'request', id, 'contact-pw')).code).to.equal(1001);
     expect((await transfer(x, 'cancel', id)).code).to.equal(2201);
@@ -323,8 +306,8 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
     const r = await transfer(y, 'cancel', id);
     expect(r.code).to.equal(1000);
     expect(trn(r)).to.deep.include({ id, trStatus: 'clientCancelled', reID: 'ClientY', acID: 'ClientX' });
-    expect(row(id).sponsor_id).to.equal(rid('ClientX'));
-    expect(statuses(id)).to.deep.equal([]);
+    expect((await row(id)).sponsorId).to.equal(rid('ClientX'));
+    expect(await statuses(id)).to.deep.equal([]);
     expect((await transfer(y, 'cancel', id)).code).to.equal(2301);
     const xm = about(await drain(x), id);
     expect(xm.map((m) => [m.msg, m.trStatus])).to.deep.equal([
@@ -340,8 +323,8 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
 
   it('auto-approval: once acDate has passed the next command approves it (serverApproved, trDate = acDate), exactly once, telling both parties', async () => {
     const id = uniq();
-    seedContact(id);
-    const balances = [balance('ClientX'), balance('ClientY')];
+    await seedContact(id);
+    const before = await balances();
     const req = await transfer(y, 'request', id, 'contact-pw');
     expect(req.code).to.equal(1001);
     const acDate = trn(req).acDate!;
@@ -354,14 +337,14 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
     expect(i.text(`${INF}/contact:trDate`)).to.equal(acDate);
     expect(i.texts(`${INF}/contact:status/@s`)).to.not.include('pendingTransfer');
 
-    const after = row(id);
-    expect(after.sponsor_id).to.equal(rid('ClientY'));
-    expect(eppDateTime(new Date(after.transferred_at!))).to.equal(acDate);
-    const stored = db().prepare('SELECT requested_at, action_at FROM contact_transfers WHERE contact_id = ?').get(after.id) as { requested_at: number; action_at: number };
-    expect(after.transferred_at).to.equal(stored.action_at);
-    expect(stored.action_at - stored.requested_at).to.equal(5 * DAY);
-    expect(after.auth_pw).to.not.equal('contact-pw');
-    expect([balance('ClientX'), balance('ClientY')]).to.deep.equal(balances);
+    const after = await row(id);
+    expect(after.sponsorId).to.equal(rid('ClientY'));
+    expect(eppDateTime(after.transferredAt!)).to.equal(acDate);
+    const [stored] = await seed.contactTransfers(t, after.id);
+    expect(after.transferredAt!.getTime()).to.equal(stored.actionAt.getTime());
+    expect(stored.actionAt.getTime() - stored.requestedAt.getTime()).to.equal(5 * DAY);
+    expect(after.authPw).to.not.equal('contact-pw');
+    expect(await balances()).to.deep.equal(before);
     // The old authInfo is refused.
     expect((await transfer(x, 'request', id, 'contact-pw')).code).to.equal(2202);
 
@@ -374,22 +357,24 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
     const ym = about(await drain(y), id);
     expect(ym.map((m) => m.trStatus)).to.deep.equal(['serverApproved']);
     expect(ym[0]).to.deep.include({ reID: 'ClientY', acID: 'ClientX', acDate });
-    expect(db().prepare('SELECT status FROM contact_transfers WHERE contact_id = ?').all(after.id)).to.deep.equal([{ status: 'serverApproved' }]);
+    expect((await seed.contactTransfers(t, after.id)).map((tr) => ({ status: tr.status }))).to.deep.equal([{ status: 'serverApproved' }]);
     expect((await transfer(y, 'cancel', id)).code).to.equal(2301);
   });
 
   it('a pending transfer is not approved before its acDate', async () => {
     const id = uniq();
-    seedContact(id);
+    await seedContact(id);
     expect((await transfer(y, 'request', id, 'contact-pw')).code).to.equal(1001);
     t.clock.advance(5 * DAY - 1000);
     expect(trn(await transfer(x, 'query', id)).trStatus).to.equal('pending');
-    expect(row(id).sponsor_id).to.equal(rid('ClientX'));
+    expect((await row(id)).sponsorId).to.equal(rid('ClientX'));
     expect((await transfer(y, 'cancel', id)).code).to.equal(1000);
   });
 
-  it('finds due contact transfers with the (status, action_at) index', () => {
-    const plan = db()
+  it('finds due contact transfers with the (status, action_at) index', function () {
+    const db = seed.sqliteDb(t);
+    if (!db) this.skip(); // the SQLite store's query plan
+    const plan = db
       .prepare("EXPLAIN QUERY PLAN SELECT t.id FROM contact_transfers t WHERE t.status = 'pending' AND t.action_at <= ? ORDER BY t.action_at, t.id LIMIT 100")
       .all(Date.now()) as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join('\n')).to.match(/USING (COVERING )?INDEX contact_transfers_due/);

@@ -5,8 +5,8 @@ import type { EppClient } from '../src/client/epp-client.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
 import { COUNTRY_CODES, checkBirthday, checkEmail, checkPhone, checkPostalLine, normalizeCountry } from '../src/registry/contact-rules.js';
 import { resolvePolicy } from '../src/registry/policy.js';
-import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { command, send, startTestRegistry, type CheckedResponse, type TestRegistry } from './helpers.js';
+import * as seed from './seed.js';
 
 // ---------------------------------------------------------------- request builders
 
@@ -214,8 +214,7 @@ describe('contacts (RFC 5733) with the TCI contact extension', () => {
   let t: TestRegistry;
   let x: EppClient;
   let y: EppClient;
-  const db = () => (t.registry.store as SqliteStore).db;
-  const setStatuses = (id: string, s: string[]) => db().prepare('UPDATE contacts SET statuses = ? WHERE handle = ?').run(JSON.stringify(s), id);
+  const setStatuses = (id: string, s: string[]) => seed.setContactStatuses(t, id, s);
 
   before(async () => {
     t = await startTestRegistry();
@@ -684,15 +683,15 @@ describe('contacts (RFC 5733) with the TCI contact extension', () => {
     r = await send(x, updateXml('LOCK-1', { rem: statusXml('clientUpdateProhibited') }));
     expect(r.code).to.equal(1000);
 
-    setStatuses('LOCK-1', ['serverUpdateProhibited']);
+    await setStatuses('LOCK-1', ['serverUpdateProhibited']);
     r = await send(x, updateXml('LOCK-1', { chg: '<contact:email>other@example.qq</contact:email>' }));
     expect(r.code).to.equal(2304);
     r = await send(x, infoXml('LOCK-1'));
     expect(statuses(r)).to.deep.equal(['serverUpdateProhibited']);
-    setStatuses('LOCK-1', ['serverUpdateProhibited', 'clientUpdateProhibited']);
+    await setStatuses('LOCK-1', ['serverUpdateProhibited', 'clientUpdateProhibited']);
     r = await send(x, updateXml('LOCK-1', { rem: statusXml('clientUpdateProhibited') }));
     expect(r.code).to.equal(2304);
-    setStatuses('LOCK-1', ['pendingTransfer']);
+    await setStatuses('LOCK-1', ['pendingTransfer']);
     r = await send(x, updateXml('LOCK-1', { chg: '<contact:email>other@example.qq</contact:email>' }));
     expect(r.code).to.equal(2304);
   });
@@ -738,18 +737,18 @@ describe('contacts (RFC 5733) with the TCI contact extension', () => {
     r = await send(x, deleteXml('DEL-1'));
     expect(r.code).to.equal(2304);
     expect(r.text('//e:value/contact:id')).to.equal('DEL-1');
-    setStatuses('DEL-1', ['serverDeleteProhibited']);
+    await setStatuses('DEL-1', ['serverDeleteProhibited']);
     r = await send(x, deleteXml('DEL-1'));
     expect(r.code).to.equal(2304);
-    setStatuses('DEL-1', []);
+    await setStatuses('DEL-1', []);
     r = await send(x, deleteXml('DEL-1'));
     expect(r.code).to.equal(1000);
     // the id can be created again, with a new roid
-    const before = db().prepare("SELECT value FROM settings WHERE key = 'sequence.contacts'").get() as { value: string };
+    const before = await seed.setting(t, 'sequence.contacts');
     r = await send(x, createXml(person('DEL-1')));
     expect(r.code).to.equal(1000);
     r = await send(x, infoXml('DEL-1'));
-    expect(r.text(`${INF}/contact:roid`)).to.equal(`C${Number(before.value) + 1}-REG`);
+    expect(r.text(`${INF}/contact:roid`)).to.equal(`C${Number(before) + 1}-REG`);
   });
 
   it('answers 2303 for an unknown contact, a transfer of it included', async () => {

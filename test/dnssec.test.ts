@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import type { EppClient } from '../src/client/epp-client.js';
 import { dsProblem, keyProblem, normalizeDigest, normalizePubKey, type DnssecPolicy, type DsRecord, type KeyRecord } from '../src/registry/dnssec.js';
 import { resolvePolicy, type TldPolicyInput } from '../src/registry/policy.js';
-import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { ALL_EXT_URIS, command, send, startTestRegistry, type TestRegistry } from './helpers.js';
+import { seedContact, seedHost } from './seed.js';
 
 // ---------------------------------------------------------------- data
 
@@ -18,19 +18,10 @@ const key = (o: Partial<KeyRecord> = {}): KeyRecord => ({ flags: 257, protocol: 
 
 // ---------------------------------------------------------------- seeding and commands
 
-const db = (t: TestRegistry) => (t.registry.store as SqliteStore).db;
-
-function seed(t: TestRegistry): void {
-  const rid = (db(t).prepare("SELECT id FROM registrars WHERE cl_id = 'ClientX'").get() as { id: number }).id;
-  let n = 0;
-  for (const h of ['SEC-C1', 'SEC-C2']) {
-    db(t)
-      .prepare('INSERT INTO contacts (handle, roid, sponsor_id, creator_id, created_at, auth_pw, email) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(h, `CD${++n}-TEST`, rid, rid, Date.now(), 'pw', 'sec@example.qq');
-  }
-  db(t)
-    .prepare('INSERT INTO hosts (name, roid, sponsor_id, creator_id, created_at) VALUES (?, ?, ?, ?, ?)')
-    .run('ns1.example.com', 'HD1-TEST', rid, rid, Date.now());
+/** ClientX's contacts SEC-C1 and SEC-C2 and its external host ns1.example.com, through the store. */
+async function seed(t: TestRegistry): Promise<void> {
+  for (const h of ['SEC-C1', 'SEC-C2']) await seedContact(t, h, { pw: 'pw', email: 'sec@example.qq' });
+  await seedHost(t, 'ns1.example.com');
 }
 
 async function addTld(t: TestRegistry, name: string, policy: TldPolicyInput): Promise<void> {
@@ -115,7 +106,7 @@ describe('DNSSEC on domains (RFC 5910 secDNS-1.1)', () => {
 
   before(async () => {
     t = await startTestRegistry();
-    seed(t);
+    await seed(t);
     await addTld(t, 'keyd', { dnssec: { interface: 'keyData', allowedFlags: [257], maxRecords: 3, acceptMaxSigLife: true } });
     await addTld(t, 'nosec', { dnssec: { interface: 'none' } });
     await addTld(t, 'nosig', { dnssec: { interface: 'dsData', allowedFlags: [257], maxRecords: 2, acceptMaxSigLife: false } });

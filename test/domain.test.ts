@@ -2,45 +2,18 @@ import { expect } from 'chai';
 import type { EppClient } from '../src/client/epp-client.js';
 import { addYears, beyondMaxRegistration, periodYears, utcDate } from '../src/registry/periods.js';
 import { resolvePolicy, type TldPolicyInput } from '../src/registry/policy.js';
-import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { command, send, startTestRegistry, type CheckedResponse, type TestRegistry } from './helpers.js';
+import * as seed from './seed.js';
 
-// ---------------------------------------------------------------- seeding (contacts and hosts come from other work)
+// ---------------------------------------------------------------- seeding through the store (contacts and hosts come from other work)
 
-const db = (t: TestRegistry) => (t.registry.store as SqliteStore).db;
-let seedSeq = 0;
+/** A contact; returns its roid. */
+const seedContact = (t: TestRegistry, handle: string, clId = 'ClientX', pw = 'contact-pw') => seed.seedContact(t, handle, { clId, pw });
 
-function registrarId(t: TestRegistry, clId: string): number {
-  return (db(t).prepare('SELECT id FROM registrars WHERE cl_id = ?').get(clId) as { id: number }).id;
-}
+/** A host; `superordinate` names the (existing) domain it is under; addresses are v4 when they have a dot. */
+const seedHost = (t: TestRegistry, name: string, opts: { clId?: string; superordinate?: string; addrs?: string[] } = {}) => seed.seedHost(t, name, opts);
 
-/** A contact row with its NOT NULL columns; returns its roid. */
-function seedContact(t: TestRegistry, handle: string, clId = 'ClientX', pw = 'contact-pw'): string {
-  const rid = registrarId(t, clId);
-  const roid = `CS${++seedSeq}-TEST`;
-  db(t)
-    .prepare('INSERT INTO contacts (handle, roid, sponsor_id, creator_id, created_at, auth_pw, email) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(handle, roid, rid, rid, Date.now(), pw, 'contact@example.qq');
-  return roid;
-}
-
-/** A host row; `superordinate` names the (existing) domain it is under; addresses are v4 when they have a dot. */
-function seedHost(t: TestRegistry, name: string, opts: { clId?: string; superordinate?: string; addrs?: string[] } = {}): void {
-  const rid = registrarId(t, opts.clId ?? 'ClientX');
-  const sup = opts.superordinate
-    ? (db(t).prepare('SELECT id FROM domains WHERE name = ?').get(opts.superordinate) as { id: number }).id
-    : null;
-  const info = db(t)
-    .prepare('INSERT INTO hosts (name, roid, sponsor_id, creator_id, created_at, superordinate_id) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(name, `HS${++seedSeq}-TEST`, rid, rid, Date.now(), sup);
-  for (const a of opts.addrs ?? []) {
-    db(t).prepare('INSERT INTO host_addresses (host_id, ip, addr) VALUES (?, ?, ?)').run(info.lastInsertRowid, a.includes(':') ? 'v6' : 'v4', a);
-  }
-}
-
-function setStatuses(t: TestRegistry, domain: string, statuses: string[]): void {
-  db(t).prepare('UPDATE domains SET statuses = ? WHERE name = ?').run(JSON.stringify(statuses), domain);
-}
+const setStatuses = seed.setDomainStatuses;
 
 async function addTld(t: TestRegistry, name: string, policy: TldPolicyInput): Promise<void> {
   await t.registry.store.transaction((r) => r.tlds.upsert({ name, policy: resolvePolicy(policy) }, new Date()));
@@ -152,10 +125,10 @@ describe('domains (RFC 5731)', () => {
 
   before(async () => {
     t = await startTestRegistry();
-    for (const h of ['TEST-C1', 'TEST-C2', 'TEST-C3', 'TEST-C4', 'TEST-C5', 'X-ADM2', 'X-TECH2']) roids[h] = seedContact(t, h);
-    roids['Y-C1'] = seedContact(t, 'Y-C1', 'ClientY', 'y-contact-pw');
-    for (const h of ['ns1.example.com', 'ns2.example.com', 'ns3.example.com', 'ns4.example.com']) seedHost(t, h);
-    seedHost(t, 'ns1.other-registrar.net', { clId: 'ClientY' });
+    for (const h of ['TEST-C1', 'TEST-C2', 'TEST-C3', 'TEST-C4', 'TEST-C5', 'X-ADM2', 'X-TECH2']) roids[h] = await seedContact(t, h);
+    roids['Y-C1'] = await seedContact(t, 'Y-C1', 'ClientY', 'y-contact-pw');
+    for (const h of ['ns1.example.com', 'ns2.example.com', 'ns3.example.com', 'ns4.example.com']) await seedHost(t, h);
+    await seedHost(t, 'ns1.other-registrar.net', { clId: 'ClientY' });
     await addTld(t, 'mini', { dataModel: 'minimum' });
     await addTld(t, 'attr', { hostModel: 'hostAttr', glue: 'required' });
     await addTld(t, 'rsv', { reservedNames: ['nic', 'пример'], idnScripts: ['Cyrillic'], nameservers: { min: 0, max: 2 }, maxContactsPerType: 2, maxRegistrationYears: 5, period: { min: 1, max: 5, default: 2 } });
@@ -381,8 +354,8 @@ describe('domains (RFC 5731)', () => {
 
     // an internal host without addresses cannot be delegated to; with an address it can
     expect((await send(x, createXml('parent.tatar'))).code).to.equal(1000);
-    seedHost(t, 'dns1.parent.tatar', { superordinate: 'parent.tatar' });
-    seedHost(t, 'dns2.parent.tatar', { superordinate: 'parent.tatar', addrs: ['192.0.2.2'] });
+    await seedHost(t, 'dns1.parent.tatar', { superordinate: 'parent.tatar' });
+    await seedHost(t, 'dns2.parent.tatar', { superordinate: 'parent.tatar', addrs: ['192.0.2.2'] });
     r = await send(x, createXml('ns-b.tatar', { ns: ['dns1.parent.tatar'] }));
     expect(r.code).to.equal(2306);
     expect(r.text('//e:result/e:value/domain:hostObj')).to.equal('dns1.parent.tatar');
@@ -436,7 +409,7 @@ describe('domains (RFC 5731)', () => {
 
   it('shows the sponsor everything, another registrar with the authInfo all but the authInfo, without it only public data', async () => {
     await send(x, createXml('seen.tatar', { ns: ['ns1.example.com'], pw: 'seen-pw-1' }));
-    seedHost(t, 'ns.seen.tatar', { superordinate: 'seen.tatar', addrs: ['192.0.2.7'] });
+    await seedHost(t, 'ns.seen.tatar', { superordinate: 'seen.tatar', addrs: ['192.0.2.7'] });
 
     let r = await send(x, infoXml('seen.tatar'));
     expect(r.text(`${INF}/domain:authInfo/domain:pw`)).to.equal('seen-pw-1');
@@ -522,7 +495,7 @@ describe('domains (RFC 5731)', () => {
     await send(x, updateXml('renew3.tatar', { add: statusXml('clientRenewProhibited') }));
     r = await send(x, renewXml('renew3.tatar', cur3, 1));
     expect(r.code).to.equal(2304);
-    setStatuses(t, 'renew3.tatar', ['serverRenewProhibited']);
+    await setStatuses(t, 'renew3.tatar', ['serverRenewProhibited']);
     r = await send(x, renewXml('renew3.tatar', cur3, 1));
     expect(r.code).to.equal(2304);
     r = await send(x, renewXml('nothing-here.tatar', cur3, 1));
@@ -563,7 +536,7 @@ describe('domains (RFC 5731)', () => {
       expect(r.code, s).to.equal(2306);
       expect(r.text('//e:result/e:value/domain:status/@s')).to.equal(s);
     }
-    setStatuses(t, 'upd2.tatar', ['serverTransferProhibited']);
+    await setStatuses(t, 'upd2.tatar', ['serverTransferProhibited']);
     let r = await send(x, updateXml('upd2.tatar', { rem: statusXml('serverTransferProhibited') }));
     expect(r.code).to.equal(2306);
     r = await send(x, updateXml('upd2.tatar', { rem: statusXml('clientHold') }));
@@ -619,7 +592,7 @@ describe('domains (RFC 5731)', () => {
     expect(r.code).to.equal(1000);
     expect((await send(x, updateXml('locked.tatar', { add: nsXml('ns1.example.com') }))).code).to.equal(1000);
 
-    setStatuses(t, 'locked.tatar', ['serverUpdateProhibited', 'clientUpdateProhibited']);
+    await setStatuses(t, 'locked.tatar', ['serverUpdateProhibited', 'clientUpdateProhibited']);
     r = await send(x, updateXml('locked.tatar', { rem: statusXml('clientUpdateProhibited') }));
     expect(r.code).to.equal(2304);
   });
@@ -628,18 +601,18 @@ describe('domains (RFC 5731)', () => {
 
   it('deletes a domain with its subordinate hosts, then the name is available again', async () => {
     await send(x, createXml('gone.tatar', { ns: ['ns1.example.com'] }));
-    seedHost(t, 'ns1.gone.tatar', { superordinate: 'gone.tatar', addrs: ['192.0.2.9'] });
+    await seedHost(t, 'ns1.gone.tatar', { superordinate: 'gone.tatar', addrs: ['192.0.2.9'] });
     expect((await send(x, updateXml('gone.tatar', { add: nsXml('ns1.gone.tatar') }))).code).to.equal(1000);
     const r = await send(x, deleteXml('gone.tatar'));
     expect(r.code, r.xml).to.equal(1000);
     expect((await send(x, infoXml('gone.tatar'))).code).to.equal(2303);
-    expect(db(t).prepare("SELECT COUNT(*) AS n FROM hosts WHERE name = 'ns1.gone.tatar'").get()).to.deep.equal({ n: 0 });
+    expect(await seed.readHost(t, 'ns1.gone.tatar')).to.equal(undefined);
     expect(avail(await send(x, checkXml('gone.tatar')), 'gone.tatar')).to.equal('1');
   });
 
   it('refuses deletes: other registrar 2201, prohibited 2304, subordinate host used by another domain 2305, unknown 2303', async () => {
     await send(x, createXml('keep.tatar'));
-    seedHost(t, 'ns1.keep.tatar', { superordinate: 'keep.tatar', addrs: ['192.0.2.10'] });
+    await seedHost(t, 'ns1.keep.tatar', { superordinate: 'keep.tatar', addrs: ['192.0.2.10'] });
     await send(x, createXml('user.tatar', { ns: ['ns1.keep.tatar'] }));
     let r = await send(y, deleteXml('keep.tatar'));
     expect(r.code).to.equal(2201);
@@ -650,10 +623,10 @@ describe('domains (RFC 5731)', () => {
     await send(x, updateXml('keep.tatar', { add: statusXml('clientDeleteProhibited') }));
     r = await send(x, deleteXml('keep.tatar'));
     expect(r.code).to.equal(2304);
-    setStatuses(t, 'keep.tatar', ['serverDeleteProhibited']);
+    await setStatuses(t, 'keep.tatar', ['serverDeleteProhibited']);
     r = await send(x, deleteXml('keep.tatar'));
     expect(r.code).to.equal(2304);
-    setStatuses(t, 'keep.tatar', []);
+    await setStatuses(t, 'keep.tatar', []);
     r = await send(x, deleteXml('keep.tatar'));
     expect(r.code).to.equal(1000);
     r = await send(x, deleteXml('keep.tatar'));

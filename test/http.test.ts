@@ -8,8 +8,8 @@ import { sha256Hex, issueToken } from '../src/http/tokens.js';
 import { protectName, releaseName } from '../src/http/protected.js';
 import { loadConfig } from '../src/config.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
-import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { command, send, startTestRegistry, type TestRegistry } from './helpers.js';
+import * as seed from './seed.js';
 import { keepArtifact } from './artifacts.js';
 
 /**
@@ -74,9 +74,8 @@ function expectError(r: Res, status: number, code: string, field?: string): void
   if (field !== undefined) expect(r.body.error.field, r.text).to.equal(field);
 }
 
-const db = (t: TestRegistry) => (t.registry.store as SqliteStore).db;
-const balanceOf = (t: TestRegistry, clId: string) => (db(t).prepare('SELECT balance FROM registrars WHERE cl_id = ?').get(clId) as { balance: number }).balance;
-const auditCount = (t: TestRegistry) => (db(t).prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
+const balanceOf = seed.balance;
+const auditCount = async (t: TestRegistry) => (await seed.auditRows(t)).length;
 
 describe('HTTP registrar API (issue 6)', function () {
   this.timeout(60000);
@@ -150,7 +149,7 @@ describe('HTTP registrar API (issue 6)', function () {
     // 3. Create, retried with the same key: one registration, one debit; a different request with the key: 409.
     keys.create = 'ote-create-001';
     const createReq = { domain: 'ote-livecheck.defiwallet', years: 1, registrant_email: 'ote-customer@example.invalid', registrant_external_id: 'registrar-ote-customer-001', idempotency_key: keys.create };
-    const balance0 = balanceOf(t, 'ClientX');
+    const balance0 = await balanceOf(t, 'ClientX');
     const create = await x.post('/domains', createReq);
     expect(create.status, create.text).to.equal(201);
     expect(create.body).to.include({ domain: 'ote-livecheck.defiwallet', status: 'registered' });
@@ -162,7 +161,7 @@ describe('HTTP registrar API (issue 6)', function () {
     expect(createRetry.headers.get('idempotent-replayed')).to.equal('true');
     expect(createRetry.headers.get('x-idempotent-replay-of')).to.equal(create.headers.get('x-request-id'));
     expect(createRetry.headers.get('x-request-id')).to.not.equal(create.headers.get('x-request-id'));
-    expect(balanceOf(t, 'ClientX')).to.equal(balance0 - 1000);
+    expect(await balanceOf(t, 'ClientX')).to.equal(balance0 - 1000);
     const conflict = await x.post('/domains', { ...createReq, years: 2 });
     expectError(conflict, 409, 'duplicate_idempotency_key_conflict', 'idempotency_key');
     expect(conflict.body.error.original_request_id).to.equal(create.headers.get('x-request-id'));
@@ -191,7 +190,7 @@ describe('HTTP registrar API (issue 6)', function () {
     // 5. Renew, retried: one expiry jump, one debit.
     keys.renew = 'ote-renew-001';
     const before = (await x.get('/domains/ote-renew.defiwallet')).body.registration.expires_at as string;
-    const balance1 = balanceOf(t, 'ClientX');
+    const balance1 = await balanceOf(t, 'ClientX');
     const renew = await x.post('/domains/ote-renew.defiwallet/renew', { years: 1, idempotency_key: keys.renew });
     expect(renew.status, renew.text).to.equal(200);
     expect(new Date(renew.body.expires_at).getUTCFullYear()).to.equal(new Date(before).getUTCFullYear() + 1);
@@ -200,7 +199,7 @@ describe('HTTP registrar API (issue 6)', function () {
     expect(renewRetry.text).to.equal(renew.text);
     expect(renewRetry.headers.get('idempotent-replayed')).to.equal('true');
     expect((await x.get('/domains/ote-renew.defiwallet')).body.registration.expires_at).to.equal(renew.body.expires_at);
-    expect(balanceOf(t, 'ClientX')).to.equal(balance1 - 1000);
+    expect(await balanceOf(t, 'ClientX')).to.equal(balance1 - 1000);
 
     // 6. Metadata update.
     keys.update = 'ote-update-001';
@@ -377,8 +376,8 @@ describe('HTTP registrar API (issue 6)', function () {
       expect(p.body.events[0]).to.include({ source: 'epp', epp_command: 'domain:delete', command: 'delete_domain', request_id: null, cl_trid: 'ABC-12345' });
       expect(p.body.events[0].registrar).to.deep.equal({ id: 'ClientX', channel_id: null });
       // The HTTP request's id is the audit row's clTRID.
-      const row = db(t).prepare("SELECT source, cl_trid FROM audit_log WHERE command = 'domain:create' AND object = 'cross-http.defiwallet'").get() as { source: string; cl_trid: string };
-      expect(row).to.deep.equal({ source: 'http', cl_trid: created.headers.get('x-request-id') });
+      const rows = (await seed.auditRows(t)).filter((a) => a.command === 'domain:create' && a.object === 'cross-http.defiwallet');
+      expect(rows.map((a) => ({ source: a.source, cl_trid: a.clTRID }))).to.deep.equal([{ source: 'http', cl_trid: created.headers.get('x-request-id') }]);
     } finally {
       c.close();
     }
@@ -400,12 +399,12 @@ describe('HTTP registrar API (issue 6)', function () {
     expect(r.status).to.equal(200);
     expect(r.body.capabilities).to.include({ check_domain: true, create_domain: false });
     expect((await narrow.post('/domains/check', { domain: 'scope-test.defiwallet' })).status).to.equal(200);
-    const audits = auditCount(t);
+    const audits = await auditCount(t);
     r = await narrow.post('/domains', { domain: 'scope-test.defiwallet', idempotency_key: 'scope-1' });
     expectError(r, 403, 'insufficient_scope');
     expect(r.body.error.required_scope).to.equal('create');
     expectError(await narrow.get('/poll'), 403, 'insufficient_scope');
-    expect(auditCount(t)).to.equal(audits);
+    expect(await auditCount(t)).to.equal(audits);
     expect((await x.post('/domains/check', { domain: 'scope-test.defiwallet' })).body.available).to.equal(true);
 
     // A channel approved for one namespace only.
@@ -418,10 +417,13 @@ describe('HTTP registrar API (issue 6)', function () {
     // A revoked token stops working at once.
     await t.registry.store.transaction((s) => s.http.revokeToken(issued.id, new Date()));
     expectError(await narrow.get('/status'), 401, 'invalid_token');
-    // Only the hash is stored.
-    const stored = db(t).prepare('SELECT token_sha256 FROM http_tokens WHERE id = ?').get(issued.id) as { token_sha256: string };
-    expect(stored.token_sha256).to.equal(sha256Hex(issued.token));
-    expect(JSON.stringify(db(t).prepare('SELECT * FROM http_tokens').all())).to.not.include(issued.token);
+    // Only the hash is stored (the SQLite store's http_tokens rows).
+    const db = seed.sqliteDb(t);
+    if (db) {
+      const stored = db.prepare('SELECT token_sha256 FROM http_tokens WHERE id = ?').get(issued.id) as { token_sha256: string };
+      expect(stored.token_sha256).to.equal(sha256Hex(issued.token));
+      expect(JSON.stringify(db.prepare('SELECT * FROM http_tokens').all())).to.not.include(issued.token);
+    }
   });
 
   it("treats another registrar's domain as not found, and never shows its data", async () => {
@@ -473,7 +475,7 @@ describe('HTTP registrar API (issue 6)', function () {
   // ---------------------------------------------------------------- bad input
 
   it('refuses bad input with 400 and changes nothing', async () => {
-    const audits = auditCount(t);
+    const audits = await auditCount(t);
     const cases: Array<[Res, string, string | undefined]> = [
       [await x.post('/domains', { domain: 'bad-1.defiwallet', yearz: 1, idempotency_key: 'bad-1' }), 'invalid_request', 'yearz'],
       [await x.post('/domains', { domain: 'bad-2.defiwallet', years: 'one', idempotency_key: 'bad-2' }), 'invalid_request', 'years'],
@@ -494,7 +496,7 @@ describe('HTTP registrar API (issue 6)', function () {
     for (const [r, code, field] of cases) {
       expectError(r, 400, code, field);
     }
-    expect(auditCount(t)).to.equal(audits);
+    expect(await auditCount(t)).to.equal(audits);
     expect((await x.post('/domains/check', { domain: 'bad-1.defiwallet' })).body.available).to.equal(true);
     // Errors of the registry core come back with their EPP code.
     const invalid = await x.post('/domains', { domain: '-bad-.defiwallet', idempotency_key: 'bad-13' });
@@ -544,9 +546,8 @@ describe('HTTP registrar API (issue 6)', function () {
       // Another registrar is not affected.
       expect((await other.get('/status')).status).to.equal(200);
       // The 429s are in the request log, for the evidence archive.
-      const limited = small.registry.store.transaction((s) => s.registrars.byClId('ClientX'));
-      const n = (db(small).prepare('SELECT COUNT(*) AS n FROM http_requests WHERE http_status = 429 AND registrar_id = ?').get((await limited)!.id) as { n: number }).n;
-      expect(n).to.equal(2);
+      const logged = await small.registry.store.transaction(async (s) => s.http.requests((await s.registrars.byClId('ClientX'))!.id, {}));
+      expect(logged.filter((q) => q.httpStatus === 429)).to.have.length(2);
     } finally {
       await small.close();
     }
@@ -563,11 +564,11 @@ describe('HTTP registrar API (issue 6)', function () {
     expect(r.status, r.text).to.equal(200);
     // A real registration of the name the reset keeps free.
     expect((await y.post('/domains', { domain: 'ote-available.sandbox2', idempotency_key: 'sb2-y1' })).status).to.equal(201);
-    const audits = auditCount(t);
+    const audits = await auditCount(t);
     r = await x.post('/sandbox/reset', { tld: 'sandbox2', sandbox: true, idempotency_key: 'sb2-3' });
     expectError(r, 409, 'sandbox_reset_conflict', 'tld');
     expect(r.body.error.conflicts).to.deep.equal([{ domain: 'ote-available.sandbox2', reason: 'registered and not a sandbox object' }]);
-    expect(auditCount(t)).to.equal(audits + 1); // the refusal is audited; nothing else happened
+    expect(await auditCount(t)).to.equal(audits + 1); // the refusal is audited; nothing else happened
     expect((await y.get('/domains/ote-available.sandbox2')).status).to.equal(200);
     expect((await x.get('/domains/ote-renew.sandbox2')).body.registration.expires_at).to.equal(renewExpiry);
     // Not a sandbox namespace.
@@ -603,8 +604,8 @@ describe('HTTP registrar API (issue 6)', function () {
     await releaseName(t.registry.store, 'legacy-brand.defiwallet', 'recovery approved, ticket 42', 'ops', new Date());
     expect((await x.post('/domains/check', { domain: 'legacy-brand.defiwallet' })).body).to.include({ available: true, protected: false });
     expect((await x.post('/domains', { domain: 'legacy-brand.defiwallet', idempotency_key: 'legacy-3' })).status).to.equal(201);
-    const row = db(t).prepare('SELECT decision, decided_by FROM protected_names WHERE name = ?').get('legacy-brand.defiwallet');
-    expect(row).to.deep.equal({ decision: 'recovery approved, ticket 42', decided_by: 'ops' });
+    const row = await t.registry.store.transaction((r) => r.http.protectedName('legacy-brand.defiwallet'));
+    expect({ decision: row?.decision, decided_by: row?.decidedBy }).to.deep.equal({ decision: 'recovery approved, ticket 42', decided_by: 'ops' });
   });
 
   // ---------------------------------------------------------------- nameserver apply

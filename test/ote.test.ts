@@ -7,9 +7,8 @@ import { writeEvidence } from '../src/ote/evidence.js';
 import { readEnvironment, resetEnvironment } from '../src/ote/environment.js';
 import { runScript, type Account, type RunResult } from '../src/ote/runner.js';
 import { loadScript, type Script } from '../src/ote/script.js';
-import { clearEnvironmentObjects } from '../src/storage/sqlite/maintenance.js';
-import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { PASSWORDS, readLog, startTestRegistry, testCerts, type TestRegistry } from './helpers.js';
+import { delegate, environmentClearer, readDomain, seedDomain, seedHost, undelegate } from './seed.js';
 
 function subset(script: Script, keep: (id: string) => boolean): Script {
   return { ...script, steps: script.steps.filter((s) => keep(s.id)) };
@@ -52,9 +51,8 @@ describe('OT&E scripts replayed over TLS', function () {
 
   /** Both scripts use the same contact ids and host names: a run starts from both environments reset. */
   async function reset(): Promise<void> {
-    const store = t.registry.store as SqliteStore;
     for (const env of ['tatar', 'deti']) {
-      await resetEnvironment(store, (tld, ids) => clearEnvironmentObjects(store.db, tld, ids), t.config.certsDir, readEnvironment(env), t.clock.now());
+      await resetEnvironment(t.registry.store, environmentClearer(t), t.config.certsDir, readEnvironment(env), t.clock.now());
     }
   }
 
@@ -117,27 +115,14 @@ describe('OT&E scripts replayed over TLS', function () {
 
   it('reset deletes only the accounts\' objects in the TLD, and refuses (changing nothing) when another TLD depends on them', async () => {
     await reset();
-    const store = t.registry.store as SqliteStore;
-    const db = store.db;
-    const id = (clId: string) => (db.prepare('SELECT id FROM registrars WHERE cl_id = ?').get(clId) as { id: number }).id;
-    const other = await store.transaction((r) => r.registrars.insert({ clId: 'OtherReg', name: 'Other', passwordHash: 'x' }, new Date()));
-    let seq = 0;
-    const domain = (name: string, tld: string, sponsor: number) =>
-      Number(
-        db
-          .prepare('INSERT INTO domains (name, tld, roid, sponsor_id, creator_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(name, tld, `DRESET${++seq}-TEST`, sponsor, sponsor, Date.now(), Date.now() + 365 * 86400_000).lastInsertRowid,
-      );
-    const x1 = domain('reset-x.tatar', 'tatar', id('ClientX'));
-    domain('reset-other.tatar', 'tatar', other.id);
-    const y1 = domain('reset-y.xn--d1acj3b', 'xn--d1acj3b', id('ClientY'));
-    const host = Number(
-      db
-        .prepare('INSERT INTO hosts (name, roid, sponsor_id, creator_id, created_at, superordinate_id) VALUES (?, ?, ?, ?, ?, ?)')
-        .run('ns.reset-x.tatar', 'HRESET1-TEST', id('ClientX'), id('ClientX'), Date.now(), x1).lastInsertRowid,
-    );
-    db.prepare('INSERT INTO domain_nameservers (domain_id, host_id) VALUES (?, ?)').run(y1, host);
-    const clear = (tld: string, ids: number[]) => clearEnvironmentObjects(db, tld, ids);
+    const store = t.registry.store;
+    await store.transaction((r) => r.registrars.insert({ clId: 'OtherReg', name: 'Other', passwordHash: 'x' }, new Date()));
+    const x1 = await seedDomain(t, 'reset-x.tatar', { clId: 'ClientX' });
+    await seedDomain(t, 'reset-other.tatar', { clId: 'OtherReg' });
+    await seedDomain(t, 'reset-y.xn--d1acj3b', { clId: 'ClientY' });
+    await seedHost(t, 'ns.reset-x.tatar', { clId: 'ClientX', superordinate: x1 });
+    await delegate(t, 'reset-y.xn--d1acj3b', 'ns.reset-x.tatar');
+    const clear = environmentClearer(t);
     let refused: Error | undefined;
     try {
       await resetEnvironment(store, clear, t.config.certsDir, readEnvironment('tatar'), t.clock.now());
@@ -145,10 +130,11 @@ describe('OT&E scripts replayed over TLS', function () {
       refused = e as Error;
     }
     expect(refused?.message).to.match(/refusing to reset: host ns.reset-x.tatar is a nameserver of reset-y.xn--d1acj3b/);
-    expect(db.prepare("SELECT COUNT(*) AS n FROM domains WHERE name = 'reset-x.tatar'").get()).to.deep.equal({ n: 1 });
-    db.prepare('DELETE FROM domain_nameservers WHERE domain_id = ?').run(y1);
+    expect(await readDomain(t, 'reset-x.tatar')).to.not.equal(undefined);
+    await undelegate(t, 'reset-y.xn--d1acj3b');
     await resetEnvironment(store, clear, t.config.certsDir, readEnvironment('tatar'), t.clock.now());
-    const left = (db.prepare("SELECT name FROM domains WHERE name LIKE 'reset-%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    const left: string[] = [];
+    for (const name of ['reset-other.tatar', 'reset-x.tatar', 'reset-y.xn--d1acj3b']) if (await readDomain(t, name)) left.push(name);
     expect(left).to.deep.equal(['reset-other.tatar', 'reset-y.xn--d1acj3b']);
   });
 

@@ -8,22 +8,13 @@ import { eppDateTime } from '../src/protocol/response.js';
 import { hashSecret } from '../src/registry/passwords.js';
 import { addYears } from '../src/registry/periods.js';
 import { resolvePolicy } from '../src/registry/policy.js';
-import type { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { checkResponse, command, loginXml, send, startTestRegistry, testCerts, type CheckedResponse, type TestRegistry } from './helpers.js';
+import { domainInfo, domainTransfer, scenario } from './scenario.js';
+import * as seed from './seed.js';
 
 const DAY = 86_400_000;
 const DOM = 'xmlns:domain="urn:ietf:params:xml:ns:domain-1.0"';
 const TRN = '/e:epp/e:response/e:resData/domain:trnData';
-
-interface DomainRow {
-  id: number;
-  sponsor_id: number;
-  expires_at: number;
-  transferred_at: number | null;
-  updated_at: number | null;
-  auth_pw: string;
-  statuses: string;
-}
 
 /** A poll message as read by `drain`. */
 interface Msg {
@@ -44,22 +35,16 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
   let y: EppClient;
   let z: EppClient;
   let n = 0;
-  let seq = 0;
-  const db = () => (t.registry.store as SqliteStore).db;
-  const rid = (clId: string) => (db().prepare('SELECT id FROM registrars WHERE cl_id = ?').get(clId) as { id: number }).id;
-  const balance = (clId: string) => (db().prepare('SELECT balance FROM registrars WHERE cl_id = ?').get(clId) as { balance: number }).balance;
-  const row = (name: string) => db().prepare('SELECT * FROM domains WHERE name = ?').get(name) as DomainRow;
+  /** Registrar row ids by clID (read once the registrars exist). */
+  const ids: Record<string, number> = {};
+  const rid = (clId: string) => ids[clId];
+  const balance = (clId: string) => seed.balance(t, clId);
+  const row = async (name: string) => (await seed.readDomain(t, name))!;
   const uniq = (tld = 'tatar') => `tr${++n}-${Date.now().toString(36)}.${tld}`;
 
-  // ------------------------------------------------------------ seeding with SQL (independent of the object commands)
+  // ------------------------------------------------------------ seeding through the store (independent of the object commands)
 
-  function seedContact(handle: string, clId = 'ClientX', pw = 'contact-pw'): string {
-    const roid = `CTR${++seq}-TEST`;
-    db()
-      .prepare('INSERT INTO contacts (handle, roid, sponsor_id, creator_id, created_at, auth_pw, email) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(handle, roid, rid(clId), rid(clId), t.clock.now().getTime(), pw, 'contact@example.qq');
-    return roid;
-  }
+  const seedContact = (handle: string, clId = 'ClientX', pw = 'contact-pw') => seed.seedContact(t, handle, { clId, pw });
 
   interface SeedOpts {
     clId?: string;
@@ -67,42 +52,27 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
     statuses?: string[];
     createdAt?: number;
     expiresAt?: number;
+    transferredAt?: number;
     tld?: string;
     registrant?: string;
   }
 
-  function seedDomain(name: string, o: SeedOpts = {}): number {
-    const r = rid(o.clId ?? 'ClientX');
+  /** A domain created 30 days ago (its add grace over), expiring a year from now unless told otherwise. */
+  function seedDomain(name: string, o: SeedOpts = {}): Promise<number> {
     const now = t.clock.now().getTime();
-    const registrant = o.registrant ? (db().prepare('SELECT id FROM contacts WHERE handle = ?').get(o.registrant) as { id: number }).id : null;
-    const info = db()
-      .prepare(
-        `INSERT INTO domains (name, tld, roid, sponsor_id, creator_id, registrant_id, created_at, expires_at, auth_pw, statuses)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        name,
-        o.tld ?? 'tatar',
-        `DTR${++seq}-TEST`,
-        r,
-        r,
-        registrant,
-        o.createdAt ?? now - 30 * DAY,
-        o.expiresAt ?? addYears(new Date(now), 1).getTime(),
-        o.pw ?? 'domain-pw',
-        JSON.stringify(o.statuses ?? []),
-      );
-    // Written behind the server's back, as another process would: the server would notice within its 10 s
-    // sweep; the test tells it at once that a due event may have appeared.
-    t.registry.services.dueEvents.forget();
-    return Number(info.lastInsertRowid);
+    return seed.seedDomain(t, name, {
+      clId: o.clId,
+      pw: o.pw,
+      statuses: o.statuses,
+      createdAt: new Date(o.createdAt ?? now - 30 * DAY),
+      expiresAt: new Date(o.expiresAt ?? addYears(new Date(now), 1).getTime()),
+      transferredAt: o.transferredAt === undefined ? undefined : new Date(o.transferredAt),
+      tld: o.tld ?? 'tatar',
+      registrant: o.registrant,
+    });
   }
 
-  function seedHost(name: string, superordinate: number, clId = 'ClientX'): void {
-    db()
-      .prepare('INSERT INTO hosts (name, roid, sponsor_id, creator_id, created_at, superordinate_id) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(name, `HTR${++seq}-TEST`, rid(clId), rid(clId), t.clock.now().getTime(), superordinate);
-  }
+  const seedHost = (name: string, superordinate: number, clId = 'ClientX') => seed.seedHost(t, name, { clId, superordinate });
 
   // ------------------------------------------------------------ commands
 
@@ -159,6 +129,7 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
     );
     // A TLD that locks domains for 60 days after create or transfer.
     await t.registry.store.transaction((r) => r.tlds.upsert({ name: 'locked', policy: resolvePolicy({ grace: { transferLock: 60 } }) }, new Date()));
+    for (const clId of ['ClientX', 'ClientY', 'ClientZ']) ids[clId] = await seed.registrarId(t, clId);
     x = await t.login('ClientX');
     y = await t.login('ClientY');
     z = await t.connect('spare');
@@ -177,8 +148,8 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
 
   it('request: 1001 with trnData pending, pendingTransfer on the domain, a poll message to the sponsor only', async () => {
     const name = uniq();
-    const id = seedDomain(name, { statuses: ['clientHold'] });
-    const expires = new Date(row(name).expires_at);
+    const id = await seedDomain(name, { statuses: ['clientHold'] });
+    const expires = (await row(name)).expiresAt;
     const now = t.clock.now();
     const r = await transfer(y, 'request', name, 'domain-pw');
     expect(r.code).to.equal(1001);
@@ -192,9 +163,9 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
       acDate: eppDateTime(new Date(now.getTime() + 5 * DAY)),
       exDate: eppDateTime(addYears(expires, 1)),
     });
-    expect(JSON.parse(row(name).statuses)).to.have.members(['clientHold', 'pendingTransfer']);
+    expect((await row(name)).statuses).to.have.members(['clientHold', 'pendingTransfer']);
     expect((await info(x, name)).texts('//domain:infData/domain:status/@s')).to.include('pendingTransfer');
-    const rows = db().prepare("SELECT status, requester_id, losing_id FROM domain_transfers WHERE domain_id = ?").all(id);
+    const rows = (await seed.domainTransfers(t, id)).map((tr) => ({ status: tr.status, requester_id: tr.requesterId, losing_id: tr.losingId }));
     expect(rows).to.deep.equal([{ status: 'pending', requester_id: rid('ClientY'), losing_id: rid('ClientX') }]);
 
     // The losing sponsor is told, once; the requester has nothing waiting.
@@ -208,9 +179,9 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
   it('request: a period in months, and the registrant authInfo by roid, are accepted', async () => {
     const name = uniq();
     const handle = `TR-REG-${n}`;
-    const roid = seedContact(handle, 'ClientX', 'registrant-pw');
-    seedDomain(name, { registrant: handle });
-    const expires = new Date(row(name).expires_at);
+    const roid = await seedContact(handle, 'ClientX', 'registrant-pw');
+    await seedDomain(name, { registrant: handle });
+    const expires = (await row(name)).expiresAt;
     const xml = command(
       `<transfer op="request"><domain:transfer ${DOM}><domain:name>${name}</domain:name><domain:period unit="m">24</domain:period>` +
         `<domain:authInfo><domain:pw roid="${roid}">registrant-pw</domain:pw></domain:authInfo></domain:transfer></transfer>`,
@@ -226,7 +197,7 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
 
   it('request errors: 2106 own domain, 2202 missing/wrong authInfo, 2300 pending, 2303 unknown, 2004 period', async () => {
     const name = uniq();
-    seedDomain(name);
+    await seedDomain(name);
     const own = await transfer(x, 'request', name, 'domain-pw');
     expect(own.code).to.equal(2106);
     expect(own.text('/e:epp/e:response/e:result/e:value/domain:name')).to.equal(name);
@@ -246,53 +217,52 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
   it('request errors: 2304 clientTransferProhibited, serverTransferProhibited, pendingDelete', async () => {
     for (const s of ['clientTransferProhibited', 'serverTransferProhibited', 'pendingDelete']) {
       const name = uniq();
-      seedDomain(name, { statuses: [s] });
+      await seedDomain(name, { statuses: [s] });
       const r = await transfer(y, 'request', name, 'domain-pw');
       expect(r.code, s).to.equal(2304);
       expect(r.msg).to.include(s);
-      expect(JSON.parse(row(name).statuses)).to.deep.equal([s]);
+      expect((await row(name)).statuses).to.deep.equal([s]);
     }
   });
 
   it('request errors: 2106 within the TLD transferLock after create or the last transfer; 2306 beyond maxRegistrationYears; 2104 balance', async () => {
     const now = t.clock.now().getTime();
     const fresh = uniq('locked');
-    seedDomain(fresh, { tld: 'locked', createdAt: now - 59 * DAY });
+    await seedDomain(fresh, { tld: 'locked', createdAt: now - 59 * DAY });
     expect((await transfer(y, 'request', fresh, 'domain-pw')).code).to.equal(2106);
     const moved = uniq('locked');
-    seedDomain(moved, { tld: 'locked', createdAt: now - 400 * DAY });
-    db().prepare('UPDATE domains SET transferred_at = ? WHERE name = ?').run(now - 10 * DAY, moved);
+    await seedDomain(moved, { tld: 'locked', createdAt: now - 400 * DAY, transferredAt: now - 10 * DAY });
     expect((await transfer(y, 'request', moved, 'domain-pw')).code).to.equal(2106);
     const old = uniq('locked');
-    seedDomain(old, { tld: 'locked', createdAt: now - 61 * DAY });
+    await seedDomain(old, { tld: 'locked', createdAt: now - 61 * DAY });
     expect((await transfer(y, 'request', old, 'domain-pw')).code).to.equal(1001);
     await transfer(y, 'cancel', old);
 
     // Expiry in a year: 10 more years would end 11 years from now.
     const far = uniq();
-    seedDomain(far);
+    await seedDomain(far);
     const r = await transfer(y, 'request', far, 'domain-pw', { value: 10, unit: 'y' });
     expect(r.code).to.equal(2306);
     expect(r.text('/e:epp/e:response/e:result/e:value/domain:period')).to.equal('10');
-    expect(JSON.parse(row(far).statuses)).to.deep.equal([]);
+    expect((await row(far)).statuses).to.deep.equal([]);
 
     const poor = uniq();
-    seedDomain(poor);
-    const saved = balance('ClientZ');
-    db().prepare("UPDATE registrars SET balance = 999 WHERE cl_id = 'ClientZ'").run();
+    await seedDomain(poor);
+    const saved = await balance('ClientZ');
+    await seed.setBalance(t, 'ClientZ', 999);
     try {
       expect((await transfer(z, 'request', poor, 'domain-pw')).code).to.equal(2104);
     } finally {
-      db().prepare("UPDATE registrars SET balance = ? WHERE cl_id = 'ClientZ'").run(saved);
+      await seed.setBalance(t, 'ClientZ', saved);
     }
-    expect(db().prepare('SELECT COUNT(*) AS n FROM domain_transfers WHERE domain_id = ?').get(row(poor).id)).to.deep.equal({ n: 0 });
+    expect(await seed.domainTransfers(t, (await row(poor)).id)).to.deep.equal([]);
   });
 
   // ------------------------------------------------------------ query
 
   it('query: the sponsor and the requester see the latest transfer; a third registrar needs the authInfo (2201/2202); 2301 when none', async () => {
     const name = uniq();
-    seedDomain(name);
+    await seedDomain(name);
     expect((await transfer(x, 'query', name)).code).to.equal(2301);
     expect((await transfer(z, 'query', name)).code).to.equal(2201);
     expect((await transfer(z, 'query', name, 'domain-pw')).code).to.equal(2301);
@@ -318,36 +288,36 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
 
   it('approve: only the sponsor (2201); the domain and its subordinate hosts move, exDate, trDate, authInfo reset, billing, poll', async () => {
     const name = uniq();
-    const id = seedDomain(name, { pw: 'old-secret' });
-    seedHost(`ns1.${name}`, id);
-    seedHost(`ns2.${name}`, id);
-    const before = row(name);
+    const id = await seedDomain(name, { pw: 'old-secret' });
+    await seedHost(`ns1.${name}`, id);
+    await seedHost(`ns2.${name}`, id);
+    const before = await row(name);
     expect((await transfer(x, 'approve', name)).code).to.equal(2301);
     expect((await transfer(y, 'request', name, 'old-secret')).code).to.equal(1001);
     expect((await transfer(y, 'approve', name)).code).to.equal(2201);
     expect((await transfer(z, 'approve', name)).code).to.equal(2201);
 
-    const yBalance = balance('ClientY');
+    const yBalance = await balance('ClientY');
     t.clock.advance(3_600_000);
     const now = t.clock.now();
     const r = await transfer(x, 'approve', name);
     expect(r.code).to.equal(1000);
-    const exDate = eppDateTime(addYears(new Date(before.expires_at), 1));
+    const exDate = eppDateTime(addYears(before.expiresAt, 1));
     expect(trn(r)).to.deep.include({ name, trStatus: 'clientApproved', reID: 'ClientY', acID: 'ClientX', acDate: eppDateTime(now), exDate });
 
-    const after = row(name);
-    expect(after.sponsor_id).to.equal(rid('ClientY'));
-    expect(after.expires_at).to.equal(addYears(new Date(before.expires_at), 1).getTime());
-    expect(after.transferred_at).to.equal(now.getTime());
-    expect(after.updated_at).to.equal(before.updated_at);
-    expect(after.auth_pw).to.be.a('string').and.not.equal('old-secret');
-    expect(JSON.parse(after.statuses)).to.deep.equal([]);
-    const hosts = db().prepare('SELECT name, sponsor_id, transferred_at FROM hosts WHERE superordinate_id = ? ORDER BY name').all(id);
+    const after = await row(name);
+    expect(after.sponsorId).to.equal(rid('ClientY'));
+    expect(after.expiresAt.getTime()).to.equal(addYears(before.expiresAt, 1).getTime());
+    expect(after.transferredAt?.getTime()).to.equal(now.getTime());
+    expect(after.updatedAt).to.deep.equal(before.updatedAt);
+    expect(after.authPw).to.be.a('string').and.not.equal('old-secret');
+    expect(after.statuses).to.deep.equal([]);
+    const hosts = (await seed.subordinateHosts(t, id)).map((h) => ({ name: h.name, sponsor_id: h.sponsorId, transferred_at: h.transferredAt?.getTime() ?? null }));
     expect(hosts).to.deep.equal([
       { name: `ns1.${name}`, sponsor_id: rid('ClientY'), transferred_at: now.getTime() },
       { name: `ns2.${name}`, sponsor_id: rid('ClientY'), transferred_at: now.getTime() },
     ]);
-    expect(balance('ClientY')).to.equal(yBalance - 1000);
+    expect(await balance('ClientY')).to.equal(yBalance - 1000);
 
     // The new sponsor sees it as its own (trDate); the old one only the public data.
     const yi = await info(y, name);
@@ -375,7 +345,7 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
 
   it('reject: only the sponsor (2201); the domain stays; the requester is told; 2301 afterwards', async () => {
     const name = uniq();
-    seedDomain(name);
+    await seedDomain(name);
     expect((await transfer(x, 'reject', name)).code).to.equal(2301);
     expect((await transfer(y, 'request', name, 'domain-pw')).code).to.equal(1001);
     expect((await transfer(y, 'reject', name)).code).to.equal(2201);
@@ -383,9 +353,9 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
     const r = await transfer(x, 'reject', name);
     expect(r.code).to.equal(1000);
     expect(trn(r)).to.deep.include({ name, trStatus: 'clientRejected', reID: 'ClientY', acID: 'ClientX', exDate: undefined });
-    expect(row(name).sponsor_id).to.equal(rid('ClientX'));
-    expect(row(name).auth_pw).to.equal('domain-pw');
-    expect(JSON.parse(row(name).statuses)).to.deep.equal([]);
+    expect((await row(name)).sponsorId).to.equal(rid('ClientX'));
+    expect((await row(name)).authPw).to.equal('domain-pw');
+    expect((await row(name)).statuses).to.deep.equal([]);
     expect((await transfer(x, 'reject', name)).code).to.equal(2301);
     expect(trn(await transfer(y, 'query', name)).trStatus).to.equal('clientRejected');
     const ym = await drain(y);
@@ -399,7 +369,7 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
 
   it('cancel: only the requester (2201); the domain stays; the sponsor is told; 2301 afterwards', async () => {
     const name = uniq();
-    seedDomain(name);
+    await seedDomain(name);
     expect((await transfer(y, 'cancel', name)).code).to.equal(2301);
     expect((await transfer(y, 'request', name, 'domain-pw')).code).to.equal(1001);
     expect((await transfer(x, 'cancel', name)).code).to.equal(2201);
@@ -407,8 +377,8 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
     const r = await transfer(y, 'cancel', name);
     expect(r.code).to.equal(1000);
     expect(trn(r)).to.deep.include({ name, trStatus: 'clientCancelled', reID: 'ClientY', acID: 'ClientX' });
-    expect(row(name).sponsor_id).to.equal(rid('ClientX'));
-    expect(JSON.parse(row(name).statuses)).to.deep.equal([]);
+    expect((await row(name)).sponsorId).to.equal(rid('ClientX'));
+    expect((await row(name)).statuses).to.deep.equal([]);
     expect((await transfer(y, 'cancel', name)).code).to.equal(2301);
     const xm = about(await drain(x), name);
     expect(xm.map((m) => [m.msg, m.trStatus])).to.deep.equal([
@@ -421,67 +391,65 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
   // ------------------------------------------------------------ automatic approval
 
   it('auto-approval: once acDate has passed the next command approves it (serverApproved), exactly once, telling both parties', async () => {
+    const s = scenario(t, { sessions: { ClientX: x, ClientY: y } });
     const name = uniq();
-    const id = seedDomain(name);
-    seedHost(`ns1.${name}`, id);
-    const before = row(name);
-    const req = await transfer(y, 'request', name, 'domain-pw');
-    expect(req.code).to.equal(1001);
+    const id = await seedDomain(name);
+    await seedHost(`ns1.${name}`, id);
+    const before = await row(name);
+    const req = await s.as('ClientY').send(domainTransfer({ op: 'request', name, authInfo: 'domain-pw' })).expect(1001);
     const acDate = trn(req).acDate!;
 
-    t.clock.advance(4 * DAY);
-    expect(trn(await transfer(x, 'query', name)).trStatus).to.equal('pending');
-    t.clock.advance(2 * DAY);
+    expect(trn(await s.after('4d').as('ClientX').send(domainTransfer({ op: 'query', name }))).trStatus).to.equal('pending');
     // Any object command applies what is due before it runs: here an info by the losing registrar.
-    const i = await info(x, name);
-    expect(i.code).to.equal(1000);
+    const i = await s.after('2d').as('ClientX').send(domainInfo(name)).expect(1000);
     expect(i.text('//domain:infData/domain:clID')).to.equal('ClientY');
     expect(i.texts('//domain:infData/domain:status/@s')).to.not.include('pendingTransfer');
 
-    const after = row(name);
-    expect(after.sponsor_id).to.equal(rid('ClientY'));
-    expect(eppDateTime(new Date(after.transferred_at!))).to.equal(acDate);
+    const after = await row(name);
+    expect(after.sponsorId).to.equal(rid('ClientY'));
+    expect(eppDateTime(after.transferredAt!)).to.equal(acDate);
     // trDate is the acDate (the request + 5 days), not the instant the command happened to apply it.
-    const stored = db().prepare('SELECT requested_at, action_at FROM domain_transfers WHERE domain_id = ?').get(id) as { requested_at: number; action_at: number };
-    expect(after.transferred_at).to.equal(stored.action_at);
-    expect(stored.action_at - stored.requested_at).to.equal(5 * DAY);
-    expect(after.expires_at).to.equal(addYears(new Date(before.expires_at), 1).getTime());
-    expect(after.auth_pw).to.not.equal('domain-pw');
-    expect(db().prepare('SELECT sponsor_id FROM hosts WHERE superordinate_id = ?').get(id)).to.deep.equal({ sponsor_id: rid('ClientY') });
+    const [stored] = await seed.domainTransfers(t, id);
+    expect(after.transferredAt!.getTime()).to.equal(stored.actionAt.getTime());
+    expect(stored.actionAt.getTime() - stored.requestedAt.getTime()).to.equal(5 * DAY);
+    expect(after.expiresAt.getTime()).to.equal(addYears(before.expiresAt, 1).getTime());
+    expect(after.authPw).to.not.equal('domain-pw');
+    expect((await seed.subordinateHosts(t, id)).map((h) => h.sponsorId)).to.deep.equal([rid('ClientY')]);
 
-    const q = await transfer(y, 'query', name);
+    const q = await s.as('ClientY').send(domainTransfer({ op: 'query', name }));
     expect(trn(q)).to.deep.include({ trStatus: 'serverApproved', acDate });
     // Both parties are told, once each (more commands apply nothing more).
-    await info(x, name);
+    await s.as('ClientX').send(domainInfo(name));
     const xm = about(await drain(x), name);
     expect(xm.map((m) => m.trStatus)).to.deep.equal(['pending', 'serverApproved']);
     expect(xm[1].msg).to.match(/approved by the registry/);
     const ym = about(await drain(y), name);
     expect(ym.map((m) => m.trStatus)).to.deep.equal(['serverApproved']);
     expect(ym[0]).to.deep.include({ reID: 'ClientY', acID: 'ClientX', acDate });
-    expect(db().prepare("SELECT status FROM domain_transfers WHERE domain_id = ?").all(id)).to.deep.equal([{ status: 'serverApproved' }]);
-    expect((await transfer(y, 'cancel', name)).code).to.equal(2301);
+    expect((await seed.domainTransfers(t, id)).map((tr) => ({ status: tr.status }))).to.deep.equal([{ status: 'serverApproved' }]);
+    await s.as('ClientY').send(domainTransfer({ op: 'cancel', name })).expect(2301);
+    await s.close();
   });
 
   it('a transfer inside the auto-renew grace period absorbs the auto-renew year: no exDate, the auto-renew refunded', async () => {
     const name = uniq();
     const now = t.clock.now().getTime();
-    seedDomain(name, { createdAt: now - 400 * DAY, expiresAt: now - DAY });
-    const xBalance = balance('ClientX');
-    const yBalance = balance('ClientY');
+    await seedDomain(name, { createdAt: now - 400 * DAY, expiresAt: now - DAY });
+    const xBalance = await balance('ClientX');
+    const yBalance = await balance('ClientY');
     // The request is the first command to see the expiry: the domain is auto-renewed (ClientX pays) before it.
     const r = await transfer(y, 'request', name, 'domain-pw');
     expect(r.code).to.equal(1001);
     expect(trn(r).exDate).to.equal(undefined);
-    const renewed = row(name).expires_at;
+    const renewed = (await row(name)).expiresAt.getTime();
     expect(renewed).to.equal(addYears(new Date(now - DAY), 1).getTime());
-    expect(balance('ClientX')).to.equal(xBalance - 1000);
+    expect(await balance('ClientX')).to.equal(xBalance - 1000);
     const a = await transfer(x, 'approve', name);
     expect(a.code).to.equal(1000);
     expect(trn(a).exDate).to.equal(undefined);
-    expect(row(name).expires_at).to.equal(renewed);
-    expect(balance('ClientX')).to.equal(xBalance);
-    expect(balance('ClientY')).to.equal(yBalance - 1000);
+    expect((await row(name)).expiresAt.getTime()).to.equal(renewed);
+    expect(await balance('ClientX')).to.equal(xBalance);
+    expect(await balance('ClientY')).to.equal(yBalance - 1000);
     const ym = about(await drain(y), name);
     expect(ym).to.have.length(1);
     expect(ym[0].exDate).to.equal(undefined);
@@ -492,8 +460,8 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
   it('OT&E 2.3: ClientY requests two domains (one on clientHold); ClientX queries and approves one, queries and rejects the other', async () => {
     const held = uniq();
     const other = uniq();
-    seedDomain(held, { pw: '12345678', statuses: ['clientHold'] });
-    seedDomain(other, { pw: 'password' });
+    await seedDomain(held, { pw: '12345678', statuses: ['clientHold'] });
+    await seedDomain(other, { pw: 'password' });
     expect((await transfer(y, 'request', held, '12345678')).code).to.equal(1001);
     expect((await transfer(y, 'request', other, 'password')).code).to.equal(1001);
     let q = await transfer(x, 'query', held, '12345678');
@@ -502,9 +470,9 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
     q = await transfer(x, 'query', other, 'password');
     expect([q.code, trn(q).trStatus]).to.deep.equal([1000, 'pending']);
     expect((await transfer(x, 'reject', other, 'password')).code).to.equal(1000);
-    expect(row(held).sponsor_id).to.equal(rid('ClientY'));
-    expect(JSON.parse(row(held).statuses)).to.deep.equal(['clientHold']);
-    expect(row(other).sponsor_id).to.equal(rid('ClientX'));
+    expect((await row(held)).sponsorId).to.equal(rid('ClientY'));
+    expect((await row(held)).statuses).to.deep.equal(['clientHold']);
+    expect((await row(other)).sponsorId).to.equal(rid('ClientX'));
     expect((await drain(y)).map((m) => [m.name, m.trStatus])).to.deep.equal([
       [held, 'clientApproved'],
       [other, 'clientRejected'],
@@ -515,8 +483,10 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
     ]);
   });
 
-  it('finds due transfers with the (status, action_at) index', () => {
-    const plan = db()
+  it('finds due transfers with the (status, action_at) index', function () {
+    const db = seed.sqliteDb(t);
+    if (!db) this.skip(); // the SQLite store's query plan
+    const plan = db
       .prepare(
         "EXPLAIN QUERY PLAN SELECT t.id FROM domain_transfers t WHERE t.status = 'pending' AND t.action_at <= ? ORDER BY t.action_at, t.id LIMIT 100",
       )

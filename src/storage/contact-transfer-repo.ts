@@ -22,6 +22,8 @@ export interface NewContactTransfer {
 export interface ContactTransferRepo {
   /** The contact's most recent transfer, whatever its status. */
   latest(contactId: number): Promise<ContactTransfer | undefined>;
+  /** Every transfer of the contact, oldest first (what tests read back; no command needs it). */
+  history(contactId: number): Promise<ContactTransfer[]>;
   /** Records a pending transfer and adds `pendingTransfer` to the contact's statuses. */
   open(t: NewContactTransfer): Promise<ContactTransfer>;
   /** Ends a pending transfer with `status` at `actionAt`, and removes `pendingTransfer` from the contact's statuses. */

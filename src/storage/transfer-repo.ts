@@ -60,6 +60,8 @@ export interface TransferRepo {
   domainById(id: number): Promise<TransferDomain | undefined>;
   /** The domain's most recent transfer, whatever its status. */
   latest(domainId: number): Promise<Transfer | undefined>;
+  /** Every transfer of the domain, oldest first (what tests read back; no command needs it). */
+  history(domainId: number): Promise<Transfer[]>;
   /** Records a pending transfer and adds `pendingTransfer` to the domain's statuses. */
   open(t: NewTransfer): Promise<Transfer>;
   /** Ends a pending transfer with `status` at `actionAt`, and removes `pendingTransfer` from the domain's statuses. */

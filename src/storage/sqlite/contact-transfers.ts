@@ -32,6 +32,10 @@ export class SqliteContactTransferRepo implements ContactTransferRepo {
     this.moveStmt.run(gainingId, at.getTime(), authPw, contactId);
   }
 
+  async history(id: number) {
+    return this.table.history(id).map(toTransfer);
+  }
+
   async due(now: Date, limit: number) {
     return this.table.due(now, limit).map(toTransfer);
   }

@@ -50,6 +50,7 @@ type SqlValue = number | string | null;
 export class TransferTable<R extends TransferRowBase> {
   private readonly byIdStmt;
   private readonly latestStmt;
+  private readonly historyStmt;
   private readonly dueStmt;
   private readonly insertStmt;
   private readonly closeStmt;
@@ -72,6 +73,7 @@ export class TransferTable<R extends TransferRowBase> {
         JOIN registrars ls ON ls.id = t.losing_id`;
     this.byIdStmt = db.prepare<[number], R>(`${select} WHERE t.id = ?`);
     this.latestStmt = db.prepare<[number], R>(`${select} WHERE t.${object}_id = ? ORDER BY t.id DESC LIMIT 1`);
+    this.historyStmt = db.prepare<[number], R>(`${select} WHERE t.${object}_id = ? ORDER BY t.id`);
     // Served by the (status, action_at) index: nothing due costs one index probe.
     this.dueStmt = db.prepare<[number, number], R>(`${select} WHERE t.status = 'pending' AND t.action_at <= ? ORDER BY t.action_at, t.id LIMIT ?`);
     const insertColumns = [`${object}_id`, 'status', 'requester_id', 'losing_id', 'requested_at', 'action_at', ...openColumns];
@@ -87,6 +89,11 @@ export class TransferTable<R extends TransferRowBase> {
   /** The object's most recent transfer, whatever its status. */
   latest(objectId: number): R | undefined {
     return this.latestStmt.get(objectId);
+  }
+
+  /** Every transfer of the object, oldest first. */
+  history(objectId: number): R[] {
+    return this.historyStmt.all(objectId);
   }
 
   /** Pending transfers whose acDate is at or before `now`, oldest first. */

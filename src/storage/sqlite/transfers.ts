@@ -100,6 +100,10 @@ export class SqliteTransferRepo implements TransferRepo {
     this.moveHostsStmt.run(gainingId, at.getTime(), domainId);
   }
 
+  async history(id: number) {
+    return this.table.history(id).map(toTransfer);
+  }
+
   async due(now: Date, limit: number) {
     return this.table.due(now, limit).map(toTransfer);
   }

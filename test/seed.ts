@@ -1,0 +1,305 @@
+/**
+ * Test seeding and read-back through the `Store` interface only (src/storage/store.ts): every write is one
+ * `store.transaction` over the repositories, as the registry's own code writes, so that a second store
+ * (PostgreSQL) runs the same suite. Seeded rows are what the registry itself would hold: row ids from the
+ * repositories' sequences, roids as `roid()` makes them (C/D/H + id + the configured suffix), authInfo
+ * passwords stored as given (the store keeps them as the client sent them), host addresses in canonical
+ * form, statuses set as an update sets them (the sponsor as updater). What is seeded is the object alone:
+ * no charge, no grace period, no poll message (a domain as created some time ago, its grace periods over).
+ *
+ * SQLite-only tests (they test the SQLite store itself, and keep their raw SQL):
+ * - statements.test.ts: the SQLite statement helpers (one compiled statement per SQL text, raw-mode row readers).
+ * - wal-restart.test.ts, checkpoint-warnings.test.ts: the WAL file under sustained writes, the checkpoint
+ *   worker and the warnings when it ends or fails.
+ * - query-answers.test.ts: the group commit's fdatasync hooks and what a failed sync does (a SqliteStore of
+ *   its own; its one read-back runs on the handle whose syncs it holds).
+ * - poll-count.test.ts: registrars.poll_pending, kept by SQLite triggers (migration 9), against a COUNT(*)
+ *   of poll_messages, the OT&E bulk delete (clearEnvironmentObjects) included.
+ * - crash-durability.test.ts and test/crash/invariants.ts: after a kill, the database file itself
+ *   (integrity_check, foreign_key_check, the SQL constraints, journal mode), opened with better-sqlite3.
+ * - test/crash/sync-cost.ts: the cost of SQLite's synchronous modes, on a scratch database.
+ * - transfer.test.ts, contact-transfer.test.ts ("finds due … with the (status, action_at) index"): the
+ *   query plan of the due-transfer sweep (EXPLAIN QUERY PLAN); skipped on another store (`sqliteDb`).
+ * - host.test.ts (no host_addresses row outlives its host) and http.test.ts (only the token's hash is in
+ *   http_tokens): assertions on the SQLite rows (ON DELETE CASCADE, the stored columns), run only on SQLite.
+ * - ote.test.ts: an OT&E reset clears objects with the store's maintenance function (clearEnvironmentObjects
+ *   on SQLite); `environmentClearer` gives it, the one place a second store adds its own.
+ */
+import type Database from 'better-sqlite3';
+import type { resetEnvironment } from '../src/ote/environment.js';
+import { parseAddress } from '../src/registry/addresses.js';
+import { addYears } from '../src/registry/periods.js';
+import { roid } from '../src/registry/roid.js';
+import type { AuditEntry, Registrar } from '../src/storage/core-repos.js';
+import type { Contact, PostalInfo } from '../src/storage/contact-repo.js';
+import type { ContactTransfer } from '../src/storage/contact-transfer-repo.js';
+import type { Domain } from '../src/storage/domain-repo.js';
+import type { Host } from '../src/storage/host-repo.js';
+import { clearEnvironmentObjects } from '../src/storage/sqlite/maintenance.js';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import type { Repos } from '../src/storage/store.js';
+import type { Transfer } from '../src/storage/transfer-repo.js';
+import type { TestRegistry } from './helpers.js';
+
+/** One transaction on the test registry's store. */
+function tx<T>(t: TestRegistry, fn: (r: Repos) => Promise<T>): Promise<T> {
+  return t.registry.store.transaction(fn);
+}
+
+/**
+ * A write made behind the server's back (as another process would make it): the server would notice a due
+ * event it brings within its 10 s sweep; this tells it at once that one may have appeared.
+ */
+async function write<T>(t: TestRegistry, fn: (r: Repos) => Promise<T>): Promise<T> {
+  const out = await tx(t, fn);
+  t.registry.services.dueEvents.forget();
+  return out;
+}
+
+async function registrarOf(r: Repos, clId: string): Promise<Registrar> {
+  const reg = await r.registrars.byClId(clId);
+  if (!reg) throw new Error(`seed: no registrar ${clId}`);
+  return reg;
+}
+
+async function domainOf(r: Repos, name: string): Promise<Domain> {
+  const d = await r.domains.byName(name);
+  if (!d) throw new Error(`seed: no domain ${name}`);
+  return d;
+}
+
+async function hostOf(r: Repos, name: string): Promise<Host> {
+  const h = await r.hosts.byName(name);
+  if (!h) throw new Error(`seed: no host ${name}`);
+  return h;
+}
+
+async function contactOf(r: Repos, handle: string): Promise<Contact> {
+  const c = await r.contacts.byHandle(handle);
+  if (!c) throw new Error(`seed: no contact ${handle}`);
+  return c;
+}
+
+// ---------------------------------------------------------------- registrars
+
+export const registrar = (t: TestRegistry, clId: string): Promise<Registrar> => tx(t, (r) => registrarOf(r, clId));
+export const registrarId = async (t: TestRegistry, clId: string): Promise<number> => (await registrar(t, clId)).id;
+export const balance = async (t: TestRegistry, clId: string): Promise<number> => (await registrar(t, clId)).balance;
+
+/** Sets the balance (an operator's correction: no ledger row). */
+export function setBalance(t: TestRegistry, clId: string, amount: number): Promise<void> {
+  return write(t, async (r) => r.registrars.update((await registrarOf(r, clId)).id, { balance: amount }, t.clock.now()));
+}
+
+// ---------------------------------------------------------------- contacts
+
+export const POSTAL: PostalInfo = { name: 'Test Person', street: ['1 Main St'], city: 'Kazan', cc: 'RU' };
+
+export interface ContactSeed {
+  /** Sponsor (and creator); ClientX by default. */
+  clId?: string;
+  /** authInfo password; `contact-pw` by default. */
+  pw?: string;
+  statuses?: string[];
+  /** The registry clock's now by default. */
+  createdAt?: Date;
+  email?: string;
+  postalInt?: PostalInfo;
+}
+
+/** A contact as `contact:create` makes it (int postal data, an email); returns its roid. */
+export function seedContact(t: TestRegistry, handle: string, o: ContactSeed = {}): Promise<string> {
+  return write(t, async (r) => {
+    const sponsor = await registrarOf(r, o.clId ?? 'ClientX');
+    const id = await r.contacts.nextId();
+    const made = roid('C', id, t.config.roidSuffix);
+    await r.contacts.insert({
+      id,
+      handle,
+      roid: made,
+      registrarId: sponsor.id,
+      createdAt: o.createdAt ?? t.clock.now(),
+      authPw: o.pw ?? 'contact-pw',
+      postalInt: o.postalInt ?? POSTAL,
+      postalLoc: null,
+      voice: null,
+      fax: null,
+      email: o.email ?? 'contact@example.qq',
+      disclose: null,
+      tci: null,
+    });
+    if (o.statuses?.length) await r.contacts.update(id, { statuses: o.statuses }, sponsor.id, t.clock.now());
+    return made;
+  });
+}
+
+/** Replaces a contact's stored statuses, as the registry does (the sponsor as updater). */
+export function setContactStatuses(t: TestRegistry, handle: string, statuses: string[]): Promise<void> {
+  return write(t, async (r) => {
+    const c = await contactOf(r, handle);
+    await r.contacts.update(c.id, { statuses }, c.sponsorId, t.clock.now());
+  });
+}
+
+export const readContact = (t: TestRegistry, handle: string): Promise<Contact | undefined> => tx(t, (r) => r.contacts.byHandle(handle));
+
+/** Every transfer of the contact, oldest first. */
+export const contactTransfers = (t: TestRegistry, contactId: number): Promise<ContactTransfer[]> => tx(t, (r) => r.contactTransfers.history(contactId));
+
+// ---------------------------------------------------------------- domains
+
+export interface DomainSeed {
+  clId?: string;
+  /** authInfo password; `domain-pw` by default. */
+  pw?: string;
+  statuses?: string[];
+  /** The registry clock's now by default. */
+  createdAt?: Date;
+  /** A year after createdAt by default. */
+  expiresAt?: Date;
+  /** Last transfer (trDate), as a completed transfer leaves it. */
+  transferredAt?: Date;
+  /** The label after the first dot by default. */
+  tld?: string;
+  /** The registrant's contact id (handle). */
+  registrant?: string;
+}
+
+/** A domain (lower-case A-label name) as `domain:create` makes it, without charge or grace period; returns its row id. */
+export function seedDomain(t: TestRegistry, name: string, o: DomainSeed = {}): Promise<number> {
+  return write(t, async (r) => {
+    const sponsor = await registrarOf(r, o.clId ?? 'ClientX');
+    const registrant = o.registrant === undefined ? undefined : await r.domains.contactByHandle(o.registrant);
+    if (o.registrant !== undefined && !registrant) throw new Error(`seed: no contact ${o.registrant}`);
+    const id = await r.domains.nextId();
+    const createdAt = o.createdAt ?? t.clock.now();
+    const authPw = o.pw ?? 'domain-pw';
+    await r.domains.insert({
+      id,
+      name,
+      tld: o.tld ?? name.slice(name.indexOf('.') + 1),
+      roid: roid('D', id, t.config.roidSuffix),
+      registrarId: sponsor.id,
+      registrantId: registrant?.id ?? null,
+      createdAt,
+      expiresAt: o.expiresAt ?? addYears(createdAt, 1),
+      authPw,
+      maxSigLife: null,
+      description: null,
+    });
+    if (o.statuses?.length) await r.domains.update(id, { statuses: o.statuses }, sponsor.id, t.clock.now());
+    if (o.transferredAt) await r.transfers.moveDomain(id, sponsor.id, null, authPw, o.transferredAt);
+    return id;
+  });
+}
+
+/** Replaces a domain's stored statuses, as the registry does (the sponsor as updater). */
+export function setDomainStatuses(t: TestRegistry, name: string, statuses: string[]): Promise<void> {
+  return write(t, async (r) => {
+    const d = await domainOf(r, name);
+    await r.domains.update(d.id, { statuses }, d.sponsorId, t.clock.now());
+  });
+}
+
+/** Delegates the domain to these host objects (as a domain update adding them would). */
+export function delegate(t: TestRegistry, domain: string, ...hosts: string[]): Promise<void> {
+  return write(t, async (r) => {
+    const d = await domainOf(r, domain);
+    for (const h of hosts) await r.domains.addNameserver(d.id, (await hostOf(r, h)).id);
+  });
+}
+
+/** Removes every delegation of the domain to host objects. */
+export function undelegate(t: TestRegistry, domain: string): Promise<void> {
+  return write(t, async (r) => {
+    const d = await domainOf(r, domain);
+    for (const h of await r.domains.nameservers(d.id)) await r.domains.removeNameserver(d.id, h.id);
+  });
+}
+
+export const readDomain = (t: TestRegistry, name: string): Promise<Domain | undefined> => tx(t, (r) => r.domains.byName(name));
+
+/** Names of the host objects the domain is delegated to, in name order. */
+export const nameservers = (t: TestRegistry, domain: string): Promise<string[]> =>
+  tx(t, async (r) => (await r.domains.nameservers((await domainOf(r, domain)).id)).map((h) => h.name));
+
+/** Every transfer of the domain, oldest first. */
+export const domainTransfers = (t: TestRegistry, domainId: number): Promise<Transfer[]> => tx(t, (r) => r.transfers.history(domainId));
+
+/** The hosts under the domain (its subordinate hosts), in name order. */
+export const subordinateHosts = (t: TestRegistry, domainId: number): Promise<Host[]> =>
+  tx(t, async (r) => {
+    const hosts: Host[] = [];
+    for (const n of await r.domains.subordinateHosts(domainId)) hosts.push(await hostOf(r, n));
+    return hosts;
+  });
+
+// ---------------------------------------------------------------- hosts
+
+export interface HostSeed {
+  clId?: string;
+  /** The superordinate domain: its name, or its row id. */
+  superordinate?: string | number;
+  /** IPv6 when it holds a colon, IPv4 otherwise; stored in canonical form. */
+  addrs?: string[];
+  statuses?: string[];
+  /** The registry clock's now by default. */
+  createdAt?: Date;
+}
+
+/** A host (lower-case A-label name) as `host:create` makes it; returns its row id. */
+export function seedHost(t: TestRegistry, name: string, o: HostSeed = {}): Promise<number> {
+  return write(t, async (r) => {
+    const sponsor = await registrarOf(r, o.clId ?? 'ClientX');
+    const sup = o.superordinate === undefined ? null : typeof o.superordinate === 'number' ? o.superordinate : (await domainOf(r, o.superordinate)).id;
+    const id = await r.hosts.nextId();
+    await r.hosts.insert({ id, name, roid: roid('H', id, t.config.roidSuffix), registrarId: sponsor.id, createdAt: o.createdAt ?? t.clock.now(), superordinateId: sup });
+    for (const a of o.addrs ?? []) {
+      const p = parseAddress(a, a.includes(':') ? 'v6' : 'v4');
+      if (!p.ok) throw new Error(`seed: ${a}: ${p.reason}`);
+      await r.hosts.addAddress(id, p.address);
+    }
+    if (o.statuses?.length) await r.hosts.update(id, { statuses: o.statuses }, sponsor.id, t.clock.now());
+    return id;
+  });
+}
+
+/** Replaces a host's stored statuses, as the registry does (the sponsor as updater). */
+export function setHostStatuses(t: TestRegistry, name: string, statuses: string[]): Promise<void> {
+  return write(t, async (r) => {
+    const h = await hostOf(r, name);
+    await r.hosts.update(h.id, { statuses }, h.sponsorId, t.clock.now());
+  });
+}
+
+export const readHost = (t: TestRegistry, name: string): Promise<Host | undefined> => tx(t, (r) => r.hosts.byName(name));
+
+/** The host's superordinate domain's name (null for an external host); undefined when there is no such host. */
+export const superordinateOf = (t: TestRegistry, host: string): Promise<string | null | undefined> =>
+  tx(t, async (r) => {
+    const h = await r.hosts.byName(host);
+    if (!h) return undefined;
+    return h.superordinateId === null ? null : ((await r.transfers.domainById(h.superordinateId))?.name ?? null);
+  });
+
+// ---------------------------------------------------------------- audit and settings
+
+/** Every audit row, newest first. */
+export const auditRows = (t: TestRegistry): Promise<Array<AuditEntry & { id: number }>> => tx(t, (r) => r.audit.recent(null, Number.MAX_SAFE_INTEGER));
+
+export const setting = (t: TestRegistry, key: string): Promise<string | undefined> => tx(t, (r) => r.settings.get(key));
+
+// ---------------------------------------------------------------- what only a given store can do
+
+/** The SQLite handle when the registry runs on the SQLite store (for the SQLite-only checks listed above). */
+export function sqliteDb(t: TestRegistry): Database.Database | undefined {
+  const store = t.registry.store;
+  return store instanceof SqliteStore ? store.db : undefined;
+}
+
+/** The store's maintenance function that clears an OT&E environment's objects (resetEnvironment's `clear`). */
+export function environmentClearer(t: TestRegistry): Parameters<typeof resetEnvironment>[1] {
+  const db = sqliteDb(t);
+  if (!db) throw new Error('no OT&E environment clearing for this store');
+  return (tld, ids) => clearEnvironmentObjects(db, tld, ids);
+}

@@ -200,5 +200,17 @@ describe('domain lifecycle (RFC 3915) and billing', function () {
     expect(await rgp(name)).to.include('autoRenewPeriod');
     expect(before - balance('ClientX')).to.be.at.least(1000);
     expect(i.count('//e:msgQ')).to.equal(1);
+    // The poll message is an autoRenew event, polled as <domain:renData> with the new expiry.
+    let renewed: string | undefined;
+    for (let k = 0; k < 50 && renewed === undefined; k++) {
+      const p = await send(x, requests.poll('lc-p', 'req'));
+      if (p.code === 1300) break;
+      if (p.text('//domain:renData/domain:name') === name) {
+        renewed = p.text('//domain:renData/domain:exDate');
+        expect(p.text('//e:msgQ/e:msg')).to.equal(`Domain ${name} auto-renewed until ${renewed}.`);
+      }
+      await send(x, requests.poll('lc-a', 'ack', p.text('//e:msgQ/@id')));
+    }
+    expect(renewed).to.equal(i.text('//domain:infData/domain:exDate'));
   });
 });

@@ -32,8 +32,9 @@ import { logout } from '../commands/session/logout.js';
 import { EppError } from '../protocol/errors.js';
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
-import type { EppBinding, ExtensionRef } from './binding.js';
+import { bind, type EppBinding, type ExtensionRef } from './binding.js';
 import { legacy } from './legacy.js';
+import { readPollAck, readPollRequest, renderPollMessage } from './poll.js';
 
 const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
 const rgp = (name: string): ExtensionRef => [NS.rgp, name];
@@ -49,8 +50,8 @@ const tciContact = (name: string): ExtensionRef => [NS.tciContact, name];
 const TABLE: Record<string, EppBinding> = {
   login: legacy(login),
   logout: legacy(logout),
-  'poll:req': legacy(pollRequest),
-  'poll:ack': legacy(pollAck),
+  'poll:req': bind({ command: pollRequest, read: readPollRequest, render: renderPollMessage }),
+  'poll:ack': bind({ command: pollAck, read: readPollAck }),
 
   'check:domain': legacy(domainCheck),
   'info:domain': legacy(domainInfo),

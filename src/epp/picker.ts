@@ -35,6 +35,7 @@ import type { EppMessage } from '../protocol/parser.js';
 import { bind, type EppBinding, type ExtensionRef } from './binding.js';
 import { legacy } from './legacy.js';
 import { readPollAck, readPollRequest, renderPollMessage } from './poll.js';
+import { readDomainTransfer, renderDomainTransfer } from './transfer.js';
 
 const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
 const rgp = (name: string): ExtensionRef => [NS.rgp, name];
@@ -60,11 +61,11 @@ const TABLE: Record<string, EppBinding> = {
   'update:domain+rgp': legacy(domainRestore, [rgp('update')]),
   'delete:domain': legacy(domainDelete),
   'renew:domain': legacy(domainRenew),
-  'transfer:domain:request': legacy(domainTransferRequest),
-  'transfer:domain:query': legacy(domainTransferQuery),
-  'transfer:domain:approve': legacy(domainTransferApprove),
-  'transfer:domain:reject': legacy(domainTransferReject),
-  'transfer:domain:cancel': legacy(domainTransferCancel),
+  'transfer:domain:request': bind({ command: domainTransferRequest, read: readDomainTransfer, render: renderDomainTransfer }),
+  'transfer:domain:query': bind({ command: domainTransferQuery, read: readDomainTransfer, render: renderDomainTransfer }),
+  'transfer:domain:approve': bind({ command: domainTransferApprove, read: readDomainTransfer, render: renderDomainTransfer }),
+  'transfer:domain:reject': bind({ command: domainTransferReject, read: readDomainTransfer, render: renderDomainTransfer }),
+  'transfer:domain:cancel': bind({ command: domainTransferCancel, read: readDomainTransfer, render: renderDomainTransfer }),
 
   'check:contact': legacy(contactCheck),
   'info:contact': legacy(contactInfo),

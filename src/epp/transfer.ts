@@ -1,11 +1,55 @@
+import { authInfoExtUnsupported } from '../commands/conditions.js';
+import type { AuthInfoInput, DomainTransfer, DomainTransferData } from '../commands/domain/types.js';
+import type { EppMessage } from '../protocol/parser.js';
 import { eppDateTime } from '../protocol/response.js';
-import { el, type Out } from '../protocol/xml-node.js';
+import { child, childText, el, type Elem, type Out } from '../protocol/xml-node.js';
 import type { TransferStatus } from '../storage/transfer-repo.js';
+import type { Rendered } from './binding.js';
 
 /**
  * The EPP codec of the <transfer> commands of domains (RFC 5731 §3.2.4) and contacts (RFC 5733 §3.2.4):
- * the trnData trees, shown by the transfer responses and by the poll messages of transfers (./poll.ts).
+ * the commands read into their typed inputs, and the trnData trees, shown by the transfer responses and by
+ * the poll messages of transfers (./poll.ts).
  */
+
+// ---------------------------------------------------------------- reading
+
+/** The transfer's op (the picker has chosen the handler by it). */
+function transferOp(m: EppMessage): DomainTransfer['op'] {
+  return m.verbEl!.attrs.op as DomainTransfer['op'];
+}
+
+/**
+ * <prefix:authInfo>: its password (with the roid it names, if any; as sent, untrimmed), undefined when
+ * absent. <prefix:ext> is not implemented: authInfoExtUnsupported (2102).
+ */
+function readAuthInfo(prefix: 'domain' | 'contact', authInfo: Elem | undefined): AuthInfoInput | undefined {
+  if (!authInfo) return undefined;
+  if (child(authInfo, 'ext')) throw authInfoExtUnsupported(prefix);
+  const pw = child(authInfo, 'pw');
+  if (!pw) return undefined;
+  return pw.attrs.roid === undefined ? { pw: pw.text } : { pw: pw.text, roid: pw.attrs.roid };
+}
+
+/** <transfer op="…"><domain:transfer>: name, period (request only) and authInfo, as sent. */
+export function readDomainTransfer(m: EppMessage): DomainTransfer {
+  const o = m.object!;
+  const p = child(o, 'period');
+  const text = p?.text.trim();
+  return {
+    op: transferOp(m),
+    name: childText(o, 'name') ?? '',
+    period: p && { value: Number(text), unit: (p.attrs.unit ?? 'y') as 'y' | 'm', text: text! },
+    authInfo: readAuthInfo('domain', child(o, 'authInfo')),
+  };
+}
+
+// ---------------------------------------------------------------- rendering
+
+/** The response of every domain transfer op: <domain:trnData> of the transfer's state after the command. */
+export function renderDomainTransfer(data: DomainTransferData): Rendered {
+  return { resData: [domainTrnData(data.transfer.domainName, data.transfer)] };
+}
 
 /** What every trnData shows after the object's name: the transfer's status and parties. */
 export interface TransferState {

@@ -2,7 +2,8 @@ import { fail } from '../../protocol/errors.js';
 import { el, child, type Elem, type Out } from '../../protocol/xml-node.js';
 import type { Contact } from '../../storage/contact-repo.js';
 import type { ContactTransfer } from '../../storage/contact-transfer-repo.js';
-import { passwordCheck, requirePendingTransfer, trnFields } from '../transfer-shared.js';
+import { eppDateTime } from '../../protocol/response.js';
+import { passwordCheck, requirePendingTransfer } from '../transfer-shared.js';
 import type { CommandContext } from '../types.js';
 import { idValue, loadContact } from './contact-data.js';
 
@@ -14,7 +15,14 @@ import { idValue, loadContact } from './contact-data.js';
 
 /** <contact:trnData> (RFC 5733 §3.2.4) of a transfer. */
 export function trnData(t: ContactTransfer): Out {
-  return el('contact:trnData', null, [el('contact:id', null, t.contactHandle), ...trnFields('contact', t)]);
+  return el('contact:trnData', null, [
+    el('contact:id', null, t.contactHandle),
+    el('contact:trStatus', null, t.status),
+    el('contact:reID', null, t.requesterClId),
+    el('contact:reDate', null, eppDateTime(t.requestedAt)),
+    el('contact:acID', null, t.losingClId),
+    el('contact:acDate', null, eppDateTime(t.actionAt)),
+  ]);
 }
 
 export interface ContactTransferTarget {
@@ -32,7 +40,7 @@ export async function loadTransferTarget(ctx: CommandContext, object: Elem): Pro
 /** The latest transfer when it is still pending (2301 otherwise). */
 export function requirePending(target: ContactTransferTarget): ContactTransfer {
   const { handle } = target.contact;
-  return requirePendingTransfer(target.latest, `Contact ${handle} has no pending transfer`, idValue(handle));
+  return requirePendingTransfer(target.latest, 'contact', handle);
 }
 
 /**

@@ -1,6 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { fail } from '../protocol/errors.js';
-import { child, type Elem } from '../protocol/xml-node.js';
 import type { TransferRecord } from '../storage/transfer-repo.js';
 import type { AuthPassword } from './object-rules.js';
 import { noPendingTransfer, type TransferKind } from './transfer-conditions.js';
@@ -31,19 +29,6 @@ export function authInfoMatches(authInfo: AuthPassword | undefined, secretFor: (
   if (!authInfo) return 'absent';
   const secret = secretFor(authInfo.roid);
   return secret !== null && sameSecret(authInfo.pw, secret) ? 'valid' : 'invalid';
-}
-
-/** The same check on a <prefix:authInfo> element (contact transfers, until they take typed inputs). */
-export function passwordCheck(
-  prefix: 'domain' | 'contact',
-  authInfo: Elem | undefined,
-  secretFor: (roid: string | undefined) => string | null,
-): 'absent' | 'valid' | 'invalid' {
-  if (!authInfo) return 'absent';
-  if (child(authInfo, 'ext')) throw fail.unimplementedOption(`Only password authInfo (<${prefix}:pw>) is supported`);
-  const pw = child(authInfo, 'pw');
-  if (!pw) return 'absent';
-  return authInfoMatches({ pw: pw.text, roid: pw.attrs.roid }, secretFor);
 }
 
 /** Compares secrets in constant time (through their digests, so that lengths do not leak either). */

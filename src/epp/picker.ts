@@ -35,7 +35,7 @@ import type { EppMessage } from '../protocol/parser.js';
 import { bind, type EppBinding, type ExtensionRef } from './binding.js';
 import { legacy } from './legacy.js';
 import { readPollAck, readPollRequest, renderPollMessage } from './poll.js';
-import { readDomainTransfer, renderDomainTransfer } from './transfer.js';
+import { readContactTransfer, readDomainTransfer, renderContactTransfer, renderDomainTransfer } from './transfer.js';
 
 const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
 const rgp = (name: string): ExtensionRef => [NS.rgp, name];
@@ -72,11 +72,11 @@ const TABLE: Record<string, EppBinding> = {
   'create:contact': legacy(contactCreate, [tciContact('create')]),
   'update:contact': legacy(contactUpdate, [tciContact('update')]),
   'delete:contact': legacy(contactDelete),
-  'transfer:contact:request': legacy(contactTransferRequest),
-  'transfer:contact:query': legacy(contactTransferQuery),
-  'transfer:contact:approve': legacy(contactTransferApprove),
-  'transfer:contact:reject': legacy(contactTransferReject),
-  'transfer:contact:cancel': legacy(contactTransferCancel),
+  'transfer:contact:request': bind({ command: contactTransferRequest, read: readContactTransfer, render: renderContactTransfer }),
+  'transfer:contact:query': bind({ command: contactTransferQuery, read: readContactTransfer, render: renderContactTransfer }),
+  'transfer:contact:approve': bind({ command: contactTransferApprove, read: readContactTransfer, render: renderContactTransfer }),
+  'transfer:contact:reject': bind({ command: contactTransferReject, read: readContactTransfer, render: renderContactTransfer }),
+  'transfer:contact:cancel': bind({ command: contactTransferCancel, read: readContactTransfer, render: renderContactTransfer }),
 
   'check:host': legacy(hostCheck),
   'info:host': legacy(hostInfo),

@@ -1,4 +1,5 @@
 import { authInfoExtUnsupported } from '../commands/conditions.js';
+import type { ContactTransferCommand, ContactTransferData } from '../commands/contact/transfer-types.js';
 import type { AuthInfoInput, DomainTransfer, DomainTransferData } from '../commands/domain/types.js';
 import type { EppMessage } from '../protocol/parser.js';
 import { eppDateTime } from '../protocol/response.js';
@@ -35,13 +36,14 @@ function readAuthInfo(prefix: 'domain' | 'contact', authInfo: Elem | undefined):
 export function readDomainTransfer(m: EppMessage): DomainTransfer {
   const o = m.object!;
   const p = child(o, 'period');
-  const text = p?.text.trim();
-  return {
-    op: transferOp(m),
-    name: childText(o, 'name') ?? '',
-    period: p && { value: Number(text), unit: (p.attrs.unit ?? 'y') as 'y' | 'm', text: text! },
-    authInfo: readAuthInfo('domain', child(o, 'authInfo')),
-  };
+  const period = p && { value: Number(p.text.trim()), unit: (p.attrs.unit ?? 'y') as 'y' | 'm', text: p.text.trim() };
+  return { op: transferOp(m), name: childText(o, 'name') ?? '', period, authInfo: readAuthInfo('domain', child(o, 'authInfo')) };
+}
+
+/** <transfer op="…"><contact:transfer>: id and authInfo, as sent. */
+export function readContactTransfer(m: EppMessage): ContactTransferCommand {
+  const o = m.object!;
+  return { op: transferOp(m), id: childText(o, 'id') ?? '', authInfo: readAuthInfo('contact', child(o, 'authInfo')) };
 }
 
 // ---------------------------------------------------------------- rendering
@@ -49,6 +51,11 @@ export function readDomainTransfer(m: EppMessage): DomainTransfer {
 /** The response of every domain transfer op: <domain:trnData> of the transfer's state after the command. */
 export function renderDomainTransfer(data: DomainTransferData): Rendered {
   return { resData: [domainTrnData(data.transfer.domainName, data.transfer)] };
+}
+
+/** The response of every contact transfer op: <contact:trnData> of the transfer's state after the command. */
+export function renderContactTransfer(data: ContactTransferData): Rendered {
+  return { resData: [contactTrnData(data.transfer.contactHandle, data.transfer)] };
 }
 
 /** What every trnData shows after the object's name: the transfer's status and parties. */

@@ -15,8 +15,9 @@ import { freshAuthInfo, sweepDue, tellParties } from './transfers.js';
  *
  * An approval changes the contact's sponsor, sets trDate (the approval instant; for serverApproved the
  * acDate) and replaces the authInfo by a random one nobody was told (the new sponsor sets its own with
- * <update>). Every outcome is a poll message (a contactTransfer event, polled as <contact:trnData>) to the other party (both parties for
- * the registry's own acts). Domains that use the contact keep using it.
+ * <update>). Every outcome is a poll message to the other party (both parties for the registry's own acts),
+ * carrying a contactTransfer event (poll-events.ts; polled as <contact:trnData>). Domains that use the
+ * contact keep using it.
  *
  * `applyDueContactTransfers` runs with the other due events (lifecycle.ts `applyDueEvents`), before every
  * object command in its transaction, so a transfer whose acDate has passed is approved exactly once.

@@ -20,8 +20,8 @@ import type { TldPolicy } from './policy.js';
  * registrar's grace periods, charges the gaining registrar the transfer price per year and starts the
  * transfer grace period. If the domain is in its auto-renew grace period, that auto-renew is refunded to
  * whoever paid it and its year counts as the transfer's first one (a 1-year transfer then does not extend
- * the registration: no exDate). Every outcome is a poll message (a domainTransfer event, polled as <domain:trnData>) to the other party
- * (both parties for the registry's own acts).
+ * the registration: no exDate). Every outcome is a poll message to the other party (both parties for the
+ * registry's own acts), carrying a domainTransfer event (poll-events.ts; polled as <domain:trnData>).
  *
  * `applyDueTransfers` runs before every object command, in its transaction, so a transfer whose acDate has
  * passed is approved exactly once (its status leaves `pending` in the same transaction).

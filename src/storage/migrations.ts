@@ -440,6 +440,8 @@ CREATE TEMP TABLE poll_tree AS
          json_extract(c.value, '$.text') AS text, c.value AS node
   FROM poll_messages p, json_each(p.res_data, '$.children') c
   WHERE p.res_data IS NOT NULL AND c.type = 'object';
+-- Indexed by message: each row's fields are looked up by its id (without it, 20,000 messages took 2 minutes).
+CREATE INDEX poll_tree_id ON poll_tree(id);
 CREATE TEMP VIEW poll_field AS
   SELECT id, root, name, text,
          coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', text), text) AS instant

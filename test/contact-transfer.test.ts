@@ -6,7 +6,19 @@ import type { EppClient } from '../src/client/epp-client.js';
 import { eppDateTime } from '../src/protocol/response.js';
 import { CONTACT_TRANSFER_AUTO_APPROVE_DAYS } from '../src/registry/contact-transfers.js';
 import { hashSecret } from '../src/registry/passwords.js';
-import { checkResponse, command, loginXml, send, startTestRegistry, testCerts, type CheckedResponse, type TestRegistry } from './helpers.js';
+import { authInfoExtUnsupported, type Condition } from '../src/commands/conditions.js';
+import {
+  alreadySponsor,
+  contactNotFound,
+  invalidContactIdSyntax,
+  neverTransferred,
+  noPendingTransfer,
+  transferAuthInfoInvalid,
+  transferAuthInfoMissing,
+  transferQueryRefused,
+} from '../src/commands/transfer-conditions.js';
+import type { EppError } from '../src/protocol/errors.js';
+import { checkResponse, command, loginXml, readLog, send, startTestRegistry, testCerts, type CheckedResponse, type TestRegistry } from './helpers.js';
 import * as seed from './seed.js';
 
 const DAY = 86_400_000;
@@ -195,6 +207,56 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
       expect(await statuses(id)).to.deep.equal([s]);
     }
     expect(await drain(x)).to.deep.equal([]);
+  });
+
+  it('failures are named conditions: the code and text are the condition\'s, and the log line names it', async () => {
+    const id = uniq();
+    await seedContact(id);
+    const cases: Array<[CheckedResponse, Condition<never[]>, EppError]> = [
+      [await transfer(x, 'request', id, 'contact-pw'), alreadySponsor, alreadySponsor('contact', id)],
+      [await transfer(y, 'request', id), transferAuthInfoMissing, transferAuthInfoMissing('contact', id)],
+      [await transfer(y, 'request', id, 'nope'), transferAuthInfoInvalid, transferAuthInfoInvalid('contact', id)],
+      [await transfer(y, 'request', `NO-${id}`, 'contact-pw'), contactNotFound, contactNotFound(`NO-${id}`)],
+      [await transfer(y, 'request', 'абв', 'contact-pw'), invalidContactIdSyntax, invalidContactIdSyntax('абв', 'A contact id consists of printable ASCII characters without spaces')],
+      [await transfer(x, 'reject', id), noPendingTransfer, noPendingTransfer('contact', id)],
+      [await transfer(z, 'query', id), transferQueryRefused, transferQueryRefused('contact', id)],
+      [await transfer(x, 'query', id), neverTransferred, neverTransferred('contact', id)],
+    ];
+    for (const [r, c, e] of cases) {
+      expect([r.code, r.msg], c.conditionName).to.deep.equal([c.code, e.message]);
+      expect(readLog(t)).to.include(`"condition":"${c.conditionName}"`);
+    }
+  });
+
+  it('<contact:ext> authInfo is refused (2102) when the command is read, whatever the op', async () => {
+    const id = uniq();
+    await seedContact(id);
+    for (const op of ['request', 'query', 'approve'] as const) {
+      const ext = '<contact:authInfo><contact:ext><rgp:infData xmlns:rgp="urn:ietf:params:xml:ns:rgp-1.0"><rgp:rgpStatus s="addPeriod"/></rgp:infData></contact:ext></contact:authInfo>';
+      const r = await send(y, command(`<transfer op="${op}"><contact:transfer ${CON}><contact:id>${id}</contact:id>${ext}</contact:transfer></transfer>`, `ct-${op}`));
+      expect([r.code, r.msg], op).to.deep.equal([authInfoExtUnsupported.code, 'Only password authInfo (<contact:pw>) is supported']);
+    }
+    expect(statuses(id)).to.deep.equal([]);
+  });
+
+  it('queues each poll message as a contactTransfer event (kind + JSON), not as a response tree', async function () {
+    const db = seed.sqliteDb(t);
+    if (!db) this.skip(); // how the SQLite store keeps them
+    const id = uniq();
+    await seedContact(id);
+    expect((await transfer(y, 'request', id, 'contact-pw')).code).to.equal(1001);
+    const stored = db.prepare("SELECT data FROM poll_messages WHERE registrar_id = ? AND kind = 'contactTransfer' AND json_extract(data, '$.handle') = ?").all(rid('ClientX'), id) as Array<{ data: string }>;
+    expect(stored.map((m) => JSON.parse(m.data))).to.deep.equal([
+      {
+        handle: id,
+        status: 'pending',
+        requesterClId: 'ClientY',
+        requestedAt: t.clock.now().toISOString(),
+        losingClId: 'ClientX',
+        actionAt: new Date(t.clock.now().getTime() + CONTACT_TRANSFER_AUTO_APPROVE_DAYS * DAY).toISOString(),
+      },
+    ]);
+    await transfer(y, 'cancel', id);
   });
 
   // ------------------------------------------------------------ query

@@ -176,5 +176,15 @@ describe('domain lifecycle (RFC 3915) and billing', function () {
     expect(await rgp(name)).to.include('autoRenewPeriod');
     expect(before - (await balance('ClientX'))).to.be.at.least(1000);
     expect(i.count('//e:msgQ')).to.equal(1);
+    // The poll message is an autoRenew event, polled as <domain:renData> with the new expiry.
+    let renewed: string | undefined;
+    const found = await polled((p) => {
+      if (p.text('//domain:renData/domain:name') !== name) return false;
+      renewed = p.text('//domain:renData/domain:exDate');
+      expect(p.text('//e:msgQ/e:msg')).to.equal(`Domain ${name} auto-renewed until ${renewed}.`);
+      return true;
+    });
+    expect(found, 'autoRenew poll message').to.equal(true);
+    expect(renewed).to.equal(i.text('//domain:infData/domain:exDate'));
   });
 });

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { clearEnvironmentObjects } from '../src/storage/sqlite/maintenance.js';
+import type { PollEvent } from '../src/registry/poll-events.js';
+
+const EVENT: PollEvent = { kind: 'serverStatus', name: 'poll.tatar', added: ['serverHold'], removed: [] };
 
 /**
  * The msgQ count every response carries is read from registrars.poll_pending, which triggers keep (migration
@@ -31,8 +34,8 @@ describe('pending poll message count (kept by triggers)', () => {
     ]);
     const ids = await store.transaction(async (r) => {
       const out: number[] = [];
-      for (let i = 0; i < 5; i++) out.push(await r.poll.enqueue(a, `m${i}`, null, new Date()));
-      await r.poll.enqueue(b, 'for b', null, new Date());
+      for (let i = 0; i < 5; i++) out.push(await r.poll.enqueue(a, `m${i}`, EVENT, new Date()));
+      await r.poll.enqueue(b, 'for b', EVENT, new Date());
       return out;
     });
     expect(await store.transaction((r) => r.poll.count(a))).to.equal(5).and.equal(real(a));
@@ -44,7 +47,7 @@ describe('pending poll message count (kept by triggers)', () => {
     // A failing command's enqueue is rolled back with its count.
     await store
       .transaction(async (r) => {
-        await r.poll.enqueue(a, 'rolled back', null, new Date());
+        await r.poll.enqueue(a, 'rolled back', EVENT, new Date());
         throw new Error('command failed');
       })
       .catch(() => undefined);

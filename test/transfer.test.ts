@@ -8,7 +8,18 @@ import { eppDateTime } from '../src/protocol/response.js';
 import { hashSecret } from '../src/registry/passwords.js';
 import { addYears } from '../src/registry/periods.js';
 import { resolvePolicy } from '../src/registry/policy.js';
-import { checkResponse, command, loginXml, send, startTestRegistry, testCerts, type CheckedResponse, type TestRegistry } from './helpers.js';
+import { authInfoExtUnsupported, type Condition } from '../src/commands/conditions.js';
+import {
+  alreadySponsor,
+  domainNotFound,
+  neverTransferred,
+  noPendingTransfer,
+  transferAuthInfoInvalid,
+  transferAuthInfoMissing,
+  transferQueryRefused,
+} from '../src/commands/transfer-conditions.js';
+import type { EppError } from '../src/protocol/errors.js';
+import { checkResponse, command, loginXml, readLog, send, startTestRegistry, testCerts, type CheckedResponse, type TestRegistry } from './helpers.js';
 import { domainInfo, domainTransfer, scenario } from './scenario.js';
 import * as seed from './seed.js';
 
@@ -256,6 +267,58 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
       await seed.setBalance(t, 'ClientZ', saved);
     }
     expect(await seed.domainTransfers(t, (await row(poor)).id)).to.deep.equal([]);
+  });
+
+  it('failures are named conditions: the code and text are the condition\'s, and the log line names it', async () => {
+    const name = uniq();
+    await seedDomain(name);
+    const cases: Array<[CheckedResponse, Condition<never[]>, EppError]> = [
+      [await transfer(x, 'request', name, 'domain-pw'), alreadySponsor, alreadySponsor('domain', name)],
+      [await transfer(y, 'request', name), transferAuthInfoMissing, transferAuthInfoMissing('domain', name)],
+      [await transfer(y, 'request', name, 'nope'), transferAuthInfoInvalid, transferAuthInfoInvalid('domain', name)],
+      [await send(y, command(`<transfer op="request"><domain:transfer ${DOM}><domain:name>Nothing-${name}</domain:name></domain:transfer></transfer>`)), domainNotFound, domainNotFound(`nothing-${name}`, `Nothing-${name}`)],
+      [await transfer(x, 'approve', name), noPendingTransfer, noPendingTransfer('domain', name)],
+      [await transfer(z, 'query', name), transferQueryRefused, transferQueryRefused('domain', name)],
+      [await transfer(x, 'query', name), neverTransferred, neverTransferred('domain', name)],
+    ];
+    for (const [r, c, e] of cases) {
+      expect([r.code, r.msg], c.conditionName).to.deep.equal([c.code, e.message]);
+      expect(readLog(t)).to.include(`"condition":"${c.conditionName}"`);
+    }
+    expect(cases[3][0].text('/e:epp/e:response/e:result/e:value/domain:name')).to.equal(`Nothing-${name}`);
+  });
+
+  it('<domain:ext> authInfo is refused (2102) when the command is read, whatever the op', async () => {
+    const name = uniq();
+    await seedDomain(name);
+    for (const op of ['request', 'query', 'approve'] as const) {
+      const r = await send(y, command(`<transfer op="${op}"><domain:transfer ${DOM}><domain:name>${name}</domain:name><domain:authInfo><domain:ext><rgp:infData xmlns:rgp="urn:ietf:params:xml:ns:rgp-1.0"><rgp:rgpStatus s="addPeriod"/></rgp:infData></domain:ext></domain:authInfo></domain:transfer></transfer>`));
+      expect([r.code, r.msg], op).to.deep.equal([authInfoExtUnsupported.code, 'Only password authInfo (<domain:pw>) is supported']);
+    }
+    expect((await row(name)).statuses).to.deep.equal([]);
+  });
+
+  it('queues each poll message as a domainTransfer event (kind + JSON), not as a response tree', async function () {
+    const db = seed.sqliteDb(t);
+    if (!db) this.skip(); // how the SQLite store keeps them
+    const name = uniq();
+    await seedDomain(name);
+    const r = await transfer(y, 'request', name, 'domain-pw');
+    expect(r.code).to.equal(1001);
+    const stored = db.prepare("SELECT kind, data FROM poll_messages WHERE registrar_id = ? AND kind = 'domainTransfer' AND json_extract(data, '$.name') = ?").all(rid('ClientX'), name) as Array<{ kind: string; data: string }>;
+    expect(stored).to.have.length(1);
+    const d = trn(r);
+    expect(JSON.parse(stored[0].data)).to.deep.equal({
+      name,
+      status: 'pending',
+      requesterClId: 'ClientY',
+      requestedAt: new Date(t.clock.now()).toISOString(),
+      losingClId: 'ClientX',
+      actionAt: new Date(t.clock.now().getTime() + 5 * DAY).toISOString(),
+      newExpiresAt: addYears((await row(name)).expiresAt, 1).toISOString(),
+    });
+    expect(d.acDate).to.equal(eppDateTime(new Date(t.clock.now().getTime() + 5 * DAY)));
+    await transfer(y, 'cancel', name);
   });
 
   // ------------------------------------------------------------ query

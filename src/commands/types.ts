@@ -93,28 +93,3 @@ export interface SessionCommand<I = unknown> {
 }
 
 export type AnyCommand = ObjectCommand<any, any> | SessionCommand<any>;
-
-// ---------------------------------------------------------------- legacy shape (being retired)
-// Handlers not yet moved to typed inputs still read the parsed XML and return response trees; the EPP
-// picker wraps them (src/epp/legacy.ts). Each family moves to typed inputs and results, then this goes.
-
-import type { EppMessage } from '../protocol/parser.js';
-import type { Elem, Out } from '../protocol/xml-node.js';
-
-/** What a legacy handler is given about the command it runs. */
-export interface CommandRequest {
-  message: EppMessage;
-  /** The object element (e.g. <domain:create>); undefined for login, logout and poll. */
-  object?: Elem;
-  /** The command's extension element in namespace `ns`, if the client sent one. */
-  extension(ns: string, name?: string): Elem | undefined;
-}
-
-export interface LegacyResult extends CommandResult<undefined> {
-  resData?: Out[];
-  extension?: Out[];
-}
-
-export type CommandDef =
-  | { kind: 'object'; name: string; readOnly?: true; run(req: CommandRequest, ctx: CommandContext): Promise<LegacyResult> }
-  | { kind: 'session'; name: string; needsLogin: boolean; run(req: CommandRequest, ctx: SessionContext): Promise<SessionResult> };

@@ -58,8 +58,9 @@ import {
   renderDomainRenew,
   renderDomainRestore,
 } from './domain.js';
-import { legacy } from './legacy.js';
+import { readPollAck, readPollRequest, renderPollMessage } from './poll.js';
 import { readLogin, readLogout } from './session.js';
+import { readContactTransfer, readDomainTransfer, renderContactTransfer, renderDomainTransfer } from './transfer.js';
 
 const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
 const rgp = (name: string): ExtensionRef => [NS.rgp, name];
@@ -75,8 +76,8 @@ const tciContact = (name: string): ExtensionRef => [NS.tciContact, name];
 const TABLE: Record<string, EppBinding> = {
   login: bind({ command: login, read: readLogin }),
   logout: bind({ command: logout, read: readLogout }),
-  'poll:req': legacy(pollRequest),
-  'poll:ack': legacy(pollAck),
+  'poll:req': bind({ command: pollRequest, read: readPollRequest, render: renderPollMessage }),
+  'poll:ack': bind({ command: pollAck, read: readPollAck }),
 
   'check:domain': bind({ command: domainCheck, read: readDomainCheck, render: renderDomainCheck }),
   'info:domain': bind({ command: domainInfo, read: readDomainInfo, render: renderDomainInfo }),
@@ -85,22 +86,22 @@ const TABLE: Record<string, EppBinding> = {
   'update:domain+rgp': bind({ command: domainRestore, extensions: [rgp('update')], read: readDomainRestore, render: renderDomainRestore }),
   'delete:domain': bind({ command: domainDelete, read: readDomainDelete }),
   'renew:domain': bind({ command: domainRenew, read: readDomainRenew, render: renderDomainRenew }),
-  'transfer:domain:request': legacy(domainTransferRequest),
-  'transfer:domain:query': legacy(domainTransferQuery),
-  'transfer:domain:approve': legacy(domainTransferApprove),
-  'transfer:domain:reject': legacy(domainTransferReject),
-  'transfer:domain:cancel': legacy(domainTransferCancel),
+  'transfer:domain:request': bind({ command: domainTransferRequest, read: readDomainTransfer, render: renderDomainTransfer }),
+  'transfer:domain:query': bind({ command: domainTransferQuery, read: readDomainTransfer, render: renderDomainTransfer }),
+  'transfer:domain:approve': bind({ command: domainTransferApprove, read: readDomainTransfer, render: renderDomainTransfer }),
+  'transfer:domain:reject': bind({ command: domainTransferReject, read: readDomainTransfer, render: renderDomainTransfer }),
+  'transfer:domain:cancel': bind({ command: domainTransferCancel, read: readDomainTransfer, render: renderDomainTransfer }),
 
   'check:contact': bind({ command: contactCheck, read: readContactCheck, render: renderContactCheck }),
   'info:contact': bind({ command: contactInfo, read: readContactInfo, render: renderContactInfo }),
   'create:contact': bind({ command: contactCreate, extensions: [tciContact('create')], read: readContactCreate, render: renderContactCreate }),
   'update:contact': bind({ command: contactUpdate, extensions: [tciContact('update')], read: readContactUpdate }),
   'delete:contact': bind({ command: contactDelete, read: readContactDelete }),
-  'transfer:contact:request': legacy(contactTransferRequest),
-  'transfer:contact:query': legacy(contactTransferQuery),
-  'transfer:contact:approve': legacy(contactTransferApprove),
-  'transfer:contact:reject': legacy(contactTransferReject),
-  'transfer:contact:cancel': legacy(contactTransferCancel),
+  'transfer:contact:request': bind({ command: contactTransferRequest, read: readContactTransfer, render: renderContactTransfer }),
+  'transfer:contact:query': bind({ command: contactTransferQuery, read: readContactTransfer, render: renderContactTransfer }),
+  'transfer:contact:approve': bind({ command: contactTransferApprove, read: readContactTransfer, render: renderContactTransfer }),
+  'transfer:contact:reject': bind({ command: contactTransferReject, read: readContactTransfer, render: renderContactTransfer }),
+  'transfer:contact:cancel': bind({ command: contactTransferCancel, read: readContactTransfer, render: renderContactTransfer }),
 
   'check:host': bind({ command: hostCheck, read: readHostCheck, render: renderHostCheck }),
   'info:host': bind({ command: hostInfo, read: readHostInfo, render: renderHostInfo }),

@@ -1,7 +1,7 @@
-import { trnData } from '../commands/contact/transfer-data.js';
 import type { ContactTransfer } from '../storage/contact-transfer-repo.js';
 import type { Repos } from '../storage/store.js';
 import { plusDays } from './lifecycle.js';
+import { contactTransferEvent } from './poll-events.js';
 import { freshAuthInfo, sweepDue, tellParties } from './transfers.js';
 
 /**
@@ -15,8 +15,9 @@ import { freshAuthInfo, sweepDue, tellParties } from './transfers.js';
  *
  * An approval changes the contact's sponsor, sets trDate (the approval instant; for serverApproved the
  * acDate) and replaces the authInfo by a random one nobody was told (the new sponsor sets its own with
- * <update>). Every outcome is a poll message with <contact:trnData> to the other party (both parties for
- * the registry's own acts). Domains that use the contact keep using it.
+ * <update>). Every outcome is a poll message to the other party (both parties for the registry's own acts),
+ * carrying a contactTransfer event (poll-events.ts; polled as <contact:trnData>). Domains that use the
+ * contact keep using it.
  *
  * `applyDueContactTransfers` runs with the other due events (lifecycle.ts `applyDueEvents`), before every
  * object command in its transaction, so a transfer whose acDate has passed is approved exactly once.
@@ -36,7 +37,7 @@ export function contactAutoApproveAt(requestedAt: Date): Date {
 
 /** Queues the poll messages of the contact transfer's state (see `partiesToTell` in transfers.ts). */
 export async function notifyContact(repos: Repos, t: ContactTransfer, now: Date): Promise<void> {
-  await tellParties(repos, t, trnData(t), now);
+  await tellParties(repos, t, contactTransferEvent(t), now);
 }
 
 /**

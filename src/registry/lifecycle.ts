@@ -1,5 +1,4 @@
 import { fail } from '../protocol/errors.js';
-import { el, type Out } from '../protocol/xml-node.js';
 import { eppDateTime } from '../protocol/response.js';
 import type { Domain } from '../storage/domain-repo.js';
 import type { Deletion, GraceKind, GracePeriod } from '../storage/lifecycle-repo.js';
@@ -110,7 +109,7 @@ export async function applyDueEvents(repos: Repos, now: Date): Promise<void> {
       await repos.billing.post(d.sponsorId, -tld.policy.prices.renew * years, 'autoRenew', d.name, now, true);
       await repos.lifecycle.setExpiry(d.id, expiresAt);
       await startGrace(repos, d.id, 'autoRenew', d.sponsorId, tld.policy, tld.policy.prices.renew * years, d.expiresAt);
-      await repos.poll.enqueue(d.sponsorId, `Domain ${d.name} auto-renewed until ${eppDateTime(expiresAt)}.`, JSON.stringify(renData(d.name, expiresAt)), now);
+      await repos.poll.enqueue(d.sponsorId, `Domain ${d.name} auto-renewed until ${eppDateTime(expiresAt)}.`, { kind: 'autoRenew', name: d.name, expiresAt }, now);
     }
   }
   for (;;) {
@@ -119,7 +118,7 @@ export async function applyDueEvents(repos: Repos, now: Date): Promise<void> {
     for (const d of due) {
       await repos.lifecycle.detachSubordinateHosts(d.id);
       await repos.domains.purge(d.id);
-      await repos.poll.enqueue(d.sponsorId, `Domain ${d.name} purged at the end of its redemption; the name is available again.`, JSON.stringify(panData(d.name, d.deleteSvTRID, now)), now);
+      await repos.poll.enqueue(d.sponsorId, `Domain ${d.name} purged at the end of its redemption; the name is available again.`, { kind: 'purge', name: d.name, paResult: true, deleteSvTRID: d.deleteSvTRID, purgedAt: now }, now);
     }
   }
 }
@@ -146,16 +145,4 @@ export class DueEventSchedule {
   forget(): void {
     this.nextAt = undefined;
   }
-}
-
-function renData(name: string, exDate: Date): Out {
-  return el('domain:renData', null, [el('domain:name', null, name), el('domain:exDate', null, eppDateTime(exDate))]);
-}
-
-function panData(name: string, svTRID: string | null, now: Date): Out {
-  return el('domain:panData', null, [
-    el('domain:name', { paResult: 1 }, name),
-    el('domain:paTRID', null, [el('svTRID', null, svTRID ?? 'unknown')]),
-    el('domain:paDate', null, eppDateTime(now)),
-  ]);
 }

@@ -21,7 +21,7 @@ export async function changeServerStatuses(
   const statuses = [...new Set([...domain.statuses.filter((s) => !remove.includes(s)), ...add])];
   await repos.domains.update(domain.id, { statuses }, domain.sponsorId, now);
   const parts = [add.length ? `added ${add.join(', ')}` : '', remove.length ? `removed ${remove.join(', ')}` : ''].filter(Boolean);
-  await repos.poll.enqueue(domain.sponsorId, `The registry changed the status of ${domain.name}: ${parts.join('; ')}.`, null, now);
+  await repos.poll.enqueue(domain.sponsorId, `The registry changed the status of ${domain.name}: ${parts.join('; ')}.`, { kind: 'serverStatus', name: domain.name, added: add, removed: remove }, now);
   await repos.audit.record({
     at: now,
     registrarId: domain.sponsorId,

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { trnData } from '../commands/domain/transfer-data.js';
-import type { Out } from '../protocol/xml-node.js';
 import type { Transfer, TransferDomain, TransferRecord } from '../storage/transfer-repo.js';
 import type { Repos } from '../storage/store.js';
 import { plusDays, startGrace } from './lifecycle.js';
+import { domainTransferEvent, type PollEvent } from './poll-events.js';
 import { addYears } from './periods.js';
 import type { TldPolicy } from './policy.js';
 
@@ -21,8 +20,8 @@ import type { TldPolicy } from './policy.js';
  * registrar's grace periods, charges the gaining registrar the transfer price per year and starts the
  * transfer grace period. If the domain is in its auto-renew grace period, that auto-renew is refunded to
  * whoever paid it and its year counts as the transfer's first one (a 1-year transfer then does not extend
- * the registration: no exDate). Every outcome is a poll message with <domain:trnData> to the other party
- * (both parties for the registry's own acts).
+ * the registration: no exDate). Every outcome is a poll message to the other party (both parties for the
+ * registry's own acts), carrying a domainTransfer event (poll-events.ts; polled as <domain:trnData>).
  *
  * `applyDueTransfers` runs before every object command, in its transaction, so a transfer whose acDate has
  * passed is approved exactly once (its status leaves `pending` in the same transaction).
@@ -72,7 +71,7 @@ export async function transferExpiry(repos: Repos, d: TransferDomain, years: num
 
 /** Queues the poll messages of the domain transfer's state (see `partiesToTell`). */
 export async function notify(repos: Repos, t: Transfer, now: Date): Promise<void> {
-  await tellParties(repos, t, trnData(t), now);
+  await tellParties(repos, t, domainTransferEvent(t), now);
 }
 
 /**
@@ -94,9 +93,9 @@ export function partiesToTell(t: TransferRecord): number[] {
   }
 }
 
-/** Queues the poll message of the transfer's state, with its trnData, to every party `partiesToTell` names. */
-export async function tellParties(repos: Repos, t: TransferRecord, resData: Out, now: Date): Promise<void> {
-  for (const id of partiesToTell(t)) await repos.poll.enqueue(id, TRANSFER_MESSAGES[t.status], JSON.stringify(resData), now);
+/** Queues the poll message of the transfer's state, with its event, to every party `partiesToTell` names. */
+export async function tellParties(repos: Repos, t: TransferRecord, event: PollEvent, now: Date): Promise<void> {
+  for (const id of partiesToTell(t)) await repos.poll.enqueue(id, TRANSFER_MESSAGES[t.status], event, now);
 }
 
 /** The authInfo an approved transfer leaves on the object: random, told to nobody (the new sponsor sets its own). */

@@ -1,3 +1,4 @@
+import type { PollEvent } from '../registry/poll-events.js';
 import type { TldPolicy } from '../registry/policy.js';
 
 export interface Registrar {
@@ -46,17 +47,17 @@ export interface TldRepo {
   upsert(tld: Tld, now: Date): Promise<void>;
 }
 
+/** A message in a registrar's queue: its text, and the event it tells of (rendered when it is polled). */
 export interface PollMessage {
   id: number;
   registrarId: number;
   queuedAt: Date;
   message: string;
-  /** Serialised response data (JSON of an `Out` tree) shown with the message. */
-  resData: string | null;
+  event: PollEvent;
 }
 
 export interface PollRepo {
-  enqueue(registrarId: number, message: string, resData: string | null, now: Date): Promise<number>;
+  enqueue(registrarId: number, message: string, event: PollEvent, now: Date): Promise<number>;
   /** Oldest unacknowledged message and the number waiting. */
   head(registrarId: number): Promise<{ count: number; first?: PollMessage }>;
   count(registrarId: number): Promise<number>;

@@ -153,8 +153,8 @@ function checks(price: number): Array<[string, string]> {
 /** Per (domain, registrar): the counts `expected` gives against the poll messages with this text naming the domain. */
 function pollMatch(expected: string, message: string): string {
   return `WITH e AS (${expected}),
-            p AS (SELECT json_extract(res_data, '$.children[0].text') AS name, registrar_id AS rid, count(*) AS n FROM poll_messages
-                  WHERE message = '${message}' AND json_extract(res_data, '$.name') = 'domain:trnData' GROUP BY 1, 2)
+            p AS (SELECT json_extract(data, '$.name') AS name, registrar_id AS rid, count(*) AS n FROM poll_messages
+                  WHERE message = '${message}' AND kind = 'domainTransfer' GROUP BY 1, 2)
           SELECT coalesce(e.name, p.name) AS name, coalesce(e.rid, p.rid) AS registrar, e.n AS expected, p.n AS messages
           FROM e FULL OUTER JOIN p ON e.name = p.name AND e.rid = p.rid WHERE coalesce(e.n, 0) != coalesce(p.n, 0)`;
 }

@@ -1,4 +1,3 @@
-import { fail } from '../../protocol/errors.js';
 import { childText, el, type Elem, type Out } from '../../protocol/xml-node.js';
 import {
   MAX_PASSPORT_LINES,
@@ -13,7 +12,7 @@ import {
   type RuleProblem,
 } from '../../registry/contact-rules.js';
 import type { Contact, Phone, PostalInfo, PostalType, TciContactData, TciLegalAddr } from '../../storage/contact-repo.js';
-import type { CommandContext, CommandRequest } from '../types.js';
+import type { CommandContext } from '../types.js';
 import {
   contactNotFound,
   contactValueRange,
@@ -66,19 +65,6 @@ export async function loadContact(ctx: CommandContext, sent: Elem | string): Pro
   const contact = await ctx.repos.contacts.byHandle(id);
   if (!contact) throw contactNotFound(id);
   return contact;
-}
-
-/**
- * Refuses command extensions this command does not take (e.g. <secDNS:create> on a contact, a response
- * element such as <tci:infData>) with 2002 instead of silently ignoring them. (Commands bound through the
- * picker have their extensions checked by the EPP door instead.)
- */
-export function onlyExtensions(req: CommandRequest, allowed: Array<[string, string]>): void {
-  for (const e of req.message.extensions) {
-    if (!allowed.some(([ns, name]) => e.ns === ns && e.name === name)) {
-      throw fail.use(`The extension element <${e.name}> (${e.ns}) does not belong to this command`);
-    }
-  }
 }
 
 /** Stored statuses plus the computed ones: `linked` while a domain references it, `ok` when nothing is stored (RFC 5733: ok may only be combined with linked). */

@@ -1,8 +1,8 @@
-import { fail } from '../../protocol/errors.js';
 import { approveContactTransfer } from '../../registry/contact-transfers.js';
-import type { CommandDef } from '../types.js';
-import { onlyExtensions } from './contact-data.js';
-import { loadTransferTarget, requirePending, trnData } from './transfer-data.js';
+import { transferNotSponsor } from '../transfer-conditions.js';
+import type { ObjectCommand } from '../types.js';
+import { loadTransferTarget, requirePending } from './transfer-data.js';
+import type { ContactTransferCommand, ContactTransferData } from './transfer-types.js';
 
 /**
  * <contact:transfer op="approve"> (RFC 5733 §3.2.4): the sponsor lets the pending transfer happen at once
@@ -10,20 +10,17 @@ import { loadTransferTarget, requirePending, trnData } from './transfer-data.js'
  * nobody was told, and the requester is notified (poll). See src/registry/contact-transfers.ts. An authInfo
  * in the command is not needed and not checked: the sponsor is identified by its session.
  *
- * Errors: 2002 an extension element; 2004/2005 impossible id; 2201 not the sponsor; 2301 no pending
- * transfer; 2303 unknown contact.
+ * Errors: invalidContactIdLength (2004), invalidContactIdSyntax (2005); contactNotFound (2303);
+ * noPendingTransfer (2301); transferNotSponsor (2201).
  */
-export const contactTransferApprove: CommandDef = {
+export const contactTransferApprove: ObjectCommand<ContactTransferCommand, ContactTransferData> = {
   kind: 'object',
   name: 'contact:transfer-approve',
-  async run(req, ctx) {
-    onlyExtensions(req, []);
-    const target = await loadTransferTarget(ctx, req.object!);
+  async run(input, ctx) {
+    const target = await loadTransferTarget(ctx, input.id);
     const pending = requirePending(target);
-    if (target.contact.sponsorId !== ctx.registrar.id) {
-      throw fail.authorization(`Only the sponsor of contact ${target.contact.handle} may approve its transfer`);
-    }
-    const done = await approveContactTransfer(ctx.repos, pending, 'clientApproved', ctx.now);
-    return { resData: [trnData(done)], object: target.contact.handle };
+    if (target.contact.sponsorId !== ctx.registrar.id) throw transferNotSponsor('contact', target.contact.handle, 'approve');
+    const transfer = await approveContactTransfer(ctx.repos, pending, 'clientApproved', ctx.now);
+    return { data: { transfer }, object: target.contact.handle };
   },
 };

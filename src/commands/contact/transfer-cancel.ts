@@ -1,28 +1,25 @@
-import { fail } from '../../protocol/errors.js';
 import { endContactTransfer } from '../../registry/contact-transfers.js';
-import type { CommandDef } from '../types.js';
-import { onlyExtensions } from './contact-data.js';
-import { loadTransferTarget, requirePending, trnData } from './transfer-data.js';
+import { transferNotRequester } from '../transfer-conditions.js';
+import type { ObjectCommand } from '../types.js';
+import { loadTransferTarget, requirePending } from './transfer-data.js';
+import type { ContactTransferCommand, ContactTransferData } from './transfer-types.js';
 
 /**
  * <contact:transfer op="cancel"> (RFC 5733 §3.2.4): the registrar that requested the pending transfer
  * withdraws it (clientCancelled); the contact stays as it is, pendingTransfer is removed and the sponsor is
  * notified (poll). An authInfo in the command is not needed and not checked.
  *
- * Errors: 2002 an extension element; 2004/2005 impossible id; 2201 not the requester; 2301 no pending
- * transfer; 2303 unknown contact.
+ * Errors: invalidContactIdLength (2004), invalidContactIdSyntax (2005); contactNotFound (2303);
+ * noPendingTransfer (2301); transferNotRequester (2201).
  */
-export const contactTransferCancel: CommandDef = {
+export const contactTransferCancel: ObjectCommand<ContactTransferCommand, ContactTransferData> = {
   kind: 'object',
   name: 'contact:transfer-cancel',
-  async run(req, ctx) {
-    onlyExtensions(req, []);
-    const target = await loadTransferTarget(ctx, req.object!);
+  async run(input, ctx) {
+    const target = await loadTransferTarget(ctx, input.id);
     const pending = requirePending(target);
-    if (pending.requesterId !== ctx.registrar.id) {
-      throw fail.authorization(`Only the registrar that requested the transfer of contact ${target.contact.handle} may cancel it`);
-    }
-    const done = await endContactTransfer(ctx.repos, pending, 'clientCancelled', ctx.now);
-    return { resData: [trnData(done)], object: target.contact.handle };
+    if (pending.requesterId !== ctx.registrar.id) throw transferNotRequester('contact', target.contact.handle);
+    const transfer = await endContactTransfer(ctx.repos, pending, 'clientCancelled', ctx.now);
+    return { data: { transfer }, object: target.contact.handle };
   },
 };

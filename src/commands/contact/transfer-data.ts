@@ -1,21 +1,22 @@
-import { fail } from '../../protocol/errors.js';
-import { el, child, type Elem, type Out } from '../../protocol/xml-node.js';
+import { checkContactId } from '../../registry/contact-rules.js';
 import type { Contact } from '../../storage/contact-repo.js';
 import type { ContactTransfer } from '../../storage/contact-transfer-repo.js';
-import { passwordCheck, requirePendingTransfer, trnFields } from '../transfer-shared.js';
+import type { AuthPassword } from '../object-rules.js';
+import {
+  contactNotFound,
+  invalidContactIdLength,
+  invalidContactIdSyntax,
+  transferAuthInfoInvalid,
+  transferAuthInfoMissing,
+} from '../transfer-conditions.js';
+import { authInfoMatches, requirePendingTransfer } from '../transfer-shared.js';
 import type { CommandContext } from '../types.js';
-import { idValue, loadContact } from './contact-data.js';
 
 /**
- * What the five <contact:transfer> operations share: loading the contact and its latest transfer, the
- * authInfo check, and the <contact:trnData> tree (also the resData of the transfer poll messages). What
- * they share with domain transfers is in ../transfer-shared.ts; the approval is src/registry/contact-transfers.ts.
+ * What the five <contact:transfer> operations share: loading the contact and its latest transfer, and the
+ * authInfo check. What they share with domain transfers is in ../transfer-shared.ts; the errors are in
+ * ../transfer-conditions.ts; the approval is src/registry/contact-transfers.ts.
  */
-
-/** <contact:trnData> (RFC 5733 §3.2.4) of a transfer. */
-export function trnData(t: ContactTransfer): Out {
-  return el('contact:trnData', null, [el('contact:id', null, t.contactHandle), ...trnFields('contact', t)]);
-}
 
 export interface ContactTransferTarget {
   contact: Contact;
@@ -23,30 +24,34 @@ export interface ContactTransferTarget {
   latest: ContactTransfer | undefined;
 }
 
-/** Loads the contact a transfer command names and its latest transfer (2004/2005 impossible id, 2303 unknown contact). */
-export async function loadTransferTarget(ctx: CommandContext, object: Elem): Promise<ContactTransferTarget> {
-  const contact = await loadContact(ctx, object);
+/**
+ * Loads the contact a transfer command names and its latest transfer: invalidContactIdLength (2004),
+ * invalidContactIdSyntax (2005), contactNotFound (2303).
+ */
+export async function loadTransferTarget(ctx: CommandContext, id: string): Promise<ContactTransferTarget> {
+  const problem = checkContactId(id);
+  if (problem) throw (problem.code === 2004 ? invalidContactIdLength : invalidContactIdSyntax)(id, problem.reason);
+  const contact = await ctx.repos.contacts.byHandle(id);
+  if (!contact) throw contactNotFound(id);
   return { contact, latest: await ctx.repos.contactTransfers.latest(contact.id) };
 }
 
-/** The latest transfer when it is still pending (2301 otherwise). */
+/** The latest transfer when it is still pending; noPendingTransfer (2301) otherwise. */
 export function requirePending(target: ContactTransferTarget): ContactTransfer {
-  const { handle } = target.contact;
-  return requirePendingTransfer(target.latest, `Contact ${handle} has no pending transfer`, idValue(handle));
+  return requirePendingTransfer(target.latest, 'contact', target.contact.handle);
 }
 
 /**
- * Whether the command's <contact:authInfo> authorises a transfer of `c`: the contact's password (a `roid`
- * attribute, when present, must be the contact's own, as for <contact:info>). 'absent' when none was sent.
- * <contact:ext> is not supported (2102).
+ * Whether an authInfo authorises a transfer of `c`: the contact's password (a roid, when present, must be
+ * the contact's own, as for <contact:info>).
  */
-export function authInfoCheck(c: Contact, authInfo: Elem | undefined): 'absent' | 'valid' | 'invalid' {
-  return passwordCheck('contact', authInfo, (roid) => (roid === undefined || roid === c.roid ? c.authPw : null));
+export function authInfoCheck(c: Contact, authInfo: AuthPassword | undefined): 'absent' | 'valid' | 'invalid' {
+  return authInfoMatches(authInfo, (roid) => (roid === undefined || roid === c.roid ? c.authPw : null));
 }
 
-/** A transfer request must carry the contact's authInfo: 2202 when it is missing or wrong. */
-export function requireAuthInfo(c: Contact, object: Elem): void {
-  const check = authInfoCheck(c, child(object, 'authInfo'));
-  if (check === 'absent') throw fail.invalidAuthInfo(`A transfer of contact ${c.handle} requires the contact's authInfo`);
-  if (check === 'invalid') throw fail.invalidAuthInfo(`The authInfo given for contact ${c.handle} is not valid`);
+/** A transfer request must carry the contact's authInfo: transferAuthInfoMissing / transferAuthInfoInvalid (2202). */
+export function requireAuthInfo(c: Contact, authInfo: AuthPassword | undefined): void {
+  const check = authInfoCheck(c, authInfo);
+  if (check === 'absent') throw transferAuthInfoMissing('contact', c.handle);
+  if (check === 'invalid') throw transferAuthInfoInvalid('contact', c.handle);
 }

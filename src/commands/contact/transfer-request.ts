@@ -1,45 +1,44 @@
-import { fail } from '../../protocol/errors.js';
 import { contactAutoApproveAt, notifyContact } from '../../registry/contact-transfers.js';
 import { TRANSFER_BLOCKERS } from '../../registry/transfers.js';
-import type { CommandDef } from '../types.js';
-import { idValue, onlyExtensions } from './contact-data.js';
-import { loadTransferTarget, requireAuthInfo, trnData } from './transfer-data.js';
+import { alreadySponsor, transferAlreadyPending, transferProhibitedByStatus } from '../transfer-conditions.js';
+import type { ObjectCommand } from '../types.js';
+import { loadTransferTarget, requireAuthInfo } from './transfer-data.js';
+import type { ContactTransferCommand, ContactTransferData } from './transfer-types.js';
 
 /**
  * <contact:transfer op="request"> (RFC 5733 §3.2.4): a registrar that is not the sponsor asks for the contact,
  * with its authInfo. The transfer is pending (contact status pendingTransfer, which refuses update and
  * delete) until the sponsor approves or rejects it, the requester cancels it, or the registry approves it at
- * acDate = now + CONTACT_TRANSFER_AUTO_APPROVE_DAYS (5). The answer is 1001 with <contact:trnData>; the
- * sponsor gets a poll message. Free of charge. Statuses other than the two below (e.g. clientUpdateProhibited,
+ * acDate = now + CONTACT_TRANSFER_AUTO_APPROVE_DAYS (5). The answer is 1001 with the transfer; the sponsor
+ * gets a poll message. Free of charge. Statuses other than the two below (e.g. clientUpdateProhibited,
  * linked) do not block a transfer. See src/registry/contact-transfers.ts for the approval.
  *
- * Errors: 2002 an extension element; 2004/2005 impossible id; 2102 <contact:ext> authInfo; 2106 the requester
- * already sponsors the contact; 2202 authInfo missing or wrong; 2300 a transfer is already pending; 2303
- * unknown contact; 2304 clientTransferProhibited or serverTransferProhibited.
+ * Errors: invalidContactIdLength (2004), invalidContactIdSyntax (2005); contactNotFound (2303);
+ * alreadySponsor (2106); transferAuthInfoMissing, transferAuthInfoInvalid (2202); transferAlreadyPending
+ * (2300); transferProhibitedByStatus (2304) clientTransferProhibited or serverTransferProhibited.
+ * (<contact:ext> authInfo, authInfoExtUnsupported (2102), is refused when the command is read.)
  */
-export const contactTransferRequest: CommandDef = {
+export const contactTransferRequest: ObjectCommand<ContactTransferCommand, ContactTransferData> = {
   kind: 'object',
   name: 'contact:transfer-request',
-  async run(req, ctx) {
-    const object = req.object!;
-    onlyExtensions(req, []);
-    const target = await loadTransferTarget(ctx, object);
+  async run(input, ctx) {
+    const target = await loadTransferTarget(ctx, input.id);
     const { contact } = target;
 
-    if (contact.sponsorId === ctx.registrar.id) throw fail.notTransferable(`You are already the sponsor of contact ${contact.handle}`, idValue(contact.handle));
-    requireAuthInfo(contact, object);
-    if (target.latest?.status === 'pending') throw fail.pendingTransfer(`A transfer of contact ${contact.handle} is already pending`, idValue(contact.handle));
+    if (contact.sponsorId === ctx.registrar.id) throw alreadySponsor('contact', contact.handle);
+    requireAuthInfo(contact, input.authInfo);
+    if (target.latest?.status === 'pending') throw transferAlreadyPending('contact', contact.handle);
     const blocker = contact.statuses.find((s) => TRANSFER_BLOCKERS.includes(s));
-    if (blocker) throw fail.status(`Contact ${contact.handle} has status ${blocker}: it cannot be transferred`, idValue(contact.handle));
+    if (blocker) throw transferProhibitedByStatus('contact', contact.handle, blocker);
 
-    const t = await ctx.repos.contactTransfers.open({
+    const transfer = await ctx.repos.contactTransfers.open({
       contactId: contact.id,
       requesterId: ctx.registrar.id,
       losingId: contact.sponsorId,
       requestedAt: ctx.now,
       actionAt: contactAutoApproveAt(ctx.now),
     });
-    await notifyContact(ctx.repos, t, ctx.now);
-    return { code: 1001, resData: [trnData(t)], object: contact.handle };
+    await notifyContact(ctx.repos, transfer, ctx.now);
+    return { code: 1001, data: { transfer }, object: contact.handle };
   },
 };

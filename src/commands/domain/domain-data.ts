@@ -1,11 +1,10 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { fail } from '../../protocol/errors.js';
 import { normalizeName, scriptsAllowed, shortNameReason } from '../../registry/names.js';
 import { periodYears } from '../../registry/periods.js';
 import type { TldPolicy } from '../../registry/policy.js';
 import type { Tld } from '../../storage/core-repos.js';
 import type { ContactRef, Domain, DomainContactType, HostAddr, HostAttr, HostRef } from '../../storage/domain-repo.js';
-import type { CommandContext, CommandRequest } from '../types.js';
+import type { CommandContext } from '../types.js';
 import {
   contactListedTwice,
   contactNotFound,
@@ -259,19 +258,4 @@ export function displayStatuses(d: Domain, nsCount: number): string[] {
   const s = [...d.statuses];
   if (nsCount === 0) s.push('inactive');
   return s.length > 0 ? s : ['ok'];
-}
-
-// ---------------------------------------------------------------- extensions (legacy)
-
-/**
- * Legacy handlers only (the domain transfers, until they are typed; the EPP door now refuses these before
- * any typed handler runs). Refuses command extensions this command does not take (e.g. <secDNS:update> on a create, a response
- * element such as <tcidom:infData>) with 2002 instead of silently ignoring them.
- */
-export function onlyExtensions(req: CommandRequest, allowed: Array<[string, string]>): void {
-  for (const e of req.message.extensions) {
-    if (!allowed.some(([ns, name]) => e.ns === ns && e.name === name)) {
-      throw fail.use(`The extension element <${e.name}> (${e.ns}) does not belong to this command`);
-    }
-  }
 }

@@ -1,8 +1,8 @@
-import { fail } from '../../protocol/errors.js';
 import { approveTransfer } from '../../registry/transfers.js';
-import type { CommandDef } from '../types.js';
-import { onlyExtensions } from './domain-data.js';
-import { loadTransferTarget, requirePending, trnData } from './transfer-data.js';
+import { transferNotSponsor } from '../transfer-conditions.js';
+import type { ObjectCommand } from '../types.js';
+import { loadTransferTarget, requirePending } from './transfer-data.js';
+import type { DomainTransfer, DomainTransferData } from './types.js';
 
 /**
  * <domain:transfer op="approve"> (RFC 5731 §3.2.4): the sponsor lets the pending transfer happen at once
@@ -11,20 +11,16 @@ import { loadTransferTarget, requirePending, trnData } from './transfer-data.js'
  * requester is charged and notified (poll). See src/registry/transfers.ts. An authInfo in the command is
  * not needed and not checked: the sponsor is identified by its session.
  *
- * Errors: 2002 foreign extension; 2005 impossible name; 2201 not the sponsor; 2301 no pending transfer;
- * 2303 unknown domain.
+ * Errors: 2005 impossible name; domainNotFound (2303); noPendingTransfer (2301); transferNotSponsor (2201).
  */
-export const domainTransferApprove: CommandDef = {
+export const domainTransferApprove: ObjectCommand<DomainTransfer, DomainTransferData> = {
   kind: 'object',
   name: 'domain:transfer-approve',
-  async run(req, ctx) {
-    onlyExtensions(req, []);
-    const target = await loadTransferTarget(ctx, req.object!);
+  async run(input, ctx) {
+    const target = await loadTransferTarget(ctx, input.name);
     const pending = requirePending(target);
-    if (target.domain.sponsorId !== ctx.registrar.id) {
-      throw fail.authorization(`Only the sponsor of ${target.domain.name} may approve its transfer`);
-    }
-    const done = await approveTransfer(ctx.repos, pending, 'clientApproved', ctx.now);
-    return { resData: [trnData(done)], object: target.domain.name };
+    if (target.domain.sponsorId !== ctx.registrar.id) throw transferNotSponsor('domain', target.domain.name, 'approve');
+    const transfer = await approveTransfer(ctx.repos, pending, 'clientApproved', ctx.now);
+    return { data: { transfer }, object: target.domain.name };
   },
 };

@@ -1,10 +1,9 @@
-import { fail } from '../../protocol/errors.js';
 import { addressRefusal, parseAddress, type HostAddress } from '../../registry/addresses.js';
 import { normalizeName } from '../../registry/names.js';
 import type { TldPolicy } from '../../registry/policy.js';
 import type { Tld } from '../../storage/core-repos.js';
 import type { Host, SuperordinateDomain } from '../../storage/host-repo.js';
-import type { CommandContext, CommandRequest } from '../types.js';
+import type { CommandContext } from '../types.js';
 import {
   addressListedTwice,
   addressRefused,
@@ -23,15 +22,6 @@ export { addressValue, nameValue } from './conditions.js';
  * What the host commands share: host names, where a host sits (internal under a registered domain of a
  * served TLD, or external), address checks, loading, and the computed statuses.
  */
-
-/**
- * Host commands take no extension: anything sent along is refused (2002) rather than ignored. No longer
- * called: the EPP door refuses extension elements a picker row does not list (2102) before a handler runs.
- */
-export function noExtensions(req: CommandRequest): void {
-  const e = req.message.extensions[0];
-  if (e) throw fail.use(`The extension element <${e.name}> (${e.ns}) does not belong to a host command`);
-}
 
 // ---------------------------------------------------------------- names and placement
 

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { resolvePolicy, type TldPolicy } from '../../registry/policy.js';
+import { pollEventFromStored, storedPollEvent, type PollEvent } from '../../registry/poll-events.js';
+import { resolvePolicy } from '../../registry/policy.js';
 import type {
   AuditEntry,
   AuditRepo,
@@ -142,18 +143,18 @@ function deepFreeze<T>(o: T): T {
 export class SqlitePollRepo implements PollRepo {
   private readonly countStmt;
   private readonly firstStmt;
+  private readonly insertStmt;
   constructor(private readonly db: Database.Database) {
     // Kept by triggers (migration 9): one row read, however long the queue.
     this.countStmt = db.prepare<[number], { n: number }>('SELECT poll_pending AS n FROM registrars WHERE id = ?');
-    this.firstStmt = db.prepare<[number], { id: number; registrar_id: number; queued_at: number; message: string; res_data: string | null }>(
-      'SELECT * FROM poll_messages WHERE registrar_id = ? AND acked_at IS NULL ORDER BY id LIMIT 1',
+    this.firstStmt = db.prepare<[number], { id: number; registrar_id: number; queued_at: number; message: string; kind: string; data: string }>(
+      'SELECT id, registrar_id, queued_at, message, kind, data FROM poll_messages WHERE registrar_id = ? AND acked_at IS NULL ORDER BY id LIMIT 1',
     );
+    this.insertStmt = db.prepare('INSERT INTO poll_messages (registrar_id, queued_at, message, kind, data) VALUES (?, ?, ?, ?, ?)');
   }
-  async enqueue(registrarId: number, message: string, resData: string | null, now: Date) {
-    const info = this.db
-      .prepare('INSERT INTO poll_messages (registrar_id, queued_at, message, res_data) VALUES (?, ?, ?, ?)')
-      .run(registrarId, now.getTime(), message, resData);
-    return Number(info.lastInsertRowid);
+  async enqueue(registrarId: number, message: string, event: PollEvent, now: Date) {
+    const { kind, data } = storedPollEvent(event);
+    return Number(this.insertStmt.run(registrarId, now.getTime(), message, kind, data).lastInsertRowid);
   }
   async count(registrarId: number) {
     return this.countStmt.get(registrarId)?.n ?? 0;
@@ -166,7 +167,7 @@ export class SqlitePollRepo implements PollRepo {
       registrarId: r.registrar_id,
       queuedAt: new Date(r.queued_at),
       message: r.message,
-      resData: r.res_data,
+      event: pollEventFromStored(r.kind, r.data),
     };
     return { count, first };
   }

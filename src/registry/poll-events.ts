@@ -1,0 +1,117 @@
+import type { ContactTransfer } from '../storage/contact-transfer-repo.js';
+import type { Transfer, TransferStatus } from '../storage/transfer-repo.js';
+
+/**
+ * What a poll message tells its registrar (RFC 5730 §2.9.2.3), as a typed event: the registry queues the
+ * event with its text, and each door renders it when the message is polled (EPP: src/epp/poll.ts, as the
+ * <resData> of the poll response). Stored as `kind` plus the other fields in JSON, instants as ISO strings.
+ */
+export type PollEvent = DomainTransferEvent | ContactTransferEvent | AutoRenewEvent | PurgeEvent | ServerStatusEvent;
+
+/** A domain transfer's state (RFC 5731 <domain:trnData>): requested, approved, rejected or cancelled. */
+export interface DomainTransferEvent {
+  kind: 'domainTransfer';
+  name: string;
+  status: TransferStatus;
+  requesterClId: string;
+  requestedAt: Date;
+  losingClId: string;
+  actionAt: Date;
+  /** exDate: the expiry the transfer gives; null when it does not extend the registration. */
+  newExpiresAt: Date | null;
+}
+
+/** A contact transfer's state (RFC 5733 <contact:trnData>). */
+export interface ContactTransferEvent {
+  kind: 'contactTransfer';
+  /** The contact id (<contact:id>). */
+  handle: string;
+  status: TransferStatus;
+  requesterClId: string;
+  requestedAt: Date;
+  losingClId: string;
+  actionAt: Date;
+}
+
+/** The registry renewed an expired domain for its sponsor (<domain:renData>). */
+export interface AutoRenewEvent {
+  kind: 'autoRenew';
+  name: string;
+  expiresAt: Date;
+}
+
+/** A deleted domain was purged at the end of its redemption (RFC 5731 <domain:panData>). */
+export interface PurgeEvent {
+  kind: 'purge';
+  name: string;
+  /** paResult: whether the pending action (the delete) succeeded. */
+  paResult: boolean;
+  /** paTRID: the svTRID of the delete; null when it is not known. */
+  deleteSvTRID: string | null;
+  /** paDate. */
+  purgedAt: Date;
+}
+
+/** The registry operator changed a domain's server* statuses (no <resData>: the text says it all). */
+export interface ServerStatusEvent {
+  kind: 'serverStatus';
+  name: string;
+  added: string[];
+  removed: string[];
+}
+
+export type PollEventKind = PollEvent['kind'];
+
+/** The event of a domain transfer's current state. */
+export function domainTransferEvent(t: Transfer): DomainTransferEvent {
+  return {
+    kind: 'domainTransfer',
+    name: t.domainName,
+    status: t.status,
+    requesterClId: t.requesterClId,
+    requestedAt: t.requestedAt,
+    losingClId: t.losingClId,
+    actionAt: t.actionAt,
+    newExpiresAt: t.newExpiresAt,
+  };
+}
+
+/** The event of a contact transfer's current state. */
+export function contactTransferEvent(t: ContactTransfer): ContactTransferEvent {
+  return {
+    kind: 'contactTransfer',
+    handle: t.contactHandle,
+    status: t.status,
+    requesterClId: t.requesterClId,
+    requestedAt: t.requestedAt,
+    losingClId: t.losingClId,
+    actionAt: t.actionAt,
+  };
+}
+
+/** The fields of each kind that are instants (stored as ISO strings, read back as Dates). */
+const INSTANTS: { readonly [K in PollEventKind]: ReadonlyArray<keyof Extract<PollEvent, { kind: K }>> } = {
+  domainTransfer: ['requestedAt', 'actionAt', 'newExpiresAt'],
+  contactTransfer: ['requestedAt', 'actionAt'],
+  autoRenew: ['expiresAt'],
+  purge: ['purgedAt'],
+  serverStatus: [],
+};
+
+/** The stored form of an event: its kind, and its other fields as JSON (instants as ISO strings). */
+export function storedPollEvent(e: PollEvent): { kind: PollEventKind; data: string } {
+  const { kind, ...fields } = e;
+  return { kind, data: JSON.stringify(fields) };
+}
+
+/** The event a stored kind and JSON data stand for. */
+export function pollEventFromStored(kind: string, data: string): PollEvent {
+  const instants = INSTANTS[kind as PollEventKind] as readonly string[] | undefined;
+  if (!instants) throw new Error(`unknown poll event kind ${kind}`);
+  const fields = JSON.parse(data) as Record<string, unknown>;
+  for (const f of instants) {
+    const v = fields[f];
+    if (typeof v === 'string') fields[f] = new Date(v);
+  }
+  return { kind, ...fields } as PollEvent;
+}

@@ -236,7 +236,7 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
       const r = await send(y, command(`<transfer op="${op}"><contact:transfer ${CON}><contact:id>${id}</contact:id>${ext}</contact:transfer></transfer>`, `ct-${op}`));
       expect([r.code, r.msg], op).to.deep.equal([authInfoExtUnsupported.code, 'Only password authInfo (<contact:pw>) is supported']);
     }
-    expect(statuses(id)).to.deep.equal([]);
+    expect(await statuses(id)).to.deep.equal([]);
   });
 
   it('queues each poll message as a contactTransfer event (kind + JSON), not as a response tree', async function () {

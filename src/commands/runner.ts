@@ -22,7 +22,7 @@ export interface RunRequest<I, D> {
    * The door's own writes that belong to the command (the HTTP API's metadata): run after a successful
    * handler in the same transaction, so they commit or roll back with it. A throw rolls everything back.
    */
-  alsoInTransaction?: (repos: Repos, result: CommandResult<D>) => Promise<void>;
+  alsoInTransaction?: (repos: Repos, result: CommandResult<D>, done: { command: string; code: ResultCode; svTRID: string }) => Promise<void>;
 }
 
 /** How a command ended, for the door to render: success with typed data, or a failure with its code. */
@@ -73,7 +73,7 @@ export class CommandRunner {
         const result = await command.run(r.input, { session, registrar, repos, now, svTRID, services: this.services });
         // Forgotten inside the batch, before any later command runs: the handler may have added or moved an event.
         if (!command.readOnly) this.services.dueEvents.forget();
-        if (r.alsoInTransaction) await r.alsoInTransaction(repos, result);
+        if (r.alsoInTransaction) await r.alsoInTransaction(repos, result, { command: command.name, code: result.code ?? 1000, svTRID });
         const done: Outcome<D> = { command: command.name, code: result.code ?? 1000, msg: result.msg, data: result.data, msgQ: result.msgQ, object: result.object, svTRID, close: false };
         await this.audit(repos, { session, command: command.name, object: done.object, clTRID: r.clTRID, svTRID, code: done.code, started, now, source: r.source });
         if (!done.msgQ) done.msgQ = await queueState(repos, registrar.id);

@@ -1,20 +1,18 @@
 import type { Logger } from 'pino';
 import type { CommandRunner, Outcome } from '../commands/runner.js';
-import { pickCommand } from '../epp/picker.js';
-import type { EppMessage } from '../protocol/parser.js';
+import type { CommandResult, ObjectCommand } from '../commands/types.js';
 import type { Config } from '../config.js';
-import { NS, OBJECT_URIS, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from '../protocol/namespaces.js';
-import type { Elem, Out } from '../protocol/xml-node.js';
+import { OBJECT_URIS, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from '../protocol/namespaces.js';
 import type { Clock } from '../registry/clock.js';
 import { Session } from '../session/session.js';
 import type { Registrar } from '../storage/core-repos.js';
 import type { ApiToken, HttpChannel } from '../storage/http-repo.js';
-import type { Store } from '../storage/store.js';
+import type { Repos, Store } from '../storage/store.js';
 
 /**
- * The gateway onto the registry core: every domain command of the HTTP API runs as the equivalent EPP
- * command through `CommandRunner.run`, with the same handler, transaction, lifecycle, billing and audit
- * row (source 'http'). The request id travels as the command's clTRID, so each audit row a request causes
+ * The gateway onto the registry core: every domain command of the HTTP API runs the same command handler
+ * as EPP, with a typed input built from JSON (no XML), through `CommandRunner.run`: the same transaction,
+ * lifecycle, billing and audit row (source 'http'). The request id travels as the command's clTRID, so each audit row a request causes
  * carries it in audit_log.cl_trid (no extra column: decided in migration 7). Domain rules live in the
  * handlers only; this module maps their result codes to HTTP statuses and JSON errors in one table.
  */
@@ -124,18 +122,11 @@ const FIELD_OF: Record<string, string> = {
   'domain:pw': 'auth_code',
 };
 
-export interface ExecResult {
-  code: number;
-  msg?: string;
-  value?: Out;
-  resData?: Out[];
-  extension?: Out[];
-  svTRID: string;
-  command: string;
-}
+/** How a command run for a request ended (the runner's Outcome). */
+export type ExecResult<D> = Outcome<D>;
 
 /** The ApiError of a failed command (code ≥ 2000). */
-export function eppFailure(r: ExecResult): ApiError {
+export function eppFailure(r: ExecResult<unknown>): ApiError {
   let [status, code] = EPP_TO_HTTP[r.code] ?? [500, 'command_failed'];
   const field = r.value ? FIELD_OF[r.value.name] : undefined;
   if (r.code === 2303 && field === 'nameservers') [status, code] = [422, 'host_not_found'];
@@ -153,42 +144,49 @@ export function gatewaySession(registrar: Registrar, requestId: string, remoteAd
   return s;
 }
 
+/** What the response body says of the command that ran (its name, result code and svTRID). */
+export interface CommandDone {
+  command: string;
+  code: number;
+  svTRID: string;
+}
+
+export interface ExecOptions<D> {
+  /** The object the request names, for the audit row of a failure. */
+  object?: string;
+  /**
+   * The request's own writes and reads that belong with the command (metadata, the response body, the stored
+   * idempotency outcome): run after a successful handler inside the command's transaction, so that they
+   * commit together or not at all, and read the state the command left. It refuses nothing itself: a throw
+   * rolls the command back and is answered as a failure (2400); refusals are decided after exec returns.
+   */
+  also?: (repos: Repos, result: CommandResult<D>, done: CommandDone) => Promise<void>;
+}
+
 /**
- * Runs one EPP command for the request's registrar; the request id is the clTRID (and so in the audit row).
- * Interim: the command is still handed as the element tree the EPP door would read (epp-tree.ts) until the
- * domain commands take typed inputs.
+ * Runs one command handler for the request's registrar with a typed input, as the EPP door would, through
+ * the same runner: one transaction, the due events, the audit row (source 'http'), the log line. The
+ * request id is the clTRID (and so in the audit row).
  */
-export async function exec(
-  deps: HttpDeps,
-  api: ApiState,
-  registrar: Registrar,
-  verb: string,
-  object: Elem,
-  op?: string,
-  extensions?: Elem[],
-): Promise<ExecResult> {
+export async function exec<I, D>(deps: HttpDeps, api: ApiState, registrar: Registrar, command: ObjectCommand<I, D>, input: I, opts: ExecOptions<D> = {}): Promise<ExecResult<D>> {
   const session = gatewaySession(registrar, api.requestId, 'http');
-  const verbEl: Elem = { ns: NS.epp, name: verb, attrs: op ? { op } : {}, children: [object], text: '' };
-  const message: EppMessage = { kind: 'command', verb, verbEl, object, extensions: extensions ?? [], clTRID: api.requestId };
-  const binding = pickCommand(message);
-  if (binding.command.kind !== 'object') throw new Error(`${binding.command.name} is not an object command`);
-  const first = object.children.find((c) => c.name === 'name' || c.name === 'id')?.text.trim();
-  let o: Outcome<unknown>;
-  try {
-    o = await deps.runner.run({ session, command: binding.command, input: binding.read(message), clTRID: api.requestId, source: 'http', object: first });
-  } catch (e) {
-    o = await deps.runner.refuse({ session, command: binding.command.name, clTRID: api.requestId, source: 'http', object: first, audited: true }, e);
-  }
-  const parts = o.code < 2000 && o.data !== undefined && binding.render ? binding.render(o.data, session) : {};
-  api.eppCode = o.code;
-  return { code: o.code, msg: o.msg, value: o.value, resData: parts.resData, extension: parts.extension, svTRID: o.svTRID, command: o.command };
+  const also = opts.also;
+  const alsoInTransaction = also
+    ? (repos: Repos, result: CommandResult<D>, done: CommandDone) => {
+        api.eppCode = done.code; // the outcome stored under the idempotency key inside `also` carries it
+        return also(repos, result, done);
+      }
+    : undefined;
+  const r = await deps.runner.run({ session, command, input, clTRID: api.requestId, source: 'http', object: opts.object, alsoInTransaction });
+  api.eppCode = r.code;
+  return r;
 }
 
 /** Runs a command and throws its ApiError when it failed. */
-export async function execOk(deps: HttpDeps, api: ApiState, registrar: Registrar, verb: string, object: Elem, op?: string): Promise<ExecResult> {
-  const r = await exec(deps, api, registrar, verb, object, op);
+export async function execOk<I, D>(deps: HttpDeps, api: ApiState, registrar: Registrar, command: ObjectCommand<I, D>, input: I, opts: ExecOptions<D> = {}): Promise<ExecResult<D> & { data: D }> {
+  const r = await exec(deps, api, registrar, command, input, opts);
   if (r.code >= 2000) throw eppFailure(r);
-  return r;
+  return r as ExecResult<D> & { data: D };
 }
 
 /** Writes an audit row for what a request did without an EPP command (replays, intents, sandbox resets). */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Repos } from '../storage/store.js';
 import { ApiError, auditOwn, errorBody, type ApiState, type HttpDeps } from './gateway.js';
 
 /**
@@ -10,9 +11,10 @@ import { ApiError, auditOwn, errorBody, type ApiState, type HttpDeps } from './g
  * duplicate_idempotency_key_conflict. Server failures (5xx) are not stored, so a retry runs again.
  *
  * Requests with the same key are serialised in process (one server process serves the API), so a retry
- * that arrives while the first attempt still runs waits for it and then replays it. The stored outcome is
- * written right after the command's own transaction: a crash between the two would let a retry run again
- * (renews name the current expiry, so even then a renew cannot apply twice).
+ * that arrives while the first attempt still runs waits for it and then replays it. A successful command
+ * stores the outcome inside its own transaction (the route hands `save` to the gateway's `also`), so the
+ * change and the outcome a retry replays commit together; outcomes of requests that changed nothing
+ * (refusals) are stored after, in a transaction of their own.
  */
 
 export interface Outcome {
@@ -20,6 +22,9 @@ export interface Outcome {
   body: Record<string, unknown>;
   replayed?: boolean;
 }
+
+/** Stores the request's outcome under its idempotency key in the transaction `repos` belongs to (no key: nothing). */
+export type SaveOutcome = (repos: Repos, outcome: Outcome) => Promise<void>;
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -83,13 +88,13 @@ export async function idempotent(
   locks: KeyLocks,
   api: ApiState,
   req: { method: string; path: string; body: unknown },
-  work: () => Promise<Outcome>,
+  work: (save: SaveOutcome) => Promise<Outcome>,
 ): Promise<Outcome> {
   const registrar = api.registrar!;
   const key = api.idempotencyKey;
-  const attempt = async (): Promise<Outcome> => {
+  const attempt = async (save: SaveOutcome): Promise<Outcome> => {
     try {
-      return await work();
+      return await work(save);
     } catch (e) {
       if (e instanceof ApiError) {
         api.errorCode = e.code;
@@ -98,7 +103,7 @@ export async function idempotent(
       throw e;
     }
   };
-  if (key === undefined) return attempt();
+  if (key === undefined) return attempt(async () => {});
   const fp = fingerprint(req.method, req.path, req.body);
   return locks.run(`${registrar.id}\u0000${key}`, async () => {
     const now = deps.clock.now();
@@ -120,25 +125,27 @@ export async function idempotent(
       await auditOwn(deps, api, registrar.id, 'http:replay', stored.domain, stored.eppCode ?? 1000, `replay of request ${stored.requestId}`);
       return { status: stored.httpStatus, body: JSON.parse(stored.response) as Record<string, unknown>, replayed: true };
     }
-    const outcome = await attempt();
-    if (outcome.status < 500 && outcome.status !== 429) {
-      const retention = deps.config.http.idempotencyRetentionHours * 3_600_000;
-      await deps.store.transaction((r) =>
-        r.http.saveIdempotency({
-          registrarId: registrar.id,
-          key,
-          fingerprint: fp,
-          requestId: api.requestId,
-          command: api.command,
-          domain: api.domain ?? null,
-          httpStatus: outcome.status,
-          eppCode: api.eppCode ?? null,
-          response: JSON.stringify(outcome.body),
-          createdAt: now,
-          expiresAt: new Date(now.getTime() + retention),
-        }),
-      );
-    }
+    const retention = deps.config.http.idempotencyRetentionHours * 3_600_000;
+    const record = (outcome: Outcome) => ({
+      registrarId: registrar.id,
+      key,
+      fingerprint: fp,
+      requestId: api.requestId,
+      command: api.command,
+      domain: api.domain ?? null,
+      httpStatus: outcome.status,
+      eppCode: api.eppCode ?? null,
+      response: JSON.stringify(outcome.body),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + retention),
+    });
+    // The outcome a command's transaction stored; another one returned (a refusal, a rolled-back command) is stored here.
+    let saved: Outcome | undefined;
+    const outcome = await attempt(async (repos, o) => {
+      await repos.http.saveIdempotency(record(o));
+      saved = o;
+    });
+    if (saved !== outcome && outcome.status < 500 && outcome.status !== 429) await deps.store.transaction((r) => r.http.saveIdempotency(record(outcome)));
     return outcome;
   });
 }

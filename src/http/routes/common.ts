@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { eppDateTime } from '../../protocol/response.js';
 import { normalizeName } from '../../registry/names.js';
 import { ApiError, type ApiState } from '../gateway.js';
 
@@ -49,6 +50,9 @@ export function newAuthCode(): string {
 }
 
 export const iso = (d: Date | string | undefined | null): string | null => (d === undefined || d === null ? null : new Date(d).toISOString());
+
+/** An instant of a registry object as EPP shows it (to the tenth of a second), so that both doors show the same time. */
+export const eppIso = (d: Date | undefined | null): string | null => (d === undefined || d === null ? null : iso(eppDateTime(d)));
 
 /** Sets what the request log and GET /poll record about the request. */
 export function describe(api: ApiState, domain: string | undefined, key: string | undefined): void {

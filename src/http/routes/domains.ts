@@ -1,19 +1,28 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { eppDateTime } from '../../protocol/response.js';
-import type { Out } from '../../protocol/xml-node.js';
+import { domainCheck } from '../../commands/domain/check.js';
+import { domainCreate } from '../../commands/domain/create.js';
+import { domainDelete } from '../../commands/domain/delete.js';
+import { domainInfo } from '../../commands/domain/info.js';
+import { domainRenew } from '../../commands/domain/renew.js';
+import { domainTransferApprove } from '../../commands/domain/transfer-approve.js';
+import { domainTransferRequest } from '../../commands/domain/transfer-request.js';
+import type { PeriodInput } from '../../commands/domain/types.js';
+import { domainUpdate } from '../../commands/domain/update.js';
 import { utcDate } from '../../registry/periods.js';
 import { TRANSFER_BLOCKERS, transferLockEnds } from '../../registry/transfers.js';
-import { authInfo, d, find, outChild, outChildren, outText } from '../epp-tree.js';
-import { ApiError, auditOwn, eppFailure, exec, execOk } from '../gateway.js';
-import { idempotencyKey, idempotent, type Outcome } from '../idempotency.js';
+import type { Transfer } from '../../storage/transfer-repo.js';
+import { ApiError, auditOwn, eppFailure, exec, execOk, type CommandDone } from '../gateway.js';
+import { idempotencyKey, idempotent, type Outcome, type SaveOutcome } from '../idempotency.js';
 import * as S from '../schemas.js';
 import type { RouteContext } from '../server.js';
-import { canonicalName, describe, iso, nameFromBody, newAuthCode, requireNamespace } from './common.js';
+import { canonicalName, describe, eppIso, iso, nameFromBody, newAuthCode, requireNamespace } from './common.js';
 import { registerNameserverRoute } from './nameservers.js';
 
 /**
- * The domain endpoints. Each one is the EPP command of the same name run through the gateway (see
- * gateway.ts): the handlers decide; this module only translates JSON ↔ command trees and result codes.
+ * The domain endpoints. Each one runs the command handler EPP runs, through the gateway (see gateway.ts),
+ * with a typed input built from the JSON: the handlers decide; this module only translates JSON ↔ typed
+ * commands and results. What a request writes or reads besides the command (registrant metadata, the
+ * response body, the stored idempotency outcome) runs in the command's own transaction (`also`).
  *
  *   POST   /domains/check               domain:check           (+ protected-name reason)
  *   POST   /domains                     domain:create          (+ registrant metadata, kept by the API)
@@ -38,7 +47,7 @@ function routeKey(req: FastifyRequest): { method: string; path: string; body: un
 
 export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { deps, locks } = ctx;
-  const run = (req: FastifyRequest, work: () => Promise<Outcome>) => idempotent(deps, locks, req.api, routeKey(req), work);
+  const run = (req: FastifyRequest, work: (save: SaveOutcome) => Promise<Outcome>) => idempotent(deps, locks, req.api, routeKey(req), work);
 
   // ---------------------------------------------------------------- check
   app.post(
@@ -49,20 +58,25 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
       const body = req.body as { domain?: string; label?: string; tld?: string };
       const input = nameFromBody(body);
       describe(api, input, idempotencyKey(req.headers, body, false));
-      const o = await run(req, async () => {
+      const o = await run(req, async (save) => {
         requireNamespace(api, canonicalName(input));
-        const r = await execOk(deps, api, api.registrar!, 'check', d('check', [d('name', input)]));
-        const cd = outChild(find(r.resData, 'domain:chkData'), 'domain:cd');
-        const nameEl = outChild(cd, 'domain:name');
-        const name = String(nameEl?.text ?? canonicalName(input));
-        let available = String(nameEl?.attrs?.avail) === '1' || String(nameEl?.attrs?.avail) === 'true';
-        let reason = outText(cd, 'domain:reason') ?? null;
-        const prot = await deps.store.transaction((x) => x.http.protectedName(name));
-        if (prot && !prot.decidedAt) {
-          available = false;
-          reason = `Protected record (${prot.reason}): not available until an operator records a recovery decision`;
-        }
-        return { status: 200, body: { domain: name, available, reason, protected: !!(prot && !prot.decidedAt), request_id: api.requestId } };
+        let out!: Outcome;
+        await execOk(deps, api, api.registrar!, domainCheck, { names: [input] }, {
+          object: objectOf(input),
+          also: async (x, result) => {
+            const c = result.data!.results[0];
+            let available = c.available;
+            let reason = c.reason ?? null;
+            const prot = await x.http.protectedName(c.name);
+            if (prot && !prot.decidedAt) {
+              available = false;
+              reason = `Protected record (${prot.reason}): not available until an operator records a recovery decision`;
+            }
+            out = { status: 200, body: { domain: c.name, available, reason, protected: !!(prot && !prot.decidedAt), request_id: api.requestId } };
+            await save(x, out);
+          },
+        });
+        return out;
       });
       return ctx.send(reply, o);
     },
@@ -77,7 +91,7 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
       const body = req.body as Body & { domain?: string; label?: string; tld?: string; years?: number; auth_code?: string };
       const input = nameFromBody(body);
       describe(api, input, idempotencyKey(req.headers, body, true));
-      const o = await run(req, async () => {
+      const o = await run(req, async (save) => {
         const name = canonicalName(input);
         requireNamespace(api, name);
         const prot = await deps.store.transaction((x) => x.http.protectedName(name));
@@ -87,33 +101,33 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
           await auditOwn(deps, api, api.registrar!.id, 'http:create_domain', name, 2306, 'protected name');
           throw new ApiError(409, 'name_protected', `${name} is a protected record (${prot.reason}): not available until an operator records a recovery decision`, 'domain', 2306);
         }
-        const object = d('create', [
-          d('name', input),
-          body.years !== undefined && d('period', String(body.years), { unit: 'y' }),
-          authInfo(body.auth_code ?? newAuthCode()),
-        ]);
-        const r = await execOk(deps, api, api.registrar!, 'create', object);
-        const cre = find(r.resData, 'domain:creData');
-        const created = outText(cre, 'domain:name') ?? name;
-        const meta = { email: body.registrant_email as string | null | undefined, externalId: body.registrant_external_id as string | null | undefined };
-        const registrant = await deps.store.transaction(async (x) => {
-          const facts = await x.http.domainFacts(created);
-          if (facts && (meta.email !== undefined || meta.externalId !== undefined)) await x.http.setRegistrant(facts.id, meta, deps.clock.now());
-          return facts ? await x.http.registrant(facts.id) : undefined;
-        });
-        return {
-          status: 201,
-          body: {
-            domain: created,
-            status: 'registered',
-            created_at: iso(outText(cre, 'domain:crDate')),
-            expires_at: iso(outText(cre, 'domain:exDate')),
-            years: body.years ?? null,
-            registrant: { email: registrant?.email ?? null, external_id: registrant?.externalId ?? null },
-            registry: { epp_command: r.command, result_code: r.code, sv_trid: r.svTRID },
-            request_id: api.requestId,
+        let out!: Outcome;
+        const create = { name: input, period: years(body.years), contacts: [], authInfo: { pw: body.auth_code ?? newAuthCode() } };
+        await execOk(deps, api, api.registrar!, domainCreate, create, {
+          object: objectOf(input),
+          also: async (x, result, done) => {
+            const created = result.data!;
+            const meta = { email: body.registrant_email as string | null | undefined, externalId: body.registrant_external_id as string | null | undefined };
+            const facts = await x.http.domainFacts(created.name);
+            if (facts && (meta.email !== undefined || meta.externalId !== undefined)) await x.http.setRegistrant(facts.id, meta, deps.clock.now());
+            const registrant = facts ? await x.http.registrant(facts.id) : undefined;
+            out = {
+              status: 201,
+              body: {
+                domain: created.name,
+                status: 'registered',
+                created_at: eppIso(created.createdAt),
+                expires_at: eppIso(created.expiresAt),
+                years: body.years ?? null,
+                registrant: { email: registrant?.email ?? null, external_id: registrant?.externalId ?? null },
+                registry: registryOf(done),
+                request_id: api.requestId,
+              },
+            };
+            await save(x, out);
           },
-        };
+        });
+        return out;
       });
       return ctx.send(reply, o);
     },
@@ -125,65 +139,64 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
     const input = (req.params as DomainParams).domain;
     describe(api, input, undefined);
     requireNamespace(api, canonicalName(input));
-    const r = await execOk(deps, api, api.registrar!, 'info', d('info', [d('name', input, { hosts: 'all' })]));
-    const inf = find(r.resData, 'domain:infData');
+    let body: Record<string, unknown> | undefined;
+    await execOk(deps, api, api.registrar!, domainInfo, { name: input, hosts: 'all' }, {
+      object: objectOf(input),
+      also: async (x, result, done) => {
+        const inf = result.data!;
+        const dom = inf.domain;
+        if (dom.sponsorClId !== api.registrar!.clId) return;
+        const [registrant, sandbox, ns, intents, deletion, tld] = [
+          await x.http.registrant(dom.id),
+          await x.http.isSandbox(dom.id),
+          await x.http.nameserverSet(dom.id),
+          await x.http.transferIntents(dom.id),
+          await x.lifecycle.deletion(dom.id),
+          await x.tlds.get(dom.tld),
+        ];
+        const delegated = [...inf.nameservers.map((h) => h.name), ...inf.hostAttrs.map((h) => h.name)];
+        body = {
+          domain: dom.name,
+          roid: dom.roid,
+          namespace: { tld: dom.tld, sandbox: deps.config.http.sandboxTlds.includes(dom.tld), data_model: tld?.policy.dataModel ?? null },
+          registration: {
+            registrar: dom.sponsorClId,
+            created_by: dom.creatorClId,
+            created_at: eppIso(dom.createdAt),
+            updated_at: eppIso(dom.updatedAt),
+            expires_at: eppIso(dom.expiresAt),
+            transferred_at: eppIso(dom.transferredAt),
+            auth_code: inf.view === 'full' ? dom.authPw : null,
+          },
+          registrant: { email: registrant?.email ?? null, external_id: registrant?.externalId ?? null },
+          lifecycle: {
+            state: lifecycleState(inf.statuses, inf.rgpStatuses),
+            statuses: inf.statuses,
+            rgp_statuses: inf.rgpStatuses,
+            redemption_ends_at: iso(deletion?.redemptionEndsAt),
+            purge_at: iso(deletion?.purgeAt),
+          },
+          nameservers: {
+            delegated,
+            desired: ns?.hosts ?? null,
+            backend_apply_status: ns?.status ?? 'none',
+            detail: ns?.detail ?? null,
+            requested_at: iso(ns?.requestedAt),
+            applied_at: iso(ns?.appliedAt),
+          },
+          transfer: {
+            pending: inf.statuses.includes('pendingTransfer'),
+            intents: intents.map((t) => ({ id: t.id, status: t.status, gaining_registrar: t.gaining, recorded_at: iso(t.createdAt), request_id: t.requestId })),
+          },
+          sandbox,
+          backend: { registry: 'epp', sv_trid: done.svTRID },
+          request_id: api.requestId,
+        };
+      },
+    });
     // The public view of someone else's domain is not shown here: 404, as for a name that does not exist.
-    if (outText(inf, 'domain:clID') !== api.registrar!.clId) throw new ApiError(404, 'domain_not_found', 'Domain not found', 'domain');
-    const name = outText(inf, 'domain:name')!;
-    const statuses = outChildren(inf, 'domain:status').map((s) => String(s.attrs?.s));
-    const rgp = outChildren(find(r.extension, 'rgp:infData'), 'rgp:rgpStatus').map((s) => String(s.attrs?.s));
-    const delegated = outChildren(outChild(inf, 'domain:ns'), 'domain:hostObj').map((h) => String(h.text));
-    for (const a of outChildren(outChild(inf, 'domain:ns'), 'domain:hostAttr')) delegated.push(outText(a, 'domain:hostName') ?? '');
-    const extra = await deps.store.transaction(async (x) => {
-      const facts = (await x.http.domainFacts(name))!;
-      return {
-        facts,
-        registrant: await x.http.registrant(facts.id),
-        sandbox: await x.http.isSandbox(facts.id),
-        ns: await x.http.nameserverSet(facts.id),
-        intents: await x.http.transferIntents(facts.id),
-        deletion: await x.lifecycle.deletion(facts.id),
-        tld: await x.tlds.get(facts.tld),
-      };
-    });
-    const pw = outText(outChild(inf, 'domain:authInfo'), 'domain:pw');
-    return reply.send({
-      domain: name,
-      roid: outText(inf, 'domain:roid'),
-      namespace: { tld: extra.facts.tld, sandbox: deps.config.http.sandboxTlds.includes(extra.facts.tld), data_model: extra.tld?.policy.dataModel ?? null },
-      registration: {
-        registrar: outText(inf, 'domain:clID'),
-        created_by: outText(inf, 'domain:crID') ?? null,
-        created_at: iso(outText(inf, 'domain:crDate')),
-        updated_at: iso(outText(inf, 'domain:upDate')),
-        expires_at: iso(outText(inf, 'domain:exDate')),
-        transferred_at: iso(outText(inf, 'domain:trDate')),
-        auth_code: pw ?? null,
-      },
-      registrant: { email: extra.registrant?.email ?? null, external_id: extra.registrant?.externalId ?? null },
-      lifecycle: {
-        state: lifecycleState(statuses, rgp),
-        statuses,
-        rgp_statuses: rgp,
-        redemption_ends_at: iso(extra.deletion?.redemptionEndsAt),
-        purge_at: iso(extra.deletion?.purgeAt),
-      },
-      nameservers: {
-        delegated,
-        desired: extra.ns?.hosts ?? null,
-        backend_apply_status: extra.ns?.status ?? 'none',
-        detail: extra.ns?.detail ?? null,
-        requested_at: iso(extra.ns?.requestedAt),
-        applied_at: iso(extra.ns?.appliedAt),
-      },
-      transfer: {
-        pending: statuses.includes('pendingTransfer'),
-        intents: extra.intents.map((t) => ({ id: t.id, status: t.status, gaining_registrar: t.gaining, recorded_at: iso(t.createdAt), request_id: t.requestId })),
-      },
-      sandbox: extra.sandbox,
-      backend: { registry: 'epp', sv_trid: r.svTRID },
-      request_id: api.requestId,
-    });
+    if (!body) throw new ApiError(404, 'domain_not_found', 'Domain not found', 'domain');
+    return reply.send(body);
   });
 
   // ---------------------------------------------------------------- renew
@@ -195,25 +208,30 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
       const input = (req.params as DomainParams).domain;
       const body = (req.body ?? {}) as { years?: number; current_expiry?: string };
       describe(api, input, idempotencyKey(req.headers, body, true));
-      const o = await run(req, async () => {
+      const o = await run(req, async (save) => {
         requireNamespace(api, canonicalName(input));
         const facts = await deps.store.transaction((x) => x.http.domainFacts(canonicalName(input)));
         // The expiry being renewed, as EPP's curExpDate: a renew can never apply twice by accident.
         const cur = body.current_expiry ?? (facts ? utcDate(facts.expiresAt) : '1970-01-01');
-        const object = d('renew', [d('name', input), d('curExpDate', cur), body.years !== undefined && d('period', String(body.years), { unit: 'y' })]);
-        const r = await execOk(deps, api, api.registrar!, 'renew', object);
-        const ren = find(r.resData, 'domain:renData');
-        return {
-          status: 200,
-          body: {
-            domain: outText(ren, 'domain:name'),
-            previous_expires_at: facts ? iso(eppDateTime(facts.expiresAt)) : null,
-            expires_at: iso(outText(ren, 'domain:exDate')),
-            years: body.years ?? null,
-            registry: { epp_command: r.command, result_code: r.code, sv_trid: r.svTRID },
-            request_id: api.requestId,
+        let out!: Outcome;
+        await execOk(deps, api, api.registrar!, domainRenew, { name: input, curExpDate: cur, period: years(body.years) }, {
+          object: objectOf(input),
+          also: async (x, result, done) => {
+            out = {
+              status: 200,
+              body: {
+                domain: result.data!.name,
+                previous_expires_at: facts ? eppIso(facts.expiresAt) : null,
+                expires_at: eppIso(result.data!.expiresAt),
+                years: body.years ?? null,
+                registry: registryOf(done),
+                request_id: api.requestId,
+              },
+            };
+            await save(x, out);
           },
-        };
+        });
+        return out;
       });
       return ctx.send(reply, o);
     },
@@ -231,36 +249,43 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
       const input = (req.params as DomainParams).domain;
       const body = req.body as { registrant_email?: string | null; registrant_external_id?: string | null; client_statuses?: { add?: string[]; remove?: string[] } };
       describe(api, input, idempotencyKey(req.headers, body, true));
-      const o = await run(req, async () => {
+      const o = await run(req, async (save) => {
         requireNamespace(api, canonicalName(input));
         const add = body.client_statuses?.add ?? [];
         const rem = body.client_statuses?.remove ?? [];
-        // Metadata changes go through domain:update too (with no EPP change when only metadata changes): the same
-        // sponsorship and status rules (clientUpdateProhibited, pendingDelete...), upID/upDate and audit row.
-        const object = d('update', [
-          d('name', input),
-          add.length > 0 && d('add', add.map((s) => d('status', '', { s }))),
-          rem.length > 0 && d('rem', rem.map((s) => d('status', '', { s }))),
-        ]);
-        const r = await execOk(deps, api, api.registrar!, 'update', object);
         const name = canonicalName(input);
         const meta = { email: body.registrant_email, externalId: body.registrant_external_id };
-        const registrant = await deps.store.transaction(async (x) => {
-          const facts = (await x.http.domainFacts(name))!;
-          if (meta.email !== undefined || meta.externalId !== undefined) await x.http.setRegistrant(facts.id, meta, deps.clock.now());
-          return x.http.registrant(facts.id);
-        });
-        return {
-          status: 200,
-          body: {
-            domain: name,
-            registrant: { email: registrant?.email ?? null, external_id: registrant?.externalId ?? null },
-            client_statuses: { added: add, removed: rem },
-            updated_at: iso(deps.clock.now()),
-            registry: { epp_command: r.command, result_code: r.code, sv_trid: r.svTRID },
-            request_id: api.requestId,
-          },
+        // Metadata changes go through domain:update too (with no EPP change when only metadata changes): the same
+        // sponsorship and status rules (clientUpdateProhibited, pendingDelete...), upID/upDate and audit row; the
+        // metadata is written in the update's transaction.
+        const update = {
+          name: input,
+          add: { contacts: [], statuses: add.map((s) => ({ s })) },
+          rem: { contacts: [], statuses: rem.map((s) => ({ s })) },
+          chg: {},
         };
+        let out!: Outcome;
+        await execOk(deps, api, api.registrar!, domainUpdate, update, {
+          object: objectOf(input),
+          also: async (x, _result, done) => {
+            const facts = (await x.http.domainFacts(name))!;
+            if (meta.email !== undefined || meta.externalId !== undefined) await x.http.setRegistrant(facts.id, meta, deps.clock.now());
+            const registrant = await x.http.registrant(facts.id);
+            out = {
+              status: 200,
+              body: {
+                domain: name,
+                registrant: { email: registrant?.email ?? null, external_id: registrant?.externalId ?? null },
+                client_statuses: { added: add, removed: rem },
+                updated_at: iso(deps.clock.now()),
+                registry: registryOf(done),
+                request_id: api.requestId,
+              },
+            };
+            await save(x, out);
+          },
+        });
+        return out;
       });
       return ctx.send(reply, o);
     },
@@ -278,9 +303,9 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
       const input = (req.params as DomainParams).domain;
       const body = req.body as { gaining_registrar?: Record<string, string>; auth_code?: string; years?: number; reason?: string };
       describe(api, input, idempotencyKey(req.headers, body, true));
-      const o = await run(req, () => {
+      const o = await run(req, (save) => {
         requireNamespace(api, canonicalName(input));
-        return body.auth_code !== undefined ? transferIn(ctx, req, input, body) : transferOut(ctx, req, input, body);
+        return body.auth_code !== undefined ? transferIn(ctx, req, input, body, save) : transferOut(ctx, req, input, body, save);
       });
       return ctx.send(reply, o);
     },
@@ -296,31 +321,48 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
       const api = req.api;
       const input = (req.params as DomainParams).domain;
       describe(api, input, idempotencyKey(req.headers, req.body, true));
-      const o = await run(req, async () => {
+      const o = await run(req, async (save) => {
         requireNamespace(api, canonicalName(input));
-        const r = await execOk(deps, api, api.registrar!, 'delete', d('delete', [d('name', input)]));
         const name = canonicalName(input);
-        const after = await deps.store.transaction(async (x) => {
-          const facts = await x.http.domainFacts(name);
-          return facts ? { deletion: await x.lifecycle.deletion(facts.id) } : undefined;
+        let out!: Outcome;
+        await execOk(deps, api, api.registrar!, domainDelete, { name: input }, {
+          object: objectOf(input),
+          also: async (x, _result, done) => {
+            const facts = await x.http.domainFacts(name);
+            const deletion = facts ? await x.lifecycle.deletion(facts.id) : undefined;
+            // In redemption (restorable) unless it was purged inside its add grace period.
+            const body = deletion
+              ? {
+                  domain: name,
+                  status: 'pending_delete',
+                  lifecycle: { state: 'redemption', redemption_ends_at: iso(deletion.redemptionEndsAt), purge_at: iso(deletion.purgeAt), restorable: true },
+                  hard_delete: false,
+                }
+              : { domain: name, status: 'deleted', lifecycle: { state: 'purged', restorable: false }, hard_delete: false, note: 'deleted within its add grace period: the create was refunded' };
+            out = { status: done.code === 1001 ? 202 : 200, body: { ...body, registry: registryOf(done), request_id: api.requestId } };
+            await save(x, out);
+          },
         });
-        // In redemption (restorable) unless it was purged inside its add grace period.
-        const body = after?.deletion
-          ? {
-              domain: name,
-              status: 'pending_delete',
-              lifecycle: { state: 'redemption', redemption_ends_at: iso(after.deletion.redemptionEndsAt), purge_at: iso(after.deletion.purgeAt), restorable: true },
-              hard_delete: false,
-            }
-          : { domain: name, status: 'deleted', lifecycle: { state: 'purged', restorable: false }, hard_delete: false, note: 'deleted within its add grace period: the create was refunded' };
-        return {
-          status: r.code === 1001 ? 202 : 200,
-          body: { ...body, registry: { epp_command: r.command, result_code: r.code, sv_trid: r.svTRID }, request_id: api.requestId },
-        };
+        return out;
       });
       return ctx.send(reply, o);
     },
   );
+}
+
+/** The period of a JSON `years`, as <domain:period unit="y"> would give it. */
+function years(n: number | undefined): PeriodInput | undefined {
+  return n === undefined ? undefined : { value: n, unit: 'y', text: String(n) };
+}
+
+/** The object a request names, for the audit row of a failed command (as the EPP door takes it). */
+function objectOf(input: string): string {
+  return input.trim().slice(0, 255);
+}
+
+/** The `registry` block of a response: the command that ran, its result code and svTRID. */
+function registryOf(done: CommandDone): Record<string, unknown> {
+  return { epp_command: done.command, result_code: done.code, sv_trid: done.svTRID };
 }
 
 function lifecycleState(statuses: string[], rgp: string[]): string {
@@ -332,16 +374,28 @@ function lifecycleState(statuses: string[], rgp: string[]): string {
 }
 
 /** A gaining registrar asks for the domain with its auth code: EPP <domain:transfer op="request">. */
-async function transferIn(ctx: RouteContext, req: FastifyRequest, input: string, body: { gaining_registrar?: Record<string, string>; auth_code?: string; years?: number }): Promise<Outcome> {
+async function transferIn(
+  ctx: RouteContext,
+  req: FastifyRequest,
+  input: string,
+  body: { gaining_registrar?: Record<string, string>; auth_code?: string; years?: number },
+  save: SaveOutcome,
+): Promise<Outcome> {
   const api = req.api;
   const me = api.registrar!;
   if (body.gaining_registrar && body.gaining_registrar.id !== me.clId) {
     throw new ApiError(422, 'gaining_registrar_mismatch', `With an auth_code the caller (${me.clId}) is the gaining registrar; gaining_registrar.id says ${body.gaining_registrar.id}`, 'gaining_registrar.id');
   }
-  const object = d('transfer', [d('name', input), body.years !== undefined && d('period', String(body.years), { unit: 'y' }), authInfo(body.auth_code!)]);
-  const r = await exec(ctx.deps, api, me, 'transfer', object, 'request');
-  if (r.code >= 2000) throw eppFailure(r);
-  return { status: r.code === 1001 ? 202 : 200, body: { ...transferBody(r.resData, 'inbound'), registry: { epp_command: r.command, result_code: r.code, sv_trid: r.svTRID }, request_id: api.requestId } };
+  let out!: Outcome;
+  const request = { op: 'request' as const, name: input, period: years(body.years), authInfo: { pw: body.auth_code! } };
+  await execOk(ctx.deps, api, me, domainTransferRequest, request, {
+    object: objectOf(input),
+    also: async (x, result, done) => {
+      out = { status: done.code === 1001 ? 202 : 200, body: { ...transferBody(result.data!.transfer, 'inbound'), registry: registryOf(done), request_id: api.requestId } };
+      await save(x, out);
+    },
+  });
+  return out;
 }
 
 /**
@@ -350,19 +404,20 @@ async function transferIn(ctx: RouteContext, req: FastifyRequest, input: string,
  * decide: a domain with a status that refuses transfers (clientTransferProhibited, serverTransferProhibited,
  * pendingDelete) or still inside its transfer lock cannot be promised away (409). When the named gaining
  * registrar already has a pending EPP transfer request for the domain, the intent is its approval: it runs
- * as <domain:transfer op="approve"> (200). Otherwise the intent is recorded (202, backend_apply_status
- * "pending"): the transfer itself happens when the gaining registrar requests it with the auth code (EPP, or
- * this endpoint with auth_code), under the same rules.
+ * as <domain:transfer op="approve"> (200), and the intent is recorded in the approval's transaction.
+ * Otherwise the intent is recorded (202, backend_apply_status "pending"): the transfer itself happens when
+ * the gaining registrar requests it with the auth code (EPP, or this endpoint with auth_code), under the
+ * same rules.
  */
-async function transferOut(ctx: RouteContext, req: FastifyRequest, input: string, body: { gaining_registrar?: Record<string, string>; reason?: string }): Promise<Outcome> {
+async function transferOut(ctx: RouteContext, req: FastifyRequest, input: string, body: { gaining_registrar?: Record<string, string>; reason?: string }, save: SaveOutcome): Promise<Outcome> {
   const { deps } = ctx;
   const api = req.api;
   const me = api.registrar!;
   const gaining = body.gaining_registrar!;
-  const info = await execOk(deps, api, me, 'info', d('info', [d('name', input, { hosts: 'none' })]));
-  const inf = find(info.resData, 'domain:infData');
-  if (outText(inf, 'domain:clID') !== me.clId) throw new ApiError(404, 'domain_not_found', 'Domain not found', 'domain');
-  const name = outText(inf, 'domain:name')!;
+  const info = await execOk(deps, api, me, domainInfo, { name: input, hosts: 'none' }, { object: objectOf(input) });
+  const dom = info.data.domain;
+  if (dom.sponsorClId !== me.clId) throw new ApiError(404, 'domain_not_found', 'Domain not found', 'domain');
+  const name = dom.name;
   if (gaining.id === me.clId) throw new ApiError(422, 'gaining_registrar_mismatch', `${me.clId} already sponsors ${name}`, 'gaining_registrar.id', 2106);
 
   const state = await deps.store.transaction(async (x) => {
@@ -375,12 +430,19 @@ async function transferOut(ctx: RouteContext, req: FastifyRequest, input: string
     if (state.pending.requesterClId !== gaining.id) {
       throw new ApiError(409, 'transfer_already_pending', `A transfer of ${name} to ${state.pending.requesterClId} is pending`, 'domain', 2300);
     }
-    const r = await exec(deps, api, me, 'transfer', d('transfer', [d('name', name)]), 'approve');
-    if (r.code >= 2000) throw eppFailure(r);
-    await deps.store.transaction((x) =>
-      x.http.addTransferIntent({ domainId: state.td.id, name, registrarId: me.id, gaining, status: 'approved', requestId: api.requestId, createdAt: deps.clock.now() }),
-    );
-    return { status: 200, body: { ...transferBody(r.resData, 'outbound'), gaining_registrar: gaining, backend_apply_status: 'applied', registry: { epp_command: r.command, result_code: r.code, sv_trid: r.svTRID }, request_id: api.requestId } };
+    let out!: Outcome;
+    await execOk(deps, api, me, domainTransferApprove, { op: 'approve', name }, {
+      object: name,
+      also: async (x, result, done) => {
+        await x.http.addTransferIntent({ domainId: state.td.id, name, registrarId: me.id, gaining, status: 'approved', requestId: api.requestId, createdAt: deps.clock.now() });
+        out = {
+          status: 200,
+          body: { ...transferBody(result.data!.transfer, 'outbound'), gaining_registrar: gaining, backend_apply_status: 'applied', registry: registryOf(done), request_id: api.requestId },
+        };
+        await save(x, out);
+      },
+    });
+    return out;
   }
   const blocker = state.td.statuses.find((s) => TRANSFER_BLOCKERS.includes(s));
   if (blocker) throw new ApiError(409, 'status_prohibits_operation', `Domain ${name} has status ${blocker}: it cannot be transferred`, 'domain', 2304);
@@ -411,20 +473,18 @@ async function transferOut(ctx: RouteContext, req: FastifyRequest, input: string
   };
 }
 
-function transferBody(resData: Out[] | undefined, direction: 'inbound' | 'outbound'): Record<string, unknown> {
-  const t = find(resData, 'domain:trnData');
-  const status = outText(t, 'domain:trStatus');
+function transferBody(t: Transfer, direction: 'inbound' | 'outbound'): Record<string, unknown> {
   return {
-    domain: outText(t, 'domain:name'),
+    domain: t.domainName,
     transfer: {
       direction,
-      status,
-      requested_by: outText(t, 'domain:reID'),
-      requested_at: iso(outText(t, 'domain:reDate')),
-      losing_registrar: outText(t, 'domain:acID'),
-      action_date: iso(outText(t, 'domain:acDate')),
-      expires_at_after: iso(outText(t, 'domain:exDate')),
+      status: t.status,
+      requested_by: t.requesterClId,
+      requested_at: eppIso(t.requestedAt),
+      losing_registrar: t.losingClId,
+      action_date: eppIso(t.actionAt),
+      expires_at_after: eppIso(t.newExpiresAt),
     },
-    backend_apply_status: status === 'pending' ? 'pending' : 'applied',
+    backend_apply_status: t.status === 'pending' ? 'pending' : 'applied',
   };
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Elem } from '../../protocol/xml-node.js';
+import type { DomainUpdate, NsInput } from '../../commands/domain/types.js';
+import { domainUpdate } from '../../commands/domain/update.js';
 import { normalizeName } from '../../registry/names.js';
 import type { Repos } from '../../storage/store.js';
-import { d } from '../epp-tree.js';
 import { ApiError, exec, execOk, type ApiState, type HttpDeps } from '../gateway.js';
-import { idempotencyKey, type Outcome } from '../idempotency.js';
+import { idempotencyKey, type Outcome, type SaveOutcome } from '../idempotency.js';
 import * as S from '../schemas.js';
 import type { RouteContext } from '../server.js';
 import { canonicalName, describe, iso, requireNamespace } from './common.js';
@@ -47,13 +47,18 @@ async function plan(x: Repos, name: string, desired: string[]): Promise<Plan> {
   return { ...base, apply: missing.length === 0, model: 'obj', add: desired.filter((h) => !cur.includes(h)), rem: cur.filter((h) => !desired.includes(h)), missing };
 }
 
-function updateObject(name: string, p: Plan): Elem {
-  if (!p.apply) return d('update', [d('name', name)]);
-  const ns = (hosts: string[]) => d('ns', hosts.map((h) => (p.model === 'obj' ? d('hostObj', h) : d('hostAttr', [d('hostName', h)]))));
-  return d('update', [d('name', name), p.add.length > 0 && d('add', [ns(p.add)]), p.rem.length > 0 && d('rem', [ns(p.rem)])]);
+/** The <domain:update> that applies a plan: rem what is no longer wanted, add what is new (nothing when it cannot apply yet). */
+function updateOf(name: string, p: Plan): DomainUpdate {
+  const ns = (hosts: string[]): NsInput | undefined =>
+    !p.apply || hosts.length === 0 ? undefined : p.model === 'obj' ? { hostObjs: hosts, hostAttrs: [] } : { hostObjs: [], hostAttrs: hosts.map((h) => ({ name: h, addrs: [] })) };
+  return { name, add: { ns: ns(p.add), contacts: [], statuses: [] }, rem: { ns: ns(p.rem), contacts: [], statuses: [] }, chg: {} };
 }
 
-export function registerNameserverRoute(app: FastifyInstance, ctx: RouteContext, run: (req: FastifyRequest, work: () => Promise<Outcome>) => Promise<Outcome>): void {
+export function registerNameserverRoute(
+  app: FastifyInstance,
+  ctx: RouteContext,
+  run: (req: FastifyRequest, work: (save: SaveOutcome) => Promise<Outcome>) => Promise<Outcome>,
+): void {
   const { deps } = ctx;
   app.put(
     '/domains/:domain/nameservers',
@@ -70,38 +75,44 @@ export function registerNameserverRoute(app: FastifyInstance, ctx: RouteContext,
         if (desired.includes(n.name)) throw new ApiError(400, 'invalid_value', `Nameserver ${n.name} is listed twice`, `nameservers[${i}]`);
         desired.push(n.name);
       }
-      const o = await run(req, async () => {
+      const o = await run(req, async (save) => {
         const name = canonicalName(input);
         requireNamespace(api, name);
         const p = await deps.store.transaction((x) => plan(x, name, desired));
-        const r = await execOk(deps, api, api.registrar!, 'update', updateObject(input, p));
-        const now = deps.clock.now();
-        await deps.store.transaction(async (x) => {
-          const facts = (await x.http.domainFacts(name))!;
-          await x.http.saveNameserverSet({
-            domainId: facts.id,
-            name,
-            registrarId: api.registrar!.id,
-            hosts: desired,
-            status: p.apply ? 'applied' : 'pending',
-            detail: p.apply ? null : `waiting for host object(s) ${p.missing.join(', ')}`,
-            requestId: api.requestId,
-            requestedAt: now,
-            appliedAt: p.apply ? now : null,
-          });
-        });
-        return {
-          status: p.apply ? 200 : 202,
-          body: {
-            domain: name,
-            nameservers: desired,
-            backend_apply_status: p.apply ? 'applied' : 'pending',
-            missing_hosts: p.missing,
-            requested_at: iso(now),
-            registry: { epp_command: r.command, result_code: r.code, sv_trid: r.svTRID },
-            request_id: api.requestId,
+        let out!: Outcome;
+        // The desired set is stored in the update's transaction: both commit, or neither.
+        await execOk(deps, api, api.registrar!, domainUpdate, updateOf(input, p), {
+          object: input.trim().slice(0, 255),
+          also: async (x, _result, done) => {
+            const now = deps.clock.now();
+            const facts = (await x.http.domainFacts(name))!;
+            await x.http.saveNameserverSet({
+              domainId: facts.id,
+              name,
+              registrarId: api.registrar!.id,
+              hosts: desired,
+              status: p.apply ? 'applied' : 'pending',
+              detail: p.apply ? null : `waiting for host object(s) ${p.missing.join(', ')}`,
+              requestId: api.requestId,
+              requestedAt: now,
+              appliedAt: p.apply ? now : null,
+            });
+            out = {
+              status: p.apply ? 200 : 202,
+              body: {
+                domain: name,
+                nameservers: desired,
+                backend_apply_status: p.apply ? 'applied' : 'pending',
+                missing_hosts: p.missing,
+                requested_at: iso(now),
+                registry: { epp_command: done.command, result_code: done.code, sv_trid: done.svTRID },
+                request_id: api.requestId,
+              },
+            };
+            await save(x, out);
           },
-        };
+        });
+        return out;
       });
       return ctx.send(reply, o);
     },
@@ -126,7 +137,7 @@ export async function applyPendingNameservers(deps: HttpDeps): Promise<number> {
     if (!registrar || p.sponsorId !== s.registrarId) {
       detail = 'the domain changed sponsor before the set could be applied';
     } else {
-      const r = await exec(deps, api, registrar, 'update', updateObject(s.name, p));
+      const r = await exec(deps, api, registrar, domainUpdate, updateOf(s.name, p), { object: s.name });
       if (r.code < 2000) {
         status = 'applied';
         detail = null;

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { authInfo, d, find, outText } from '../epp-tree.js';
+import { domainCreate } from '../../commands/domain/create.js';
 import { ApiError, auditOwn, eppFailure, exec } from '../gateway.js';
 import { idempotencyKey, idempotent } from '../idempotency.js';
 import * as S from '../schemas.js';
 import type { RouteContext } from '../server.js';
-import { iso, newAuthCode, requireNamespace } from './common.js';
+import { eppIso, iso, newAuthCode, requireNamespace } from './common.js';
 
 /** The predictable OT&E fixtures of the checklist, and the name that a reset keeps free. */
 export const FIXTURE_LABELS = ['ote-renew', 'ote-update', 'ote-transfer', 'ote-ns', 'ote-delete'] as const;
@@ -64,18 +64,21 @@ export function registerSandboxRoute(app: FastifyInstance, ctx: RouteContext): v
 
       const created: Array<Record<string, unknown>> = [];
       for (const name of fixtures) {
-        const r = await exec(deps, api, me, 'create', d('create', [d('name', name), d('period', '1', { unit: 'y' }), authInfo(newAuthCode())]));
+        const create = { name, period: { value: 1, unit: 'y' as const, text: '1' }, contacts: [], authInfo: { pw: newAuthCode() } };
+        // The fixture is marked as a sandbox object in its create's transaction.
+        const r = await exec(deps, api, me, domainCreate, create, {
+          object: name,
+          also: async (x) => {
+            const facts = (await x.http.domainFacts(name))!;
+            await x.http.markSandbox(facts.id, name, me.id, api.requestId, deps.clock.now());
+          },
+        });
         if (r.code >= 2000) {
           const e = eppFailure(r);
           await auditOwn(deps, api, me.id, 'http:sandbox-reset', tld, r.code, `fixture ${name} failed`);
           throw new ApiError(e.status, e.code, `Sandbox reset stopped at ${name}: ${e.message}`, 'tld', r.code, { fixtures: created });
         }
-        const cre = find(r.resData, 'domain:creData');
-        await deps.store.transaction(async (x) => {
-          const facts = (await x.http.domainFacts(name))!;
-          await x.http.markSandbox(facts.id, name, me.id, api.requestId, deps.clock.now());
-        });
-        created.push({ domain: name, sandbox: true, created_at: iso(outText(cre, 'domain:crDate')), expires_at: iso(outText(cre, 'domain:exDate')) });
+        created.push({ domain: name, sandbox: true, created_at: eppIso(r.data!.createdAt), expires_at: eppIso(r.data!.expiresAt) });
       }
       api.eppCode = 1000;
       await auditOwn(deps, api, me.id, 'http:sandbox-reset', tld, 1000, `fixtures: ${fixtures.join(', ')}`);

@@ -671,6 +671,50 @@ describe('HTTP registrar API (issue 6)', function () {
     expect(() => loadConfig({ env: { REGISTRY_HTTP_RATE_WINDOW: '0' }, base: t.dir })).to.throw(/windowSeconds/);
   });
 
+  it("writes a request's own records in its command's transaction: PATCH metadata, the nameserver set and the idempotency outcome commit with the update", async () => {
+    // Each store transaction is recorded with the repository methods it called (the handlers and the gateway
+    // get their repositories through it), so a write done in a transaction of its own would show apart.
+    const store = t.registry.store;
+    const original = store.transaction.bind(store);
+    const txs: string[][] = [];
+    store.transaction = (fn) =>
+      original((repos) => {
+        const calls: string[] = [];
+        txs.push(calls);
+        const spied = new Proxy(repos, {
+          get: (target, repo: string) =>
+            new Proxy((target as any)[repo], { get: (r, m: string) => (typeof r[m] === 'function' ? (...a: unknown[]) => (calls.push(`${repo}.${m}`), r[m](...a)) : r[m]) }),
+        });
+        return fn(spied);
+      });
+    try {
+      expect((await x.post('/domains', { domain: 'one-tx.defiwallet', idempotency_key: 'one-tx-1' })).status).to.equal(201);
+      const withUpdate = () => txs.filter((c) => c.includes('domains.update'));
+      txs.length = 0;
+      const patch = await x.patch('/domains/one-tx.defiwallet', { registrant_email: 'one@example.invalid', client_statuses: { add: ['clientHold'] }, idempotency_key: 'one-tx-2' });
+      expect(patch.status, patch.text).to.equal(200);
+      expect(withUpdate()).to.have.length(1);
+      expect(withUpdate()[0]).to.include.members(['http.setRegistrant', 'http.saveIdempotency', 'audit.record']);
+      expect(txs.filter((c) => c.includes('http.setRegistrant') || c.includes('http.saveIdempotency'))).to.have.length(1);
+
+      txs.length = 0;
+      const ns = await x.put('/domains/one-tx.defiwallet/nameservers', { nameservers: ['ns1.one-tx.example', 'ns2.one-tx.example'], idempotency_key: 'one-tx-3' });
+      expect(ns.status, ns.text).to.equal(202); // the hosts do not exist yet: stored as pending
+      expect(txs.filter((c) => c.includes('http.saveNameserverSet'))).to.have.length(1);
+      expect(txs.find((c) => c.includes('http.saveNameserverSet'))).to.include.members(['http.saveIdempotency', 'audit.record']);
+
+      // A refused command stores its outcome apart (nothing else was written), and a retry replays it.
+      txs.length = 0;
+      const refused = await x.patch('/domains/one-tx.defiwallet', { client_statuses: { remove: ['clientDeleteProhibited'] }, idempotency_key: 'one-tx-4' });
+      expect(refused.status).to.equal(422);
+      expect(txs.filter((c) => c.includes('http.saveIdempotency'))).to.have.length(1);
+      const again = await x.patch('/domains/one-tx.defiwallet', { client_statuses: { remove: ['clientDeleteProhibited'] }, idempotency_key: 'one-tx-4' });
+      expect([again.status, again.headers.get('idempotent-replayed')]).to.deep.equal([422, 'true']);
+    } finally {
+      store.transaction = original;
+    }
+  });
+
   it('lets an idempotency key be used again after its retention', async () => {
     const first = await x.post('/domains/check', { domain: 'retention.defiwallet', idempotency_key: 'retention-1' });
     expect(first.status).to.equal(200);

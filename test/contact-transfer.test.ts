@@ -7,10 +7,10 @@ import { eppDateTime } from '../src/protocol/response.js';
 import { CONTACT_TRANSFER_AUTO_APPROVE_DAYS } from '../src/registry/contact-transfers.js';
 import { hashSecret } from '../src/registry/passwords.js';
 import { authInfoExtUnsupported, type Condition } from '../src/commands/conditions.js';
+import { contactNotFound, contactValueSyntax } from '../src/commands/contact/conditions.js';
+import { idValue } from '../src/commands/contact/contact-data.js';
 import {
   alreadySponsor,
-  contactNotFound,
-  invalidContactIdSyntax,
   neverTransferred,
   noPendingTransfer,
   transferAuthInfoInvalid,
@@ -217,7 +217,7 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
       [await transfer(y, 'request', id), transferAuthInfoMissing, transferAuthInfoMissing('contact', id)],
       [await transfer(y, 'request', id, 'nope'), transferAuthInfoInvalid, transferAuthInfoInvalid('contact', id)],
       [await transfer(y, 'request', `NO-${id}`, 'contact-pw'), contactNotFound, contactNotFound(`NO-${id}`)],
-      [await transfer(y, 'request', 'абв', 'contact-pw'), invalidContactIdSyntax, invalidContactIdSyntax('абв', 'A contact id consists of printable ASCII characters without spaces')],
+      [await transfer(y, 'request', 'абв', 'contact-pw'), contactValueSyntax, contactValueSyntax('Invalid contact id абв', 'A contact id consists of printable ASCII characters without spaces', idValue('абв'))],
       [await transfer(x, 'reject', id), noPendingTransfer, noPendingTransfer('contact', id)],
       [await transfer(z, 'query', id), transferQueryRefused, transferQueryRefused('contact', id)],
       [await transfer(x, 'query', id), neverTransferred, neverTransferred('contact', id)],

@@ -9,9 +9,9 @@ import { hashSecret } from '../src/registry/passwords.js';
 import { addYears } from '../src/registry/periods.js';
 import { resolvePolicy } from '../src/registry/policy.js';
 import { authInfoExtUnsupported, type Condition } from '../src/commands/conditions.js';
+import { domainNotFound } from '../src/commands/domain/conditions.js';
 import {
   alreadySponsor,
-  domainNotFound,
   neverTransferred,
   noPendingTransfer,
   transferAuthInfoInvalid,

@@ -18,29 +18,6 @@ const subject = (kind: TransferKind, name: string) => `${kind === 'domain' ? 'Do
 /** The element naming the object in <value>. */
 const objectValue = (kind: TransferKind, name: string): Out => (kind === 'domain' ? el('domain:name', null, name) : el('contact:id', null, name));
 
-// ---------------------------------------------------------------- the object
-
-/** 2303: no domain has this name (`input`: the name as sent). */
-export const domainNotFound = condition('domainNotFound', 2303, (name: string, input: string = name) => ({
-  msg: `Domain ${name} does not exist`,
-  value: el('domain:name', null, input),
-}));
-
-/** 2303: no contact has this id. */
-export const contactNotFound = condition('contactNotFound', 2303, (id: string) => ({ msg: `Contact ${id} does not exist`, value: el('contact:id', null, id) }));
-
-/** 2004: a contact id of an impossible length. */
-export const invalidContactIdLength = condition('invalidContactIdLength', 2004, (id: string, reason: string) => ({
-  msg: `Invalid contact id ${id}: ${reason}`,
-  value: el('contact:id', null, id),
-}));
-
-/** 2005: a contact id with characters a contact id cannot have. */
-export const invalidContactIdSyntax = condition('invalidContactIdSyntax', 2005, (id: string, reason: string) => ({
-  msg: `Invalid contact id ${id}: ${reason}`,
-  value: el('contact:id', null, id),
-}));
-
 // ---------------------------------------------------------------- request
 
 /** 2106: the requester already sponsors the object. */

@@ -1,4 +1,4 @@
-import { childText, el, type Elem, type Out } from '../../protocol/xml-node.js';
+import { el, type Out } from '../../protocol/xml-node.js';
 import {
   MAX_PASSPORT_LINES,
   checkBirthday,
@@ -49,18 +49,14 @@ function raise(problem: RuleProblem | undefined, what: string, value: Out): void
 
 // ---------------------------------------------------------------- loading
 
-/**
- * The contact id a command names, checked (2004/2005 for an impossible id). Takes the id as sent, or (for
- * the commands still reading XML) the object element that names it.
- */
-export function contactId(sent: Elem | string): string {
-  const id = typeof sent === 'string' ? sent : (childText(sent, 'id') ?? '');
+/** The contact id a command names, as sent, checked (2004/2005 for an impossible id). */
+export function contactId(id: string): string {
   raise(checkContactId(id), `Invalid contact id ${id}`, idValue(id));
   return id;
 }
 
 /** Loads the contact a command names (2004/2005 for an impossible id, contactNotFound 2303 when there is none). */
-export async function loadContact(ctx: CommandContext, sent: Elem | string): Promise<Contact> {
+export async function loadContact(ctx: CommandContext, sent: string): Promise<Contact> {
   const id = contactId(sent);
   const contact = await ctx.repos.contacts.byHandle(id);
   if (!contact) throw contactNotFound(id);

@@ -10,7 +10,7 @@ import type { ContactTransferCommand, ContactTransferData } from './transfer-typ
  * nobody was told, and the requester is notified (poll). See src/registry/contact-transfers.ts. An authInfo
  * in the command is not needed and not checked: the sponsor is identified by its session.
  *
- * Errors: invalidContactIdLength (2004), invalidContactIdSyntax (2005); contactNotFound (2303);
+ * Errors: contactValueRange (2004), contactValueSyntax (2005) an impossible id; contactNotFound (2303);
  * noPendingTransfer (2301); transferNotSponsor (2201).
  */
 export const contactTransferApprove: ObjectCommand<ContactTransferCommand, ContactTransferData> = {

@@ -9,7 +9,7 @@ import type { ContactTransferCommand, ContactTransferData } from './transfer-typ
  * withdraws it (clientCancelled); the contact stays as it is, pendingTransfer is removed and the sponsor is
  * notified (poll). An authInfo in the command is not needed and not checked.
  *
- * Errors: invalidContactIdLength (2004), invalidContactIdSyntax (2005); contactNotFound (2303);
+ * Errors: contactValueRange (2004), contactValueSyntax (2005) an impossible id; contactNotFound (2303);
  * noPendingTransfer (2301); transferNotRequester (2201).
  */
 export const contactTransferCancel: ObjectCommand<ContactTransferCommand, ContactTransferData> = {

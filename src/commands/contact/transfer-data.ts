@@ -1,16 +1,10 @@
-import { checkContactId } from '../../registry/contact-rules.js';
 import type { Contact } from '../../storage/contact-repo.js';
 import type { ContactTransfer } from '../../storage/contact-transfer-repo.js';
 import type { AuthPassword } from '../object-rules.js';
-import {
-  contactNotFound,
-  invalidContactIdLength,
-  invalidContactIdSyntax,
-  transferAuthInfoInvalid,
-  transferAuthInfoMissing,
-} from '../transfer-conditions.js';
+import { transferAuthInfoInvalid, transferAuthInfoMissing } from '../transfer-conditions.js';
 import { authInfoMatches, requirePendingTransfer } from '../transfer-shared.js';
 import type { CommandContext } from '../types.js';
+import { loadContact } from './contact-data.js';
 
 /**
  * What the five <contact:transfer> operations share: loading the contact and its latest transfer, and the
@@ -25,14 +19,11 @@ export interface ContactTransferTarget {
 }
 
 /**
- * Loads the contact a transfer command names and its latest transfer: invalidContactIdLength (2004),
- * invalidContactIdSyntax (2005), contactNotFound (2303).
+ * Loads the contact a transfer command names and its latest transfer: contactValueRange (2004) or
+ * contactValueSyntax (2005) for an impossible id, contactNotFound (2303).
  */
 export async function loadTransferTarget(ctx: CommandContext, id: string): Promise<ContactTransferTarget> {
-  const problem = checkContactId(id);
-  if (problem) throw (problem.code === 2004 ? invalidContactIdLength : invalidContactIdSyntax)(id, problem.reason);
-  const contact = await ctx.repos.contacts.byHandle(id);
-  if (!contact) throw contactNotFound(id);
+  const contact = await loadContact(ctx, id);
   return { contact, latest: await ctx.repos.contactTransfers.latest(contact.id) };
 }
 

@@ -9,7 +9,7 @@ import type { ContactTransferCommand, ContactTransferData } from './transfer-typ
  * done). The sponsor and the two parties of the latest transfer (requester and losing registrar) may ask
  * without authInfo; anyone else must send the contact's authInfo.
  *
- * Errors: invalidContactIdLength (2004), invalidContactIdSyntax (2005); contactNotFound (2303);
+ * Errors: contactValueRange (2004), contactValueSyntax (2005) an impossible id; contactNotFound (2303);
  * transferQueryRefused (2201) not a party and no authInfo; transferAuthInfoInvalid (2202) not a party and a
  * wrong authInfo; neverTransferred (2301) the contact was never transferred nor asked for. (<contact:ext>
  * authInfo, authInfoExtUnsupported (2102), is refused when the command is read.)

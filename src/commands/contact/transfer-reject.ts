@@ -9,7 +9,7 @@ import type { ContactTransferCommand, ContactTransferData } from './transfer-typ
  * (clientRejected); the contact stays as it is, pendingTransfer is removed and the requester is notified
  * (poll). An authInfo in the command is not needed and not checked.
  *
- * Errors: invalidContactIdLength (2004), invalidContactIdSyntax (2005); contactNotFound (2303);
+ * Errors: contactValueRange (2004), contactValueSyntax (2005) an impossible id; contactNotFound (2303);
  * noPendingTransfer (2301); transferNotSponsor (2201).
  */
 export const contactTransferReject: ObjectCommand<ContactTransferCommand, ContactTransferData> = {

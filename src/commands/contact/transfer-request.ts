@@ -13,7 +13,7 @@ import type { ContactTransferCommand, ContactTransferData } from './transfer-typ
  * gets a poll message. Free of charge. Statuses other than the two below (e.g. clientUpdateProhibited,
  * linked) do not block a transfer. See src/registry/contact-transfers.ts for the approval.
  *
- * Errors: invalidContactIdLength (2004), invalidContactIdSyntax (2005); contactNotFound (2303);
+ * Errors: contactValueRange (2004), contactValueSyntax (2005) an impossible id; contactNotFound (2303);
  * alreadySponsor (2106); transferAuthInfoMissing, transferAuthInfoInvalid (2202); transferAlreadyPending
  * (2300); transferProhibitedByStatus (2304) clientTransferProhibited or serverTransferProhibited.
  * (<contact:ext> authInfo, authInfoExtUnsupported (2102), is refused when the command is read.)

@@ -90,7 +90,7 @@ export const contactTypeMissing = condition('contactTypeMissing', 2003, (handle:
 }));
 
 /** 2303: no contact with that handle. */
-export const contactNotFound = condition('contactNotFound', 2303, (type: string, handle: string) => ({
+export const domainContactNotFound = condition('domainContactNotFound', 2303, (type: string, handle: string) => ({
   msg: `Contact ${handle} does not exist`,
   value: el('domain:contact', { type }, handle),
 }));

@@ -48,7 +48,7 @@ import type { DomainCreate, DomainCreateData } from './types.js';
  *   script, reserved), domainExists (2302);
  * - the period: periodRefused (2004), registrationTooLong (2004, beyond maxRegistrationYears);
  * - contacts: registrantNotAccepted, contactsNotAccepted (2306, 'minimum' model); registrantRequired (2003),
- *   registrantNotFound (2303), contactTypeMissing (2003), contactNotFound (2303), contactListedTwice (2306),
+ *   registrantNotFound (2303), contactTypeMissing (2003), domainContactNotFound (2303), contactListedTwice (2306),
  *   tooManyContacts (2306), contactsRequired (2003);
  * - nameservers: hostAttrsNotAccepted / hostObjsNotAccepted (2306), nameSyntax (2005), hostAddrInvalid
  *   (2005), externalHostAddrs / glueRequired (2306), hostNotFound (2303), nameserverListedTwice (2306),

@@ -7,7 +7,7 @@ import type { ContactRef, Domain, DomainContactType, HostAddr, HostAttr, HostRef
 import type { CommandContext } from '../types.js';
 import {
   contactListedTwice,
-  contactNotFound,
+  domainContactNotFound,
   contactsRequired,
   contactTypeMissing,
   descriptionTooLong,
@@ -131,7 +131,7 @@ export interface ContactLine {
 }
 
 /**
- * The contacts of a command, each resolved: contactTypeMissing (2003) without a type, contactNotFound (2303)
+ * The contacts of a command, each resolved: contactTypeMissing (2003) without a type, domainContactNotFound (2303)
  * for an unknown handle, contactListedTwice (2306).
  */
 export async function resolveContacts(ctx: CommandContext, contacts: readonly ContactInput[]): Promise<ContactLine[]> {
@@ -139,7 +139,7 @@ export async function resolveContacts(ctx: CommandContext, contacts: readonly Co
   for (const { type, handle } of contacts) {
     if (!type) throw contactTypeMissing(handle);
     const contact = await ctx.repos.domains.contactByHandle(handle);
-    if (!contact) throw contactNotFound(type, handle);
+    if (!contact) throw domainContactNotFound(type, handle);
     if (out.some((o) => o.type === type && o.contact.id === contact.id)) throw contactListedTwice(type, handle);
     out.push({ type, contact });
   }

@@ -1,7 +1,8 @@
 import { periodYears } from '../../registry/periods.js';
 import type { TldPolicy } from '../../registry/policy.js';
 import type { Transfer, TransferDomain } from '../../storage/transfer-repo.js';
-import { domainNotFound, transferAuthInfoInvalid, transferAuthInfoMissing, transferPeriodRefused } from '../transfer-conditions.js';
+import { transferAuthInfoInvalid, transferAuthInfoMissing, transferPeriodRefused } from '../transfer-conditions.js';
+import { domainNotFound } from './conditions.js';
 import { authInfoMatches, requirePendingTransfer } from '../transfer-shared.js';
 import type { CommandContext } from '../types.js';
 import { normalizedOrFail } from './domain-data.js';

@@ -55,7 +55,7 @@ import type { DomainUpdate, NsInput } from './types.js';
  *   descriptionTooLong (2306);
  * - the update gate: updateBlockedByLifecycle, serverUpdateProhibited, clientUpdateProhibited (2304);
  * - statuses: statusNotClient, statusNotSet, statusAlreadySet (2306);
- * - contacts: contactTypeMissing (2003), contactNotFound (2303), contactListedTwice, contactsNotAccepted,
+ * - contacts: contactTypeMissing (2003), domainContactNotFound (2303), contactListedTwice, contactsNotAccepted,
  *   notAContact, alreadyAContact, tooManyContacts, lastContactNotRemovable (2306);
  * - nameservers: nameSyntax (2005), nameserverListedTwice, notANameserver (2306), the conditions of a
  *   create's nameservers (2005, 2303, 2306), alreadyANameserver, hostNotDelegable, nameserverCount (2306);

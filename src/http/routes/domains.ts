@@ -11,7 +11,7 @@ import { domainUpdate } from '../../commands/domain/update.js';
 import { utcDate } from '../../registry/periods.js';
 import { TRANSFER_BLOCKERS, transferLockEnds } from '../../registry/transfers.js';
 import type { Transfer } from '../../storage/transfer-repo.js';
-import { ApiError, auditOwn, eppFailure, exec, execOk, type CommandDone } from '../gateway.js';
+import { ApiError, auditOwn, execOk, type CommandDone } from '../gateway.js';
 import { idempotencyKey, idempotent, type Outcome, type SaveOutcome } from '../idempotency.js';
 import * as S from '../schemas.js';
 import type { RouteContext } from '../server.js';

@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { REPO_ROOT } from '../src/ote/environment.js';
+
+/**
+ * The layers of src/ import downwards only: the doors (transport, epp, http) over the command handlers, the
+ * handlers over the registry rules and the storage. A handler never reads XML or JSON, and the registry's
+ * rules never reach up into the handlers or a door (poll messages are typed events, rendered by the EPP door).
+ */
+const FORBIDDEN: Record<string, string[]> = {
+  protocol: ['commands', 'epp', 'http', 'transport', 'registry', 'storage', 'session', 'ote', 'cli'],
+  storage: ['commands', 'epp', 'http', 'transport', 'session', 'ote', 'cli'],
+  registry: ['commands', 'epp', 'http', 'transport', 'session', 'ote', 'cli'],
+  session: ['commands', 'epp', 'http', 'transport', 'ote', 'cli'],
+  commands: ['epp', 'http', 'transport', 'ote', 'cli'],
+  epp: ['http', 'transport', 'ote', 'cli'],
+  http: ['epp', 'transport', 'ote', 'cli'],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+}
+
+describe('layers', () => {
+  it('import only downwards (no handler, rule or store module reaches up into a door)', () => {
+    const src = join(REPO_ROOT, 'src');
+    const wrong: string[] = [];
+    for (const file of files(src)) {
+      const layer = relative(src, file).split('/')[0];
+      const banned = FORBIDDEN[layer];
+      if (!banned) continue;
+      for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+        const target = relative(src, join(file, '..', m[1])).split('/')[0];
+        if (banned.includes(target)) wrong.push(`${relative(src, file)} imports ${m[1]}`);
+      }
+    }
+    expect(wrong).to.deep.equal([]);
+  });
+
+  it('keeps XML out of the command handlers: no handler reads an element tree', () => {
+    const dir = join(REPO_ROOT, 'src/commands');
+    const readers = files(dir).filter((f) => /\b(child|children|childText)\(|type Elem\b|\bElem\[\]|: Elem\b/.test(readFileSync(f, 'utf8')));
+    expect(readers.map((f) => relative(REPO_ROOT, f))).to.deep.equal([]);
+  });
+});

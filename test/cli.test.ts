@@ -155,11 +155,41 @@ describe('registry CLI', function () {
   it('adds and lists registrars and TLDs', () => {
     expect(cli('registrar', 'add', 'NewReg', '--password', 'secret-PW1', '--name', 'New Registrar').status).to.equal(0);
     const list = cli('registrar', 'list');
-    expect(list.stdout).to.match(/NewReg\tactive/);
+    expect(list.stdout).to.match(/NewReg\tactive\tiana=-/);
     expect(list.stdout).to.not.contain('secret-PW1');
     expect(cli('tld', 'add', 'example').status).to.equal(0);
     expect(cli('tld', 'list').stdout).to.match(/^example\t/m);
     const bad = cli('tld', 'add', 'not a tld');
     expect(bad.status).to.not.equal(0);
+  });
+
+  it("sets a registrar's IANA Registrar ID and abuse contact, refusing bad values and a taken ID where they enter", async () => {
+    expect(cli('registrar', 'add', 'IanaReg', '--password', 'secret-PW2', '--iana-id', '4242', '--abuse-email', 'abuse@iana-reg.example', '--abuse-phone', '+1.7035555555').status).to.equal(0);
+    expect(cli('registrar', 'list').stdout).to.match(/IanaReg\tactive\tiana=4242\t/);
+    const refused = (args: string[], says: RegExp) => {
+      const r = cli(...args);
+      expect(r.status, args.join(' ')).to.not.equal(0);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).to.have.length.below(3);
+      expect(r.stderr, args.join(' ')).to.match(says);
+    };
+    refused(['registrar', 'set', 'IanaReg', '--iana-id', 'banana'], /banana is not an IANA Registrar ID/);
+    refused(['registrar', 'set', 'IanaReg', '--iana-id', '0'], /0 is not an IANA Registrar ID/);
+    refused(['registrar', 'set', 'IanaReg', '--abuse-email', 'not-an-address'], /not-an-address is not an e-mail address/);
+    refused(['registrar', 'set', 'IanaReg', '--abuse-phone', '555-1234'], /555-1234/);
+    refused(['registrar', 'add', 'Other', '--password', 'secret-PW3', '--iana-id', '4242'], /IANA Registrar ID 4242 belongs to IanaReg/);
+    refused(['registrar', 'set', 'IanaReg'], /nothing to set/);
+    expect(cli('registrar', 'list').stdout).to.not.match(/^Other\t/m);
+    expect(cli('registrar', 'set', 'IanaReg', '--iana-id', '4343', '--abuse-email', 'noc@iana-reg.example').status).to.equal(0);
+    // The OT&E fixtures publish test IDs for their two registrars.
+    expect(cli('ote', 'load', 'tatar').status).to.equal(0);
+    expect(cli('registrar', 'list').stdout).to.match(/^ClientX\tactive\tiana=9995\t/m).and.match(/^ClientY\tactive\tiana=9996\t/m);
+    const { SqliteStore } = await import('../src/storage/sqlite/sqlite-store.js');
+    const store = new SqliteStore({ path: env.REGISTRY_DATABASE!, synchronous: 'FULL' });
+    try {
+      const r = await store.transaction((x) => x.registrars.byClId('IanaReg'));
+      expect([r!.ianaId, r!.abuseEmail, r!.abusePhone]).to.deep.equal([4343, 'noc@iana-reg.example', '+1.7035555555']);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -6,9 +6,11 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { startRegistry } from '../app.js';
 import { CLOCK_OFFSET_SETTING, parseDuration } from '../registry/clock.js';
 import { hashSecret } from '../registry/passwords.js';
+import { checkEmail, checkPhone } from '../registry/contact-rules.js';
 import { changeServerStatuses } from '../registry/operator.js';
 import { resolvePolicy } from '../registry/policy.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { Repos } from '../storage/store.js';
 import { devCertPaths, ensureDevCerts, fingerprint, revokeDevCertificate } from '../transport/dev-certs.js';
 import { loadEnvironment, readEnvironment, resetEnvironment, type OteEnvironment } from '../ote/environment.js';
 import { writeEvidence } from '../ote/evidence.js';
@@ -49,6 +51,27 @@ const positiveInt = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
   return n;
+};
+
+/** An IANA Registrar ID: a whole number from 1 (the IANA registry's ids are positive integers). */
+const ianaId = (v: string) => {
+  const n = Number(v);
+  if (!/^[0-9]{1,9}$/.test(v) || n < 1) throw new InvalidArgumentError(`${v} is not an IANA Registrar ID (a whole number from 1)`);
+  return n;
+};
+
+/** A registrar's abuse e-mail, checked as contact e-mails are (RFC 5321 form). */
+const abuseEmail = (v: string) => {
+  const p = checkEmail(v);
+  if (p) throw new InvalidArgumentError(p.reason);
+  return v;
+};
+
+/** A registrar's abuse phone in the EPP form +CC.NUMBER (RFC 5733 §2.5). */
+const abusePhone = (v: string) => {
+  const p = checkPhone(v);
+  if (p) throw new InvalidArgumentError(p.reason);
+  return v;
 };
 
 program
@@ -116,6 +139,9 @@ registrar
   .option('--max-sessions <n>', 'concurrent session limit', positiveInt, 10)
   .option('--balance <minor>', 'starting balance in minor units', positiveInt, 0)
   .option('--allow-ip <cidr...>', 'address ranges logins may come from')
+  .option('--iana-id <n>', 'IANA Registrar ID (published in RDAP and escrow deposits)', ianaId)
+  .option('--abuse-email <email>', 'abuse contact e-mail (published in RDAP)', abuseEmail)
+  .option('--abuse-phone <phone>', 'abuse contact phone, +CC.NUMBER (published in RDAP)', abusePhone)
   .action(async (clID: string, o) => {
     if (!/^.{3,16}$/.test(clID)) throw new InvalidArgumentError('clID must be 3 to 16 characters');
     if (!/^.{6,16}$/.test(o.password)) throw new InvalidArgumentError('password must be 6 to 16 characters (RFC 5730 pwType)');
@@ -123,6 +149,7 @@ registrar
     await withStore(async (store) => {
       await store.transaction(async (r) => {
         if (await r.registrars.byClId(clID)) throw new Error(`registrar ${clID} exists`);
+        if (o.ianaId !== undefined) await ianaIdFree(r, o.ianaId, clID);
         await r.registrars.insert(
           {
             clId: clID,
@@ -132,6 +159,9 @@ registrar
             maxSessions: o.maxSessions,
             balance: o.balance,
             allowedIps: o.allowIp ?? null,
+            ianaId: o.ianaId ?? null,
+            abuseEmail: o.abuseEmail ?? null,
+            abusePhone: o.abusePhone ?? null,
           },
           new Date(),
         );
@@ -143,10 +173,38 @@ registrar.command('list').action(async () => {
   await withStore(async (store) => {
     const list = await store.transaction((r) => r.registrars.list());
     for (const r of list) {
-      console.log(`${r.clId}\t${r.status}\tsessions<=${r.maxSessions}\tbalance=${r.balance}\tcerts=${r.certFingerprints.length}\t${r.name}`);
+      console.log(`${r.clId}\t${r.status}\tiana=${r.ianaId ?? '-'}\tsessions<=${r.maxSessions}\tbalance=${r.balance}\tcerts=${r.certFingerprints.length}\t${r.name}`);
     }
   });
 });
+registrar
+  .command('set')
+  .description("change a registrar's published data: name, IANA Registrar ID, abuse contact")
+  .argument('<clID>')
+  .option('--name <name>', 'display name')
+  .option('--iana-id <n>', 'IANA Registrar ID', ianaId)
+  .option('--abuse-email <email>', 'abuse contact e-mail', abuseEmail)
+  .option('--abuse-phone <phone>', 'abuse contact phone, +CC.NUMBER', abusePhone)
+  .action(async (clID: string, o: { name?: string; ianaId?: number; abuseEmail?: string; abusePhone?: string }) => {
+    if (o.name === undefined && o.ianaId === undefined && o.abuseEmail === undefined && o.abusePhone === undefined) {
+      throw new InvalidArgumentError('nothing to set: give --name, --iana-id, --abuse-email or --abuse-phone');
+    }
+    await withStore(async (store) => {
+      await store.transaction(async (r) => {
+        const reg = await r.registrars.byClId(clID);
+        if (!reg) throw new Error(`no registrar ${clID}`);
+        if (o.ianaId !== undefined) await ianaIdFree(r, o.ianaId, clID);
+        await r.registrars.update(reg.id, { name: o.name, ianaId: o.ianaId, abuseEmail: o.abuseEmail, abusePhone: o.abusePhone }, new Date());
+      });
+    });
+    console.log(`registrar ${clID} updated`);
+  });
+
+/** An IANA Registrar ID names one registrar: refused when another account has it. */
+async function ianaIdFree(r: Repos, id: number, clID: string): Promise<void> {
+  const holder = (await r.registrars.list()).find((x) => x.ianaId === id && x.clId !== clID);
+  if (holder) throw new Error(`IANA Registrar ID ${id} belongs to ${holder.clId}`);
+}
 registrar
   .command('set-password')
   .argument('<clID>')

@@ -19,6 +19,10 @@ export interface OteEnvironment {
     /** Client certificate name in the certs folder (`<name>.crt`), generated in development when missing. */
     certificate: string;
     maxSessions: number;
+    /** IANA Registrar ID and abuse contact the registry publishes for the account (RDAP, escrow). */
+    ianaId?: number;
+    abuseEmail?: string;
+    abusePhone?: string;
   }>;
 }
 
@@ -55,14 +59,33 @@ export async function loadEnvironment(store: Store, certsDir: string, env: OteEn
       const existing = await repos.registrars.byClId(r.clId);
       if (!existing) {
         await repos.registrars.insert(
-          { clId: r.clId, name: r.name, passwordHash: hashes[i], certFingerprints: [fingerprint], balance: r.balance, maxSessions: r.maxSessions },
+          {
+            clId: r.clId,
+            name: r.name,
+            passwordHash: hashes[i],
+            certFingerprints: [fingerprint],
+            balance: r.balance,
+            maxSessions: r.maxSessions,
+            ianaId: r.ianaId ?? null,
+            abuseEmail: r.abuseEmail ?? null,
+            abusePhone: r.abusePhone ?? null,
+          },
           now,
         );
       } else {
         const certs = existing.certFingerprints.includes(fingerprint) ? existing.certFingerprints : [...existing.certFingerprints, fingerprint];
         await repos.registrars.update(
           existing.id,
-          { passwordHash: hashes[i], certFingerprints: certs, balance: Math.max(existing.balance, r.balance), status: 'active' },
+          {
+            passwordHash: hashes[i],
+            certFingerprints: certs,
+            balance: Math.max(existing.balance, r.balance),
+            status: 'active',
+            // The published data is the environment's, unless an operator has set it.
+            ianaId: existing.ianaId ?? r.ianaId ?? null,
+            abuseEmail: existing.abuseEmail ?? r.abuseEmail ?? null,
+            abusePhone: existing.abusePhone ?? r.abusePhone ?? null,
+          },
           now,
         );
       }

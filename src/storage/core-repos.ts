@@ -15,6 +15,12 @@ export interface Registrar {
   /** Balance in minor currency units. */
   balance: number;
   email: string | null;
+  /** IANA Registrar ID (published in RDAP and escrow deposits); null until set. */
+  ianaId: number | null;
+  /** Abuse contact published for the registrar (RDAP), set with the IANA ID. */
+  abuseEmail: string | null;
+  /** Abuse phone in the EPP form +CC.NUMBER (RFC 5733). */
+  abusePhone: string | null;
 }
 
 export interface NewRegistrar {
@@ -26,6 +32,9 @@ export interface NewRegistrar {
   maxSessions?: number;
   balance?: number;
   email?: string | null;
+  ianaId?: number | null;
+  abuseEmail?: string | null;
+  abusePhone?: string | null;
 }
 
 export interface RegistrarRepo {

@@ -508,4 +508,14 @@ DROP TABLE poll_tree;
 ALTER TABLE poll_messages DROP COLUMN res_data;
 `,
   },
+  {
+    version: 11,
+    name: 'registrars: IANA Registrar ID and abuse contact (published by RDAP and escrow deposits)',
+    sql: `
+ALTER TABLE registrars ADD COLUMN iana_id INTEGER CHECK (iana_id IS NULL OR iana_id > 0);
+ALTER TABLE registrars ADD COLUMN abuse_email TEXT;
+ALTER TABLE registrars ADD COLUMN abuse_phone TEXT;
+CREATE UNIQUE INDEX registrars_iana_id ON registrars (iana_id) WHERE iana_id IS NOT NULL;
+`,
+  },
 ];

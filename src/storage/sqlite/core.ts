@@ -25,6 +25,9 @@ interface RegistrarRow {
   max_sessions: number;
   balance: number;
   email: string | null;
+  iana_id: number | null;
+  abuse_email: string | null;
+  abuse_phone: string | null;
 }
 
 function toRegistrar(r: RegistrarRow | undefined): Registrar | undefined {
@@ -40,6 +43,9 @@ function toRegistrar(r: RegistrarRow | undefined): Registrar | undefined {
     maxSessions: r.max_sessions,
     balance: r.balance,
     email: r.email,
+    ianaId: r.iana_id,
+    abuseEmail: r.abuse_email,
+    abusePhone: r.abuse_phone,
   };
 }
 
@@ -62,8 +68,8 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
   async insert(r: NewRegistrar, now: Date) {
     const info = this.db
       .prepare(
-        `INSERT INTO registrars (cl_id, name, password_hash, cert_fingerprints, allowed_ips, max_sessions, balance, email, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO registrars (cl_id, name, password_hash, cert_fingerprints, allowed_ips, max_sessions, balance, email, iana_id, abuse_email, abuse_phone, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.clId,
@@ -74,6 +80,9 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
         r.maxSessions ?? 10,
         r.balance ?? 0,
         r.email ?? null,
+        r.ianaId ?? null,
+        r.abuseEmail ?? null,
+        r.abusePhone ?? null,
         now.getTime(),
         now.getTime(),
       );
@@ -89,6 +98,9 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
     if (c.maxSessions !== undefined) cols.max_sessions = c.maxSessions;
     if (c.balance !== undefined) cols.balance = c.balance;
     if (c.email !== undefined) cols.email = c.email;
+    if (c.ianaId !== undefined) cols.iana_id = c.ianaId;
+    if (c.abuseEmail !== undefined) cols.abuse_email = c.abuseEmail;
+    if (c.abusePhone !== undefined) cols.abuse_phone = c.abusePhone;
     cols.updated_at = now.getTime();
     const keys = Object.keys(cols);
     this.db.prepare(`UPDATE registrars SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });

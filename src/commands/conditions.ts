@@ -1,6 +1,6 @@
 import { EppError } from '../protocol/errors.js';
 import type { ResultCode } from '../protocol/result-codes.js';
-import type { Out } from '../protocol/xml-node.js';
+import { el, type Out } from '../protocol/xml-node.js';
 
 /**
  * Named error conditions. Each condition is one constructor that carries its result code, its message and
@@ -55,6 +55,24 @@ export const serverUpdateProhibited = condition('serverUpdateProhibited', 2304, 
 export const clientUpdateProhibited = condition('clientUpdateProhibited', 2304, (kind: ObjectKind, name: string, value: Out) => ({
   msg: `${kind} ${name} has status clientUpdateProhibited: remove it first, in an update that changes nothing else`,
   value,
+}));
+
+/** 2306: a status registrars do not set or remove (ok, linked, inactive, pending*, server*); `settable` says which they do. */
+export const statusNotSettable = condition('statusNotSettable', 2306, (kind: ObjectKind, s: string, settable: string) => ({
+  msg: `Status ${s} is not set or removed by registrars; only ${settable} are`,
+  value: el(`${kind.toLowerCase()}:status`, { s }),
+}));
+
+/** 2306: an update removes a status the object does not have. */
+export const statusAbsent = condition('statusAbsent', 2306, (kind: ObjectKind, name: string, s: string) => ({
+  msg: `${kind} ${name} does not have status ${s}`,
+  value: el(`${kind.toLowerCase()}:status`, { s }),
+}));
+
+/** 2306: an update adds a status the object has. */
+export const statusPresent = condition('statusPresent', 2306, (kind: ObjectKind, name: string, s: string) => ({
+  msg: `${kind} ${name} already has status ${s}`,
+  value: el(`${kind.toLowerCase()}:status`, { s }),
 }));
 
 /** 2306: an authInfo password that is empty, too long, or carries a roid where none belongs. */

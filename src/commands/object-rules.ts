@@ -4,6 +4,9 @@ import {
   clientUpdateProhibited,
   notSponsor,
   serverUpdateProhibited,
+  statusAbsent,
+  statusNotSettable,
+  statusPresent,
   updateBlockedByLifecycle,
   type ObjectKind,
 } from './conditions.js';
@@ -32,6 +35,33 @@ export function updateGate(kind: ObjectKind, name: string, statuses: readonly st
   if (blocker) throw updateBlockedByLifecycle(kind, name, blocker, value);
   if (statuses.includes('serverUpdateProhibited')) throw serverUpdateProhibited(kind, name, value);
   if (statuses.includes('clientUpdateProhibited') && !onlyUnlock) throw clientUpdateProhibited(kind, name, value);
+}
+
+/**
+ * The statuses an update leaves (RFC 5731–5733 §3.2.5: <rem> applied before <add>): only the `settable`
+ * client statuses (statusNotSettable, `settableText` naming them), each removed only when present
+ * (statusAbsent) and added only when absent (statusPresent); all 2306.
+ */
+export function applyClientStatuses(
+  kind: ObjectKind,
+  name: string,
+  current: readonly string[],
+  change: { add: readonly string[]; rem: readonly string[] },
+  settable: readonly string[],
+  settableText: string,
+): string[] {
+  for (const s of [...change.add, ...change.rem]) if (!settable.includes(s)) throw statusNotSettable(kind, s, settableText);
+  const statuses = [...current];
+  for (const s of change.rem) {
+    const i = statuses.indexOf(s);
+    if (i < 0) throw statusAbsent(kind, name, s);
+    statuses.splice(i, 1);
+  }
+  for (const s of change.add) {
+    if (statuses.includes(s)) throw statusPresent(kind, name, s);
+    statuses.push(s);
+  }
+  return statuses;
 }
 
 /** Longest authInfo password stored. */

@@ -1,7 +1,6 @@
 import { NS } from '../../protocol/namespaces.js';
 import { el, type Out } from '../../protocol/xml-node.js';
 import { MAX_PASSPORT_LINES } from '../../registry/contact-rules.js';
-import { CONTACT_CLIENT_STATUSES } from '../../registry/statuses.js';
 import type { PostalType } from '../../storage/contact-repo.js';
 import { condition } from '../conditions.js';
 
@@ -107,24 +106,6 @@ export const contactAuthInfoRequired = condition('contactAuthInfoRequired', 2201
 export const contactUpdateEmpty = condition('contactUpdateEmpty', 2003, (id: string) => ({
   msg: `The update of ${id} adds, removes and changes nothing`,
   value: idValue(id),
-}));
-
-/** 2306: a status registrars do not set or remove (ok, linked, server*, pending*). */
-export const contactStatusNotSettable = condition('contactStatusNotSettable', 2306, (s: string) => ({
-  msg: `Status ${s} is not set or removed by registrars; only ${CONTACT_CLIENT_STATUSES.join(', ')} are`,
-  value: el('contact:status', { s }),
-}));
-
-/** 2306: removing a status the contact does not have. */
-export const contactStatusAbsent = condition('contactStatusAbsent', 2306, (id: string, s: string) => ({
-  msg: `Contact ${id} does not have status ${s}`,
-  value: el('contact:status', { s }),
-}));
-
-/** 2306: adding a status the contact has. */
-export const contactStatusPresent = condition('contactStatusPresent', 2306, (id: string, s: string) => ({
-  msg: `Contact ${id} already has status ${s}`,
-  value: el('contact:status', { s }),
 }));
 
 // ---------------------------------------------------------------- delete

@@ -1,8 +1,8 @@
 import { CONTACT_CLIENT_STATUSES } from '../../registry/statuses.js';
 import type { ContactChanges } from '../../storage/contact-repo.js';
-import { checkNewAuthPassword, requireSponsor, updateGate } from '../object-rules.js';
+import { applyClientStatuses, checkNewAuthPassword, requireSponsor, updateGate } from '../object-rules.js';
 import type { ObjectCommand } from '../types.js';
-import { contactStatusAbsent, contactStatusNotSettable, contactStatusPresent, contactUpdateEmpty, idValue } from './conditions.js';
+import { contactUpdateEmpty, idValue } from './conditions.js';
 import { checkEmailInput, checkPhoneInput, checkTci, loadContact, mergePostalInfos } from './contact-data.js';
 import type { ContactUpdate } from './types.js';
 
@@ -30,7 +30,7 @@ import type { ContactUpdate } from './types.js';
  * - 2303: contactNotFound;
  * - 2304: updateBlockedByLifecycle (pendingDelete, pendingTransfer), serverUpdateProhibited,
  *   clientUpdateProhibited;
- * - 2306: contactStatusNotSettable, contactStatusAbsent, contactStatusPresent, postalInfoTwice,
+ * - 2306: statusNotSettable, statusAbsent, statusPresent, postalInfoTwice,
  *   legalAddrTwice, tooManyPassportLines, authInfoRefused (empty or over-long password, one with a roid).
  */
 export const contactUpdate: ObjectCommand<ContactUpdate, undefined> = {
@@ -56,18 +56,7 @@ export const contactUpdate: ObjectCommand<ContactUpdate, undefined> = {
     updateGate('Contact', name, contact.statuses, onlyUnlock, idValue(name));
 
     // ---- statuses
-    for (const s of [...addStatuses, ...remStatuses]) {
-      if (!(CONTACT_CLIENT_STATUSES as readonly string[]).includes(s)) throw contactStatusNotSettable(s);
-    }
-    let statuses = [...contact.statuses];
-    for (const s of remStatuses) {
-      if (!statuses.includes(s)) throw contactStatusAbsent(name, s);
-      statuses = statuses.filter((x) => x !== s);
-    }
-    for (const s of addStatuses) {
-      if (statuses.includes(s)) throw contactStatusPresent(name, s);
-      statuses.push(s);
-    }
+    const statuses = applyClientStatuses('Contact', name, contact.statuses, { add: addStatuses, rem: remStatuses }, CONTACT_CLIENT_STATUSES, CONTACT_CLIENT_STATUSES.join(', '));
 
     // ---- chg
     const changes: ContactChanges = {};

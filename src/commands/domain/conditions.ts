@@ -203,24 +203,6 @@ export const alreadyANameserver = condition('alreadyANameserver', 2306, (domain:
 
 // ---------------------------------------------------------------- statuses
 
-/** 2306: a status registrars do not set or remove (ok, inactive, linked, pending*, server*). */
-export const statusNotClient = condition('statusNotClient', 2306, (s: string) => ({
-  msg: `Status ${s} is not set or removed by registrars; only client* statuses are`,
-  value: el('domain:status', { s }),
-}));
-
-/** 2306: an update removes a status the domain does not have. */
-export const statusNotSet = condition('statusNotSet', 2306, (domain: string, s: string) => ({
-  msg: `Domain ${domain} does not have status ${s}`,
-  value: el('domain:status', { s }),
-}));
-
-/** 2306: an update adds a status the domain has. */
-export const statusAlreadySet = condition('statusAlreadySet', 2306, (domain: string, s: string) => ({
-  msg: `Domain ${domain} already has status ${s}`,
-  value: el('domain:status', { s }),
-}));
-
 // ---------------------------------------------------------------- authInfo and the TCI description
 
 /** 2003: an <domain:authInfo> without <domain:pw> (the schema leaves only <domain:ext>, refused before). */

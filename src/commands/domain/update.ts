@@ -1,6 +1,6 @@
 import { DOMAIN_CLIENT_STATUSES } from '../../registry/statuses.js';
 import type { DomainChanges, DomainContact } from '../../storage/domain-repo.js';
-import { checkNewAuthPassword, requireSponsor, updateGate } from '../object-rules.js';
+import { applyClientStatuses, checkNewAuthPassword, requireSponsor, updateGate } from '../object-rules.js';
 import type { ObjectCommand } from '../types.js';
 import {
   alreadyAContact,
@@ -13,9 +13,6 @@ import {
   notANameserver,
   registrantNotAccepted,
   registrantNotRemovable,
-  statusAlreadySet,
-  statusNotClient,
-  statusNotSet,
 } from './conditions.js';
 import {
   checkContactCounts,
@@ -54,7 +51,7 @@ import type { DomainUpdate, NsInput } from './types.js';
  * - DNSSEC: the conditions of ./secdns.ts (2005, 2102, 2306); the description: tciDomainNotUsed,
  *   descriptionTooLong (2306);
  * - the update gate: updateBlockedByLifecycle, serverUpdateProhibited, clientUpdateProhibited (2304);
- * - statuses: statusNotClient, statusNotSet, statusAlreadySet (2306);
+ * - statuses: statusNotSettable, statusAbsent, statusPresent (2306);
  * - contacts: contactTypeMissing (2003), domainContactNotFound (2303), contactListedTwice, contactsNotAccepted,
  *   notAContact, alreadyAContact, tooManyContacts, lastContactNotRemovable (2306);
  * - nameservers: nameSyntax (2005), nameserverListedTwice, notANameserver (2306), the conditions of a
@@ -95,18 +92,7 @@ export const domainUpdate: ObjectCommand<DomainUpdate, undefined> = {
     updateGate('Domain', domain.name, domain.statuses, onlyUnlock, nameValue(domain.name));
 
     // ---- statuses
-    for (const s of [...addStatuses, ...remStatuses]) {
-      if (!(DOMAIN_CLIENT_STATUSES as readonly string[]).includes(s)) throw statusNotClient(s);
-    }
-    let statuses = [...domain.statuses];
-    for (const s of remStatuses) {
-      if (!statuses.includes(s)) throw statusNotSet(domain.name, s);
-      statuses = statuses.filter((x) => x !== s);
-    }
-    for (const s of addStatuses) {
-      if (statuses.includes(s)) throw statusAlreadySet(domain.name, s);
-      statuses.push(s);
-    }
+    const statuses = applyClientStatuses('Domain', domain.name, domain.statuses, { add: addStatuses, rem: remStatuses }, DOMAIN_CLIENT_STATUSES, 'client* statuses');
 
     // ---- contacts
     const remContacts = await resolveContacts(ctx, rem.contacts);

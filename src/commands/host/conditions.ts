@@ -1,6 +1,5 @@
 import { el, type Out } from '../../protocol/xml-node.js';
 import { MAX_HOST_ADDRESSES, type HostAddress } from '../../registry/addresses.js';
-import { HOST_CLIENT_STATUSES } from '../../registry/statuses.js';
 import { condition } from '../conditions.js';
 import type { HostAddrInput } from './types.js';
 
@@ -127,24 +126,6 @@ export const linkedHostNeedsAddress = condition('linkedHostNeedsAddress', 2305, 
 export const hostUpdateEmpty = condition('hostUpdateEmpty', 2003, (name: string) => ({
   msg: `The update of ${name} adds, removes and changes nothing`,
   value: nameValue(name),
-}));
-
-/** 2306: a status registrars do not set or remove (ok, linked, server*, pending*). */
-export const hostStatusNotSettable = condition('hostStatusNotSettable', 2306, (s: string) => ({
-  msg: `Status ${s} is not set or removed by registrars; only ${HOST_CLIENT_STATUSES.join(', ')} are`,
-  value: el('host:status', { s }),
-}));
-
-/** 2306: removing a status the host does not have. */
-export const hostStatusAbsent = condition('hostStatusAbsent', 2306, (name: string, s: string) => ({
-  msg: `Host ${name} does not have status ${s}`,
-  value: el('host:status', { s }),
-}));
-
-/** 2306: adding a status the host has. */
-export const hostStatusPresent = condition('hostStatusPresent', 2306, (name: string, s: string) => ({
-  msg: `Host ${name} already has status ${s}`,
-  value: el('host:status', { s }),
 }));
 
 /** 2306: removing an address the host does not have. */

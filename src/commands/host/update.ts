@@ -1,7 +1,7 @@
 import { MAX_HOST_ADDRESSES, type HostAddress } from '../../registry/addresses.js';
 import { HOST_CLIENT_STATUSES } from '../../registry/statuses.js';
 import type { HostChanges } from '../../storage/host-repo.js';
-import { requireSponsor, updateGate } from '../object-rules.js';
+import { applyClientStatuses, requireSponsor, updateGate } from '../object-rules.js';
 import type { ObjectCommand } from '../types.js';
 import {
   addressAbsent,
@@ -12,9 +12,6 @@ import {
   glueLastAddressRemoved,
   glueMissingAfterRename,
   hostExists,
-  hostStatusAbsent,
-  hostStatusNotSettable,
-  hostStatusPresent,
   hostUpdateEmpty,
   linkedHostNeedsAddress,
   nameValue,
@@ -64,7 +61,7 @@ import type { HostUpdate } from './types.js';
  * - 2304: updateBlockedByLifecycle (pendingDelete, pendingTransfer), serverUpdateProhibited,
  *   clientUpdateProhibited, superordinatePendingDelete (the new name's domain);
  * - 2305: externalHostInUse, linkedHostNeedsAddress;
- * - 2306: hostStatusNotSettable, hostStatusAbsent, hostStatusPresent, addressAbsent, addressPresent,
+ * - 2306: statusNotSettable, statusAbsent, statusPresent, addressAbsent, addressPresent,
  *   addressListedTwice, addressRefused, tooManyAddresses, externalHostAddresses,
  *   externalRenameKeepsAddresses, glueLastAddressRemoved.
  */
@@ -86,19 +83,7 @@ export const hostUpdate: ObjectCommand<HostUpdate, undefined> = {
     updateGate('Host', name, host.statuses, onlyUnlock, nameValue(name));
 
     // ---- statuses
-    for (const s of [...add.statuses, ...rem.statuses]) {
-      if (!(HOST_CLIENT_STATUSES as readonly string[]).includes(s)) throw hostStatusNotSettable(s);
-    }
-    const statuses = [...host.statuses];
-    for (const s of rem.statuses) {
-      const i = statuses.indexOf(s);
-      if (i < 0) throw hostStatusAbsent(name, s);
-      statuses.splice(i, 1);
-    }
-    for (const s of add.statuses) {
-      if (statuses.includes(s)) throw hostStatusPresent(name, s);
-      statuses.push(s);
-    }
+    const statuses = applyClientStatuses('Host', name, host.statuses, { add: add.statuses, rem: rem.statuses }, HOST_CLIENT_STATUSES, HOST_CLIENT_STATUSES.join(', '));
 
     // ---- addresses
     const addAddrs = parseAddrs(add.addrs);

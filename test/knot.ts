@@ -73,10 +73,17 @@ export interface Knot {
   stop(): Promise<void>;
 }
 
-export async function startKnot(zones: Array<{ tld: string; file: string }>): Promise<Knot> {
-  const dir = mkdtempSync(join(tmpdir(), 'knot-test-'));
+/** `dir`: the server's folder (configuration, socket, state), made here unless given: a test may need its path first. */
+export function knotDir(): string {
+  return mkdtempSync(join(tmpdir(), 'knot-test-'));
+}
+
+/** The configuration file of a Knot started in `dir`. */
+export const knotConf = (dir: string) => join(dir, 'knot.conf');
+
+export async function startKnot(zones: Array<{ tld: string; file: string }>, dir = knotDir()): Promise<Knot> {
   const port = await freePort();
-  const conf = join(dir, 'knot.conf');
+  const conf = knotConf(dir);
   writeFileSync(
     conf,
     [

@@ -65,7 +65,8 @@ export interface Knot {
   reloadCommand: string;
   /** Reads the zone file of `tld` again and waits until knotd serves `serial` (or fails with its log). */
   reload(tld: string, serial: number): Promise<void>;
-  query(name: string, type: string): Promise<DnsAnswer>;
+  /** `dnssec`: with the DO bit (RFC 3225), so that signatures come along. */
+  query(name: string, type: string, o?: { dnssec?: boolean }): Promise<DnsAnswer>;
   serial(tld: string): Promise<number | undefined>;
   /** `knotc zone-check`: Knot's semantic checks of the zone as loaded (empty output: none failed). */
   zoneCheck(tld: string): { ok: boolean; output: string };
@@ -81,7 +82,23 @@ export function knotDir(): string {
 /** The configuration file of a Knot started in `dir`. */
 export const knotConf = (dir: string) => join(dir, 'knot.conf');
 
-export async function startKnot(zones: Array<{ tld: string; file: string }>, dir = knotDir()): Promise<Knot> {
+/**
+ * Knot's automatic signing as README ("Zone publication") sets it up for a zone file the registry rewrites:
+ * the differences of each new file are applied and signed (zonefile-load: difference-no-serial, the
+ * journal keeping the signed zone), Knot numbering its own serials.
+ */
+export const KNOT_SIGNING = [
+  'policy:',
+  '  - id: tld',
+  '    algorithm: ecdsap256sha256',
+  '    nsec3: on',
+  '    nsec3-opt-out: on',
+  '    nsec3-iterations: 0',
+  '    nsec3-salt-length: 0',
+];
+const KNOT_SIGNED_ZONE = ['    zonefile-load: difference-no-serial', '    journal-content: all', '    serial-policy: unixtime', '    dnssec-signing: on', '    dnssec-policy: tld'];
+
+export async function startKnot(zones: Array<{ tld: string; file: string }>, dir = knotDir(), o: { signing?: boolean } = {}): Promise<Knot> {
   const port = await freePort();
   const conf = knotConf(dir);
   writeFileSync(
@@ -97,16 +114,16 @@ export async function startKnot(zones: Array<{ tld: string; file: string }>, dir
       'log:',
       '  - target: stderr',
       '    any: info',
+      ...(o.signing ? KNOT_SIGNING : []),
       'template:',
       '  - id: default',
       `    storage: "${dir}"`,
-      // Knot's optional semantic checks too: a zone that fails them is not loaded.
+      // Knot's optional semantic checks too (their findings are reported by zone-check, see zoneCheck).
       '    semantic-checks: on',
       '    zonefile-sync: -1',
-      '    zonefile-load: whole',
-      '    journal-content: none',
+      ...(o.signing ? [] : ['    zonefile-load: whole', '    journal-content: none']),
       'zone:',
-      ...zones.flatMap((z) => [`  - domain: ${z.tld}`, `    file: "${z.file}"`]),
+      ...zones.flatMap((z) => [`  - domain: ${z.tld}`, `    file: "${z.file}"`, ...(o.signing ? KNOT_SIGNED_ZONE : [])]),
       '',
     ].join('\n'),
   );
@@ -116,7 +133,7 @@ export async function startKnot(zones: Array<{ tld: string; file: string }>, dir
   proc.stderr!.on('data', (b) => (logText += b));
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
 
-  const query = (name: string, type: string): Promise<DnsAnswer> =>
+  const query = (name: string, type: string, o: { dnssec?: boolean } = {}): Promise<DnsAnswer> =>
     new Promise((resolve, reject) => {
       const sock = createSocket('udp4');
       const id = Math.floor(Math.random() * 65535);
@@ -132,7 +149,9 @@ export async function startKnot(zones: Array<{ tld: string; file: string }>, dir
         const rrs = (list: unknown) => (list ?? []) as Rr[];
         resolve({ rcode: p.rcode, aa: ((p.flags ?? 0) & dnsPacket.AUTHORITATIVE_ANSWER) !== 0, answers: rrs(p.answers), authorities: rrs(p.authorities), additionals: rrs(p.additionals) });
       });
-      sock.send(dnsPacket.encode({ type: 'query', id, flags: 0, questions: [{ name, type: type as 'A', class: 'IN' }] }), port, '127.0.0.1');
+      const opt: dnsPacket.OptAnswer = { type: 'OPT', name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: dnsPacket.DNSSEC_OK, flag_do: true, options: [] };
+      const edns = o.dnssec ? [opt] : [];
+      sock.send(dnsPacket.encode({ type: 'query', id, flags: 0, questions: [{ name, type: type as 'A', class: 'IN' }], additionals: edns }), port, '127.0.0.1');
     });
   const serial = async (tld: string) => {
     try {

@@ -240,6 +240,28 @@ describe('zone publication: the TLD zone served by Knot DNS', function () {
     expect(a).to.not.equal(b);
   });
 
+  it('is signed by Knot DNS set up as README says (automatic signing, NSEC3 opt-out): RRSIGs on the apex and the DS, and again after a change', async () => {
+    const signer = await startKnot([{ tld: TLD, file: zoneFile(t.config.zone.dir, TLD) }], undefined, { signing: true });
+    try {
+      const soa = await signer.query(TLD, 'SOA', { dnssec: true });
+      expect(soa.answers.map((a) => a.type)).to.include.members(['SOA', 'RRSIG']);
+      const ds = await signer.query(beta, 'DS', { dnssec: true });
+      expect(ds.answers.filter((a) => a.type === 'RRSIG').map((a) => a.data.typeCovered)).to.deep.equal(['DS']);
+      // A new delegation, published and reloaded: Knot signs the difference (an unsigned delegation: NSEC3 opt-out).
+      const before = (await signer.serial(TLD))!;
+      await s.as('ClientX').send(domainUpdate({ name: alpha, add: { ns: [external] } })).expect(1000);
+      await publish(TLD);
+      const r = spawnSync('knotc', ['-c', signer.conf, 'zone-reload', TLD], { encoding: 'utf8' });
+      expect(r.status, r.stderr).to.equal(0);
+      for (let i = 0; i < 100 && (await signer.serial(TLD)) === before; i++) await new Promise((res) => setTimeout(res, 50));
+      const ref = await signer.query(alpha, 'NS', { dnssec: true });
+      expect(ref.authorities.filter((a) => a.type === 'NS').map((a) => a.data)).to.deep.equal([external]);
+      expect(ref.authorities.map((a) => a.type)).to.include('NSEC3');
+    } finally {
+      await signer.stop();
+    }
+  });
+
   it('registry zone write and zone status over the CLI; a bad --tld is refused by name', () => {
     const cfg = join(t.dir, 'cli.json');
     writeFileSync(cfg, JSON.stringify({ database: t.config.database, certsDir: t.config.certsDir, zone: { dir: t.config.zone.dir } }));
@@ -249,7 +271,7 @@ describe('zone publication: the TLD zone served by Knot DNS', function () {
     expect(w.status, w.stderr).to.equal(0);
     const serial = Number(/serial (\d+)/.exec(w.stdout)![1]);
     expect(serial).to.be.greaterThan(Math.max(...serials[TLD]));
-    expect(w.stdout).to.match(/: serial \d+, 1 delegations of 2 domains, 1 DS, 2 glue records, \d+ bytes in \d+ ms\n$/);
+    expect(w.stdout).to.match(/: serial \d+, 2 delegations of 2 domains, 1 DS, 2 glue records, \d+ bytes in \d+ ms\n$/);
     expect(readFileSync(out, 'utf8')).to.include(`SOA\ta.nic.zonetest. dns\\.admin.nic.zonetest. ${serial} `);
     const st = cli('zone', 'status');
     expect(st.status, st.stderr).to.equal(0);

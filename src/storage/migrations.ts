@@ -532,7 +532,7 @@ INSERT INTO zone_state (tld) SELECT name FROM tlds;
 CREATE TRIGGER zone_tld_insert AFTER INSERT ON tlds BEGIN
   INSERT OR IGNORE INTO zone_state (tld) VALUES (NEW.name);
 END;
-CREATE TRIGGER zone_tld_policy AFTER UPDATE OF policy ON tlds BEGIN
+CREATE TRIGGER zone_tld_policy AFTER UPDATE OF policy ON tlds WHEN OLD.policy IS NOT NEW.policy BEGIN
   UPDATE zone_state SET changes = changes + 1 WHERE tld = NEW.name;
 END;
 CREATE TRIGGER zone_domain_insert AFTER INSERT ON domains BEGIN

@@ -14,7 +14,7 @@ import dnsPacket from 'dns-packet';
  * Without knotd: in CI (CI set) the tests fail, since .ci/run installs it; elsewhere they are skipped with a
  * message saying what to install.
  */
-export const KNOT_MISSING = 'Knot DNS (knotd, knotc) and BIND utilities (named-checkzone, dnssec-dsfromkey) are not installed: apt-get install knot bind9-utils bind9-dnsutils';
+export const KNOT_MISSING = 'Knot DNS (knotd, knotc) and BIND utilities (named-checkzone, dnssec-dsfromkey) are not installed: apt-get install knot bind9-utils';
 
 export function dnsToolsPresent(): boolean {
   return ['knotd', 'knotc', 'named-checkzone', 'dnssec-dsfromkey'].every((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status === 0);

@@ -26,6 +26,8 @@ const TLD = 'zonetest';
 const IDN_TLD = 'xn--80akhbyknj4f';
 /** A TLD added with no zone settings at all: the development defaults must make a zone Knot loads. */
 const PLAIN_TLD = 'plainzone';
+/** A TLD of the hostAttr model: name servers are attributes of the domain, with their addresses. */
+const ATTR_TLD = 'attrzone';
 
 const ZONE_SETTINGS: TldPolicyInput['zone'] = {
   ttl: 7200,
@@ -97,10 +99,11 @@ describe('zone publication: the TLD zone served by Knot DNS', function () {
     await add(TLD, { ...NO_CONTACTS, zone: ZONE_SETTINGS });
     await add(IDN_TLD, { ...NO_CONTACTS, idnScripts: ['Cyrillic'], dnssec: { interface: 'keyData', allowedFlags: [257], maxRecords: 4, acceptMaxSigLife: false }, zone: { dsDigestTypes: [2, 4] } });
     await add(PLAIN_TLD, {});
+    await add(ATTR_TLD, { ...NO_CONTACTS, hostModel: 'hostAttr' });
     await seedContact(t, `ZC-${uniq}`.slice(0, 16));
     s = scenario(t);
-    for (const tld of [TLD, IDN_TLD, PLAIN_TLD]) await publish(tld);
-    knot = await startKnot([TLD, IDN_TLD, PLAIN_TLD].map((tld) => ({ tld, file: zoneFile(t.config.zone.dir, tld) })));
+    for (const tld of [TLD, IDN_TLD, PLAIN_TLD, ATTR_TLD]) await publish(tld);
+    knot = await startKnot([TLD, IDN_TLD, PLAIN_TLD, ATTR_TLD].map((tld) => ({ tld, file: zoneFile(t.config.zone.dir, tld) })));
   });
   after(async () => {
     await knot?.stop();
@@ -227,6 +230,24 @@ describe('zone publication: the TLD zone served by Knot DNS', function () {
     const served = names(ds.answers, 'DS').map((a) => [a.data.keyTag, a.data.algorithm, a.data.digestType, (a.data.digest as Buffer).toString('hex').toUpperCase()]);
     expect(served).to.have.deep.members(expected);
     expect(served).to.have.length(2);
+  });
+
+  it('publishes host attributes (hostAttr model) with the glue the registrar gave for names under the domain', async () => {
+    const d = `attr-${uniq}.${ATTR_TLD}`;
+    const xml = command(
+      `<create><domain:create xmlns:domain="urn:ietf:params:xml:ns:domain-1.0"><domain:name>${d}</domain:name><domain:ns>` +
+        `<domain:hostAttr><domain:hostName>ns1.${d}</domain:hostName><domain:hostAddr ip="v4">192.0.2.77</domain:hostAddr><domain:hostAddr ip="v6">2001:db8::77</domain:hostAddr></domain:hostAttr>` +
+        `<domain:hostAttr><domain:hostName>${external}</domain:hostName></domain:hostAttr>` +
+        `</domain:ns><domain:registrant>${`ZC-${uniq}`.slice(0, 16)}</domain:registrant><domain:authInfo><domain:pw>zone-pw-3</domain:pw></domain:authInfo></domain:create></create>`,
+    );
+    await s.as('ClientX').send(xml).expect(1000);
+    await publish(ATTR_TLD);
+    const r = await referral(d);
+    expect(r.ns).to.deep.equal([`${d} ${external}`, `${d} ns1.${d}`].sort());
+    expect(r.glue).to.deep.equal([`ns1.${d} A 192.0.2.77`, `ns1.${d} AAAA 2001:db8::77`]);
+    await s.as('ClientX').send(domainUpdate({ name: d, add: { status: ['clientHold'] } })).expect(1000);
+    await publish(ATTR_TLD);
+    expect((await knot.query(`ns1.${d}`, 'A')).rcode).to.equal('NXDOMAIN');
   });
 
   it('gives every publication a larger serial, and writes the same zone byte for byte from the same state (but its serial and time)', async () => {

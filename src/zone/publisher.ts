@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -32,7 +34,7 @@ export class ZonePublisher {
   private running: Promise<void> | null = null;
   private closed = false;
   private worker: Worker | null = null;
-  private job: { resolve: (r: ZoneWriteResult) => void; reject: (e: Error) => void } | null = null;
+  private job: { out: string; resolve: (r: ZoneWriteResult) => void; reject: (e: Error) => void } | null = null;
   /** performance.now() of each TLD's last publication by this process. */
   private readonly lastAt = new Map<string, number>();
   private readonly reloadPending = new Map<string, ZoneWriteResult>();
@@ -105,7 +107,7 @@ export class ZonePublisher {
     }
     const w = this.worker;
     return new Promise((resolve, reject) => {
-      this.job = { resolve, reject };
+      this.job = { out: job.out, resolve, reject };
       w.postMessage(job);
     });
   }
@@ -135,13 +137,21 @@ export class ZonePublisher {
     });
   }
 
-  /** Stops: no new round; a zone being written is abandoned (its temporary file removed by nobody: harmless). */
+  /** Stops: no new round; a zone being written is abandoned (the published file stays as it was). */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
     const w = this.worker;
+    const abandoned = this.job?.out;
     this.worker = null;
     if (w) await w.terminate();
     await this.running;
+    // The abandoned zone's temporary file (the writer names it .<file>.<pid>.<random>.tmp beside the file).
+    if (abandoned) {
+      const prefix = `.${basename(abandoned)}.${process.pid}.`;
+      for (const f of readdirSync(dirname(abandoned))) {
+        if (f.startsWith(prefix) && f.endsWith('.tmp')) rmSync(join(dirname(abandoned), f), { force: true });
+      }
+    }
   }
 }

@@ -21,6 +21,7 @@ import { ensureDevCerts } from './transport/dev-certs.js';
 import { EppServer } from './transport/epp-server.js';
 import { DEFAULT_HTTP_PORT } from './config.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
+import { ZonePublisher } from './zone/publisher.js';
 
 export interface Registry {
   store: Store;
@@ -35,6 +36,8 @@ export interface Registry {
   http?: { host: string; port: number };
   /** The HTTP registrar API server itself (background work such as pending nameserver sets). */
   httpServer?: HttpServer;
+  /** Writes the TLDs' zones after changes (zone.publish; SQLite stores only: it reads snapshots of the file). */
+  zonePublisher?: ZonePublisher;
   tlds: string[];
   close(): Promise<void>;
 }
@@ -161,6 +164,12 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     }
     log.info({ host: httpServer.host, port: httpServer.port }, `HTTP registrar API listening on http://${httpServer.host}:${httpServer.port}/api/v1/registrar/v1`);
   }
+  let zonePublisher: ZonePublisher | undefined;
+  if (config.zone.publish && store instanceof SqliteStore && config.database !== ':memory:') {
+    zonePublisher = new ZonePublisher({ store, database: config.database, zone: config.zone, clock, log });
+    zonePublisher.start();
+    log.info({ dir: config.zone.dir, interval: config.zone.interval }, `zones published in ${config.zone.dir} (at most every ${config.zone.interval} s per TLD)`);
+  }
   log.flush(); // whoever waits for "listening" (an operator, a supervisor, a test) sees it at once
 
   return {
@@ -172,12 +181,14 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     address,
     http: httpServer && { host: httpServer.host, port: httpServer.port },
     httpServer,
+    zonePublisher,
     get tlds() {
       return tlds;
     },
     async close() {
       for (const t of timers) clearInterval(t);
       await httpServer?.close();
+      await zonePublisher?.close();
       await epp.close();
       await store.close();
       parser.dispose();

@@ -75,6 +75,20 @@ export interface Config {
     /** TLDs where POST /sandbox/reset may create fixture domains (OT&E namespaces). */
     sandboxTlds: string[];
   };
+  /** Zone publication by `serve` (src/zone/publisher.ts); what a zone holds is the TLD policy's `zone`. */
+  zone: {
+    /** Write each TLD's zone at start and after changes. */
+    publish: boolean;
+    /** Folder of the zone files, one `<tld>.zone` per TLD. */
+    dir: string;
+    /** Least seconds between two publications of one TLD: changes wait at most this long. */
+    interval: number;
+    /**
+     * Shell command run after each publication, e.g. `knotc zone-reload {tld}`: {tld}, {file} and {serial}
+     * are replaced (also in the environment as ZONE_TLD, ZONE_FILE, ZONE_SERIAL); '' for none.
+     */
+    reloadCommand: string;
+  };
 }
 
 /** Default port of the HTTP registrar API. */
@@ -114,6 +128,7 @@ export function defaultConfig(base = process.cwd()): Config {
       adminTokenFile: '',
       sandboxTlds: ['defiwallet'],
     },
+    zone: { publish: true, dir: resolve(base, 'data/zones'), interval: 60, reloadCommand: '' },
   };
 }
 
@@ -147,6 +162,10 @@ const ENV: Record<string, string> = {
   REGISTRY_HTTP_ADMIN_TOKEN_SHA256: 'http.adminTokenSha256',
   REGISTRY_HTTP_ADMIN_TOKEN_FILE: 'http.adminTokenFile',
   REGISTRY_HTTP_SANDBOX_TLDS: 'http.sandboxTlds',
+  REGISTRY_ZONE_PUBLISH: 'zone.publish',
+  REGISTRY_ZONE_DIR: 'zone.dir',
+  REGISTRY_ZONE_INTERVAL: 'zone.interval',
+  REGISTRY_ZONE_RELOAD_COMMAND: 'zone.reloadCommand',
 };
 
 export class ConfigError extends Error {}
@@ -246,5 +265,10 @@ function validate(c: Config): Config {
   if (!Array.isArray(h.sandboxTlds) || !h.sandboxTlds.every((t) => typeof t === 'string' && /^[a-z0-9-]{1,63}$/.test(t))) {
     bad('http.sandboxTlds must be a list of TLDs (lower-case A-labels)');
   }
+  const z = c.zone;
+  if (typeof z.publish !== 'boolean') bad('zone.publish must be true or false');
+  if (typeof z.dir !== 'string' || !z.dir) bad('zone.dir must be a folder');
+  int(z.interval, 1, 86400, 'zone.interval');
+  if (typeof z.reloadCommand !== 'string') bad('zone.reloadCommand must be a shell command (or empty)');
   return c;
 }

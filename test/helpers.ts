@@ -58,6 +58,8 @@ export async function startTestRegistry(overrides: (c: Config) => void = () => {
   config.tls = { cert: join(certs, 'server.crt'), key: join(certs, 'server.key'), ca: join(certs, 'ca.crt') };
   config.epp.port = 0;
   config.epp.svID = 'Test Registry';
+  // Zones are published by the tests that look at them (test/zone*.test.ts turn it on).
+  config.zone = { ...config.zone, publish: false, dir: join(dir, 'zones') };
   overrides(config);
   const artifacts = newArtifactsDir(callerName());
   const logFile = join(artifacts, 'server.log');

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { startRegistry } from '../app.js';
 import { CLOCK_OFFSET_SETTING, parseDuration } from '../registry/clock.js';
 import { hashSecret } from '../registry/passwords.js';
 import { checkEmail, checkPhone } from '../registry/contact-rules.js';
 import { changeServerStatuses } from '../registry/operator.js';
-import { resolvePolicy } from '../registry/policy.js';
+import { checkZoneForTld, resolvePolicy } from '../registry/policy.js';
+import { normalizeName } from '../registry/names.js';
+import { publishZone, zoneFile } from '../zone/publish.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { Repos } from '../storage/store.js';
 import { devCertPaths, ensureDevCerts, fingerprint, revokeDevCertificate } from '../transport/dev-certs.js';
@@ -247,6 +249,7 @@ tld
     const label = name.toLowerCase().replace(/^\./, '');
     if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label)) throw new InvalidArgumentError('TLD must be one LDH label (A-label)');
     const policy = resolvePolicy(o.policy ? JSON.parse(readFileSync(o.policy, 'utf8')) : undefined);
+    checkZoneForTld(label, policy);
     await withStore((store) => store.transaction((r) => r.tlds.upsert({ name: label, policy }, new Date())));
     console.log(`TLD ${label} served`);
   });
@@ -257,6 +260,42 @@ tld.command('list').action(async () => {
     }
   });
 });
+
+const zone = program.command('zone').description("the TLDs' zones (RFC 1035 master files) for the DNS servers");
+zone
+  .command('write')
+  .description('write the zone of a TLD from one consistent read of the registry (a new serial each time)')
+  .requiredOption('--tld <tld>', 'the TLD (A-label or U-label)')
+  .option('--out <file>', 'zone file to write (default: <zone.dir>/<tld>.zone, the file serve publishes)')
+  .action(async (o) => {
+    const n = normalizeName(String(o.tld).replace(/^\./, ''), 1);
+    if (!n.ok || n.labels.length !== 1) throw new InvalidArgumentError(`--tld ${o.tld}: not a TLD label${n.ok ? '' : ` (${n.reason})`}`);
+    const tldName = n.name;
+    await withStore(async (store, cfg) => {
+      if (!(await store.transaction((r) => r.tlds.get(tldName)))) throw new Error(`--tld ${o.tld}: no such TLD (see registry tld list)`);
+      const r = await publishZone(store, { database: cfg.database, tld: tldName, out: resolve(o.out ?? zoneFile(cfg.zone.dir, tldName)), now: Date.now() });
+      console.log(
+        `zone of .${tldName} written to ${r.file}: serial ${r.serial}, ${r.delegations} delegations of ${r.domains} domains, ${r.ds} DS, ${r.glue} glue records, ${r.bytes} bytes in ${Math.round(r.durationMs)} ms`,
+      );
+    });
+  });
+zone
+  .command('status')
+  .description("each TLD's last published serial, size and time, and whether changes wait for the next publication")
+  .action(async () => {
+    await withStore(async (store) => {
+      const states = await store.transaction((r) => r.zone.states());
+      for (const s of states) {
+        const p = s.published;
+        if (!p) {
+          console.log(`${s.tld}	never published`);
+          continue;
+        }
+        const state = p.changes === s.changes ? 'current' : 'stale (changed since)';
+        console.log(`${s.tld}	serial ${p.serial}	${p.at.toISOString()}	${p.bytes} bytes	${p.delegations} delegations	${p.durationMs} ms	${state}	${p.file}`);
+      }
+    });
+  });
 
 const balance = program.command('balance').description('registrar balances (minor currency units) and their ledger');
 balance

@@ -1,3 +1,6 @@
+import { parseAddress } from './addresses.js';
+import { normalizeName } from './names.js';
+
 /**
  * Per-TLD policy: everything that differs between TLDs lives here as data, never as `if (tld === ...)`.
  * Stored as JSON on the TLD row; missing fields take the defaults below (a conventional gTLD).
@@ -52,6 +55,35 @@ export interface TldPolicy {
   };
   /** Prices per year in minor currency units. */
   prices: { create: number; renew: number; transfer: number; restore: number };
+  /** The TLD's zone as `registry zone write` and the publisher of `serve` write it (src/zone/). */
+  zone: ZonePolicy;
+}
+
+/** One of the TLD's own name servers (the apex NS records). */
+export interface ApexNameserver {
+  /** Host name (A-labels); a name inside the TLD needs `addresses` (its glue), any other takes none. */
+  name: string;
+  addresses?: string[];
+}
+
+export interface ZonePolicy {
+  /** TTL of every record of the zone, in seconds (the file's $TTL). */
+  ttl: number;
+  /** The apex NS records, 1 to 13. The default, `localhost`, only serves a development zone to a local DNS server. */
+  nameservers: ApexNameserver[];
+  soa: {
+    /** Primary name server; '' for the first of `nameservers`. */
+    mname: string;
+    /** The zone's contact mailbox, user@host (written as the SOA RNAME, user.host.). */
+    rname: string;
+    refresh: number;
+    retry: number;
+    expire: number;
+    /** Negative-caching TTL (RFC 2308). */
+    minimum: number;
+  };
+  /** Digest types of the DS records computed from keyData (1 SHA-1, 2 SHA-256, 4 SHA-384); dsData is published as given. */
+  dsDigestTypes: number[];
 }
 
 export const DEFAULT_POLICY: TldPolicy = {
@@ -81,7 +113,17 @@ export const DEFAULT_POLICY: TldPolicy = {
     transferLock: 0,
   },
   prices: { create: 1000, renew: 1000, transfer: 1000, restore: 4000 },
+  // Development defaults: a zone any DNS server loads, served from this machine. Production sets them all.
+  zone: {
+    ttl: 3600,
+    nameservers: [{ name: 'localhost' }],
+    soa: { mname: '', rname: 'hostmaster@localhost', refresh: 1800, retry: 900, expire: 1_209_600, minimum: 3600 },
+    dsDigestTypes: [2],
+  },
 };
+
+/** Digest types the zone writer can compute (node:crypto): SHA-1, SHA-256, SHA-384. */
+export const COMPUTABLE_DIGEST_TYPES = [1, 2, 4];
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 export type TldPolicyInput = DeepPartial<TldPolicy>;
@@ -108,8 +150,81 @@ export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
   if (![1000, 1001].includes(p.deleteResultCode)) problems.push('deleteResultCode must be 1000 or 1001');
   for (const [k, v] of Object.entries(p.grace)) intIn(v, 0, 3650, `grace.${k}`);
   for (const [k, v] of Object.entries(p.prices)) intIn(v, 0, 1e12, `prices.${k}`);
+  problems.push(...zoneProblems(p.zone));
   if (problems.length) throw new Error(`invalid TLD policy: ${problems.join('; ')}`);
   return p;
+}
+
+const hostNameProblem = (name: unknown): string | undefined => {
+  if (typeof name !== 'string') return 'must be a host name';
+  const n = normalizeName(name, 1);
+  if (!n.ok) return n.reason;
+  if (n.name !== name.replace(/\.$/, '')) return `must be written in lower-case A-labels (${n.name})`;
+  return undefined;
+};
+
+/** The zone settings' own problems (those that depend on the TLD's name: `checkZoneForTld`). */
+function zoneProblems(z: ZonePolicy): string[] {
+  const problems: string[] = [];
+  const intIn = (v: unknown, lo: number, hi: number, name: string) => {
+    if (!Number.isInteger(v) || (v as number) < lo || (v as number) > hi) problems.push(`zone.${name} must be an integer in ${lo}..${hi}`);
+  };
+  // RFC 2181 §8: TTLs are 31-bit; SOA timers likewise.
+  intIn(z.ttl, 0, 2 ** 31 - 1, 'ttl');
+  for (const k of ['refresh', 'retry', 'expire', 'minimum'] as const) intIn(z.soa[k], 0, 2 ** 31 - 1, `soa.${k}`);
+  if (!Array.isArray(z.nameservers) || z.nameservers.length < 1 || z.nameservers.length > 13) {
+    problems.push('zone.nameservers must list 1 to 13 name servers');
+  } else {
+    for (const [i, ns] of z.nameservers.entries()) {
+      if (!ns || typeof ns !== 'object') {
+        problems.push(`zone.nameservers[${i}] must be an object {name, addresses}`);
+        continue;
+      }
+      const extra = Object.keys(ns).filter((k) => k !== 'name' && k !== 'addresses');
+      if (extra.length) problems.push(`zone.nameservers[${i}]: unknown field ${extra[0]}`);
+      const bad = hostNameProblem(ns.name);
+      if (bad) problems.push(`zone.nameservers[${i}].name ${JSON.stringify(ns.name)}: ${bad}`);
+      if (ns.addresses !== undefined && !Array.isArray(ns.addresses)) problems.push(`zone.nameservers[${i}].addresses must be a list`);
+      for (const a of Array.isArray(ns.addresses) ? ns.addresses : []) {
+        const parsed = typeof a === 'string' ? parseAddress(a, a.includes(':') ? 'v6' : 'v4') : { ok: false as const, reason: 'not a string' };
+        if (!parsed.ok) problems.push(`zone.nameservers[${i}].addresses ${JSON.stringify(a)}: ${parsed.reason}`);
+      }
+    }
+  }
+  if (z.soa.mname !== '') {
+    const bad = hostNameProblem(z.soa.mname);
+    if (bad) problems.push(`zone.soa.mname ${JSON.stringify(z.soa.mname)}: ${bad}`);
+  }
+  const mailbox = typeof z.soa.rname === 'string' ? /^([^@\s\\"();]+)@(.+)$/.exec(z.soa.rname) : null;
+  if (!mailbox) problems.push(`zone.soa.rname ${JSON.stringify(z.soa.rname)} must be a mailbox user@host`);
+  else {
+    const bad = hostNameProblem(mailbox[2]);
+    if (bad) problems.push(`zone.soa.rname ${JSON.stringify(z.soa.rname)}: ${bad}`);
+  }
+  if (!Array.isArray(z.dsDigestTypes) || z.dsDigestTypes.length === 0 || z.dsDigestTypes.some((t) => !COMPUTABLE_DIGEST_TYPES.includes(t))) {
+    problems.push(`zone.dsDigestTypes must list one or more of ${COMPUTABLE_DIGEST_TYPES.join(', ')}`);
+  }
+  return problems;
+}
+
+/** True when `name` is `zone` or below it. */
+export function inZone(name: string, zone: string): boolean {
+  return name === zone || name.endsWith(`.${zone}`);
+}
+
+/**
+ * The zone settings that depend on the TLD's name: a name server inside the TLD needs its addresses (the
+ * apex glue: nothing else would lead a resolver to it), one outside takes none (out-of-zone data).
+ */
+export function checkZoneForTld(tld: string, policy: TldPolicy): void {
+  const problems: string[] = [];
+  for (const [i, ns] of policy.zone.nameservers.entries()) {
+    const name = ns.name.replace(/\.$/, '');
+    const inside = inZone(name, tld);
+    if (inside && !ns.addresses?.length) problems.push(`zone.nameservers[${i}] ${name} is inside .${tld}: give its addresses (the apex glue)`);
+    if (!inside && ns.addresses?.length) problems.push(`zone.nameservers[${i}] ${name} is outside .${tld}: it takes no addresses in this zone`);
+  }
+  if (problems.length) throw new Error(`invalid TLD policy for ${tld}: ${problems.join('; ')}`);
 }
 
 function mergeDeep(base: unknown, over: unknown): unknown {

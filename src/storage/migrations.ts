@@ -518,4 +518,86 @@ ALTER TABLE registrars ADD COLUMN abuse_phone TEXT;
 CREATE UNIQUE INDEX registrars_iana_id ON registrars (iana_id) WHERE iana_id IS NOT NULL;
 `,
   },
+  {
+    version: 12,
+    name: 'zone publication: per-TLD serial, last publication and a change counter kept by triggers',
+    sql: `
+-- One row per TLD. \`changes\` counts every write that can change the TLD's zone; the publisher compares it
+-- with the count its last publication read (\`published_changes\`, read in the same snapshot as the zone) to
+-- know that the zone is stale, whichever process or code path made the change. \`serial\` is the last SOA
+-- serial handed out: it only grows (src/zone/writer.ts).
+CREATE TABLE zone_state (
+  tld TEXT PRIMARY KEY REFERENCES tlds(name) ON DELETE CASCADE,
+  changes INTEGER NOT NULL DEFAULT 0,
+  serial INTEGER NOT NULL DEFAULT 0,
+  published_serial INTEGER,
+  published_at INTEGER,
+  published_changes INTEGER,
+  file TEXT,
+  bytes INTEGER,
+  delegations INTEGER,
+  duration_ms INTEGER
+);
+INSERT INTO zone_state (tld) SELECT name FROM tlds;
+CREATE TRIGGER zone_tld_insert AFTER INSERT ON tlds BEGIN
+  INSERT OR IGNORE INTO zone_state (tld) VALUES (NEW.name);
+END;
+CREATE TRIGGER zone_tld_policy AFTER UPDATE OF policy ON tlds WHEN OLD.policy IS NOT NEW.policy BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld = NEW.name;
+END;
+CREATE TRIGGER zone_domain_insert AFTER INSERT ON domains BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld = NEW.tld;
+END;
+CREATE TRIGGER zone_domain_delete AFTER DELETE ON domains BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld = OLD.tld;
+END;
+CREATE TRIGGER zone_domain_update AFTER UPDATE OF name, tld, statuses, deleted_at ON domains
+WHEN OLD.statuses IS NOT NEW.statuses OR OLD.deleted_at IS NOT NEW.deleted_at OR OLD.name IS NOT NEW.name OR OLD.tld IS NOT NEW.tld BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld IN (OLD.tld, NEW.tld);
+END;
+CREATE TRIGGER zone_ns_insert AFTER INSERT ON domain_nameservers BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
+END;
+CREATE TRIGGER zone_ns_delete AFTER DELETE ON domain_nameservers BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = OLD.domain_id);
+END;
+CREATE TRIGGER zone_attr_insert AFTER INSERT ON domain_host_attrs BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
+END;
+CREATE TRIGGER zone_attr_delete AFTER DELETE ON domain_host_attrs BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = OLD.domain_id);
+END;
+CREATE TRIGGER zone_attr_update AFTER UPDATE ON domain_host_attrs BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
+END;
+CREATE TRIGGER zone_ds_insert AFTER INSERT ON domain_ds BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
+END;
+CREATE TRIGGER zone_ds_delete AFTER DELETE ON domain_ds BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = OLD.domain_id);
+END;
+CREATE TRIGGER zone_key_insert AFTER INSERT ON domain_keys BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
+END;
+CREATE TRIGGER zone_key_delete AFTER DELETE ON domain_keys BEGIN
+  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = OLD.domain_id);
+END;
+-- Glue: a host's addresses show in the zone of its superordinate domain's TLD.
+CREATE TRIGGER zone_addr_insert AFTER INSERT ON host_addresses BEGIN
+  UPDATE zone_state SET changes = changes + 1
+  WHERE tld = (SELECT d.tld FROM hosts h JOIN domains d ON d.id = h.superordinate_id WHERE h.id = NEW.host_id);
+END;
+CREATE TRIGGER zone_addr_delete AFTER DELETE ON host_addresses BEGIN
+  UPDATE zone_state SET changes = changes + 1
+  WHERE tld = (SELECT d.tld FROM hosts h JOIN domains d ON d.id = h.superordinate_id WHERE h.id = OLD.host_id);
+END;
+-- A renamed host changes the NS records of every domain that uses it, and its glue.
+CREATE TRIGGER zone_host_update AFTER UPDATE OF name, superordinate_id ON hosts
+WHEN OLD.name IS NOT NEW.name OR OLD.superordinate_id IS NOT NEW.superordinate_id BEGIN
+  UPDATE zone_state SET changes = changes + 1
+  WHERE tld IN (SELECT tld FROM domains WHERE id IN (OLD.superordinate_id, NEW.superordinate_id))
+     OR tld IN (SELECT d.tld FROM domain_nameservers n JOIN domains d ON d.id = n.domain_id WHERE n.host_id = NEW.id);
+END;
+`,
+  },
 ];

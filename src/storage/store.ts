@@ -6,6 +6,7 @@ import type { HostRepo } from './host-repo.js';
 import type { HttpRepo } from './http-repo.js';
 import type { BillingRepo, LifecycleRepo } from './lifecycle-repo.js';
 import type { TransferRepo } from './transfer-repo.js';
+import type { ZoneRepo } from './zone-repo.js';
 
 /** Every repository, as one transaction sees them. */
 export interface Repos {
@@ -23,6 +24,8 @@ export interface Repos {
   contactTransfers: ContactTransferRepo;
   /** The HTTP registrar API's own records (tokens, idempotency, request log, sandbox, protected names). */
   http: HttpRepo;
+  /** Zone publication bookkeeping (serials, last publication per TLD). */
+  zone: ZoneRepo;
 }
 
 /**

@@ -12,6 +12,7 @@ import { SqliteHostRepo } from './hosts.js';
 import { SqliteHttpRepo } from './http.js';
 import { SqliteBillingRepo, SqliteLifecycleRepo } from './lifecycle.js';
 import { SqliteTransferRepo } from './transfers.js';
+import { SqliteZoneRepo } from './zone.js';
 import { memoizePrepare, prepareOwn } from './statements.js';
 
 export interface SqliteOptions {
@@ -149,6 +150,7 @@ export class SqliteStore implements Store {
       transfers: new SqliteTransferRepo(this.db),
       contactTransfers: new SqliteContactTransferRepo(this.db),
       http: new SqliteHttpRepo(this.db),
+      zone: new SqliteZoneRepo(this.db),
     };
   }
 

@@ -1,0 +1,138 @@
+import Database from 'better-sqlite3';
+import { resolvePolicy, type TldPolicy } from '../../registry/policy.js';
+import type { Publication, ZoneDomain, ZoneRepo, ZoneSnapshot, ZoneState } from '../zone-repo.js';
+
+interface StateRow {
+  tld: string;
+  changes: number;
+  serial: number;
+  published_serial: number | null;
+  published_at: number | null;
+  published_changes: number | null;
+  file: string | null;
+  bytes: number | null;
+  delegations: number | null;
+  duration_ms: number | null;
+}
+
+export class SqliteZoneRepo implements ZoneRepo {
+  constructor(private readonly db: Database.Database) {}
+
+  async states(): Promise<ZoneState[]> {
+    const rows = this.db.prepare('SELECT * FROM zone_state ORDER BY tld').all() as StateRow[];
+    return rows.map((r) => ({
+      tld: r.tld,
+      changes: r.changes,
+      serial: r.serial,
+      published:
+        r.published_serial === null
+          ? null
+          : {
+              serial: r.published_serial,
+              at: new Date(r.published_at!),
+              changes: r.published_changes!,
+              file: r.file!,
+              bytes: r.bytes!,
+              delegations: r.delegations!,
+              durationMs: r.duration_ms!,
+            },
+    }));
+  }
+
+  async reserveSerial(tld: string, atLeast: number): Promise<number> {
+    const row = this.db.prepare('UPDATE zone_state SET serial = max(serial + 1, ?) WHERE tld = ? RETURNING serial').get(atLeast, tld) as { serial: number } | undefined;
+    if (!row) throw new Error(`no TLD ${tld}`);
+    return row.serial;
+  }
+
+  async recordPublication(tld: string, p: Publication): Promise<boolean> {
+    const r = this.db
+      .prepare(
+        `UPDATE zone_state SET published_serial = ?, published_at = ?, published_changes = ?, file = ?, bytes = ?, delegations = ?, duration_ms = ?
+         WHERE tld = ? AND (published_serial IS NULL OR published_serial < ?)`,
+      )
+      .run(p.serial, p.at.getTime(), p.changes, p.file, p.bytes, p.delegations, p.durationMs, tld, p.serial);
+    return r.changes === 1;
+  }
+}
+
+/**
+ * The zone's read: every domain of the TLD in name order (the `name` index), with its name servers, host
+ * attributes, DS and key records and the glue of its subordinate hosts as JSON arrays built by correlated
+ * subqueries, so that one row carries a whole domain and one cursor walks the TLD. (A connection runs one
+ * statement at a time while a cursor is open: the per-domain data cannot be fetched by further queries.)
+ * `eligible` and the glue's "used by a delegation" apply the caller's list of statuses that keep a domain
+ * out of the zone; a domain in redemption or pendingDelete also has `deleted_at`.
+ */
+const DOMAINS_SQL = `
+SELECT d.name,
+  (d.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM json_each(d.statuses) s WHERE s.value IN (SELECT value FROM json_each(:excluded)))) AS eligible,
+  (SELECT json_group_array(h.name) FROM domain_nameservers n JOIN hosts h ON h.id = n.host_id WHERE n.domain_id = d.id) AS ns,
+  (SELECT json_group_array(json_array(a.name, json(a.addrs))) FROM domain_host_attrs a WHERE a.domain_id = d.id) AS attrs,
+  (SELECT json_group_array(json_array(x.key_tag, x.alg, x.digest_type, x.digest)) FROM domain_ds x WHERE x.domain_id = d.id) AS ds,
+  (SELECT json_group_array(json_array(k.flags, k.protocol, k.alg, k.pub_key)) FROM domain_keys k WHERE k.domain_id = d.id) AS keys,
+  (SELECT json_group_array(json_array(g.name, g.ip, g.addr)) FROM (
+     SELECT h.name, ha.ip, ha.addr FROM hosts h JOIN host_addresses ha ON ha.host_id = h.id
+     WHERE h.superordinate_id = d.id
+       AND EXISTS (SELECT 1 FROM domain_nameservers n2 JOIN domains u ON u.id = n2.domain_id
+                   WHERE n2.host_id = h.id AND u.tld = d.tld AND u.deleted_at IS NULL
+                     AND NOT EXISTS (SELECT 1 FROM json_each(u.statuses) s WHERE s.value IN (SELECT value FROM json_each(:excluded))))
+     ORDER BY h.name, ha.ip, ha.addr) g) AS glue
+FROM domains d WHERE d.tld = :tld ORDER BY d.name`;
+
+interface DomainRow {
+  name: string;
+  eligible: number;
+  ns: string;
+  attrs: string;
+  ds: string;
+  keys: string;
+  glue: string;
+}
+
+class SqliteZoneSnapshot implements ZoneSnapshot {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    this.db = new Database(path, { readonly: true, fileMustExist: true });
+    this.db.pragma('busy_timeout = 5000');
+    // A read transaction: its first read fixes the snapshot every later read of it sees (WAL mode).
+    this.db.exec('BEGIN');
+    this.db.prepare('SELECT count(*) FROM zone_state').get();
+  }
+
+  policy(tld: string): TldPolicy | undefined {
+    const r = this.db.prepare('SELECT policy FROM tlds WHERE name = ?').get(tld) as { policy: string } | undefined;
+    return r && resolvePolicy(JSON.parse(r.policy));
+  }
+
+  changes(tld: string): number {
+    return (this.db.prepare('SELECT changes FROM zone_state WHERE tld = ?').get(tld) as { changes: number } | undefined)?.changes ?? 0;
+  }
+
+  *domains(tld: string, notDelegated: readonly string[]): Iterable<ZoneDomain> {
+    const rows = this.db.prepare(DOMAINS_SQL).iterate({ tld, excluded: JSON.stringify(notDelegated) }) as IterableIterator<DomainRow>;
+    for (const r of rows) {
+      yield {
+        name: r.name,
+        eligible: r.eligible === 1,
+        nameservers: (JSON.parse(r.ns) as string[]).sort(),
+        hostAttrs: (JSON.parse(r.attrs) as Array<[string, ZoneDomain['hostAttrs'][number]['addrs']]>).map(([name, addrs]) => ({ name, addrs })),
+        ds: (JSON.parse(r.ds) as Array<[number, number, number, string]>).map(([keyTag, alg, digestType, digest]) => ({ keyTag, alg, digestType, digest })),
+        keys: (JSON.parse(r.keys) as Array<[number, number, number, string]>).map(([flags, protocol, alg, pubKey]) => ({ flags, protocol, alg, pubKey })),
+        glue: (JSON.parse(r.glue) as Array<[string, 'v4' | 'v6', string]>).map(([name, ip, addr]) => ({ name, ip, addr })),
+      };
+    }
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    this.db.exec('ROLLBACK');
+    this.db.close();
+  }
+}
+
+/** Opens a consistent read of the database file for one zone (a connection of its own, read-only). */
+export function openZoneSnapshot(path: string): ZoneSnapshot {
+  return new SqliteZoneSnapshot(path);
+}

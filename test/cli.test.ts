@@ -192,4 +192,31 @@ describe('registry CLI', function () {
       await store.close();
     }
   });
+
+  it("sets a registrar's web site and RDAP base URL (https, kept with a final slash), refusing bad ones", async () => {
+    expect(cli('registrar', 'add', 'LinkReg', '--password', 'secret-PW4', '--url', 'http://www.link-reg.example', '--rdap-base-url', 'https://rdap.link-reg.example/rdap').status).to.equal(0);
+    const refused = (args: string[], says: RegExp) => {
+      const r = cli(...args);
+      expect(r.status, args.join(' ')).to.not.equal(0);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).to.have.length.below(3);
+      expect(r.stderr, args.join(' ')).to.match(says);
+    };
+    refused(['registrar', 'set', 'LinkReg', '--url', 'www.link-reg.example'], /www.link-reg.example is not an absolute URL/);
+    refused(['registrar', 'set', 'LinkReg', '--url', 'ftp://link-reg.example/'], /not an http or https URL/);
+    refused(['registrar', 'set', 'LinkReg', '--rdap-base-url', 'http://rdap.link-reg.example/'], /an RDAP base URL must be https/);
+    refused(['registrar', 'set', 'LinkReg', '--rdap-base-url', 'https://rdap.link-reg.example/?x=1'], /no query or fragment/);
+    const { SqliteStore } = await import('../src/storage/sqlite/sqlite-store.js');
+    const read = async () => {
+      const store = new SqliteStore({ path: env.REGISTRY_DATABASE!, synchronous: 'FULL' });
+      try {
+        const r = await store.transaction((x) => x.registrars.byClId('LinkReg'));
+        return [r!.url, r!.rdapBaseUrl];
+      } finally {
+        await store.close();
+      }
+    };
+    expect(await read()).to.deep.equal(['http://www.link-reg.example/', 'https://rdap.link-reg.example/rdap/']);
+    expect(cli('registrar', 'set', 'LinkReg', '--rdap-base-url', 'https://rdap2.link-reg.example/').status).to.equal(0);
+    expect(await read()).to.deep.equal(['http://www.link-reg.example/', 'https://rdap2.link-reg.example/']);
+  });
 });

@@ -518,4 +518,12 @@ ALTER TABLE registrars ADD COLUMN abuse_phone TEXT;
 CREATE UNIQUE INDEX registrars_iana_id ON registrars (iana_id) WHERE iana_id IS NOT NULL;
 `,
   },
+  {
+    version: 12,
+    name: "registrars: web site and RDAP base URL (the links of RDAP's registrar entity and of its domains)",
+    sql: `
+ALTER TABLE registrars ADD COLUMN url TEXT;
+ALTER TABLE registrars ADD COLUMN rdap_base_url TEXT;
+`,
+  },
 ];

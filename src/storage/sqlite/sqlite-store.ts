@@ -75,6 +75,27 @@ type Committed = Array<{ work: Work; result: unknown }>;
 
 /** Most commands one group commit holds, so that a long queue still gets answers in steady steps. */
 const MAX_BATCH = 256;
+/** Most reads one read transaction serves before the event loop gets a turn (writers, sockets). */
+const MAX_READ_BATCH = 64;
+
+/** The repositories over one connection. */
+function reposOn(db: Database.Database, audit = new SqliteAuditRepo(db)): Repos {
+  return {
+    registrars: new SqliteRegistrarRepo(db),
+    tlds: new SqliteTldRepo(db),
+    poll: new SqlitePollRepo(db),
+    audit,
+    settings: new SqliteSettingsRepo(db),
+    contacts: new SqliteContactRepo(db),
+    hosts: new SqliteHostRepo(db),
+    domains: new SqliteDomainRepo(db),
+    lifecycle: new SqliteLifecycleRepo(db),
+    billing: new SqliteBillingRepo(db),
+    transfers: new SqliteTransferRepo(db),
+    contactTransfers: new SqliteContactTransferRepo(db),
+    http: new SqliteHttpRepo(db),
+  };
+}
 
 /**
  * The embedded SQLite store: one connection, WAL mode, foreign keys on, one transaction per command.
@@ -111,6 +132,10 @@ export class SqliteStore implements Store {
   /** Set when a WAL sync failed: nothing more is acknowledged (the OS may have dropped the dirty pages). */
   private syncFailure: Error | null = null;
   private checkpointer: Checkpointer | null = null;
+  /** The read-only connection of `read` and its repositories, opened at the first read. */
+  private reader: { db: Database.Database; repos: Repos } | null = null;
+  private readonly pendingReads: Work[] = [];
+  private readDraining: Promise<void> | null = null;
   private readonly warnings: SqliteOptions['warn'];
   private readonly lastWarned = new Map<string, number>();
 
@@ -135,21 +160,7 @@ export class SqliteStore implements Store {
     this.totalChanges = prepareOwn(this.db, 'SELECT total_changes()').pluck();
     this.audit = new SqliteAuditRepo(this.db);
     if (opts.backgroundCheckpoints && opts.path !== ':memory:') this.startCheckpointer();
-    this.repos = {
-      registrars: new SqliteRegistrarRepo(this.db),
-      tlds: new SqliteTldRepo(this.db),
-      poll: new SqlitePollRepo(this.db),
-      audit: this.audit,
-      settings: new SqliteSettingsRepo(this.db),
-      contacts: new SqliteContactRepo(this.db),
-      hosts: new SqliteHostRepo(this.db),
-      domains: new SqliteDomainRepo(this.db),
-      lifecycle: new SqliteLifecycleRepo(this.db),
-      billing: new SqliteBillingRepo(this.db),
-      transfers: new SqliteTransferRepo(this.db),
-      contactTransfers: new SqliteContactTransferRepo(this.db),
-      http: new SqliteHttpRepo(this.db),
-    };
+    this.repos = reposOn(this.db, this.audit);
   }
 
   private startCheckpointer(): void {
@@ -242,6 +253,85 @@ export class SqliteStore implements Store {
       // instead of paying them each.
       if (!this.draining) this.draining = new Promise<void>((started) => setImmediate(started)).then(() => this.drain());
     });
+  }
+
+  /**
+   * Read-only transactions on a second connection, opened read-only (SQLite refuses any write on it). In WAL
+   * mode it reads the last committed snapshot without waiting for the writer and without holding it up, so
+   * readers (RDAP) never join or lengthen the group commits. The reads queued in one turn of the event loop
+   * share one BEGIN … COMMIT (at most MAX_READ_BATCH, then the loop gets a turn); each is answered once every
+   * change it could have read is on disk (see `afterCommit`). An in-memory database has no second
+   * connection: its reads run as transactions.
+   */
+  read<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
+    if (this.db.memory) return this.transaction(fn);
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    if (this.syncFailure) return Promise.reject(this.syncFailure);
+    return new Promise<T>((resolve, reject) => {
+      this.pendingReads.push({ fn: fn as Work['fn'], resolve: resolve as Work['resolve'], reject });
+      if (!this.readDraining) this.readDraining = new Promise<void>((started) => setImmediate(started)).then(() => this.drainReads());
+    });
+  }
+
+  private openReader(): { db: Database.Database; repos: Repos } {
+    if (this.reader) return this.reader;
+    const db = new Database(this.db.name, { readonly: true, fileMustExist: true });
+    memoizePrepare(db);
+    db.pragma('cache_size = -16384');
+    db.pragma('busy_timeout = 5000');
+    this.reader = { db, repos: reposOn(db) };
+    return this.reader;
+  }
+
+  private async drainReads(): Promise<void> {
+    while (this.pendingReads.length > 0) {
+      const batch = this.pendingReads.splice(0, MAX_READ_BATCH);
+      const done: Committed = [];
+      let reader: { db: Database.Database; repos: Repos };
+      try {
+        reader = this.openReader();
+        reader.db.prepare('BEGIN').run();
+      } catch (e) {
+        for (const w of batch) w.reject(e);
+        continue;
+      }
+      try {
+        for (const work of batch) {
+          try {
+            done.push({ work, result: await work.fn(reader.repos) });
+          } catch (e) {
+            work.reject(e); // a read changes nothing: the others go on in the same snapshot
+          }
+        }
+      } finally {
+        if (reader.db.inTransaction) reader.db.prepare('COMMIT').run();
+      }
+      this.afterRead(done);
+      if (this.pendingReads.length > 0) await new Promise<void>((r) => setImmediate(r));
+    }
+    this.readDraining = null;
+  }
+
+  /**
+   * Answers a read batch once every change it could have read is durable: the last batch that changed
+   * anything when it ended (its snapshot is no newer) must be synced, as for a query's answer.
+   */
+  private afterRead(batch: Committed): void {
+    if (!this.walPath) {
+      for (const d of batch) d.work.resolve(d.result);
+      return;
+    }
+    if (this.syncFailure) {
+      for (const d of batch) d.work.reject(this.syncFailure);
+      return;
+    }
+    const needs = this.lastChangingBatch;
+    if (needs <= this.syncedBatches) {
+      for (const d of batch) d.work.resolve(d.result);
+      return;
+    }
+    this.awaitingSync.push({ batch, needs });
+    if (!this.syncing) this.syncing = this.syncLoop();
   }
 
   /**
@@ -376,7 +466,10 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.draining;
+    await this.readDraining;
     await this.syncing;
+    this.reader?.db.close();
+    this.reader = null;
     const cp = this.checkpointer;
     if (cp) {
       this.checkpointer = null;

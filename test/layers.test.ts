@@ -4,18 +4,20 @@ import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../src/ote/environment.js';
 
 /**
- * The layers of src/ import downwards only: the doors (transport, epp, http) over the command handlers, the
+ * The layers of src/ import downwards only: the doors (transport, epp, http, rdap) over the command handlers, the
  * handlers over the registry rules and the storage. A handler never reads XML or JSON, and the registry's
  * rules never reach up into the handlers or a door (poll messages are typed events, rendered by the EPP door).
  */
 const FORBIDDEN: Record<string, string[]> = {
-  protocol: ['commands', 'epp', 'http', 'transport', 'registry', 'storage', 'session', 'ote', 'cli'],
-  storage: ['commands', 'epp', 'http', 'transport', 'session', 'ote', 'cli'],
-  registry: ['commands', 'epp', 'http', 'transport', 'session', 'ote', 'cli'],
-  session: ['commands', 'epp', 'http', 'transport', 'ote', 'cli'],
-  commands: ['epp', 'http', 'transport', 'ote', 'cli'],
-  epp: ['http', 'transport', 'ote', 'cli'],
-  http: ['epp', 'transport', 'ote', 'cli'],
+  protocol: ['commands', 'epp', 'http', 'rdap', 'transport', 'registry', 'storage', 'session', 'ote', 'cli'],
+  storage: ['commands', 'epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli'],
+  registry: ['commands', 'epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli'],
+  session: ['commands', 'epp', 'http', 'rdap', 'transport', 'ote', 'cli'],
+  commands: ['epp', 'http', 'rdap', 'transport', 'ote', 'cli'],
+  epp: ['http', 'rdap', 'transport', 'ote', 'cli'],
+  http: ['epp', 'rdap', 'transport', 'ote', 'cli'],
+  // RDAP publishes: it reads through the store and the registry's rules, and runs no command of another door.
+  rdap: ['epp', 'http', 'transport', 'session', 'ote', 'cli'],
 };
 
 function files(dir: string): string[] {

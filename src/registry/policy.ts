@@ -52,7 +52,20 @@ export interface TldPolicy {
   };
   /** Prices per year in minor currency units. */
   prices: { create: number; renew: number; transfer: number; restore: number };
+  /**
+   * What RDAP publishes of the domains' contacts (ICANN Registration Data Policy). Of a contact only the
+   * state/province and country are published unless listed here; every element withheld is declared in the
+   * response's `redacted` array (RFC 9537). `publish`: the elements published for every contact. `consent`:
+   * whose <contact:disclose flag="1"> (RFC 5733) publishes the elements it lists — 'legalPersons' (contacts
+   * of an organization), 'everyone', or 'nobody'. An element a contact lists under flag="0" is withheld even
+   * when `publish` names it. The TCI extension's data (birth date, passport, TIN, legal address) is never published.
+   */
+  rdap: { publish: ContactElement[]; consent: 'nobody' | 'legalPersons' | 'everyone' };
 }
+
+/** Contact data elements as RFC 5733 <contact:disclose> names them. */
+export const CONTACT_ELEMENTS = ['name', 'org', 'addr', 'voice', 'fax', 'email'] as const;
+export type ContactElement = (typeof CONTACT_ELEMENTS)[number];
 
 export const DEFAULT_POLICY: TldPolicy = {
   dataModel: 'maximum',
@@ -81,6 +94,7 @@ export const DEFAULT_POLICY: TldPolicy = {
     transferLock: 0,
   },
   prices: { create: 1000, renew: 1000, transfer: 1000, restore: 4000 },
+  rdap: { publish: [], consent: 'legalPersons' },
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -108,6 +122,10 @@ export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
   if (![1000, 1001].includes(p.deleteResultCode)) problems.push('deleteResultCode must be 1000 or 1001');
   for (const [k, v] of Object.entries(p.grace)) intIn(v, 0, 3650, `grace.${k}`);
   for (const [k, v] of Object.entries(p.prices)) intIn(v, 0, 1e12, `prices.${k}`);
+  if (!Array.isArray(p.rdap.publish) || !p.rdap.publish.every((e) => (CONTACT_ELEMENTS as readonly string[]).includes(e)) || new Set(p.rdap.publish).size !== p.rdap.publish.length) {
+    problems.push(`rdap.publish must list distinct contact elements among ${CONTACT_ELEMENTS.join(', ')}`);
+  }
+  if (!['nobody', 'legalPersons', 'everyone'].includes(p.rdap.consent)) problems.push('rdap.consent must be nobody, legalPersons or everyone');
   if (problems.length) throw new Error(`invalid TLD policy: ${problems.join('; ')}`);
   return p;
 }

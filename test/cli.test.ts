@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EppClient } from '../src/client/epp-client.js';
+import { requests } from '../src/client/requests.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
 import { PASSWORDS, loginXml, checkResponse, command, testCerts } from './helpers.js';
 import { keepArtifact, recordCliSecrets } from './artifacts.js';
@@ -72,11 +73,28 @@ describe('registry CLI', function () {
     expect(r.stderr).to.match(/REGISTRY_EPP_PORT=seventy: not a number/);
   });
 
-  it('serve: creates the database and certificates, logs where it listens, serves EPP, and stops cleanly on SIGTERM', async () => {
+  it('serve: creates the database and certificates, logs where it listens, serves EPP and RDAP, and stops cleanly on SIGTERM', async () => {
     const server = await serve();
     expect(server.output()).to.match(/serving .*tatar.*xn--d1acj3b/);
     const c = await connect(server.port, 'clientx');
     expect(checkResponse(await c.request(loginXml('ClientX', PASSWORDS.ClientX))).code).to.equal(1000);
+    // A newcomer's first look: a domain created over EPP, read over RDAP at the base URL the log gives.
+    await server.waitFor(/RDAP service listening/);
+    const baseUrl = /"baseUrl":"([^"]+)"[^\n]*RDAP service listening/.exec(server.output())![1];
+    const contact = {
+      id: 'cli-rdap',
+      email: 'cli@example.ru',
+      authInfo: 'Cpw-2024c',
+      postalInfo: { int: { name: 'Cli Person', street: ['1 Main St'], city: 'Kazan', cc: 'RU' } },
+      tci: { person: { birthday: '1980-01-01', passport: ['01 23 456789'] } },
+    };
+    expect(checkResponse(await c.request(requests.contactCreate('cli-1', contact))).code).to.equal(1000);
+    const contacts = [{ type: 'admin', id: 'cli-rdap' }, { type: 'tech', id: 'cli-rdap' }];
+    expect(checkResponse(await c.request(requests.domainCreate('cli-2', { name: 'newcomer.tatar', registrant: 'cli-rdap', contacts, authInfo: 'Dpw-2024c' }))).code).to.equal(1000);
+    const res = await fetch(`${baseUrl}domain/newcomer.tatar`);
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.match(/^application\/rdap\+json/);
+    expect(await res.json()).to.deep.include({ objectClassName: 'domain', ldhName: 'newcomer.tatar' });
     expect(await server.stop()).to.equal(0);
     await c.closed;
     expect(server.output()).to.match(/registry stopped/);

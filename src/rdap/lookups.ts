@@ -196,7 +196,8 @@ export async function entityLookup(snapshots: Snapshots, raw: string, req: Reque
     if (/^[0-9]{1,9}$/.test(handle)) {
       const reg = (await r.registrars.list()).find((x) => x.ianaId === Number(handle));
       if (!reg) throw notFound(`entity ${handle}`, 'no registrar has this IANA Registrar ID');
-      return { rdapConformance: conformance(false), ...registrarEntity(reg, ctx, { topmost: true }), notices: [termsOfServiceNotice(ctx)] };
+      // Every lookup's topmost object carries "last update of RDAP database" (profile 2.3.1.3, 3.3, 4.4).
+      return { rdapConformance: conformance(false), ...registrarEntity(reg, ctx, { topmost: true }), events: events(ctx, []), notices: [termsOfServiceNotice(ctx)] };
     }
     const ref = await r.domains.contactByRoid(handle);
     if (!ref) throw notFound(`entity ${handle}`, 'no contact or registrar has this handle');

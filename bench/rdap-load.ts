@@ -93,7 +93,9 @@ async function run(m: RdapRun): Promise<RdapResult> {
         const p = one().finally(() => pending.delete(p));
         pending.add(p);
       }
-      await new Promise((r) => setTimeout(r, 2));
+      // Asleep until the next request is due: the load process wakes no more often than it sends.
+      const next = t0 + ((started + 1) * 1000) / m.rate;
+      await new Promise((r) => setTimeout(r, Math.max(1, next - performance.now())));
     }
     await Promise.all(pending);
   }

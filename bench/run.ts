@@ -839,10 +839,11 @@ async function main(): Promise<number> {
     const lookup = (x: RdapFigure) => `${f(x.perSecond)} lookups/s, p50 ${f(x.p50, 2)} ms, p99 ${f(x.p99, 2)} ms${x.skipped ? `, ${f(x.skipped)} not started (all ${r.concurrency} in flight)` : ''}`;
     console.log(`RDAP next to EPP (${r.workload}, ${r.sessions} sessions; RDAP domain lookups over HTTP keep-alive from a process of their own):`);
     console.log(
-      `  EPP alone (before and after the steady load)  ${f(r.eppAlone.perSecond)} cmd/s (${r.eppAlone.runs!.map((x) => f(x)).join(' and ')}), p99 ${f(r.eppAlone.p99, 2)} ms, server ${f(r.eppAlone.serverCores, 2)} cores`,
+      `  EPP alone (before and after the steady load)  ${f(r.eppAlone.perSecond)} cmd/s (${r.eppAlone.runs!.map((x) => f(x)).join(' and ')}), p99 ${f(r.eppAlone.p99, 2)} ms, server ${f(r.eppAlone.serverCores, 2)} cores, EPP client ${f(r.eppAlone.clientCores, 2)}, others ${f(r.eppAlone.otherCores, 2)}`,
     );
-    console.log(`  EPP next to RDAP at ${r.rate}/s`.padEnd(48) + `${f(r.eppSteady.perSecond)} cmd/s (${change(r.eppSteady)}), p99 ${f(r.eppSteady.p99, 2)} ms; RDAP ${lookup(r.rdapSteady)}`);
-    console.log(`  EPP next to RDAP closed-loop (${r.concurrency} in flight)`.padEnd(48) + `${f(r.eppSaturated.perSecond)} cmd/s (${change(r.eppSaturated)}), p99 ${f(r.eppSaturated.p99, 2)} ms; RDAP ${lookup(r.rdapSaturated)}`);
+    const cores = (x: Row) => `server ${f(x.serverCores, 2)} cores, EPP client ${f(x.clientCores, 2)}, others ${f(x.otherCores, 2)} (RDAP client included)`;
+    console.log(`  EPP next to RDAP at ${r.rate}/s`.padEnd(48) + `${f(r.eppSteady.perSecond)} cmd/s (${change(r.eppSteady)}), p99 ${f(r.eppSteady.p99, 2)} ms, ${cores(r.eppSteady)}; RDAP ${lookup(r.rdapSteady)}, client ${f(r.rdapSteady.clientCores, 2)} cores`);
+    console.log(`  EPP next to RDAP closed-loop (${r.concurrency} in flight)`.padEnd(48) + `${f(r.eppSaturated.perSecond)} cmd/s (${change(r.eppSaturated)}), p99 ${f(r.eppSaturated.p99, 2)} ms, ${cores(r.eppSaturated)}; RDAP ${lookup(r.rdapSaturated)}, client ${f(r.rdapSaturated.clientCores, 2)} cores`);
     console.log(`  RDAP alone (${r.concurrency} in flight)`.padEnd(48) + `${lookup(r.rdapAlone)}; server ${f(r.rdapAlone.serverCores, 2)} cores, ${f((1e6 * r.rdapAlone.serverCores) / r.rdapAlone.perSecond)} µs per lookup`);
   }
   if (opts.cpuProf) {

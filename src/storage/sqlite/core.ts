@@ -126,6 +126,12 @@ export class SqliteTldRepo implements TldRepo {
   private readonly listStmt;
   private readonly versionStmt;
   private cached: { version: number; list: Tld[]; byName: Map<string, Tld> } | null = null;
+  /**
+   * The TLD objects made from each stored policy text: a connection that only reads (RDAP's) sees another
+   * connection's commit before nearly every read, and re-reading the rows then costs a query, not a parse
+   * of every policy; the objects stay the same while the text does (caches keyed by them keep working).
+   */
+  private parsed = new Map<string, { text: string; tld: Tld }>();
   constructor(private readonly db: Database.Database) {
     this.listStmt = db.prepare<[], { name: string; policy: string }>('SELECT name, policy FROM tlds ORDER BY name');
     this.versionStmt = db.prepare<[], { data_version: number }>('PRAGMA data_version');
@@ -133,7 +139,14 @@ export class SqliteTldRepo implements TldRepo {
   private current(): { list: Tld[]; byName: Map<string, Tld> } {
     const version = this.versionStmt.get()!.data_version;
     if (this.cached?.version !== version) {
-      const list = this.listStmt.all().map((r) => deepFreeze({ name: r.name, policy: resolvePolicy(JSON.parse(r.policy)) }));
+      const parsed = new Map<string, { text: string; tld: Tld }>();
+      const list = this.listStmt.all().map((r) => {
+        const known = this.parsed.get(r.name);
+        const tld = known?.text === r.policy ? known.tld : deepFreeze({ name: r.name, policy: resolvePolicy(JSON.parse(r.policy)) });
+        parsed.set(r.name, { text: r.policy, tld });
+        return tld;
+      });
+      this.parsed = parsed;
       this.cached = { version, list, byName: new Map(list.map((t) => [t.name, t])) };
     }
     return this.cached;

@@ -76,7 +76,7 @@ type Committed = Array<{ work: Work; result: unknown }>;
 /** Most commands one group commit holds, so that a long queue still gets answers in steady steps. */
 const MAX_BATCH = 256;
 /** Most reads one read transaction serves before the event loop gets a turn (writers, sockets). */
-const MAX_READ_BATCH = 64;
+const MAX_READ_BATCH = 16;
 
 /** The repositories over one connection. */
 function reposOn(db: Database.Database, audit = new SqliteAuditRepo(db)): Repos {
@@ -135,6 +135,8 @@ export class SqliteStore implements Store {
   /** The read-only connection of `read` and its repositories, opened at the first read. */
   private reader: { db: Database.Database; repos: Repos } | null = null;
   private readonly pendingReads: Work[] = [];
+  /** Resolves when the read transaction in progress ends; null when none is open. */
+  private readOpen: Promise<void> | null = null;
   private readDraining: Promise<void> | null = null;
   private readonly warnings: SqliteOptions['warn'];
   private readonly lastWarned = new Map<string, number>();
@@ -227,13 +229,13 @@ export class SqliteStore implements Store {
    * Here the writer, between two batches, waits for one checkpoint of the tail the worker has not copied yet
    * (a few ms); the next batch then finds the WAL fully copied and writes from its start again.
    */
-  private async letWalRestart(): Promise<void> {
+  private async letWalRestart(): Promise<boolean> {
     const cp = this.checkpointer;
-    if (!cp || cp.walFrames < WAL_RESTART_FRAMES || Date.now() - cp.lastCatchUp < WAL_RESTART_MIN_INTERVAL_MS) return;
+    if (!cp || cp.walFrames < WAL_RESTART_FRAMES || Date.now() - cp.lastCatchUp < WAL_RESTART_MIN_INTERVAL_MS) return false;
     cp.lastCatchUp = Date.now();
     // A checkpoint that started during the last batch may not have copied it: wait for it, then run one more.
     if (cp.busy) await checkpointEnded(cp);
-    if (cp.busy || cp.exited || this.checkpointer !== cp) return;
+    if (cp.busy || cp.exited || this.checkpointer !== cp) return false;
     cp.busy = true;
     cp.dirty = false;
     const ended = checkpointEnded(cp);
@@ -241,6 +243,7 @@ export class SqliteStore implements Store {
     await ended;
     // The WAL restarts at the next batch's first write; until a checkpoint reports otherwise, assume it did.
     cp.walFrames = 0;
+    return true;
   }
 
   transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
@@ -287,24 +290,31 @@ export class SqliteStore implements Store {
     while (this.pendingReads.length > 0) {
       const batch = this.pendingReads.splice(0, MAX_READ_BATCH);
       const done: Committed = [];
-      let reader: { db: Database.Database; repos: Repos };
+      let readEnded!: () => void;
+      this.readOpen = new Promise<void>((resolve) => (readEnded = resolve));
       try {
-        reader = this.openReader();
-        reader.db.prepare('BEGIN').run();
-      } catch (e) {
-        for (const w of batch) w.reject(e);
-        continue;
-      }
-      try {
-        for (const work of batch) {
-          try {
-            done.push({ work, result: await work.fn(reader.repos) });
-          } catch (e) {
-            work.reject(e); // a read changes nothing: the others go on in the same snapshot
+        let reader: { db: Database.Database; repos: Repos };
+        try {
+          reader = this.openReader();
+          reader.db.prepare('BEGIN').run();
+        } catch (e) {
+          for (const w of batch) w.reject(e);
+          continue;
+        }
+        try {
+          for (const work of batch) {
+            try {
+              done.push({ work, result: await work.fn(reader.repos) });
+            } catch (e) {
+              work.reject(e); // a read changes nothing: the others go on in the same snapshot
+            }
           }
+        } finally {
+          if (reader.db.inTransaction) reader.db.prepare('COMMIT').run();
         }
       } finally {
-        if (reader.db.inTransaction) reader.db.prepare('COMMIT').run();
+        this.readOpen = null;
+        readEnded();
       }
       this.afterRead(done);
       if (this.pendingReads.length > 0) await new Promise<void>((r) => setImmediate(r));
@@ -340,8 +350,16 @@ export class SqliteStore implements Store {
    * whole batch, and only once the WAL is synced after it does any command of the batch get its answer.
    */
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      await this.letWalRestart();
+    while (this.pending.length > 0) await this.writeBatch();
+    // Cleared in the same synchronous step that saw the queue empty, so no command is ever left waiting.
+    this.draining = null;
+  }
+
+  private async writeBatch(): Promise<void> {
+    {
+      // A read transaction open at the BEGIN that should restart the WAL would keep it from restarting
+      // (one thread runs both, their steps interleaving at each await): that BEGIN waits for it to end.
+      if (await this.letWalRestart()) await this.readOpen;
       const done: Committed = [];
       // Rows written by the batch besides audit rows tell whether it changed anything (a rolled-back command's
       // rows count too: the batch is then treated as a change, which only makes it wait for the sync).
@@ -352,7 +370,7 @@ export class SqliteStore implements Store {
       } catch (e) {
         // The database is locked by another process past busy_timeout, or gone: fail what waits, keep serving.
         for (const w of this.pending.splice(0)) w.reject(e);
-        continue;
+        return;
       }
       try {
         let work: Work | undefined;
@@ -373,13 +391,11 @@ export class SqliteStore implements Store {
       } catch (e) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         for (const d of done) d.work.reject(e);
-        continue;
+        return;
       }
       const changed = (this.totalChanges.get() as number) - changesBefore > this.audit.rowsWritten - auditRowsBefore;
       this.afterCommit(done, changed);
     }
-    // Cleared in the same synchronous step that saw the queue empty, so no command is ever left waiting.
-    this.draining = null;
   }
 
   /**

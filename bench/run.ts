@@ -22,6 +22,10 @@
                          retries as measurements in all; 0 with --quick)
  *     --cpu-prof           profile each registry server (node --cpu-prof) and print its top self-time functions
  *     --keep               keep the temp folder (database, logs)
+ *     --skip-rdap          no RDAP phase. Otherwise, after the workloads: the EPP workload --rdap-workload (default mix)
+ *                          at --rdap-sessions (default 10) alone, next to an RDAP load of --rdap-rate domain lookups/s
+ *                          (default 200), and next to a closed-loop RDAP load of --rdap-concurrency requests in flight
+ *                          (default 16); and that RDAP load alone: what RDAP takes from EPP, and RDAP's requests/s
  *
  * Exit status: 0; 4 when any response lacked the expected result code; 1 on failure; 2 for bad options.
  * Everything runs on 127.0.0.1, bounded in time and count; the server, the baseline and the load workers
@@ -35,6 +39,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { datasetFor, type Dataset } from './dataset.js';
 import type { FromWorker, OpenResult, RunResult, ToWorker } from './load-worker.js';
+import type { RdapResult, RdapRun } from './rdap-load.js';
 import { preload } from './preload.js';
 import { cpuSeconds, machineCpu, rssBytes } from './proc.js';
 import { topSelfTime, type HotFunction } from './profile.js';
@@ -44,6 +49,7 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const MAIN_JS = resolve(HERE, '../src/cli/main.js');
 const BASELINE_JS = resolve(HERE, 'baseline-server.js');
 const WORKER_JS = resolve(HERE, 'load-worker.js');
+const RDAP_LOAD_JS = resolve(HERE, 'rdap-load.js');
 const REPO_ROOT = resolve(HERE, '../..');
 
 // ---------------------------------------------------------------- options
@@ -63,6 +69,11 @@ const OPTIONS = {
   retries: { type: 'string' },
   'cpu-prof': { type: 'boolean', default: false },
   keep: { type: 'boolean', default: false },
+  'skip-rdap': { type: 'boolean', default: false },
+  'rdap-workload': { type: 'string', default: 'mix' },
+  'rdap-sessions': { type: 'string', default: '10' },
+  'rdap-rate': { type: 'string', default: '200' },
+  'rdap-concurrency': { type: 'string', default: '16' },
   help: { type: 'boolean', default: false },
 } as const;
 let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>;
@@ -104,9 +115,15 @@ const opts = {
   retries: int('retries', argv.retries, quick ? 0 : 2, 0, 5),
   cpuProf: argv['cpu-prof']!,
   keep: argv.keep!,
+  rdap: !argv['skip-rdap'],
+  rdapWorkload: argv['rdap-workload'] as WorkloadName,
+  rdapSessions: int('rdap-sessions', argv['rdap-sessions'], 10, 1, 2000),
+  rdapRate: int('rdap-rate', argv['rdap-rate'], 200, 1, 100_000),
+  rdapConcurrency: int('rdap-concurrency', argv['rdap-concurrency'], 16, 1, 1000),
 };
 if (!(opts.durationS > 0 && opts.durationS <= 120)) die('--duration must be from 0 to 120 seconds');
 for (const w of opts.workloads) if (!WORKLOADS.includes(w)) die(`unknown workload ${w}; known: ${WORKLOADS.join(', ')}`);
+if (!WORKLOADS.includes(opts.rdapWorkload)) die(`unknown --rdap-workload ${opts.rdapWorkload}; known: ${WORKLOADS.join(', ')}`);
 if (opts.synchronous && !['FULL', 'NORMAL'].includes(opts.synchronous)) die('--synchronous must be FULL or NORMAL');
 const commandLine = `npm run bench --${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`.replace(/ --$/, '');
 
@@ -136,6 +153,7 @@ const expectedS =
   (opts.domains + opts.growth) / 5_000 +
   opts.sessions.length * ((opts.growth ? 2 : 1) * opts.workloads.length + 1) * (opts.durationS + 3) +
   opts.idle / 20 +
+  (opts.rdap ? 5 * (opts.durationS + 3) : 0) +
   opts.sessions.reduce((a, b) => a + b, 0) / 10;
 const watchdogS = Math.round(120 + 2 * (1 + opts.retries) * expectedS);
 const watchdog = setTimeout(() => {
@@ -285,6 +303,8 @@ interface Target {
   /** Whose objects the load addresses (the baseline is sent the main registry's check requests). */
   dataset: string;
   log: string;
+  /** The registry's RDAP service (none for the baseline). */
+  rdapBaseUrl?: string;
 }
 const pidOf = (t: Target) => t.proc.pid!;
 const cpuOfAll = (ts: Target[]) => ts.reduce((a, t) => a + (cpuSeconds(pidOf(t)) || 0), 0);
@@ -517,6 +537,58 @@ function evaluate(rows: Row[], idle: IdleResult | null, synchronous: string): Ta
   return out;
 }
 
+interface RdapFigure {
+  count: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  bad: number;
+  firstBad: string | null;
+  skipped: number;
+  /** The RDAP load process's CPU seconds per wall second. */
+  clientCores: number;
+}
+
+interface RdapPhase {
+  workload: WorkloadName;
+  sessions: number;
+  rate: number;
+  concurrency: number;
+  eppAlone: Row;
+  eppSteady: Row;
+  eppSaturated: Row;
+  rdapSteady: RdapFigure;
+  rdapSaturated: RdapFigure;
+  rdapAlone: RdapFigure & { serverCores: number };
+}
+
+function rdapFigure(r: RdapResult): RdapFigure {
+  const lat = Float64Array.from(r.latencies).sort();
+  return {
+    count: r.count,
+    perSecond: r.count / (r.wallMs / 1000),
+    p50: percentile(lat, 0.5),
+    p99: percentile(lat, 0.99),
+    bad: r.bad,
+    firstBad: r.firstBad,
+    skipped: r.skipped,
+    clientCores: (r.cpuUserMs + r.cpuSystemMs) / r.wallMs,
+  };
+}
+
+function askRdap(p: ChildProcess, m: RdapRun): Promise<RdapResult> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`RDAP load process exited (${code})`));
+    p.once('exit', onExit);
+    p.once('message', (r: RdapResult | { type: 'error'; message: string }) => {
+      p.off('exit', onExit);
+      if (r.type === 'result') resolve(r);
+      else reject(new Error(`RDAP load: ${r.message}`));
+    });
+    p.send(m);
+  });
+}
+
 interface IdleResult {
   sessions: number;
   rssBeforeMB: number;
@@ -577,6 +649,7 @@ async function main(): Promise<number> {
   if (opts.cpuProf) mkdirSync(profDir);
   const startRegistry = async (name: string, db: string, profile: boolean): Promise<Target> => {
     const port = await freePort();
+    const rdapPort = await freePort();
     const log = join(dir, `${name}.log`);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -594,6 +667,10 @@ async function main(): Promise<number> {
       REGISTRY_HTTP_ENABLED: 'false',
       REGISTRY_HTTP_HOST: '127.0.0.1',
       REGISTRY_HTTP_PORT: String(await freePort()),
+      // RDAP beside EPP, as deployed (its own phase measures it; idle otherwise).
+      REGISTRY_RDAP_ENABLED: 'true',
+      REGISTRY_RDAP_HOST: '127.0.0.1',
+      REGISTRY_RDAP_PORT: String(rdapPort),
     };
     delete env.REGISTRY_CONFIG;
     const proc = track(
@@ -608,7 +685,7 @@ async function main(): Promise<number> {
     await sleep(300);
     if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`${name} server exited after start:\n${tail(log)}`);
     console.log(`${name} server pid ${proc.pid} listening on 127.0.0.1:${port} after ${((Date.now() - t0) / 1000).toFixed(1)} s (RSS ${f(rssBytes(proc.pid!) / 2 ** 20)} MB)`);
-    return { name, proc, port, dataset: name, log };
+    return { name, proc, port, dataset: name, log, rdapBaseUrl: `http://127.0.0.1:${rdapPort}/` };
   };
   const server = await startRegistry('registry', database, opts.cpuProf);
   const registries = [server];
@@ -687,6 +764,49 @@ async function main(): Promise<number> {
     rows.push(bm, ...regRows);
   }
 
+  // 5b. RDAP next to EPP (the main registry): the EPP workload alone, next to a steady RDAP load, next to a
+  //     closed-loop one; then that closed-loop RDAP load alone. The RDAP load comes from a process of its own.
+  let rdapPhase: RdapPhase | null = null;
+  if (opts.rdap) {
+    const rdapProc = track(fork(RDAP_LOAD_JS, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const rdapRun = (rate: number) =>
+      askRdap(rdapProc, { type: 'run', baseUrl: server.rdapBaseUrl!, domains: dataset.domains, durationMs: opts.durationS * 1000, concurrency: opts.rdapConcurrency, rate });
+    const s = opts.rdapSessions;
+    const w = opts.rdapWorkload;
+    const pid = pidOf(server);
+    await openSessions(workers, server, s, true);
+    // EPP alone before and after the steady RDAP load (half the time each), so that a drift of the machine's
+    // speed or of the registry (it grows with the creates) weighs on both sides alike.
+    const alone1 = await measure(workers, server, othersOf(server), w, s, opts.durationS / 2);
+    const [eppSteady, rdapSteady] = await Promise.all([measure(workers, server, othersOf(server), w, s, opts.durationS), rdapRun(opts.rdapRate)]);
+    const alone2 = await measure(workers, server, othersOf(server), w, s, opts.durationS / 2);
+    const eppAlone = withoutLat(merge([alone1, alone2]));
+    const [eppSaturated, rdapSaturated] = await Promise.all([measure(workers, server, othersOf(server), w, s, opts.durationS), rdapRun(0)]);
+    await closeSessions(workers, server, true);
+    const cpu0 = cpuSeconds(pid);
+    const t0 = process.hrtime.bigint();
+    const rdapAloneRun = await rdapRun(0);
+    const serverCores = (cpuSeconds(pid) - cpu0) / (Number(process.hrtime.bigint() - t0) / 1e9);
+    rdapProc.send({ type: 'exit' });
+    rdapPhase = {
+      workload: w,
+      sessions: s,
+      rate: opts.rdapRate,
+      concurrency: opts.rdapConcurrency,
+      eppAlone,
+      eppSteady: withoutLat(eppSteady),
+      eppSaturated: withoutLat(eppSaturated),
+      rdapSteady: rdapFigure(rdapSteady),
+      rdapSaturated: rdapFigure(rdapSaturated),
+      rdapAlone: { ...rdapFigure(rdapAloneRun), serverCores },
+    };
+    const r = rdapPhase;
+    console.log(
+      `  RDAP: ${w}@${s} alone ${f(r.eppAlone.perSecond)} cmd/s; next to RDAP at ${r.rate}/s ${f(r.eppSteady.perSecond)} cmd/s (RDAP ${f(r.rdapSteady.perSecond)}/s); ` +
+        `next to RDAP closed-loop ${f(r.eppSaturated.perSecond)} cmd/s (RDAP ${f(r.rdapSaturated.perSecond)}/s); RDAP alone ${f(r.rdapAlone.perSecond)}/s`,
+    );
+  }
+
   // 6. Memory with idle, logged-in sessions (the main registry).
   let idle: IdleResult | null = null;
   if (opts.idle > 0) {
@@ -713,6 +833,19 @@ async function main(): Promise<number> {
   // 7. Report.
   // One profile per registry server (its main thread: node names the files CPU.<date>.<pid>.<thread>.<n>).
   const profiles: Array<{ server: string; file: string; totalMs: number; idlePct: number; top: HotFunction[] }> = [];
+  if (rdapPhase) {
+    const r = rdapPhase;
+    const change = (x: Row) => `${x.perSecond >= r.eppAlone.perSecond ? '+' : ''}${f(100 * (x.perSecond / r.eppAlone.perSecond - 1), 1)}%`;
+    const lookup = (x: RdapFigure) => `${f(x.perSecond)} lookups/s, p50 ${f(x.p50, 2)} ms, p99 ${f(x.p99, 2)} ms${x.skipped ? `, ${f(x.skipped)} not started (all ${r.concurrency} in flight)` : ''}`;
+    console.log(`RDAP next to EPP (${r.workload}, ${r.sessions} sessions; RDAP domain lookups over HTTP keep-alive from a process of their own):`);
+    console.log(
+      `  EPP alone (before and after the steady load)  ${f(r.eppAlone.perSecond)} cmd/s (${r.eppAlone.runs!.map((x) => f(x)).join(' and ')}), p99 ${f(r.eppAlone.p99, 2)} ms, server ${f(r.eppAlone.serverCores, 2)} cores, EPP client ${f(r.eppAlone.clientCores, 2)}, others ${f(r.eppAlone.otherCores, 2)}`,
+    );
+    const cores = (x: Row) => `server ${f(x.serverCores, 2)} cores, EPP client ${f(x.clientCores, 2)}, others ${f(x.otherCores, 2)} (RDAP client included)`;
+    console.log(`  EPP next to RDAP at ${r.rate}/s`.padEnd(48) + `${f(r.eppSteady.perSecond)} cmd/s (${change(r.eppSteady)}), p99 ${f(r.eppSteady.p99, 2)} ms, ${cores(r.eppSteady)}; RDAP ${lookup(r.rdapSteady)}, client ${f(r.rdapSteady.clientCores, 2)} cores`);
+    console.log(`  EPP next to RDAP closed-loop (${r.concurrency} in flight)`.padEnd(48) + `${f(r.eppSaturated.perSecond)} cmd/s (${change(r.eppSaturated)}), p99 ${f(r.eppSaturated.p99, 2)} ms, ${cores(r.eppSaturated)}; RDAP ${lookup(r.rdapSaturated)}, client ${f(r.rdapSaturated.clientCores, 2)} cores`);
+    console.log(`  RDAP alone (${r.concurrency} in flight)`.padEnd(48) + `${lookup(r.rdapAlone)}; server ${f(r.rdapAlone.serverCores, 2)} cores, ${f((1e6 * r.rdapAlone.serverCores) / r.rdapAlone.perSecond)} µs per lookup`);
+  }
   if (opts.cpuProf) {
     const files = readdirSync(profDir).filter((x) => x.endsWith('.cpuprofile'));
     for (const r of registries) {
@@ -863,6 +996,7 @@ async function main(): Promise<number> {
     compare,
     growth,
     profiles,
+    rdap: rdapPhase,
   };
   mkdirSync(resolve(jsonFile, '..'), { recursive: true });
   writeFileSync(jsonFile, JSON.stringify(json, null, 2));
@@ -873,7 +1007,9 @@ async function main(): Promise<number> {
       if (p !== jsonFile && !(opts.cpuProf && p === profDir)) rmSync(p, { recursive: true, force: true });
     }
   }
-  const unexpected = rows.reduce((a, r) => a + r.bad + r.errors, 0);
+  const rdapBad = rdapPhase ? rdapPhase.rdapSteady.bad + rdapPhase.rdapSaturated.bad + rdapPhase.rdapAlone.bad : 0;
+  if (rdapPhase && rdapBad > 0) console.error(`bench: ${rdapBad} RDAP answers were not a 200 domain object; first: ${rdapPhase.rdapSteady.firstBad ?? rdapPhase.rdapSaturated.firstBad ?? rdapPhase.rdapAlone.firstBad}`);
+  const unexpected = rows.reduce((a, r) => a + r.bad + r.errors, 0) + rdapBad;
   if (unexpected > 0) console.error(`bench: ${unexpected} responses without the expected result code (see firstUnexpected in the JSON)`);
   return unexpected > 0 ? 4 : 0;
 }

@@ -19,9 +19,10 @@ import type { Store } from './storage/store.js';
 import { ENVIRONMENTS, loadEnvironment, readEnvironment } from './ote/environment.js';
 import { ensureDevCerts } from './transport/dev-certs.js';
 import { EppServer } from './transport/epp-server.js';
-import { DEFAULT_HTTP_PORT } from './config.js';
+import { DEFAULT_HTTP_PORT, DEFAULT_RDAP_PORT } from './config.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
 import { ZonePublisher } from './zone/publisher.js';
+import { startRdapServer, type RdapServer } from './rdap/server.js';
 
 export interface Registry {
   store: Store;
@@ -38,6 +39,8 @@ export interface Registry {
   httpServer?: HttpServer;
   /** Writes the TLDs' zones after changes (zone.publish; SQLite stores only: it reads snapshots of the file). */
   zonePublisher?: ZonePublisher;
+  /** The RDAP service's address and base URL (absent when rdap.enabled is false). */
+  rdap?: { host: string; port: number; baseUrl: string };
   tlds: string[];
   close(): Promise<void>;
 }
@@ -170,6 +173,32 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     zonePublisher.start();
     log.info({ dir: config.zone.dir, interval: config.zone.interval }, `zones published in ${config.zone.dir} (at most every ${config.zone.interval} s per TLD)`);
   }
+
+  // RDAP: read-only, from the same store (its own read-only connection). Ephemeral like the HTTP API's port
+  // when the EPP port is.
+  let rdapServer: RdapServer | undefined;
+  if (config.rdap.enabled) {
+    const rdapConfig = config.epp.port === 0 && config.rdap.port === DEFAULT_RDAP_PORT ? { ...config, rdap: { ...config.rdap, port: 0 } } : config;
+    try {
+      rdapServer = await startRdapServer({
+        config: rdapConfig,
+        store,
+        clock,
+        log,
+        // The read saw an event due in the database: whatever the schedule remembers, sweep.
+        applyDueEvents: () => {
+          dueEvents.forget();
+          return store.transaction((r) => dueEvents.applyIfDue(r, clock.now()));
+        },
+      });
+    } catch (e) {
+      for (const t of timers) clearInterval(t);
+      await httpServer?.close();
+      await epp.close();
+      throw e;
+    }
+    log.info({ host: rdapServer.host, port: rdapServer.port, baseUrl: rdapServer.baseUrl }, `RDAP service listening on ${rdapServer.host}:${rdapServer.port}, base URL ${rdapServer.baseUrl}`);
+  }
   log.flush(); // whoever waits for "listening" (an operator, a supervisor, a test) sees it at once
 
   return {
@@ -182,11 +211,13 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     http: httpServer && { host: httpServer.host, port: httpServer.port },
     httpServer,
     zonePublisher,
+    rdap: rdapServer && { host: rdapServer.host, port: rdapServer.port, baseUrl: rdapServer.baseUrl },
     get tlds() {
       return tlds;
     },
     async close() {
       for (const t of timers) clearInterval(t);
+      await rdapServer?.close();
       await httpServer?.close();
       await zonePublisher?.close();
       await epp.close();

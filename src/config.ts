@@ -89,10 +89,25 @@ export interface Config {
      */
     reloadCommand: string;
   };
+  /** The RDAP service (src/rdap): registration data over HTTP(S), read-only, from the same core. */
+  rdap: {
+    enabled: boolean;
+    host: string;
+    /** 0: any free port. Left at its default while epp.port is 0 (tests), it also takes any free port. */
+    port: number;
+    /** Public base URL the responses' links use (ending in "/"); '' derives it from the address it listens on. */
+    baseUrl: string;
+    /** Certificate and key (PEM files) to serve HTTPS; both '' for plain HTTP (development, or behind a TLS proxy). */
+    tls: { cert: string; key: string };
+    /** The terms of service every response links to; '' links the service's own /help. */
+    termsOfServiceUrl: string;
+  };
 }
 
 /** Default port of the HTTP registrar API. */
 export const DEFAULT_HTTP_PORT = 7080;
+/** Default port of the RDAP service. */
+export const DEFAULT_RDAP_PORT = 7480;
 
 export function defaultConfig(base = process.cwd()): Config {
   const certsDir = resolve(base, 'certs');
@@ -129,6 +144,14 @@ export function defaultConfig(base = process.cwd()): Config {
       sandboxTlds: ['defiwallet'],
     },
     zone: { publish: true, dir: resolve(base, 'data/zones'), interval: 60, reloadCommand: '' },
+    rdap: {
+      enabled: true,
+      host: '127.0.0.1',
+      port: DEFAULT_RDAP_PORT,
+      baseUrl: '',
+      tls: { cert: '', key: '' },
+      termsOfServiceUrl: '',
+    },
   };
 }
 
@@ -166,9 +189,30 @@ const ENV: Record<string, string> = {
   REGISTRY_ZONE_DIR: 'zone.dir',
   REGISTRY_ZONE_INTERVAL: 'zone.interval',
   REGISTRY_ZONE_RELOAD_COMMAND: 'zone.reloadCommand',
+  REGISTRY_RDAP_ENABLED: 'rdap.enabled',
+  REGISTRY_RDAP_HOST: 'rdap.host',
+  REGISTRY_RDAP_PORT: 'rdap.port',
+  REGISTRY_RDAP_BASE_URL: 'rdap.baseUrl',
+  REGISTRY_RDAP_TLS_CERT: 'rdap.tls.cert',
+  REGISTRY_RDAP_TLS_KEY: 'rdap.tls.key',
+  REGISTRY_RDAP_TERMS_URL: 'rdap.termsOfServiceUrl',
 };
 
 export class ConfigError extends Error {}
+
+/** An absolute http(s) URL without query or fragment; base URLs are kept with a final "/". */
+function checkedBaseUrl(v: string, name: string): string {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http or https URL (got ${JSON.stringify(v)})`);
+  }
+  if (!['http:', 'https:'].includes(u.protocol) || !u.hostname || u.search || u.hash) {
+    throw new ConfigError(`${name} must be an absolute http or https URL without query or fragment (got ${JSON.stringify(v)})`);
+  }
+  return name.endsWith('baseUrl') && !u.href.endsWith('/') ? `${u.href}/` : u.href;
+}
 
 export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; base?: string } = {}): Config {
   const env = opts.env ?? process.env;
@@ -203,7 +247,7 @@ function mergeInto(target: Record<string, unknown>, src: unknown, prefix: string
     if (!(k in target)) throw new ConfigError(`config file ${file}: unknown setting ${path}`);
     const cur = target[k];
     if (cur && typeof cur === 'object' && !Array.isArray(cur)) mergeInto(cur as Record<string, unknown>, v, path, file);
-    else target[k] = typeof v === 'string' && typeof cur === 'string' && path.match(/dir|database|tls\./i) ? resolve(v) : v;
+    else target[k] = typeof v === 'string' && v !== '' && typeof cur === 'string' && path.match(/dir|database|tls\./i) ? resolve(v) : v;
   }
 }
 
@@ -224,7 +268,7 @@ function setPath(cfg: Record<string, unknown>, path: string, raw: string, envNam
     if (!['true', 'false', '1', '0'].includes(raw)) throw new ConfigError(`${envName}=${raw}: must be true or false`);
     obj[last] = raw === 'true' || raw === '1';
   } else {
-    obj[last] = /database|dir|tls\./i.test(path) ? resolve(raw) : raw;
+    obj[last] = /database|dir|tls\./i.test(path) && raw !== '' ? resolve(raw) : raw;
   }
 }
 
@@ -270,5 +314,18 @@ function validate(c: Config): Config {
   if (typeof z.dir !== 'string' || !z.dir) bad('zone.dir must be a folder');
   int(z.interval, 1, 86400, 'zone.interval');
   if (typeof z.reloadCommand !== 'string') bad('zone.reloadCommand must be a shell command (or empty)');
+  const r = c.rdap;
+  if (typeof r.enabled !== 'boolean') bad('rdap.enabled must be true or false');
+  if (typeof r.host !== 'string' || !r.host) bad('rdap.host must be a host name or address');
+  int(r.port, 0, 65535, 'rdap.port');
+  if (typeof r.baseUrl !== 'string') bad('rdap.baseUrl must be a URL (or empty)');
+  if (r.baseUrl !== '') r.baseUrl = checkedBaseUrl(r.baseUrl, 'rdap.baseUrl');
+  if (typeof r.tls?.cert !== 'string' || typeof r.tls?.key !== 'string') bad('rdap.tls.cert and rdap.tls.key must be file paths (or empty)');
+  if ((r.tls.cert === '') !== (r.tls.key === '')) bad('rdap.tls.cert and rdap.tls.key go together: give both for HTTPS, neither for HTTP');
+  for (const [name, file] of [['rdap.tls.cert', r.tls.cert], ['rdap.tls.key', r.tls.key]] as const) {
+    if (file !== '' && !existsSync(file)) bad(`${name} ${file} does not exist`);
+  }
+  if (typeof r.termsOfServiceUrl !== 'string') bad('rdap.termsOfServiceUrl must be a URL (or empty)');
+  if (r.termsOfServiceUrl !== '') checkedBaseUrl(r.termsOfServiceUrl, 'rdap.termsOfServiceUrl');
   return c;
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EppClient } from '../src/client/epp-client.js';
+import { requests } from '../src/client/requests.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
 import { PASSWORDS, loginXml, checkResponse, command, testCerts } from './helpers.js';
 import { keepArtifact, recordCliSecrets } from './artifacts.js';
@@ -72,11 +73,28 @@ describe('registry CLI', function () {
     expect(r.stderr).to.match(/REGISTRY_EPP_PORT=seventy: not a number/);
   });
 
-  it('serve: creates the database and certificates, logs where it listens, serves EPP, and stops cleanly on SIGTERM', async () => {
+  it('serve: creates the database and certificates, logs where it listens, serves EPP and RDAP, and stops cleanly on SIGTERM', async () => {
     const server = await serve();
     expect(server.output()).to.match(/serving .*tatar.*xn--d1acj3b/);
     const c = await connect(server.port, 'clientx');
     expect(checkResponse(await c.request(loginXml('ClientX', PASSWORDS.ClientX))).code).to.equal(1000);
+    // A newcomer's first look: a domain created over EPP, read over RDAP at the base URL the log gives.
+    await server.waitFor(/RDAP service listening/);
+    const baseUrl = /"baseUrl":"([^"]+)"[^\n]*RDAP service listening/.exec(server.output())![1];
+    const contact = {
+      id: 'cli-rdap',
+      email: 'cli@example.ru',
+      authInfo: 'Cpw-2024c',
+      postalInfo: { int: { name: 'Cli Person', street: ['1 Main St'], city: 'Kazan', cc: 'RU' } },
+      tci: { person: { birthday: '1980-01-01', passport: ['01 23 456789'] } },
+    };
+    expect(checkResponse(await c.request(requests.contactCreate('cli-1', contact))).code).to.equal(1000);
+    const contacts = [{ type: 'admin', id: 'cli-rdap' }, { type: 'tech', id: 'cli-rdap' }];
+    expect(checkResponse(await c.request(requests.domainCreate('cli-2', { name: 'newcomer.tatar', registrant: 'cli-rdap', contacts, authInfo: 'Dpw-2024c' }))).code).to.equal(1000);
+    const res = await fetch(`${baseUrl}domain/newcomer.tatar`);
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.match(/^application\/rdap\+json/);
+    expect(await res.json()).to.deep.include({ objectClassName: 'domain', ldhName: 'newcomer.tatar' });
     expect(await server.stop()).to.equal(0);
     await c.closed;
     expect(server.output()).to.match(/registry stopped/);
@@ -194,5 +212,32 @@ describe('registry CLI', function () {
     } finally {
       await store.close();
     }
+  });
+
+  it("sets a registrar's web site and RDAP base URL (https, kept with a final slash), refusing bad ones", async () => {
+    expect(cli('registrar', 'add', 'LinkReg', '--password', 'secret-PW4', '--url', 'http://www.link-reg.example', '--rdap-base-url', 'https://rdap.link-reg.example/rdap').status).to.equal(0);
+    const refused = (args: string[], says: RegExp) => {
+      const r = cli(...args);
+      expect(r.status, args.join(' ')).to.not.equal(0);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).to.have.length.below(3);
+      expect(r.stderr, args.join(' ')).to.match(says);
+    };
+    refused(['registrar', 'set', 'LinkReg', '--url', 'www.link-reg.example'], /www.link-reg.example is not an absolute URL/);
+    refused(['registrar', 'set', 'LinkReg', '--url', 'ftp://link-reg.example/'], /not an http or https URL/);
+    refused(['registrar', 'set', 'LinkReg', '--rdap-base-url', 'http://rdap.link-reg.example/'], /an RDAP base URL must be https/);
+    refused(['registrar', 'set', 'LinkReg', '--rdap-base-url', 'https://rdap.link-reg.example/?x=1'], /no query or fragment/);
+    const { SqliteStore } = await import('../src/storage/sqlite/sqlite-store.js');
+    const read = async () => {
+      const store = new SqliteStore({ path: env.REGISTRY_DATABASE!, synchronous: 'FULL' });
+      try {
+        const r = await store.transaction((x) => x.registrars.byClId('LinkReg'));
+        return [r!.url, r!.rdapBaseUrl];
+      } finally {
+        await store.close();
+      }
+    };
+    expect(await read()).to.deep.equal(['http://www.link-reg.example/', 'https://rdap.link-reg.example/rdap/']);
+    expect(cli('registrar', 'set', 'LinkReg', '--rdap-base-url', 'https://rdap2.link-reg.example/').status).to.equal(0);
+    expect(await read()).to.deep.equal(['http://www.link-reg.example/', 'https://rdap2.link-reg.example/']);
   });
 });

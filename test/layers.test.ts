@@ -4,21 +4,23 @@ import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../src/ote/environment.js';
 
 /**
- * The layers of src/ import downwards only: the doors (transport, epp, http) over the command handlers, the
+ * The layers of src/ import downwards only: the doors (transport, epp, http, rdap) over the command handlers, the
  * handlers over the registry rules and the storage. A handler never reads XML or JSON, and the registry's
  * rules never reach up into the handlers or a door (poll messages are typed events, rendered by the EPP door);
  * zone publication sits beside the doors, on the storage and the rules.
  */
 const FORBIDDEN: Record<string, string[]> = {
-  protocol: ['commands', 'epp', 'http', 'transport', 'registry', 'storage', 'session', 'ote', 'cli', 'zone'],
-  storage: ['commands', 'epp', 'http', 'transport', 'session', 'ote', 'cli', 'zone'],
-  registry: ['commands', 'epp', 'http', 'transport', 'session', 'ote', 'cli', 'zone'],
-  session: ['commands', 'epp', 'http', 'transport', 'ote', 'cli', 'zone'],
-  commands: ['epp', 'http', 'transport', 'ote', 'cli', 'zone'],
-  epp: ['http', 'transport', 'ote', 'cli', 'zone'],
-  http: ['epp', 'transport', 'ote', 'cli', 'zone'],
+  protocol: ['commands', 'epp', 'http', 'rdap', 'transport', 'registry', 'storage', 'session', 'ote', 'cli', 'zone'],
+  storage: ['commands', 'epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli', 'zone'],
+  registry: ['commands', 'epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli', 'zone'],
+  session: ['commands', 'epp', 'http', 'rdap', 'transport', 'ote', 'cli', 'zone'],
+  commands: ['epp', 'http', 'rdap', 'transport', 'ote', 'cli', 'zone'],
+  epp: ['http', 'rdap', 'transport', 'ote', 'cli', 'zone'],
+  http: ['epp', 'rdap', 'transport', 'ote', 'cli', 'zone'],
+  // RDAP publishes: it reads through the store and the registry's rules, and runs no command of another door.
+  rdap: ['epp', 'http', 'transport', 'session', 'ote', 'cli', 'zone'],
   // Zone publication reads the registry (storage, rules) and is driven by serve and the CLI, never by a door.
-  zone: ['commands', 'epp', 'http', 'transport', 'session', 'ote', 'cli'],
+  zone: ['commands', 'epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli'],
 };
 
 function files(dir: string): string[] {

@@ -135,4 +135,48 @@ describe('durable store: when changes and queries are answered', () => {
     await waitForTheSync(q);
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM registrars WHERE cl_id = ?').get('AnsD')).to.deep.equal({ n: 0 });
   });
+
+  // Store.read: the read-only transactions of the publishing doors (RDAP), on a connection of their own.
+  const readRegistrar = (clId: string) => store.read(async (r) => (await r.registrars.byClId(clId))?.clId ?? null);
+
+  it('reads what is committed, on a read-only connection (a write in a read throws and changes nothing)', async () => {
+    await change('ReadA');
+    expect(await readRegistrar('ReadA')).to.equal('ReadA');
+    await store
+      .read((r) => r.registrars.insert({ clId: 'ReadB', name: 'B', passwordHash: 'x' }, new Date()))
+      .then(() => expect.fail('a read wrote'), (e: Error) => expect(e.message).to.match(/readonly/i));
+    expect(await store.transaction((r) => r.registrars.byClId('ReadB'))).to.equal(undefined);
+  });
+
+  it('answers a read without waiting for a write transaction in progress, from the last committed snapshot', async () => {
+    await query();
+    let release!: () => void;
+    const open = store.transaction(async (r) => {
+      await r.registrars.insert({ clId: 'ReadC', name: 'C', passwordHash: 'x' }, new Date());
+      await new Promise<void>((resolve) => (release = resolve)); // the write transaction stays open across turns
+    });
+    await sleep(30);
+    expect(await readRegistrar('ReadC'), 'a read saw an uncommitted row').to.equal(null);
+    release();
+    await open;
+    expect(await readRegistrar('ReadC')).to.equal('ReadC');
+  });
+
+  it('makes a read wait for the sync of an earlier change it may have read, and answers it at once otherwise', async () => {
+    await query();
+    hold = true;
+    const c = settled(change('ReadD'));
+    await sleep(30); // committed, its sync held
+    await waitForTheSync(c, settled(readRegistrar('ReadD')));
+    hold = true;
+    expect(await readRegistrar('ReadD'), 'a read waited with no change unsynced').to.equal('ReadD');
+    await releaseSyncs();
+  });
+
+  it('answers no read after a failed WAL sync', async () => {
+    await query();
+    failWith = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    await change('ReadE').then(() => expect.fail('answered'), () => {});
+    await readRegistrar('ReadE').then(() => expect.fail('a read was answered after a failed sync'), (e: Error) => expect(e.message).to.match(/WAL sync failed/));
+  });
 });

@@ -76,6 +76,26 @@ const abusePhone = (v: string) => {
   return v;
 };
 
+/** A registrar's web site: an absolute http(s) URL. */
+const webUrl = (v: string) => {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new InvalidArgumentError(`${v} is not an absolute URL`);
+  }
+  if (!['http:', 'https:'].includes(u.protocol) || !u.hostname) throw new InvalidArgumentError(`${v} is not an http or https URL`);
+  return u.href;
+};
+
+/** A registrar's RDAP base URL: https (as IANA lists them and the gTLD profile requires), kept with a final "/". */
+const rdapBaseUrl = (v: string) => {
+  const href = webUrl(v);
+  if (!href.startsWith('https:')) throw new InvalidArgumentError(`${v}: an RDAP base URL must be https`);
+  if (/[?#]/.test(href)) throw new InvalidArgumentError(`${v}: an RDAP base URL has no query or fragment`);
+  return href.endsWith('/') ? href : `${href}/`;
+};
+
 program
   .command('serve')
   .description('run the EPP server (creates the database, development certificates and fixtures when configured)')
@@ -144,6 +164,8 @@ registrar
   .option('--iana-id <n>', 'IANA Registrar ID (published in RDAP and escrow deposits)', ianaId)
   .option('--abuse-email <email>', 'abuse contact e-mail (published in RDAP)', abuseEmail)
   .option('--abuse-phone <phone>', 'abuse contact phone, +CC.NUMBER (published in RDAP)', abusePhone)
+  .option('--url <url>', 'web site (published in RDAP)', webUrl)
+  .option('--rdap-base-url <url>', "base URL of the registrar's RDAP service, https (RDAP links its domains there)", rdapBaseUrl)
   .action(async (clID: string, o) => {
     if (!/^.{3,16}$/.test(clID)) throw new InvalidArgumentError('clID must be 3 to 16 characters');
     if (!/^.{6,16}$/.test(o.password)) throw new InvalidArgumentError('password must be 6 to 16 characters (RFC 5730 pwType)');
@@ -164,6 +186,8 @@ registrar
             ianaId: o.ianaId ?? null,
             abuseEmail: o.abuseEmail ?? null,
             abusePhone: o.abusePhone ?? null,
+            url: o.url ?? null,
+            rdapBaseUrl: o.rdapBaseUrl ?? null,
           },
           new Date(),
         );
@@ -181,22 +205,25 @@ registrar.command('list').action(async () => {
 });
 registrar
   .command('set')
-  .description("change a registrar's published data: name, IANA Registrar ID, abuse contact")
+  .description("change a registrar's published data: name, IANA Registrar ID, abuse contact, web site, RDAP base URL")
   .argument('<clID>')
   .option('--name <name>', 'display name')
   .option('--iana-id <n>', 'IANA Registrar ID', ianaId)
   .option('--abuse-email <email>', 'abuse contact e-mail', abuseEmail)
   .option('--abuse-phone <phone>', 'abuse contact phone, +CC.NUMBER', abusePhone)
-  .action(async (clID: string, o: { name?: string; ianaId?: number; abuseEmail?: string; abusePhone?: string }) => {
-    if (o.name === undefined && o.ianaId === undefined && o.abuseEmail === undefined && o.abusePhone === undefined) {
-      throw new InvalidArgumentError('nothing to set: give --name, --iana-id, --abuse-email or --abuse-phone');
+  .option('--url <url>', 'web site', webUrl)
+  .option('--rdap-base-url <url>', "base URL of the registrar's RDAP service, https", rdapBaseUrl)
+  .action(async (clID: string, o: { name?: string; ianaId?: number; abuseEmail?: string; abusePhone?: string; url?: string; rdapBaseUrl?: string }) => {
+    if (Object.values(o).every((v) => v === undefined)) {
+      throw new InvalidArgumentError('nothing to set: give --name, --iana-id, --abuse-email, --abuse-phone, --url or --rdap-base-url');
     }
     await withStore(async (store) => {
       await store.transaction(async (r) => {
         const reg = await r.registrars.byClId(clID);
         if (!reg) throw new Error(`no registrar ${clID}`);
         if (o.ianaId !== undefined) await ianaIdFree(r, o.ianaId, clID);
-        await r.registrars.update(reg.id, { name: o.name, ianaId: o.ianaId, abuseEmail: o.abuseEmail, abusePhone: o.abusePhone }, new Date());
+        const { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl } = o;
+        await r.registrars.update(reg.id, { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl }, new Date());
       });
     });
     console.log(`registrar ${clID} updated`);

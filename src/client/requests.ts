@@ -52,6 +52,8 @@ export interface ContactParams {
   authInfo: string;
   postalInfo: { int?: PostalInfo; loc?: PostalInfo };
   tci?: TciData;
+  /** RFC 5733 §2.9: flag true asks to publish the listed elements, false not to. */
+  disclose?: { flag: boolean; name?: Array<'int' | 'loc'>; org?: Array<'int' | 'loc'>; addr?: Array<'int' | 'loc'>; voice?: boolean; fax?: boolean; email?: boolean };
 }
 export interface DsData {
   keyTag: number;
@@ -180,6 +182,11 @@ export const requests = {
       if (p.fax) c.ele(URI.contact, 'contact:fax').txt(lit(p.fax));
       c.ele(URI.contact, 'contact:email').txt(lit(p.email));
       c.ele(URI.contact, 'contact:authInfo').ele(URI.contact, 'contact:pw').txt(lit(p.authInfo));
+      if (p.disclose) {
+        const d = c.ele(URI.contact, 'contact:disclose').att('flag', p.disclose.flag ? '1' : '0');
+        for (const el of ['name', 'org', 'addr'] as const) for (const type of p.disclose[el] ?? []) d.ele(URI.contact, `contact:${el}`).att('type', type);
+        for (const el of ['voice', 'fax', 'email'] as const) if (p.disclose[el]) d.ele(URI.contact, `contact:${el}`);
+      }
       return { ext: p.tci ? (e) => tciBlock(e.ele(URI.tciContact, 'contact:create'), p.tci!) : undefined };
     });
   },

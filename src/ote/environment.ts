@@ -23,6 +23,9 @@ export interface OteEnvironment {
     ianaId?: number;
     abuseEmail?: string;
     abusePhone?: string;
+    /** Web site and RDAP base URL published for the account (RDAP links). */
+    url?: string;
+    rdapBaseUrl?: string;
   }>;
 }
 
@@ -69,6 +72,8 @@ export async function loadEnvironment(store: Store, certsDir: string, env: OteEn
             ianaId: r.ianaId ?? null,
             abuseEmail: r.abuseEmail ?? null,
             abusePhone: r.abusePhone ?? null,
+            url: r.url ?? null,
+            rdapBaseUrl: r.rdapBaseUrl ?? null,
           },
           now,
         );
@@ -85,6 +90,8 @@ export async function loadEnvironment(store: Store, certsDir: string, env: OteEn
             ianaId: existing.ianaId ?? r.ianaId ?? null,
             abuseEmail: existing.abuseEmail ?? r.abuseEmail ?? null,
             abusePhone: existing.abusePhone ?? r.abusePhone ?? null,
+            url: existing.url ?? r.url ?? null,
+            rdapBaseUrl: existing.rdapBaseUrl ?? r.rdapBaseUrl ?? null,
           },
           now,
         );

@@ -55,6 +55,15 @@ export interface TldPolicy {
   };
   /** Prices per year in minor currency units. */
   prices: { create: number; renew: number; transfer: number; restore: number };
+  /**
+   * What RDAP publishes of the domains' contacts (ICANN Registration Data Policy). Of a contact only the
+   * state/province and country are published unless listed here; every element withheld is declared in the
+   * response's `redacted` array (RFC 9537). `publish`: the elements published for every contact. `consent`:
+   * whose <contact:disclose flag="1"> (RFC 5733) publishes the elements it lists — 'legalPersons' (contacts
+   * of an organization), 'everyone', or 'nobody'. An element a contact lists under flag="0" is withheld even
+   * when `publish` names it. The TCI extension's data (birth date, passport, TIN, legal address) is never published.
+   */
+  rdap: { publish: ContactElement[]; consent: 'nobody' | 'legalPersons' | 'everyone' };
   /** The TLD's zone as `registry zone write` and the publisher of `serve` write it (src/zone/). */
   zone: ZonePolicy;
 }
@@ -85,6 +94,10 @@ export interface ZonePolicy {
   /** Digest types of the DS records computed from keyData (1 SHA-1, 2 SHA-256, 4 SHA-384); dsData is published as given. */
   dsDigestTypes: number[];
 }
+
+/** Contact data elements as RFC 5733 <contact:disclose> names them. */
+export const CONTACT_ELEMENTS = ['name', 'org', 'addr', 'voice', 'fax', 'email'] as const;
+export type ContactElement = (typeof CONTACT_ELEMENTS)[number];
 
 export const DEFAULT_POLICY: TldPolicy = {
   dataModel: 'maximum',
@@ -120,6 +133,7 @@ export const DEFAULT_POLICY: TldPolicy = {
     soa: { mname: '', rname: 'hostmaster@localhost', refresh: 1800, retry: 900, expire: 1_209_600, minimum: 3600 },
     dsDigestTypes: [2],
   },
+  rdap: { publish: [], consent: 'legalPersons' },
 };
 
 /** Digest types the zone writer can compute (node:crypto): SHA-1, SHA-256, SHA-384. */
@@ -151,6 +165,10 @@ export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
   for (const [k, v] of Object.entries(p.grace)) intIn(v, 0, 3650, `grace.${k}`);
   for (const [k, v] of Object.entries(p.prices)) intIn(v, 0, 1e12, `prices.${k}`);
   problems.push(...zoneProblems(p.zone));
+  if (!Array.isArray(p.rdap.publish) || !p.rdap.publish.every((e) => (CONTACT_ELEMENTS as readonly string[]).includes(e)) || new Set(p.rdap.publish).size !== p.rdap.publish.length) {
+    problems.push(`rdap.publish must list distinct contact elements among ${CONTACT_ELEMENTS.join(', ')}`);
+  }
+  if (!['nobody', 'legalPersons', 'everyone'].includes(p.rdap.consent)) problems.push('rdap.consent must be nobody, legalPersons or everyone');
   if (problems.length) throw new Error(`invalid TLD policy: ${problems.join('; ')}`);
   return p;
 }

@@ -21,6 +21,10 @@ export interface Registrar {
   abuseEmail: string | null;
   /** Abuse phone in the EPP form +CC.NUMBER (RFC 5733). */
   abusePhone: string | null;
+  /** The registrar's web site (RDAP: the href of its entity's "about" link); null until set. */
+  url: string | null;
+  /** Base URL of the registrar's own RDAP service, ending in "/" (RDAP: the "related" link of its domains). */
+  rdapBaseUrl: string | null;
 }
 
 export interface NewRegistrar {
@@ -35,6 +39,8 @@ export interface NewRegistrar {
   ianaId?: number | null;
   abuseEmail?: string | null;
   abusePhone?: string | null;
+  url?: string | null;
+  rdapBaseUrl?: string | null;
 }
 
 export interface RegistrarRepo {

@@ -600,4 +600,12 @@ WHEN OLD.name IS NOT NEW.name OR OLD.superordinate_id IS NOT NEW.superordinate_i
 END;
 `,
   },
+  {
+    version: 13,
+    name: "registrars: web site and RDAP base URL (the links of RDAP's registrar entity and of its domains)",
+    sql: `
+ALTER TABLE registrars ADD COLUMN url TEXT;
+ALTER TABLE registrars ADD COLUMN rdap_base_url TEXT;
+`,
+  },
 ];

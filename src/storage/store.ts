@@ -35,5 +35,12 @@ export interface Repos {
 export interface Store {
   /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. Transactions never interleave. */
   transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a read-only transaction: one consistent snapshot of what is committed when it starts. It
+   * never writes (a write throws), never waits for or joins the writers' transactions, and resolves only once
+   * every change it could have read is durable (as a query's answer does), so a reader is never shown a
+   * change a power loss could still take back. For doors that only publish data (RDAP).
+   */
+  read<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -28,6 +28,8 @@ interface RegistrarRow {
   iana_id: number | null;
   abuse_email: string | null;
   abuse_phone: string | null;
+  url: string | null;
+  rdap_base_url: string | null;
 }
 
 function toRegistrar(r: RegistrarRow | undefined): Registrar | undefined {
@@ -46,6 +48,8 @@ function toRegistrar(r: RegistrarRow | undefined): Registrar | undefined {
     ianaId: r.iana_id,
     abuseEmail: r.abuse_email,
     abusePhone: r.abuse_phone,
+    url: r.url,
+    rdapBaseUrl: r.rdap_base_url,
   };
 }
 
@@ -68,8 +72,8 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
   async insert(r: NewRegistrar, now: Date) {
     const info = this.db
       .prepare(
-        `INSERT INTO registrars (cl_id, name, password_hash, cert_fingerprints, allowed_ips, max_sessions, balance, email, iana_id, abuse_email, abuse_phone, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO registrars (cl_id, name, password_hash, cert_fingerprints, allowed_ips, max_sessions, balance, email, iana_id, abuse_email, abuse_phone, url, rdap_base_url, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.clId,
@@ -83,6 +87,8 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
         r.ianaId ?? null,
         r.abuseEmail ?? null,
         r.abusePhone ?? null,
+        r.url ?? null,
+        r.rdapBaseUrl ?? null,
         now.getTime(),
         now.getTime(),
       );
@@ -101,6 +107,8 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
     if (c.ianaId !== undefined) cols.iana_id = c.ianaId;
     if (c.abuseEmail !== undefined) cols.abuse_email = c.abuseEmail;
     if (c.abusePhone !== undefined) cols.abuse_phone = c.abusePhone;
+    if (c.url !== undefined) cols.url = c.url;
+    if (c.rdapBaseUrl !== undefined) cols.rdap_base_url = c.rdapBaseUrl;
     cols.updated_at = now.getTime();
     const keys = Object.keys(cols);
     this.db.prepare(`UPDATE registrars SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });
@@ -118,6 +126,12 @@ export class SqliteTldRepo implements TldRepo {
   private readonly listStmt;
   private readonly versionStmt;
   private cached: { version: number; list: Tld[]; byName: Map<string, Tld> } | null = null;
+  /**
+   * The TLD objects made from each stored policy text: a connection that only reads (RDAP's) sees another
+   * connection's commit before nearly every read, and re-reading the rows then costs a query, not a parse
+   * of every policy; the objects stay the same while the text does (caches keyed by them keep working).
+   */
+  private parsed = new Map<string, { text: string; tld: Tld }>();
   constructor(private readonly db: Database.Database) {
     this.listStmt = db.prepare<[], { name: string; policy: string }>('SELECT name, policy FROM tlds ORDER BY name');
     this.versionStmt = db.prepare<[], { data_version: number }>('PRAGMA data_version');
@@ -125,7 +139,14 @@ export class SqliteTldRepo implements TldRepo {
   private current(): { list: Tld[]; byName: Map<string, Tld> } {
     const version = this.versionStmt.get()!.data_version;
     if (this.cached?.version !== version) {
-      const list = this.listStmt.all().map((r) => deepFreeze({ name: r.name, policy: resolvePolicy(JSON.parse(r.policy)) }));
+      const parsed = new Map<string, { text: string; tld: Tld }>();
+      const list = this.listStmt.all().map((r) => {
+        const known = this.parsed.get(r.name);
+        const tld = known?.text === r.policy ? known.tld : deepFreeze({ name: r.name, policy: resolvePolicy(JSON.parse(r.policy)) });
+        parsed.set(r.name, { text: r.policy, tld });
+        return tld;
+      });
+      this.parsed = parsed;
       this.cached = { version, list, byName: new Map(list.map((t) => [t.name, t])) };
     }
     return this.cached;

@@ -76,6 +76,28 @@ type Committed = Array<{ work: Work; result: unknown }>;
 
 /** Most commands one group commit holds, so that a long queue still gets answers in steady steps. */
 const MAX_BATCH = 256;
+/** Most reads one read transaction serves before the event loop gets a turn (writers, sockets). */
+const MAX_READ_BATCH = 16;
+
+/** The repositories over one connection. */
+function reposOn(db: Database.Database, audit = new SqliteAuditRepo(db)): Repos {
+  return {
+    registrars: new SqliteRegistrarRepo(db),
+    tlds: new SqliteTldRepo(db),
+    poll: new SqlitePollRepo(db),
+    audit,
+    settings: new SqliteSettingsRepo(db),
+    contacts: new SqliteContactRepo(db),
+    hosts: new SqliteHostRepo(db),
+    domains: new SqliteDomainRepo(db),
+    lifecycle: new SqliteLifecycleRepo(db),
+    billing: new SqliteBillingRepo(db),
+    transfers: new SqliteTransferRepo(db),
+    contactTransfers: new SqliteContactTransferRepo(db),
+    http: new SqliteHttpRepo(db),
+    zone: new SqliteZoneRepo(db),
+  };
+}
 
 /**
  * The embedded SQLite store: one connection, WAL mode, foreign keys on, one transaction per command.
@@ -112,6 +134,12 @@ export class SqliteStore implements Store {
   /** Set when a WAL sync failed: nothing more is acknowledged (the OS may have dropped the dirty pages). */
   private syncFailure: Error | null = null;
   private checkpointer: Checkpointer | null = null;
+  /** The read-only connection of `read` and its repositories, opened at the first read. */
+  private reader: { db: Database.Database; repos: Repos } | null = null;
+  private readonly pendingReads: Work[] = [];
+  /** Resolves when the read transaction in progress ends; null when none is open. */
+  private readOpen: Promise<void> | null = null;
+  private readDraining: Promise<void> | null = null;
   private readonly warnings: SqliteOptions['warn'];
   private readonly lastWarned = new Map<string, number>();
 
@@ -136,22 +164,7 @@ export class SqliteStore implements Store {
     this.totalChanges = prepareOwn(this.db, 'SELECT total_changes()').pluck();
     this.audit = new SqliteAuditRepo(this.db);
     if (opts.backgroundCheckpoints && opts.path !== ':memory:') this.startCheckpointer();
-    this.repos = {
-      registrars: new SqliteRegistrarRepo(this.db),
-      tlds: new SqliteTldRepo(this.db),
-      poll: new SqlitePollRepo(this.db),
-      audit: this.audit,
-      settings: new SqliteSettingsRepo(this.db),
-      contacts: new SqliteContactRepo(this.db),
-      hosts: new SqliteHostRepo(this.db),
-      domains: new SqliteDomainRepo(this.db),
-      lifecycle: new SqliteLifecycleRepo(this.db),
-      billing: new SqliteBillingRepo(this.db),
-      transfers: new SqliteTransferRepo(this.db),
-      contactTransfers: new SqliteContactTransferRepo(this.db),
-      http: new SqliteHttpRepo(this.db),
-      zone: new SqliteZoneRepo(this.db),
-    };
+    this.repos = reposOn(this.db, this.audit);
   }
 
   private startCheckpointer(): void {
@@ -218,13 +231,13 @@ export class SqliteStore implements Store {
    * Here the writer, between two batches, waits for one checkpoint of the tail the worker has not copied yet
    * (a few ms); the next batch then finds the WAL fully copied and writes from its start again.
    */
-  private async letWalRestart(): Promise<void> {
+  private async letWalRestart(): Promise<boolean> {
     const cp = this.checkpointer;
-    if (!cp || cp.walFrames < WAL_RESTART_FRAMES || Date.now() - cp.lastCatchUp < WAL_RESTART_MIN_INTERVAL_MS) return;
+    if (!cp || cp.walFrames < WAL_RESTART_FRAMES || Date.now() - cp.lastCatchUp < WAL_RESTART_MIN_INTERVAL_MS) return false;
     cp.lastCatchUp = Date.now();
     // A checkpoint that started during the last batch may not have copied it: wait for it, then run one more.
     if (cp.busy) await checkpointEnded(cp);
-    if (cp.busy || cp.exited || this.checkpointer !== cp) return;
+    if (cp.busy || cp.exited || this.checkpointer !== cp) return false;
     cp.busy = true;
     cp.dirty = false;
     const ended = checkpointEnded(cp);
@@ -232,6 +245,7 @@ export class SqliteStore implements Store {
     await ended;
     // The WAL restarts at the next batch's first write; until a checkpoint reports otherwise, assume it did.
     cp.walFrames = 0;
+    return true;
   }
 
   transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
@@ -247,13 +261,107 @@ export class SqliteStore implements Store {
   }
 
   /**
+   * Read-only transactions on a second connection, opened read-only (SQLite refuses any write on it). In WAL
+   * mode it reads the last committed snapshot without waiting for the writer and without holding it up, so
+   * readers (RDAP) never join or lengthen the group commits. The reads queued in one turn of the event loop
+   * share one BEGIN … COMMIT (at most MAX_READ_BATCH, then the loop gets a turn); each is answered once every
+   * change it could have read is on disk (see `afterCommit`). An in-memory database has no second
+   * connection: its reads run as transactions.
+   */
+  read<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
+    if (this.db.memory) return this.transaction(fn);
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    if (this.syncFailure) return Promise.reject(this.syncFailure);
+    return new Promise<T>((resolve, reject) => {
+      this.pendingReads.push({ fn: fn as Work['fn'], resolve: resolve as Work['resolve'], reject });
+      if (!this.readDraining) this.readDraining = new Promise<void>((started) => setImmediate(started)).then(() => this.drainReads());
+    });
+  }
+
+  private openReader(): { db: Database.Database; repos: Repos } {
+    if (this.reader) return this.reader;
+    const db = new Database(this.db.name, { readonly: true, fileMustExist: true });
+    memoizePrepare(db);
+    db.pragma('cache_size = -16384');
+    db.pragma('busy_timeout = 5000');
+    this.reader = { db, repos: reposOn(db) };
+    return this.reader;
+  }
+
+  private async drainReads(): Promise<void> {
+    while (this.pendingReads.length > 0) {
+      const batch = this.pendingReads.splice(0, MAX_READ_BATCH);
+      const done: Committed = [];
+      let readEnded!: () => void;
+      this.readOpen = new Promise<void>((resolve) => (readEnded = resolve));
+      try {
+        let reader: { db: Database.Database; repos: Repos };
+        try {
+          reader = this.openReader();
+          reader.db.prepare('BEGIN').run();
+        } catch (e) {
+          for (const w of batch) w.reject(e);
+          continue;
+        }
+        try {
+          for (const work of batch) {
+            try {
+              done.push({ work, result: await work.fn(reader.repos) });
+            } catch (e) {
+              work.reject(e); // a read changes nothing: the others go on in the same snapshot
+            }
+          }
+        } finally {
+          if (reader.db.inTransaction) reader.db.prepare('COMMIT').run();
+        }
+      } finally {
+        this.readOpen = null;
+        readEnded();
+      }
+      this.afterRead(done);
+      if (this.pendingReads.length > 0) await new Promise<void>((r) => setImmediate(r));
+    }
+    this.readDraining = null;
+  }
+
+  /**
+   * Answers a read batch once every change it could have read is durable: the last batch that changed
+   * anything when it ended (its snapshot is no newer) must be synced, as for a query's answer.
+   */
+  private afterRead(batch: Committed): void {
+    if (!this.walPath) {
+      for (const d of batch) d.work.resolve(d.result);
+      return;
+    }
+    if (this.syncFailure) {
+      for (const d of batch) d.work.reject(this.syncFailure);
+      return;
+    }
+    const needs = this.lastChangingBatch;
+    if (needs <= this.syncedBatches) {
+      for (const d of batch) d.work.resolve(d.result);
+      return;
+    }
+    this.awaitingSync.push({ batch, needs });
+    if (!this.syncing) this.syncing = this.syncLoop();
+  }
+
+  /**
    * Group commit: the commands waiting when a batch starts, and those that arrive while it runs, each run
    * in a SAVEPOINT of one SQLite transaction (one rolls back alone when it fails); one COMMIT then holds the
    * whole batch, and only once the WAL is synced after it does any command of the batch get its answer.
    */
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      await this.letWalRestart();
+    while (this.pending.length > 0) await this.writeBatch();
+    // Cleared in the same synchronous step that saw the queue empty, so no command is ever left waiting.
+    this.draining = null;
+  }
+
+  private async writeBatch(): Promise<void> {
+    {
+      // A read transaction open at the BEGIN that should restart the WAL would keep it from restarting
+      // (one thread runs both, their steps interleaving at each await): that BEGIN waits for it to end.
+      if (await this.letWalRestart()) await this.readOpen;
       const done: Committed = [];
       // Rows written by the batch besides audit rows tell whether it changed anything (a rolled-back command's
       // rows count too: the batch is then treated as a change, which only makes it wait for the sync).
@@ -264,7 +372,7 @@ export class SqliteStore implements Store {
       } catch (e) {
         // The database is locked by another process past busy_timeout, or gone: fail what waits, keep serving.
         for (const w of this.pending.splice(0)) w.reject(e);
-        continue;
+        return;
       }
       try {
         let work: Work | undefined;
@@ -285,13 +393,11 @@ export class SqliteStore implements Store {
       } catch (e) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         for (const d of done) d.work.reject(e);
-        continue;
+        return;
       }
       const changed = (this.totalChanges.get() as number) - changesBefore > this.audit.rowsWritten - auditRowsBefore;
       this.afterCommit(done, changed);
     }
-    // Cleared in the same synchronous step that saw the queue empty, so no command is ever left waiting.
-    this.draining = null;
   }
 
   /**
@@ -378,7 +484,10 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.draining;
+    await this.readDraining;
     await this.syncing;
+    this.reader?.db.close();
+    this.reader = null;
     const cp = this.checkpointer;
     if (cp) {
       this.checkpointer = null;

@@ -6,7 +6,7 @@ import { CommandRunner } from './commands/runner.js';
 import { EppDoor } from './epp/door.js';
 import type { Services } from './commands/types.js';
 import { LANGUAGES } from './commands/session/login.js';
-import { OBJECT_URIS, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from './protocol/namespaces.js';
+import { OBJECT_URIS, offeredExtensionURIs, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from './protocol/namespaces.js';
 import { EppParser } from './protocol/parser.js';
 import { buildGreeting } from './protocol/response.js';
 import { compileSchemaSet } from './protocol/schema.js';
@@ -91,8 +91,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   const refreshOffer = async () => {
     const list = await store.transaction((r) => r.tlds.list());
     tlds = list.map((t) => t.name);
-    const tci = list.some((t) => t.policy.contactExtension === 'tci');
-    extensionURIs = tci ? [...STANDARD_EXTENSION_URIS, ...TCI_EXTENSION_URIS] : [...STANDARD_EXTENSION_URIS];
+    extensionURIs = offeredExtensionURIs(list.some((t) => t.policy.contactExtension === 'tci'));
   };
   await refreshOffer();
   const timers: NodeJS.Timeout[] = [];

@@ -75,6 +75,17 @@ export interface Config {
     /** TLDs where POST /sandbox/reset may create fixture domains (OT&E namespaces). */
     sandboxTlds: string[];
   };
+  /** Registry data escrow (src/escrow/): the keys deposits are encrypted to and signed with, and where they go. */
+  escrow: {
+    /** The escrow agent's armored public key file. */
+    agentPublicKey: string;
+    /** The registry's armored secret signing key file. */
+    signingKey: string;
+    /** File holding the signing key's passphrase ('' for none; REGISTRY_ESCROW_SIGNING_KEY_PASSPHRASE wins). */
+    signingKeyPassphraseFile: string;
+    /** Folder the deposits are written to (`escrow deposit --out` overrides it). */
+    outDir: string;
+  };
 }
 
 /** Default port of the HTTP registrar API. */
@@ -114,6 +125,13 @@ export function defaultConfig(base = process.cwd()): Config {
       adminTokenFile: '',
       sandboxTlds: ['defiwallet'],
     },
+    // The development keys `registry escrow keys generate` writes (and `npm start` makes), beside the certificates.
+    escrow: {
+      agentPublicKey: resolve(certsDir, 'escrow-agent.pub.asc'),
+      signingKey: resolve(certsDir, 'escrow-signing.sec.asc'),
+      signingKeyPassphraseFile: '',
+      outDir: resolve(base, 'data/escrow'),
+    },
   };
 }
 
@@ -147,7 +165,14 @@ const ENV: Record<string, string> = {
   REGISTRY_HTTP_ADMIN_TOKEN_SHA256: 'http.adminTokenSha256',
   REGISTRY_HTTP_ADMIN_TOKEN_FILE: 'http.adminTokenFile',
   REGISTRY_HTTP_SANDBOX_TLDS: 'http.sandboxTlds',
+  REGISTRY_ESCROW_AGENT_PUBLIC_KEY: 'escrow.agentPublicKey',
+  REGISTRY_ESCROW_SIGNING_KEY: 'escrow.signingKey',
+  REGISTRY_ESCROW_SIGNING_KEY_PASSPHRASE_FILE: 'escrow.signingKeyPassphraseFile',
+  REGISTRY_ESCROW_OUT_DIR: 'escrow.outDir',
 };
+
+/** Settings that name files or folders: resolved against the working directory where they are given. */
+const PATH_SETTING = /database|dir|tls\.|escrow\./i;
 
 export class ConfigError extends Error {}
 
@@ -174,6 +199,9 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; base?
   if (c.tls.cert === defaults.cert) c.tls.cert = resolve(c.certsDir, 'server.crt');
   if (c.tls.key === defaults.key) c.tls.key = resolve(c.certsDir, 'server.key');
   if (c.tls.ca === defaults.ca) c.tls.ca = resolve(c.certsDir, 'ca.crt');
+  const escrowDefaults = defaultConfig(base).escrow;
+  if (c.escrow.agentPublicKey === escrowDefaults.agentPublicKey) c.escrow.agentPublicKey = resolve(c.certsDir, 'escrow-agent.pub.asc');
+  if (c.escrow.signingKey === escrowDefaults.signingKey) c.escrow.signingKey = resolve(c.certsDir, 'escrow-signing.sec.asc');
   return validate(c);
 }
 
@@ -184,7 +212,7 @@ function mergeInto(target: Record<string, unknown>, src: unknown, prefix: string
     if (!(k in target)) throw new ConfigError(`config file ${file}: unknown setting ${path}`);
     const cur = target[k];
     if (cur && typeof cur === 'object' && !Array.isArray(cur)) mergeInto(cur as Record<string, unknown>, v, path, file);
-    else target[k] = typeof v === 'string' && typeof cur === 'string' && path.match(/dir|database|tls\./i) ? resolve(v) : v;
+    else target[k] = typeof v === 'string' && v !== '' && typeof cur === 'string' && PATH_SETTING.test(path) ? resolve(v) : v;
   }
 }
 
@@ -205,7 +233,7 @@ function setPath(cfg: Record<string, unknown>, path: string, raw: string, envNam
     if (!['true', 'false', '1', '0'].includes(raw)) throw new ConfigError(`${envName}=${raw}: must be true or false`);
     obj[last] = raw === 'true' || raw === '1';
   } else {
-    obj[last] = /database|dir|tls\./i.test(path) ? resolve(raw) : raw;
+    obj[last] = PATH_SETTING.test(path) ? resolve(raw) : raw;
   }
 }
 
@@ -246,5 +274,8 @@ function validate(c: Config): Config {
   if (!Array.isArray(h.sandboxTlds) || !h.sandboxTlds.every((t) => typeof t === 'string' && /^[a-z0-9-]{1,63}$/.test(t))) {
     bad('http.sandboxTlds must be a list of TLDs (lower-case A-labels)');
   }
+  const e = c.escrow;
+  for (const k of ['agentPublicKey', 'signingKey', 'outDir'] as const) if (typeof e[k] !== 'string' || e[k] === '') bad(`escrow.${k} must be a file or folder path`);
+  if (typeof e.signingKeyPassphraseFile !== 'string') bad('escrow.signingKeyPassphraseFile must be a file path (or empty)');
   return c;
 }

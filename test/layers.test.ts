@@ -7,15 +7,18 @@ import { REPO_ROOT } from '../src/ote/environment.js';
  * The layers of src/ import downwards only: the doors (transport, epp, http) over the command handlers, the
  * handlers over the registry rules and the storage. A handler never reads XML or JSON, and the registry's
  * rules never reach up into the handlers or a door (poll messages are typed events, rendered by the EPP door).
+ * Escrow deposits sit beside the doors: they read the storage and the rules, and nothing below imports them.
  */
 const FORBIDDEN: Record<string, string[]> = {
-  protocol: ['commands', 'epp', 'http', 'transport', 'registry', 'storage', 'session', 'ote', 'cli'],
-  storage: ['commands', 'epp', 'http', 'transport', 'session', 'ote', 'cli'],
-  registry: ['commands', 'epp', 'http', 'transport', 'session', 'ote', 'cli'],
-  session: ['commands', 'epp', 'http', 'transport', 'ote', 'cli'],
-  commands: ['epp', 'http', 'transport', 'ote', 'cli'],
-  epp: ['http', 'transport', 'ote', 'cli'],
-  http: ['epp', 'transport', 'ote', 'cli'],
+  protocol: ['commands', 'epp', 'http', 'transport', 'registry', 'storage', 'session', 'ote', 'cli', 'escrow'],
+  storage: ['commands', 'epp', 'http', 'transport', 'session', 'ote', 'cli', 'escrow'],
+  registry: ['commands', 'epp', 'http', 'transport', 'session', 'ote', 'cli', 'escrow'],
+  session: ['commands', 'epp', 'http', 'transport', 'ote', 'cli', 'escrow'],
+  commands: ['epp', 'http', 'transport', 'ote', 'cli', 'escrow'],
+  epp: ['http', 'transport', 'ote', 'cli', 'escrow'],
+  http: ['epp', 'transport', 'ote', 'cli', 'escrow'],
+  // Escrow deposits read the storage's snapshot and the rules' computed states; no door, no session.
+  escrow: ['epp', 'http', 'transport', 'session', 'ote', 'cli'],
 };
 
 function files(dir: string): string[] {

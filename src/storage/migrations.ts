@@ -526,8 +526,8 @@ CREATE UNIQUE INDEX registrars_iana_id ON registrars (iana_id) WHERE iana_id IS 
 -- deposit: every deposit first moves the escrow epoch on by one (escrow_clock.epoch), then reads its snapshot, and
 -- records the epoch it moved on from. Triggers stamp every domain, host, contact and registrar row with the epoch in
 -- which something a deposit shows of it last changed (its own columns, its contacts, nameservers, DNSSEC records,
--- grace periods and transfers; a host's addresses and delegations, which make it linked; a contact's references
--- and transfers), whichever code path made the change: commands, the lifecycle sweeps, the operator's CLI. A row
+-- grace periods and transfers; a host's addresses; a contact's transfers; the first and the last reference to a
+-- host or contact, which make it linked and unlinked), whichever code path made the change: commands, the lifecycle sweeps, the operator's CLI. A row
 -- stamped after the previous deposit's epoch has changed since that deposit's snapshot. Deleted domains, hosts and
 -- contacts are recorded in escrow_deletions with the epoch of their deletion. authInfo is not escrowed (RFC 9022
 -- has no element for it), so a change of authInfo alone stamps nothing.
@@ -577,7 +577,7 @@ CREATE INDEX escrow_deposits_tld ON escrow_deposits(tld, watermark);
 CREATE TRIGGER escrow_domain_insert AFTER INSERT ON domains
 BEGIN
   UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
-  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.registrant_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.registrant_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = NEW.registrant_id) AND NOT EXISTS (SELECT 1 FROM domains WHERE registrant_id = NEW.registrant_id AND id <> NEW.id);
 END;
 CREATE TRIGGER escrow_domain_update AFTER UPDATE OF name, sponsor_id, updater_id, registrant_id, updated_at, expires_at, transferred_at, statuses, max_sig_life, description, deleted_at, redemption_ends_at, purge_at, restore_requested_at, restore_report_by ON domains
 BEGIN
@@ -585,33 +585,33 @@ BEGIN
 END;
 CREATE TRIGGER escrow_domain_registrant AFTER UPDATE OF registrant_id ON domains WHEN NEW.registrant_id IS NOT OLD.registrant_id
 BEGIN
-  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.registrant_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
-  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.registrant_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.registrant_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = OLD.registrant_id) AND NOT EXISTS (SELECT 1 FROM domains WHERE registrant_id = OLD.registrant_id);
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.registrant_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = NEW.registrant_id) AND NOT EXISTS (SELECT 1 FROM domains WHERE registrant_id = NEW.registrant_id AND id <> NEW.id);
 END;
 CREATE TRIGGER escrow_domain_delete AFTER DELETE ON domains
 BEGIN
-  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.registrant_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.registrant_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = OLD.registrant_id) AND NOT EXISTS (SELECT 1 FROM domains WHERE registrant_id = OLD.registrant_id);
   INSERT INTO escrow_deletions (kind, name, roid, tld, epoch) VALUES ('domain', OLD.name, OLD.roid, OLD.tld, (SELECT epoch FROM escrow_clock));
 END;
 CREATE TRIGGER escrow_domain_contacts_insert AFTER INSERT ON domain_contacts
 BEGIN
   UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
-  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.contact_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.contact_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = NEW.contact_id AND NOT (domain_id = NEW.domain_id AND type = NEW.type)) AND NOT EXISTS (SELECT 1 FROM domains WHERE registrant_id = NEW.contact_id);
 END;
 CREATE TRIGGER escrow_domain_contacts_delete AFTER DELETE ON domain_contacts
 BEGIN
   UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
-  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.contact_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.contact_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = OLD.contact_id) AND NOT EXISTS (SELECT 1 FROM domains WHERE registrant_id = OLD.contact_id);
 END;
 CREATE TRIGGER escrow_domain_nameservers_insert AFTER INSERT ON domain_nameservers
 BEGIN
   UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
-  UPDATE hosts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.host_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+  UPDATE hosts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.host_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_nameservers WHERE host_id = NEW.host_id AND domain_id <> NEW.domain_id);
 END;
 CREATE TRIGGER escrow_domain_nameservers_delete AFTER DELETE ON domain_nameservers
 BEGIN
   UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
-  UPDATE hosts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.host_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+  UPDATE hosts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.host_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_nameservers WHERE host_id = OLD.host_id);
 END;
 CREATE TRIGGER escrow_domain_host_attrs_insert AFTER INSERT ON domain_host_attrs
 BEGIN

@@ -102,9 +102,12 @@ export async function makeDeposit(req: DepositRequest): Promise<DepositOutcome> 
       snap.close();
     }
     const xmlBytes = statSync(tmp.xml).size;
-    await writeRyde(tmp.xml, `${base}.xml`, `${base}.tar`, tmp.ryde, req.keys, req.now);
+    // OpenPGP packets (and the tar member) carry the real time: keys are checked against it, whatever the
+    // registry's clock says (a development registry's clock may run days ahead).
+    const wallClock = new Date();
+    await writeRyde(tmp.xml, `${base}.xml`, `${base}.tar`, tmp.ryde, req.keys, wallClock);
     rmSync(tmp.xml);
-    await writeSignature(tmp.ryde, tmp.sig, req.keys, req.now);
+    await writeSignature(tmp.ryde, tmp.sig, req.keys, wallClock);
     await toFile(tmp.rep, (out) => writeReport(out, { id, resend, type, watermark, createdAt: req.now, tld: req.tld, counts: result.counts }));
     for (const k of ['ryde', 'sig', 'rep'] as const) {
       renameSync(tmp[k], files[k]);

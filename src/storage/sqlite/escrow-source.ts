@@ -350,8 +350,8 @@ class SqliteEscrowSnapshot implements EscrowSnapshot {
     );
     const linkedOf = this.db
       .prepare(
-        `SELECT contact_id FROM domain_contacts WHERE contact_id IN (SELECT value FROM json_each(?1))
-         UNION SELECT registrant_id FROM domains WHERE registrant_id IN (SELECT value FROM json_each(?1))`,
+        `SELECT contact_id FROM domain_contacts WHERE contact_id IN (SELECT value FROM json_each(@ids))
+         UNION SELECT registrant_id FROM domains WHERE registrant_id IN (SELECT value FROM json_each(@ids))`,
       )
       .pluck();
     const phone = (number: string | null, x: string | null) => (number === null ? null : x === null ? { number } : { number, x });
@@ -361,7 +361,7 @@ class SqliteEscrowSnapshot implements EscrowSnapshot {
       if (rows.length === 0) return;
       after = rows[rows.length - 1].id;
       const ids = idList(rows);
-      const linked = new Set(linkedOf.all(ids) as number[]);
+      const linked = new Set(linkedOf.all({ ids }) as number[]);
       const transfers = this.transfers('contact_transfers', 'contact_id', ids);
       yield rows.map((r) => ({
         id: r.id,

@@ -18,6 +18,7 @@ import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import type { Store } from './storage/store.js';
 import { ENVIRONMENTS, loadEnvironment, readEnvironment } from './ote/environment.js';
 import { ensureDevCerts } from './transport/dev-certs.js';
+import { generateDevKeys } from './escrow/keys.js';
 import { EppServer } from './transport/epp-server.js';
 import { DEFAULT_HTTP_PORT } from './config.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
@@ -62,6 +63,12 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   const devClock = !opts.clock && config.devFixtures ? new OffsetClock() : undefined;
   const clock = opts.clock ?? devClock ?? systemClock;
   if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);
+  // A development registry can make escrow deposits at once: the development key pairs beside the certificates
+  // (what `registry escrow keys generate` writes, and where the escrow settings look by default).
+  if (config.devFixtures) {
+    const written = await generateDevKeys(config.certsDir, 'curve25519');
+    if (written.length > 0) log.info({ files: written }, `development escrow keys written to ${config.certsDir}`);
+  }
   const store =
     opts.store ??
     new SqliteStore({

@@ -179,3 +179,22 @@ export interface EscrowStore {
   record(d: EscrowDepositRecord): void;
   close(): void;
 }
+
+/**
+ * Restoring a full deposit into an empty registry (`registry escrow import`): objects written as deposited,
+ * in the caller's transaction. Statuses are the stored ones (ok, linked and inactive are computed again).
+ */
+export interface EscrowImport {
+  /** Domains, hosts and contacts in the registry now (an import needs none). */
+  objectCount(): number;
+  /** The TLD's stored policy (JSON), if the TLD exists. */
+  tldPolicy(name: string): string | undefined;
+  addTld(name: string, policy: import('../registry/policy.js').TldPolicy, now: Date): void;
+  /** Adds a registrar unless one of that clID exists; true when added. */
+  registrar(r: EscrowRegistrar, passwordHash: string): boolean;
+  contact(c: EscrowContact, authPw: string): void;
+  host(h: EscrowHost): void;
+  domain(d: EscrowDomain, authPw: string): void;
+  linkSubordinateHosts(): number;
+  finish(): void;
+}

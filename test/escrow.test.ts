@@ -610,4 +610,47 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
       expect(r.stderr).to.match(/^registry: signature .* does not verify/);
     });
   });
+
+  it('import: a full deposit restored into an empty registry gives the same <info> answers (but for the authInfo, which deposits do not hold)', async () => {
+    t.clock.set(new Date(T0 + 3 * DAY + 10 * MIN));
+    const d = await deposit('tatar', 'full', new Date(T0 + 3 * DAY));
+    const t2 = await startTestRegistry();
+    t2.clock.set(t.clock.now());
+    const x2 = await t2.login('ClientX');
+    const y2 = await t2.login('ClientY');
+    try {
+      const env = { ...process.env, REGISTRY_DATABASE: t2.config.database, REGISTRY_CERTS_DIR: keysDir, REGISTRY_EPP_PORT: '0', REGISTRY_DEV_FIXTURES: 'false' };
+      const r = spawnSync(process.execPath, [CLI, 'escrow', 'import', out, '--base', d.base], { env, encoding: 'utf8' });
+      keepArtifact('escrow-cli/import.txt', r.stdout + r.stderr);
+      expect(r.status, r.stdout + r.stderr).to.equal(0);
+      expect(r.stdout, r.stdout).to.match(/4 domains, 3 hosts, 3 contacts/);
+      // The answer as a client reads it, without what differs by design: the transaction ids, the message
+      // queue and the authInfo (a new random one).
+      const answer = (res: CheckedResponse) =>
+        res.xml
+          .replace(/<trID>.*<\/trID>/s, '')
+          .replace(/<msgQ[^>]*\/>|<msgQ.*<\/msgQ>/s, '')
+          .replace(/<(domain|contact):authInfo>.*?<\/\1:authInfo>/s, '');
+      const same = async (object: 'domain' | 'host' | 'contact', name: string, clId: string) => {
+        const [a, b] = clId === 'ClientX' ? [x, x2] : [y, y2];
+        expect(answer(await ok(b, requests.info(tr(), object, name))), `${object} ${name}`).to.equal(answer(await ok(a, requests.info(tr(), object, name))));
+      };
+      for (const name of ['alpha.tatar', 'beta.tatar', 'delta.tatar']) await same('domain', name, 'ClientX');
+      await same('domain', 'epsilon.tatar', 'ClientY');
+      await same('host', 'ns.alpha.tatar', 'ClientX');
+      await same('host', 'ns1.escrow-dns.net', 'ClientX');
+      for (const id of ['esc-c1', 'esc-c2']) await same('contact', id, 'ClientX');
+      // The restored registry works on: the sponsor sets a new authInfo and another registrar can use it.
+      await ok(x2, requests.domainUpdate(tr(), { name: 'delta.tatar', chg: { authInfo: 'New-auth-1' } }));
+      await ok(y2, requests.domainTransfer(tr(), { op: 'request', name: 'delta.tatar', authInfo: 'New-auth-1' }), 1001);
+      // A second import into the now populated registry is refused, changing nothing.
+      const again = spawnSync(process.execPath, [CLI, 'escrow', 'import', out, '--base', d.base], { env, encoding: 'utf8' });
+      expect(again.status).to.not.equal(0);
+      expect(again.stderr.trim()).to.equal('registry: the registry is not empty: an import needs a database without domains, hosts or contacts');
+    } finally {
+      await x2.close();
+      await y2.close();
+      await t2.close();
+    }
+  });
 });

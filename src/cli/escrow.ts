@@ -1,11 +1,17 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { makeDeposit } from '../escrow/deposit.js';
 import { DEV_KEY_FILES, generateDevKeys, loadDepositKeys, passphraseFrom, readPublicKey, readSecretKey, type KeyType } from '../escrow/keys.js';
+import { importDeposit } from '../escrow/import.js';
 import { compileEscrowSchemas } from '../escrow/schemas.js';
 import { depositsIn, verifyDeposit } from '../escrow/verify.js';
 import { CLOCK_OFFSET_SETTING } from '../registry/clock.js';
+import { hashSecret } from '../registry/passwords.js';
+import type { TldPolicyInput } from '../registry/policy.js';
+import { SqliteEscrowImport } from '../storage/sqlite/escrow-import.js';
 import { SqliteEscrowStore } from '../storage/sqlite/escrow-source.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 
@@ -76,6 +82,37 @@ export function addEscrowCommands(program: Command, config: () => Config): void 
       }
     });
 
+  escrow
+    .command('import')
+    .description('restore drill, to the end: verify a full deposit as `escrow verify` does, then load it into this (empty) registry')
+    .argument('<dir>', 'folder holding BASE.ryde, BASE.sig and BASE.rep')
+    .requiredOption('--base <name>', 'the deposit (its base name, e.g. tatar_2026-12-01_full_S1_R0)')
+    .option('--policy <file>', 'policy JSON of the TLD when this registry does not serve it yet (default: inferred from the deposit)')
+    .option('--agent-key <file>', `the escrow agent's armored secret key (default: ${DEV_KEY_FILES.agentSecret} beside the certificates)`)
+    .option('--agent-passphrase-file <file>', "file holding the agent key's passphrase (or REGISTRY_ESCROW_AGENT_KEY_PASSPHRASE)")
+    .option('--signer-key <file>', "the registry's armored public key (default: the public half of escrow.signingKey)")
+    .action(async (dir: string, o: { base: string; policy?: string; agentKey?: string; agentPassphraseFile?: string; signerKey?: string }) => {
+      const cfg = config();
+      const agent = await readSecretKey(o.agentKey ?? join(cfg.certsDir, DEV_KEY_FILES.agentSecret), passphraseFrom(process.env.REGISTRY_ESCROW_AGENT_KEY_PASSPHRASE, o.agentPassphraseFile ?? ''), 'escrow agent secret key', '--agent-key');
+      const signer = await readPublicKey(o.signerKey ?? cfg.escrow.signingKey, 'registry signing key', '--signer-key or escrow.signingKey');
+      const policy = o.policy ? (JSON.parse(readFileSync(o.policy, 'utf8')) as TldPolicyInput) : undefined;
+      const schemas = compileEscrowSchemas(cfg.schemasDir);
+      const registry = new SqliteStore({ path: cfg.database, synchronous: cfg.synchronous });
+      const xml = join(dir, `.${o.base}.xml.import-${process.pid}`);
+      try {
+        const v = await verifyDeposit(dir, o.base, { agent, signer }, schemas, dir, xml);
+        const now = await registryTime(registry, cfg);
+        const target = new SqliteEscrowImport(registry.db, cfg.roidSuffix);
+        const r = await importInOneTransaction(registry, () => importDeposit(xml, target, { tld: v.tld, policy, now, passwordHash: () => hashSecret(randomBytes(24).toString('base64url')) }));
+        console.log(`${o.base}: verified and imported into ${cfg.database}`);
+        console.log(`  TLD ${r.tld}${r.tldCreated ? ' (added, policy inferred from the deposit' + (policy ? ' and --policy' : '') + ')' : ''}; ${r.registrars} registrars added (set their passwords: registry registrar set-password)`);
+        console.log(`  ${r.domains} domains, ${r.hosts} hosts, ${r.contacts} contacts; every object has a new random authInfo (deposits hold none): sponsors set theirs with <update>`);
+      } finally {
+        rmSync(xml, { force: true });
+        await registry.close();
+      }
+    });
+
   const keys = escrow.command('keys').description('escrow key pairs');
   keys
     .command('generate')
@@ -91,6 +128,19 @@ export function addEscrowCommands(program: Command, config: () => Config): void 
       if (written.length === 0) console.log(`escrow keys in ${dir} exist already`);
       for (const f of written) console.log(`wrote ${f}`);
     });
+}
+
+/** The whole import in one SQLite transaction (an import that fails leaves the registry as it was). */
+async function importInOneTransaction<T>(store: SqliteStore, run: () => Promise<T>): Promise<T> {
+  store.db.exec('BEGIN IMMEDIATE');
+  try {
+    const r = await run();
+    store.db.exec('COMMIT');
+    return r;
+  } catch (e) {
+    store.db.exec('ROLLBACK');
+    throw e;
+  }
 }
 
 /** The registry's time: a development registry's clock runs with the offset `registry clock advance` stored. */

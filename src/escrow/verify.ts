@@ -53,9 +53,10 @@ const BASE_NAME = /^([a-z0-9-]+)_(\d{4}-\d{2}-\d{2})_(full|diff)_S1_R(\d+)$/;
  * escrow schemas, every object counted against the header and the menu, the name against the deposit's
  * TLD, watermark, kind and resend, and the .rep validated and compared with the deposit. The XML is read as
  * a stream and validated in batches of objects, each batch inside a copy of the deposit's envelope: a
- * deposit of any size is checked in flat memory. Throws EscrowError at the first problem.
+ * deposit of any size is checked in flat memory. Throws EscrowError at the first problem. With `keepXml`, the
+ * deposit's XML is left at that path (for an import).
  */
-export async function verifyDeposit(dir: string, base: string, keys: VerifyKeys, schemas: XsdValidator, scratch: string): Promise<VerifiedDeposit> {
+export async function verifyDeposit(dir: string, base: string, keys: VerifyKeys, schemas: XsdValidator, scratch: string, keepXml?: string): Promise<VerifiedDeposit> {
   const f = (ext: string) => join(dir, `${base}.${ext}`);
   for (const ext of ['ryde', 'sig', 'rep']) {
     try {
@@ -67,7 +68,7 @@ export async function verifyDeposit(dir: string, base: string, keys: VerifyKeys,
   const name = BASE_NAME.exec(base);
   if (!name) throw new EscrowError(`${base}: not a deposit name ({tld}_{YYYY-MM-DD}_{full|diff}_S1_R{resend})`);
   const sig = await checkSignature(f('ryde'), f('sig'), keys.signer);
-  const xml = join(scratch, `.${base}.xml.verify-${process.pid}`);
+  const xml = keepXml ?? join(scratch, `.${base}.xml.verify-${process.pid}`);
   rmSync(xml, { force: true });
   try {
     const { member } = await openRyde(f('ryde'), keys.agent, xml);
@@ -110,7 +111,7 @@ export async function verifyDeposit(dir: string, base: string, keys: VerifyKeys,
       deletes: deposit.deletes,
     };
   } finally {
-    rmSync(xml, { force: true });
+    if (!keepXml) rmSync(xml, { force: true });
   }
 }
 

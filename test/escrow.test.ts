@@ -7,6 +7,7 @@ import { XmlDocument, type XmlElement, type XsdValidator } from 'libxml2-wasm';
 import type { EppClient } from '../src/client/epp-client.js';
 import { requests } from '../src/client/requests.js';
 import { makeDeposit, type DepositOutcome } from '../src/escrow/deposit.js';
+import { writeSignature } from '../src/escrow/ryde.js';
 import { DEV_KEY_FILES, generateDevKeys, loadDepositKeys, readPublicKey, readSecretKey, type DepositKeys } from '../src/escrow/keys.js';
 import { RDE_NS } from '../src/escrow/namespaces.js';
 import { compileEscrowSchemas } from '../src/escrow/schemas.js';
@@ -599,7 +600,7 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
       refused(cli('escrow', 'deposit', '--tld', 'tatar', '--at', 'yesterday'), /yesterday is not an ISO 8601 instant/, dir, before);
     });
 
-    it('verify refuses a deposit whose .ryde was altered', () => {
+    it('verify refuses a deposit whose .ryde was altered', async () => {
       const dir = join(t.dir, 'cli-escrow');
       const ryde = join(dir, 'tatar_2026-06-01_full_S1_R1.ryde');
       const bytes = readFileSync(ryde);
@@ -608,6 +609,20 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
       const r = cli('escrow', 'verify', dir);
       expect(r.status).to.not.equal(0);
       expect(r.stderr).to.match(/^registry: signature .* does not verify/);
+      // Signed again over the altered bytes: the signature holds, and the integrity check (MDC) refuses it.
+      rmSync(`${ryde.slice(0, -5)}.sig`);
+      await writeSignature(ryde, `${ryde.slice(0, -5)}.sig`, keys, new Date());
+      const again = cli('escrow', 'verify', dir);
+      expect(again.status).to.not.equal(0);
+      expect(again.stderr).to.match(/^registry: .*ryde: decryption or the tar inside failed: .*(Modification detected|MDC|integrity)/i);
+      expect(files(dir).filter((f) => f.startsWith('.'))).to.deep.equal([]);
+    });
+
+    it('takes the TLD as a U-label too', () => {
+      const dir = join(t.dir, 'cli-escrow');
+      const r = cli('escrow', 'deposit', '--tld', 'дети', '--at', '2026-06-01T10:05:00Z');
+      expect(r.status, r.stderr).to.equal(0);
+      expect(files(dir)).to.include('xn--d1acj3b_2026-06-01_full_S1_R1.ryde');
     });
   });
 

@@ -9,6 +9,7 @@ import { importDeposit } from '../escrow/import.js';
 import { compileEscrowSchemas } from '../escrow/schemas.js';
 import { depositsIn, verifyDeposit } from '../escrow/verify.js';
 import { CLOCK_OFFSET_SETTING } from '../registry/clock.js';
+import { normalizeName } from '../registry/names.js';
 import { hashSecret } from '../registry/passwords.js';
 import type { TldPolicyInput } from '../registry/policy.js';
 import { SqliteEscrowImport } from '../storage/sqlite/escrow-import.js';
@@ -47,7 +48,7 @@ export function addEscrowCommands(program: Command, config: () => Config): void 
       const store = new SqliteEscrowStore(cfg.database);
       try {
         const started = Date.now();
-        const d = await makeDeposit({ tld: o.tld.toLowerCase(), type: o.type, watermark: o.at, outDir: o.out ?? cfg.escrow.outDir, now, keys, store });
+        const d = await makeDeposit({ tld: tldLabel(o.tld), type: o.type, watermark: o.at, outDir: o.out ?? cfg.escrow.outDir, now, keys, store });
         console.log(`${d.type} deposit ${d.id} of ${o.tld}, watermark ${d.watermark.toISOString()}, resend ${d.resend}${d.prevId ? `, previous ${d.prevId}` : ''}`);
         for (const [uri, n] of Object.entries(d.counts)) console.log(`  ${uri.split(':').pop()}\t${n}`);
         for (const [what, n] of Object.entries(d.deleted)) console.log(`  ${what}\t${n} deleted`);
@@ -128,6 +129,13 @@ export function addEscrowCommands(program: Command, config: () => Config): void 
       if (written.length === 0) console.log(`escrow keys in ${dir} exist already`);
       for (const f of written) console.log(`wrote ${f}`);
     });
+}
+
+/** A TLD as given (A-label or U-label, with or without the dot) as its A-label. */
+function tldLabel(tld: string): string {
+  const n = normalizeName(`x.${tld.replace(/^\./, '')}`);
+  if (!n.ok) throw new InvalidArgumentError(`${tld} is not a TLD: ${n.reason}`);
+  return n.labels[n.labels.length - 1];
 }
 
 /** The whole import in one SQLite transaction (an import that fails leaves the registry as it was). */

@@ -6,7 +6,8 @@
  *
  *   npm run build && node dist/bench/escrow.js --domains 1000000 [--keep DIR] [--database FILE]
  *
- * --database reuses a preloaded registry (it must have no deposit yet); --keep leaves the files in DIR.
+ * --database reuses a preloaded registry (it must have no deposit yet); --keep leaves the deposits in DIR and
+ * the keys in DIR/keys.
  */
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
@@ -37,7 +38,10 @@ let database = o.database;
 const domains = Number(o.domains);
 
 async function main(): Promise<void> {
+  // With --keep, the keys go beside the deposits (`escrow verify DIR --agent-key DIR/keys/escrow-agent.sec.asc
+  // --signer-key DIR/keys/escrow-signing.pub.asc` opens them).
   const certsDir = join(work, 'certs');
+  const keysDir = o.keep ? join(o.keep, 'keys') : certsDir;
   ensureDevCerts(certsDir, []);
   if (!database) {
     database = join(work, 'registry.sqlite');
@@ -49,8 +53,8 @@ async function main(): Promise<void> {
     process.exitCode = child.status ?? 1;
     return;
   }
-  await generateDevKeys(certsDir, 'curve25519');
-  const keys = await loadDepositKeys({ agentPublicKey: join(certsDir, DEV_KEY_FILES.agentPublic), signingKey: join(certsDir, DEV_KEY_FILES.signingSecret), signingKeyPassphraseFile: '' });
+  await generateDevKeys(keysDir, 'curve25519');
+  const keys = await loadDepositKeys({ agentPublicKey: join(keysDir, DEV_KEY_FILES.agentPublic), signingKey: join(keysDir, DEV_KEY_FILES.signingSecret), signingKeyPassphraseFile: '' });
 
   // Peak RSS, sampled; and a writer on its own connection, as the server's would be, timing each commit.
   let peak = 0;
@@ -106,6 +110,6 @@ main()
     process.exitCode = 1;
   })
   .finally(() => {
-    if (!o.keep && !o.database) rmSync(work, { recursive: true, force: true });
-    else if (!o.keep) rmSync(outDir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+    if (!o.keep) rmSync(outDir, { recursive: true, force: true });
   });

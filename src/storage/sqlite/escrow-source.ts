@@ -89,6 +89,10 @@ export class SqliteEscrowStore implements EscrowStore {
         JSON.stringify(d.state),
         d.createdAt.getTime(),
       );
+    // Deletions every TLD's latest deposit has seen are no longer needed by any differential deposit.
+    this.db
+      .prepare('DELETE FROM escrow_deletions WHERE epoch <= (SELECT MIN(latest) FROM (SELECT MAX(epoch) AS latest FROM escrow_deposits GROUP BY tld))')
+      .run();
   }
 
   close(): void {

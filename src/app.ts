@@ -6,7 +6,7 @@ import { CommandRunner } from './commands/runner.js';
 import { EppDoor } from './epp/door.js';
 import type { Services } from './commands/types.js';
 import { LANGUAGES } from './commands/session/login.js';
-import { OBJECT_URIS, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from './protocol/namespaces.js';
+import { OBJECT_URIS, offeredExtensionURIs, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from './protocol/namespaces.js';
 import { EppParser } from './protocol/parser.js';
 import { buildGreeting } from './protocol/response.js';
 import { compileSchemaSet } from './protocol/schema.js';
@@ -18,6 +18,7 @@ import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import type { Store } from './storage/store.js';
 import { ENVIRONMENTS, loadEnvironment, readEnvironment } from './ote/environment.js';
 import { ensureDevCerts } from './transport/dev-certs.js';
+import { generateDevKeys } from './escrow/keys.js';
 import { EppServer } from './transport/epp-server.js';
 import { DEFAULT_HTTP_PORT, DEFAULT_RDAP_PORT } from './config.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
@@ -68,6 +69,12 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   const devClock = !opts.clock && config.devFixtures ? new OffsetClock() : undefined;
   const clock = opts.clock ?? devClock ?? systemClock;
   if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);
+  // A development registry can make escrow deposits at once: the development key pairs beside the certificates
+  // (what `registry escrow keys generate` writes, and where the escrow settings look by default).
+  if (config.devFixtures) {
+    const written = await generateDevKeys(config.certsDir, 'curve25519');
+    if (written.length > 0) log.info({ files: written }, `development escrow keys written to ${config.certsDir}`);
+  }
   const store =
     opts.store ??
     new SqliteStore({
@@ -97,8 +104,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   const refreshOffer = async () => {
     const list = await store.transaction((r) => r.tlds.list());
     tlds = list.map((t) => t.name);
-    const tci = list.some((t) => t.policy.contactExtension === 'tci');
-    extensionURIs = tci ? [...STANDARD_EXTENSION_URIS, ...TCI_EXTENSION_URIS] : [...STANDARD_EXTENSION_URIS];
+    extensionURIs = offeredExtensionURIs(list.some((t) => t.policy.contactExtension === 'tci'));
   };
   await refreshOffer();
   const timers: NodeJS.Timeout[] = [];

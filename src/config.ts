@@ -102,6 +102,17 @@ export interface Config {
     /** The terms of service every response links to; '' links the service's own /help. */
     termsOfServiceUrl: string;
   };
+  /** Registry data escrow (src/escrow/): the keys deposits are encrypted to and signed with, and where they go. */
+  escrow: {
+    /** The escrow agent's armored public key file. */
+    agentPublicKey: string;
+    /** The registry's armored secret signing key file. */
+    signingKey: string;
+    /** File holding the signing key's passphrase ('' for none; REGISTRY_ESCROW_SIGNING_KEY_PASSPHRASE wins). */
+    signingKeyPassphraseFile: string;
+    /** Folder the deposits are written to (`escrow deposit --out` overrides it). */
+    outDir: string;
+  };
 }
 
 /** Default port of the HTTP registrar API. */
@@ -152,6 +163,13 @@ export function defaultConfig(base = process.cwd()): Config {
       tls: { cert: '', key: '' },
       termsOfServiceUrl: '',
     },
+    // The development keys `registry escrow keys generate` writes (and `npm start` makes), beside the certificates.
+    escrow: {
+      agentPublicKey: resolve(certsDir, 'escrow-agent.pub.asc'),
+      signingKey: resolve(certsDir, 'escrow-signing.sec.asc'),
+      signingKeyPassphraseFile: '',
+      outDir: resolve(base, 'data/escrow'),
+    },
   };
 }
 
@@ -196,7 +214,14 @@ const ENV: Record<string, string> = {
   REGISTRY_RDAP_TLS_CERT: 'rdap.tls.cert',
   REGISTRY_RDAP_TLS_KEY: 'rdap.tls.key',
   REGISTRY_RDAP_TERMS_URL: 'rdap.termsOfServiceUrl',
+  REGISTRY_ESCROW_AGENT_PUBLIC_KEY: 'escrow.agentPublicKey',
+  REGISTRY_ESCROW_SIGNING_KEY: 'escrow.signingKey',
+  REGISTRY_ESCROW_SIGNING_KEY_PASSPHRASE_FILE: 'escrow.signingKeyPassphraseFile',
+  REGISTRY_ESCROW_OUT_DIR: 'escrow.outDir',
 };
+
+/** Settings that name files or folders: resolved against the working directory where they are given. */
+const PATH_SETTING = /database|dir|tls\.|escrow\./i;
 
 export class ConfigError extends Error {}
 
@@ -237,6 +262,9 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; base?
   if (c.tls.cert === defaults.cert) c.tls.cert = resolve(c.certsDir, 'server.crt');
   if (c.tls.key === defaults.key) c.tls.key = resolve(c.certsDir, 'server.key');
   if (c.tls.ca === defaults.ca) c.tls.ca = resolve(c.certsDir, 'ca.crt');
+  const escrowDefaults = defaultConfig(base).escrow;
+  if (c.escrow.agentPublicKey === escrowDefaults.agentPublicKey) c.escrow.agentPublicKey = resolve(c.certsDir, 'escrow-agent.pub.asc');
+  if (c.escrow.signingKey === escrowDefaults.signingKey) c.escrow.signingKey = resolve(c.certsDir, 'escrow-signing.sec.asc');
   return validate(c);
 }
 
@@ -247,7 +275,7 @@ function mergeInto(target: Record<string, unknown>, src: unknown, prefix: string
     if (!(k in target)) throw new ConfigError(`config file ${file}: unknown setting ${path}`);
     const cur = target[k];
     if (cur && typeof cur === 'object' && !Array.isArray(cur)) mergeInto(cur as Record<string, unknown>, v, path, file);
-    else target[k] = typeof v === 'string' && v !== '' && typeof cur === 'string' && path.match(/dir|database|tls\./i) ? resolve(v) : v;
+    else target[k] = typeof v === 'string' && v !== '' && typeof cur === 'string' && PATH_SETTING.test(path) ? resolve(v) : v;
   }
 }
 
@@ -268,7 +296,7 @@ function setPath(cfg: Record<string, unknown>, path: string, raw: string, envNam
     if (!['true', 'false', '1', '0'].includes(raw)) throw new ConfigError(`${envName}=${raw}: must be true or false`);
     obj[last] = raw === 'true' || raw === '1';
   } else {
-    obj[last] = /database|dir|tls\./i.test(path) && raw !== '' ? resolve(raw) : raw;
+    obj[last] = PATH_SETTING.test(path) && raw !== '' ? resolve(raw) : raw;
   }
 }
 
@@ -327,5 +355,8 @@ function validate(c: Config): Config {
   }
   if (typeof r.termsOfServiceUrl !== 'string') bad('rdap.termsOfServiceUrl must be a URL (or empty)');
   if (r.termsOfServiceUrl !== '') checkedBaseUrl(r.termsOfServiceUrl, 'rdap.termsOfServiceUrl');
+  const e = c.escrow;
+  for (const k of ['agentPublicKey', 'signingKey', 'outDir'] as const) if (typeof e[k] !== 'string' || e[k] === '') bad(`escrow.${k} must be a file or folder path`);
+  if (typeof e.signingKeyPassphraseFile !== 'string') bad('escrow.signingKeyPassphraseFile must be a file path (or empty)');
   return c;
 }

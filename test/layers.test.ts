@@ -7,20 +7,23 @@ import { REPO_ROOT } from '../src/ote/environment.js';
  * The layers of src/ import downwards only: the doors (transport, epp, http, rdap) over the command handlers, the
  * handlers over the registry rules and the storage. A handler never reads XML or JSON, and the registry's
  * rules never reach up into the handlers or a door (poll messages are typed events, rendered by the EPP door);
- * zone publication sits beside the doors, on the storage and the rules.
+ * zone publication and escrow deposits sit beside the doors, on the storage and the rules, and nothing below
+ * imports them.
  */
 const FORBIDDEN: Record<string, string[]> = {
-  protocol: ['commands', 'epp', 'http', 'rdap', 'transport', 'registry', 'storage', 'session', 'ote', 'cli', 'zone'],
-  storage: ['commands', 'epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli', 'zone'],
-  registry: ['commands', 'epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli', 'zone'],
-  session: ['commands', 'epp', 'http', 'rdap', 'transport', 'ote', 'cli', 'zone'],
-  commands: ['epp', 'http', 'rdap', 'transport', 'ote', 'cli', 'zone'],
-  epp: ['http', 'rdap', 'transport', 'ote', 'cli', 'zone'],
-  http: ['epp', 'rdap', 'transport', 'ote', 'cli', 'zone'],
+  protocol: ['commands', 'epp', 'http', 'rdap', 'transport', 'registry', 'storage', 'session', 'ote', 'cli', 'zone', 'escrow'],
+  storage: ['commands', 'epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli', 'zone', 'escrow'],
+  registry: ['commands', 'epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli', 'zone', 'escrow'],
+  session: ['commands', 'epp', 'http', 'rdap', 'transport', 'ote', 'cli', 'zone', 'escrow'],
+  commands: ['epp', 'http', 'rdap', 'transport', 'ote', 'cli', 'zone', 'escrow'],
+  epp: ['http', 'rdap', 'transport', 'ote', 'cli', 'zone', 'escrow'],
+  http: ['epp', 'rdap', 'transport', 'ote', 'cli', 'zone', 'escrow'],
   // RDAP publishes: it reads through the store and the registry's rules, and runs no command of another door.
-  rdap: ['epp', 'http', 'transport', 'session', 'ote', 'cli', 'zone'],
+  rdap: ['epp', 'http', 'transport', 'session', 'ote', 'cli', 'zone', 'escrow'],
   // Zone publication reads the registry (storage, rules) and is driven by serve and the CLI, never by a door.
-  zone: ['commands', 'epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli'],
+  zone: ['commands', 'epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli', 'escrow'],
+  // Escrow deposits read the storage's snapshot and the rules' computed states; no door, no session.
+  escrow: ['epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli', 'zone'],
 };
 
 function files(dir: string): string[] {

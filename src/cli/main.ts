@@ -23,6 +23,7 @@ import { issueToken, listTokens, newToken, revokeToken, sha256Hex, SCOPES } from
 import { listProtected, protectName, releaseName } from '../http/protected.js';
 import { archiveFileName, loadOteRun, maskSecrets, sha256File } from '../http/evidence.js';
 import { runHttpChecklist } from '../http/checklist.js';
+import { addEscrowCommands } from './escrow.js';
 
 const program = new Command();
 program.name('registry').description('EPP domain registry: server, accounts, TLDs and certificates').option('-c, --config <file>', 'configuration file (JSON)');
@@ -594,6 +595,8 @@ ote
     console.log(`evidence: ${base}.md\nsha256: ${r.sha256}`);
     process.exitCode = r.passed ? 0 : 1;
   });
+
+addEscrowCommands(program, config);
 
 program.parseAsync().catch((e: Error) => {
   console.error(`registry: ${e.message}`);

@@ -23,6 +23,11 @@ export const STANDARD_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp];
  */
 export const TCI_EXTENSION_URIS: readonly string[] = [NS.tciContact, NS.tciDomain];
 
+/** The extensions the greeting offers: the standard ones, and the TCI dialect while a served TLD uses it. */
+export function offeredExtensionURIs(tciUsed: boolean): readonly string[] {
+  return tciUsed ? [...STANDARD_EXTENSION_URIS, ...TCI_EXTENSION_URIS] : STANDARD_EXTENSION_URIS;
+}
+
 /** objURIs that real clients echo at login although they are not object services: accepted and ignored. */
 export const IGNORED_LOGIN_OBJECT_URIS: readonly string[] = [NS.epp, NS.eppcom];
 

@@ -34,6 +34,12 @@ export interface TldPolicy {
   };
   /** Unicode scripts allowed in U-labels (ISO 15924 names as used by \p{Script=...}); empty: ASCII LDH only. */
   idnScripts: string[];
+  /**
+   * The IDN tables of the TLD's scripts as escrow deposits reference them (RFC 9022 idnTableRef): an id (the
+   * table's language or script tag), the table's URL and the URL of its policy. A script without an entry is
+   * referenced as id = the script name in lower case with IANA's IDN table repository as both URLs.
+   */
+  idnTables: Array<{ script: string; id: string; url: string; urlPolicy: string }>;
   /** Labels (without the TLD) that can never be registered. */
   reservedNames: string[];
   /** Contact extension required on contact create for this TLD's registrars ('tci': the .TATAR/.ДЕТИ dialect). */
@@ -111,6 +117,7 @@ export const DEFAULT_POLICY: TldPolicy = {
   refusePrivateAddresses: false,
   dnssec: { interface: 'dsData', allowedFlags: [257], maxRecords: 8, acceptMaxSigLife: true },
   idnScripts: [],
+  idnTables: [],
   reservedNames: [],
   contactExtension: 'none',
   deleteResultCode: 1001,
@@ -161,6 +168,13 @@ export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
   if (!['optional', 'required'].includes(p.glue)) problems.push('glue must be optional or required');
   if (!['dsData', 'keyData', 'none'].includes(p.dnssec.interface)) problems.push('dnssec.interface must be dsData, keyData or none');
   if (!['none', 'tci'].includes(p.contactExtension)) problems.push('contactExtension must be none or tci');
+  for (const [i, t] of (Array.isArray(p.idnTables) ? p.idnTables : [null]).entries()) {
+    const url = (u: unknown) => typeof u === 'string' && /^https?:\/\/[^\s]+$/.test(u);
+    if (!t || typeof t !== 'object') problems.push('idnTables must be a list of {script, id, url, urlPolicy}');
+    else if (!p.idnScripts.includes(t.script)) problems.push(`idnTables[${i}].script must be one of idnScripts`);
+    else if (typeof t.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(t.id)) problems.push(`idnTables[${i}].id must be 1-64 letters, digits, '.', '_' or '-'`);
+    else if (!url(t.url) || !url(t.urlPolicy)) problems.push(`idnTables[${i}].url and urlPolicy must be http(s) URLs`);
+  }
   if (![1000, 1001].includes(p.deleteResultCode)) problems.push('deleteResultCode must be 1000 or 1001');
   for (const [k, v] of Object.entries(p.grace)) intIn(v, 0, 3650, `grace.${k}`);
   for (const [k, v] of Object.entries(p.prices)) intIn(v, 0, 1e12, `prices.${k}`);

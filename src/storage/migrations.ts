@@ -608,4 +608,205 @@ ALTER TABLE registrars ADD COLUMN url TEXT;
 ALTER TABLE registrars ADD COLUMN rdap_base_url TEXT;
 `,
   },
+  {
+    version: 14,
+    name: 'registry data escrow: change epochs, deletions, deposits made',
+    sql: `
+-- Registry data escrow (RFC 8909/9022, src/escrow/). A differential deposit holds what changed since the previous
+-- deposit: every deposit first moves the escrow epoch on by one (escrow_clock.epoch), then reads its snapshot, and
+-- records the epoch it moved on from. Triggers stamp every domain, host, contact and registrar row with the epoch in
+-- which something a deposit shows of it last changed (its own columns, its contacts, nameservers, DNSSEC records,
+-- grace periods and transfers; a host's addresses; a contact's transfers; the first and the last reference to a
+-- host or contact, which make it linked and unlinked), whichever code path made the change: commands, the lifecycle sweeps, the operator's CLI. A row
+-- stamped after the previous deposit's epoch has changed since that deposit's snapshot. Deleted domains, hosts and
+-- contacts are recorded in escrow_deletions with the epoch of their deletion. authInfo is not escrowed (RFC 9022
+-- has no element for it), so a change of authInfo alone stamps nothing.
+CREATE TABLE escrow_clock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  epoch INTEGER NOT NULL
+);
+INSERT INTO escrow_clock (id, epoch) VALUES (1, 1);
+ALTER TABLE domains ADD COLUMN escrow_epoch INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE hosts ADD COLUMN escrow_epoch INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE contacts ADD COLUMN escrow_epoch INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE registrars ADD COLUMN escrow_epoch INTEGER NOT NULL DEFAULT 1;
+
+CREATE TABLE escrow_deletions (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('domain', 'host', 'contact')),
+  -- domain name, host name or contact id
+  name TEXT NOT NULL,
+  roid TEXT NOT NULL,
+  -- the domain's TLD; hosts and contacts belong to no TLD
+  tld TEXT,
+  epoch INTEGER NOT NULL
+);
+CREATE INDEX escrow_deletions_epoch ON escrow_deletions(epoch);
+
+-- One row per deposit written. epoch: every change stamped up to it is in the deposit; snapshot_at: the registry
+-- time of its snapshot (grace and redemption periods that ended after it change a domain without a write);
+-- state: JSON of the NNDN names and IDN table ids it held in full, which the next differential deposit compares.
+CREATE TABLE escrow_deposits (
+  id INTEGER PRIMARY KEY,
+  tld TEXT NOT NULL,
+  deposit_id TEXT NOT NULL,
+  type TEXT NOT NULL CHECK (type IN ('FULL', 'DIFF')),
+  watermark INTEGER NOT NULL,
+  resend INTEGER NOT NULL,
+  prev_id TEXT,
+  epoch INTEGER NOT NULL,
+  snapshot_at INTEGER NOT NULL,
+  base_name TEXT NOT NULL,
+  counts TEXT NOT NULL,
+  state TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (tld, type, watermark, resend)
+);
+CREATE INDEX escrow_deposits_tld ON escrow_deposits(tld, watermark);
+
+CREATE TRIGGER escrow_domain_insert AFTER INSERT ON domains
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.registrant_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = NEW.registrant_id) AND NOT EXISTS (SELECT 1 FROM domains WHERE registrant_id = NEW.registrant_id AND id <> NEW.id);
+END;
+CREATE TRIGGER escrow_domain_update AFTER UPDATE OF name, sponsor_id, updater_id, registrant_id, updated_at, expires_at, transferred_at, statuses, max_sig_life, description, deleted_at, redemption_ends_at, purge_at, restore_requested_at, restore_report_by ON domains
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_registrant AFTER UPDATE OF registrant_id ON domains WHEN NEW.registrant_id IS NOT OLD.registrant_id
+BEGIN
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.registrant_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = OLD.registrant_id) AND NOT EXISTS (SELECT 1 FROM domains WHERE registrant_id = OLD.registrant_id);
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.registrant_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = NEW.registrant_id) AND NOT EXISTS (SELECT 1 FROM domains WHERE registrant_id = NEW.registrant_id AND id <> NEW.id);
+END;
+CREATE TRIGGER escrow_domain_delete AFTER DELETE ON domains
+BEGIN
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.registrant_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = OLD.registrant_id) AND NOT EXISTS (SELECT 1 FROM domains WHERE registrant_id = OLD.registrant_id);
+  INSERT INTO escrow_deletions (kind, name, roid, tld, epoch) VALUES ('domain', OLD.name, OLD.roid, OLD.tld, (SELECT epoch FROM escrow_clock));
+END;
+CREATE TRIGGER escrow_domain_contacts_insert AFTER INSERT ON domain_contacts
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.contact_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = NEW.contact_id AND NOT (domain_id = NEW.domain_id AND type = NEW.type)) AND NOT EXISTS (SELECT 1 FROM domains WHERE registrant_id = NEW.contact_id);
+END;
+CREATE TRIGGER escrow_domain_contacts_delete AFTER DELETE ON domain_contacts
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.contact_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = OLD.contact_id) AND NOT EXISTS (SELECT 1 FROM domains WHERE registrant_id = OLD.contact_id);
+END;
+CREATE TRIGGER escrow_domain_nameservers_insert AFTER INSERT ON domain_nameservers
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+  UPDATE hosts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.host_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_nameservers WHERE host_id = NEW.host_id AND domain_id <> NEW.domain_id);
+END;
+CREATE TRIGGER escrow_domain_nameservers_delete AFTER DELETE ON domain_nameservers
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+  UPDATE hosts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.host_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock) AND NOT EXISTS (SELECT 1 FROM domain_nameservers WHERE host_id = OLD.host_id);
+END;
+CREATE TRIGGER escrow_domain_host_attrs_insert AFTER INSERT ON domain_host_attrs
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_host_attrs_delete AFTER DELETE ON domain_host_attrs
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_host_attrs_update AFTER UPDATE ON domain_host_attrs
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_ds_insert AFTER INSERT ON domain_ds
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_ds_delete AFTER DELETE ON domain_ds
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_keys_insert AFTER INSERT ON domain_keys
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_keys_delete AFTER DELETE ON domain_keys
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_grace_periods_insert AFTER INSERT ON domain_grace_periods
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_grace_periods_delete AFTER DELETE ON domain_grace_periods
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_grace_periods_update AFTER UPDATE ON domain_grace_periods
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_transfers_insert AFTER INSERT ON domain_transfers
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_transfers_delete AFTER DELETE ON domain_transfers
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_domain_transfers_update AFTER UPDATE ON domain_transfers
+BEGIN
+  UPDATE domains SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.domain_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_host_insert AFTER INSERT ON hosts
+BEGIN
+  UPDATE hosts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_host_update AFTER UPDATE OF name, sponsor_id, updater_id, updated_at, transferred_at, superordinate_id, statuses ON hosts
+BEGIN
+  UPDATE hosts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_host_delete AFTER DELETE ON hosts
+BEGIN
+  INSERT INTO escrow_deletions (kind, name, roid, tld, epoch) VALUES ('host', OLD.name, OLD.roid, NULL, (SELECT epoch FROM escrow_clock));
+END;
+CREATE TRIGGER escrow_host_address_insert AFTER INSERT ON host_addresses
+BEGIN
+  UPDATE hosts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.host_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_host_address_delete AFTER DELETE ON host_addresses
+BEGIN
+  UPDATE hosts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.host_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_contact_insert AFTER INSERT ON contacts
+BEGIN
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_contact_update AFTER UPDATE OF handle, sponsor_id, updater_id, updated_at, transferred_at, statuses, postal_int, postal_loc, voice, voice_x, fax, fax_x, email, disclose, tci ON contacts
+BEGIN
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_contact_delete AFTER DELETE ON contacts
+BEGIN
+  INSERT INTO escrow_deletions (kind, name, roid, tld, epoch) VALUES ('contact', OLD.handle, OLD.roid, NULL, (SELECT epoch FROM escrow_clock));
+END;
+CREATE TRIGGER escrow_contact_transfer_insert AFTER INSERT ON contact_transfers
+BEGIN
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.contact_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_contact_transfer_update AFTER UPDATE ON contact_transfers
+BEGIN
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.contact_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_contact_transfer_delete AFTER DELETE ON contact_transfers
+BEGIN
+  UPDATE contacts SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = OLD.contact_id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_registrar_insert AFTER INSERT ON registrars
+BEGIN
+  UPDATE registrars SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+CREATE TRIGGER escrow_registrar_update AFTER UPDATE OF name, status, email, iana_id ON registrars
+BEGIN
+  UPDATE registrars SET escrow_epoch = (SELECT epoch FROM escrow_clock) WHERE id = NEW.id AND escrow_epoch <> (SELECT epoch FROM escrow_clock);
+END;
+`,
+  },
 ];

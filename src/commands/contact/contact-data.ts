@@ -64,7 +64,7 @@ export async function loadContact(ctx: CommandContext, sent: string): Promise<Co
 }
 
 /** Stored statuses plus the computed ones: `linked` while a domain references it, `ok` when nothing is stored (RFC 5733: ok may only be combined with linked). */
-export function displayStatuses(c: Contact, linked: boolean): string[] {
+export function displayStatuses(c: Pick<Contact, 'statuses'>, linked: boolean): string[] {
   const s = c.statuses.length === 0 ? ['ok'] : [...c.statuses];
   if (linked) s.push('linked');
   return s;

@@ -254,7 +254,7 @@ export function descriptionOf(lines: readonly string[] | undefined, policy: TldP
 // ---------------------------------------------------------------- statuses
 
 /** Stored statuses plus the computed ones: `inactive` without nameservers, `ok` when nothing else applies. */
-export function displayStatuses(d: Domain, nsCount: number): string[] {
+export function displayStatuses(d: Pick<Domain, 'statuses'>, nsCount: number): string[] {
   const s = [...d.statuses];
   if (nsCount === 0) s.push('inactive');
   return s.length > 0 ? s : ['ok'];

@@ -106,7 +106,7 @@ export async function loadHost(ctx: CommandContext, input: string): Promise<Host
 }
 
 /** Stored statuses plus the computed ones: `ok` when nothing is stored, `linked` while a domain uses the host (RFC 5732: ok may only be combined with linked). */
-export function displayStatuses(h: Host, linked: boolean): string[] {
+export function displayStatuses(h: Pick<Host, 'statuses'>, linked: boolean): string[] {
   const s = h.statuses.length === 0 ? ['ok'] : [...h.statuses];
   if (linked) s.push('linked');
   return s;

@@ -8,7 +8,8 @@ import { requests } from '../src/client/requests.js';
 import { seedContact } from './seed.js';
 
 /**
- * In the spirit of ICANN's RST integration suite: an object created over EPP shows up in DNS. `serve`'s
+ * In the spirit of ICANN's RST integration suite: an object created over EPP shows up in DNS (and RDAP shows
+ * the same name servers). `serve`'s
  * publisher (zone.publish, a 1-second zone.interval) writes the zones after the change on its worker
  * thread and runs zone.reloadCommand (knotc zone-reload), and Knot DNS answers the delegation. Nothing here
  * writes a zone by hand.
@@ -66,6 +67,12 @@ describe('zone publication by serve: EPP change → zone written → reload → 
     await until(`knotd answers the delegation of ${name}`, async () => (await referral()).includes(ns));
     expect(await referral()).to.deep.equal([ns]);
     expect((await knot.serial('tatar'))!).to.be.greaterThan(before);
+    // RDAP, read from the same core, shows the same name servers as the delegation DNS serves.
+    const rdap = await fetch(`${t.registry.rdap!.baseUrl}domain/${name}`);
+    expect(rdap.status).to.equal(200);
+    const body = (await rdap.json()) as { ldhName: string; nameservers: Array<{ ldhName: string }> };
+    expect(body.ldhName.toLowerCase()).to.equal(name);
+    expect(body.nameservers.map((n) => n.ldhName.toLowerCase())).to.deep.equal(await referral());
 
     await s.as('ClientX').send(domainUpdate({ name, add: { status: ['clientHold'] } })).expect(1000);
     await until(`${name} leaves the zone`, async () => (await knot.query(name, 'NS')).rcode === 'NXDOMAIN');

@@ -508,4 +508,12 @@ DROP TABLE poll_tree;
 ALTER TABLE poll_messages DROP COLUMN res_data;
 `,
   },
+  {
+    version: 11,
+    name: 'transfer intents found by request id',
+    sql: `
+-- GET /poll shows each transfer_domain row with the intent its request recorded (or replayed): looked up by request id.
+CREATE INDEX http_transfer_intents_request ON http_transfer_intents(request_id);
+`,
+  },
 ];

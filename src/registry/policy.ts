@@ -1,3 +1,5 @@
+import { resolveIdnTables, type IdnTable, type IdnTableInput } from './scripts.js';
+
 /**
  * Per-TLD policy: everything that differs between TLDs lives here as data, never as `if (tld === ...)`.
  * Stored as JSON on the TLD row; missing fields take the defaults below (a conventional gTLD).
@@ -29,8 +31,11 @@ export interface TldPolicy {
     /** Store and return secDNS:maxSigLife (some registries refuse it with 2102). */
     acceptMaxSigLife: boolean;
   };
-  /** Unicode scripts allowed in U-labels (ISO 15924 names as used by \p{Script=...}); empty: ASCII LDH only. */
-  idnScripts: string[];
+  /**
+   * IDN tables (src/registry/scripts.ts): the scripts U-labels may be written in, one per label, each with the
+   * Common/Inherited characters it allows; a policy file may give a script name for a table. Empty: ASCII LDH only.
+   */
+  idnScripts: IdnTable[];
   /** Labels (without the TLD) that can never be registered. */
   reservedNames: string[];
   /** Contact extension required on contact create for this TLD's registrars ('tci': the .TATAR/.ДЕТИ dialect). */
@@ -84,7 +89,7 @@ export const DEFAULT_POLICY: TldPolicy = {
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
-export type TldPolicyInput = DeepPartial<TldPolicy>;
+export type TldPolicyInput = Omit<DeepPartial<TldPolicy>, 'idnScripts'> & { idnScripts?: IdnTableInput[] };
 
 /** Fills in defaults and checks every value, naming the first bad one. */
 export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
@@ -106,6 +111,9 @@ export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
   if (!['dsData', 'keyData', 'none'].includes(p.dnssec.interface)) problems.push('dnssec.interface must be dsData, keyData or none');
   if (!['none', 'tci'].includes(p.contactExtension)) problems.push('contactExtension must be none or tci');
   if (![1000, 1001].includes(p.deleteResultCode)) problems.push('deleteResultCode must be 1000 or 1001');
+  const idn = resolveIdnTables(p.idnScripts as unknown);
+  problems.push(...idn.problems);
+  p.idnScripts = idn.tables;
   for (const [k, v] of Object.entries(p.grace)) intIn(v, 0, 3650, `grace.${k}`);
   for (const [k, v] of Object.entries(p.prices)) intIn(v, 0, 1e12, `prices.${k}`);
   if (problems.length) throw new Error(`invalid TLD policy: ${problems.join('; ')}`);

@@ -50,7 +50,7 @@ export type NameClass =
 
 /**
  * Classifies a name a client wants to register: syntax (2005), a TLD this registry serves (2004), exactly
- * one label under it (2306), the TLD's IDN scripts (2306) and reserved names (2306). Whether it is taken is
+ * one label under it (2306), the TLD's IDN tables: one script per label (2306), and reserved names (2306). Whether it is taken is
  * not decided here. `served` saves reading the TLD list again when classifying many names.
  */
 export async function classifyName(ctx: CommandContext, input: string, served?: Tld[]): Promise<NameClass> {
@@ -63,8 +63,8 @@ export async function classifyName(ctx: CommandContext, input: string, served?: 
   if (label.includes('.')) {
     return { ok: false, code: 2306, reason: `${n.name} is not a single label under .${tld.name}`, short: 'Not a single label under the TLD', name: n.name };
   }
-  const scripts = scriptsAllowed([label, tld.name], tld.policy.idnScripts);
-  if (!scripts.ok) return { ok: false, code: 2306, reason: scripts.reason, short: 'Script not allowed in this TLD', name: n.name };
+  const scripts = scriptsAllowed([label, tld.name], tld.policy.idnScripts, `.${tld.name}`);
+  if (!scripts.ok) return { ok: false, code: 2306, reason: scripts.reason, short: scripts.short, name: n.name };
   if (isReserved(label, tld)) return { ok: false, code: 2306, reason: `${n.name} is reserved`, short: 'Reserved', name: n.name };
   return { ok: true, name: n.name, label, tld };
 }

@@ -38,7 +38,10 @@ export interface TldPolicy {
   idnScripts: IdnTable[];
   /** Labels (without the TLD) that can never be registered. */
   reservedNames: string[];
-  /** Contact extension required on contact create for this TLD's registrars ('tci': the .TATAR/.ДЕТИ dialect). */
+  /**
+   * Contact extension whose data every contact of this TLD's domains needs ('tci': the .TATAR/.ДЕТИ dialect):
+   * checked when a contact is linked to a domain (create, update, transfer approval), not on contact create.
+   */
   contactExtension: 'none' | 'tci';
   /** Result of a domain delete that sends the domain to redemption: 1001 (RFC 5730's "action pending") or 1000. */
   deleteResultCode: 1000 | 1001;

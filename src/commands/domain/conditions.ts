@@ -95,6 +95,15 @@ export const domainContactNotFound = condition('domainContactNotFound', 2303, (t
   value: el('domain:contact', { type }, handle),
 }));
 
+/**
+ * 2306: a contact without the data of the contact extension the TLD's policy requires (TCI: person or
+ * organization), linked to one of its domains; `type` 'registrant' names <domain:registrant>.
+ */
+export const contactExtensionDataMissing = condition('contactExtensionDataMissing', 2306, (tld: string, type: string, handle: string) => ({
+  msg: `Contact ${handle} has no TCI contact extension data (person or organization), which .${tld} requires of the contacts of its domains: add it with <contact:update>`,
+  value: type === 'registrant' ? el('domain:registrant', null, handle) : el('domain:contact', { type }, handle),
+}));
+
 /** 2306: the same contact twice with the same type in one command. */
 export const contactListedTwice = condition('contactListedTwice', 2306, (type: string, handle: string) => ({
   msg: `Contact ${handle} is listed twice as ${type}`,

@@ -22,6 +22,7 @@ import {
   classifyName,
   descriptionOf,
   periodYearsOf,
+  requireContactExtension,
   resolveContacts,
   resolveNs,
   resolveRegistrant,
@@ -88,6 +89,7 @@ export const domainCreate: ObjectCommand<DomainCreate, DomainCreateData> = {
       registrant = await resolveRegistrant(ctx, input.registrant);
       contacts = await resolveContacts(ctx, input.contacts);
       checkContactCounts(contacts.map((l) => ({ type: l.type, handle: l.contact.handle })), policy, CONTACT_TYPES, 'create');
+      requireContactExtension(policy, tld.name, [{ type: 'registrant', contact: registrant }, ...contacts]);
     }
 
     const ns = await resolveNs(ctx, input.ns, name, policy);

@@ -6,6 +6,7 @@ import type { Tld } from '../../storage/core-repos.js';
 import type { ContactRef, Domain, DomainContactType, HostAddr, HostAttr, HostRef } from '../../storage/domain-repo.js';
 import type { CommandContext } from '../types.js';
 import {
+  contactExtensionDataMissing,
   contactListedTwice,
   domainContactNotFound,
   contactsRequired,
@@ -151,6 +152,16 @@ export async function resolveRegistrant(ctx: CommandContext, handle: string): Pr
   const c = await ctx.repos.domains.contactByHandle(handle);
   if (!c) throw registrantNotFound(handle);
   return c;
+}
+
+/**
+ * Contacts being linked to a domain of a TLD whose policy requires a contact extension ('tci') must carry its
+ * data (contactExtensionDataMissing 2306 naming the first that does not); contacts may exist without it.
+ */
+export function requireContactExtension(policy: TldPolicy, tld: string, linked: ReadonlyArray<{ type: 'registrant' | DomainContactType; contact: ContactRef }>): void {
+  if (policy.contactExtension !== 'tci') return;
+  const missing = linked.find((l) => !l.contact.hasTci);
+  if (missing) throw contactExtensionDataMissing(tld, missing.type, missing.contact.handle);
 }
 
 /**

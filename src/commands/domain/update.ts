@@ -24,6 +24,7 @@ import {
   descriptionOf,
   loadDomain,
   normalizedOrFail,
+  requireContactExtension,
   resolveContacts,
   resolveNs,
   resolveRegistrant,
@@ -60,6 +61,7 @@ import type { DomainUpdate, NsInput } from './types.js';
  * - nameservers: nameSyntax (2005), nameserverListedTwice, notANameserver (2306), the conditions of a
  *   create's nameservers (2005, 2303, 2306), alreadyANameserver, hostNotDelegable, nameserverCount (2306);
  * - chg: registrantNotAccepted, registrantNotRemovable (2306), registrantNotFound (2303),
+ *   contactExtensionDataMissing (2306: the new registrant without the TCI data the TLD requires),
  *   authInfoNotRemovable, authInfoRefused (2306); authInfoExtUnsupported (2102) is the codec's, before
  *   the handler runs;
  * - DNSSEC records: dsNotOnDomain, keyNotOnDomain, dsAlreadyOnDomain, keyAlreadyOnDomain,
@@ -125,6 +127,7 @@ export const domainUpdate: ObjectCommand<DomainUpdate, undefined> = {
       if (has(contacts, a.type, a.contact.id)) throw alreadyAContact(domain.name, a.type, a.contact.handle);
       contacts.push({ type: a.type, contactId: a.contact.id, handle: a.contact.handle });
     }
+    requireContactExtension(policy, domain.tld, addContacts);
     if (policy.dataModel === 'maximum') {
       const lines = contacts.map((c) => ({ type: c.type, handle: c.handle }));
       checkContactCounts(lines, policy, [...new Set(addContacts.map((a) => a.type))], null);
@@ -157,7 +160,9 @@ export const domainUpdate: ObjectCommand<DomainUpdate, undefined> = {
         if (handle !== null) throw registrantNotAccepted(domain.tld, handle);
       } else {
         if (handle === null) throw registrantNotRemovable(domain.tld);
-        changes.registrantId = (await resolveRegistrant(ctx, handle)).id;
+        const registrant = await resolveRegistrant(ctx, handle);
+        requireContactExtension(policy, domain.tld, [{ type: 'registrant', contact: registrant }]);
+        changes.registrantId = registrant.id;
       }
     }
     if (chg.authInfo === null) throw authInfoNotRemovable();

@@ -18,6 +18,12 @@ export interface TldPolicy {
   nameservers: { min: number; max: number };
   /** How domains reference nameservers: host objects (RFC 5731 hostObj) or host attributes (hostAttr). */
   hostModel: 'hostObj' | 'hostAttr';
+  /**
+   * hostAttr model: which host attributes are in the registry's zones and so carry their addresses (glue):
+   * 'domain', those named like the domain or under it; 'servedTlds', any name under a TLD this registry
+   * serves. The others take no addresses.
+   */
+  hostAttrGlue: 'domain' | 'servedTlds';
   /** Addresses on subordinate (in-bailiwick) hosts: 'optional' (may be created without) or 'required'. */
   glue: 'optional' | 'required';
   /** Refuse private/reserved address ranges (RFC 1918, documentation ranges...) on hosts. Loopback and unspecified are always refused. */
@@ -70,6 +76,7 @@ export const DEFAULT_POLICY: TldPolicy = {
   maxRegistrationYears: 10,
   nameservers: { min: 0, max: 13 },
   hostModel: 'hostObj',
+  hostAttrGlue: 'domain',
   glue: 'optional',
   refusePrivateAddresses: false,
   dnssec: { interface: 'dsData', allowedFlags: [257], maxRecords: 8, acceptMaxSigLife: true },
@@ -110,6 +117,7 @@ export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
   intIn(p.nameservers.max, p.nameservers.min, 13, 'nameservers.max');
   intIn(p.maxContactsPerType, 1, 10, 'maxContactsPerType');
   if (!['hostObj', 'hostAttr'].includes(p.hostModel)) problems.push('hostModel must be hostObj or hostAttr');
+  if (!['domain', 'servedTlds'].includes(p.hostAttrGlue)) problems.push('hostAttrGlue must be domain or servedTlds');
   if (!['optional', 'required'].includes(p.glue)) problems.push('glue must be optional or required');
   if (!['dsData', 'keyData', 'none'].includes(p.dnssec.interface)) problems.push('dnssec.interface must be dsData, keyData or none');
   if (!['none', 'tci'].includes(p.contactExtension)) problems.push('contactExtension must be none or tci');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EppClient } from '../src/client/epp-client.js';
@@ -239,5 +239,27 @@ describe('registry CLI', function () {
     expect(await read()).to.deep.equal(['http://www.link-reg.example/', 'https://rdap.link-reg.example/rdap/']);
     expect(cli('registrar', 'set', 'LinkReg', '--rdap-base-url', 'https://rdap2.link-reg.example/').status).to.equal(0);
     expect(await read()).to.deep.equal(['http://www.link-reg.example/', 'https://rdap2.link-reg.example/']);
+  });
+
+  it('tld add checks the IDN tables of a policy: an unknown script is refused with a line naming it, nothing changes', () => {
+    const policy = (p: unknown) => {
+      const file = join(dir, `policy-${++transcripts}.json`);
+      writeFileSync(file, JSON.stringify(p));
+      return file;
+    };
+    const ok = cli('tld', 'add', 'scripts', '--policy', policy({ idnScripts: ['Cyrl', { scripts: ['Han', 'Hiragana', 'Katakana'] }] }));
+    expect(ok.status, ok.stderr).to.equal(0);
+    for (const idnScripts of [['Klingon'], [{ scripts: ['Cyrillic'], extraCharacters: 'д' }]]) {
+      const r = cli('tld', 'add', 'scripts', '--policy', policy({ idnScripts }));
+      expect(r.status).to.equal(1);
+      expect(r.stderr.trim().split('\n')).to.have.length(1);
+      expect(r.stderr).to.match(/^registry: invalid TLD policy: idnScripts\[0\]/);
+      expect(r.stderr).to.match(/"Klingon" is not a Unicode script|"д" \(U\+0434\) is Cyrillic/);
+    }
+    const fresh = cli('tld', 'add', 'klingon', '--policy', policy({ idnScripts: ['Klingon'] }));
+    expect(fresh.status).to.equal(1);
+    const list = cli('tld', 'list').stdout;
+    expect(list).to.match(/^scripts\t/m);
+    expect(list).to.not.match(/^klingon\t/m);
   });
 });

@@ -369,7 +369,7 @@ describe('domains (RFC 5731)', () => {
     r = await send(x, createXml('attr1.attr', { ns: ['ns1.example.com'] }));
     expect(r.code).to.equal(2306);
     r = await send(x, createXml('attr1.attr', { hostAttrs: [{ name: 'ns1.attr1.attr' }] }));
-    expect(r.code).to.equal(2306);
+    expect(r.code).to.equal(2003);
     r = await send(x, createXml('attr1.attr', { hostAttrs: [{ name: 'ns.example.net', addrs: [['v4', '192.0.2.1']] }] }));
     expect(r.code).to.equal(2306);
     r = await send(x, createXml('attr1.attr', { hostAttrs: [{ name: 'ns1.attr1.attr', addrs: [['v4', '300.1.1.1']] }] }));

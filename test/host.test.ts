@@ -268,7 +268,7 @@ describe('hosts (RFC 5732)', () => {
 
   // ---------------------------------------------------------------- check
 
-  it('checks several names: avail 1, or 0 with a reason (in use, invalid, superordinate domain missing)', async () => {
+  it('checks several names by existence: avail 1, or 0 with a reason (in use, invalid); an unregistered parent is create’s business', async () => {
     expectCode(await send(x, createXml('ns.check-used.example.net')), 1000);
     const r = await send(
       x,
@@ -279,10 +279,16 @@ describe('hosts (RFC 5732)', () => {
       ['ns.check-used.example.net', '0', 'In use'],
       ['ns.check-free.example.net', '1', undefined],
       ['bad_name.example.net', '0', 'Invalid characters in a label'],
-      ['ns1.nowhere.tatar', '0', 'Superordinate domain not found'],
+      ['ns1.nowhere.tatar', '1', undefined],
       ['ns1.mine.tatar', '1', undefined],
       ['ns.check-used.example.net', '0', 'In use'],
     ]);
+    // avail="1" says no host object has the name; whether it can be created under that parent is create's answer.
+    const r2 = await send(x, createXml('ns1.nowhere.tatar'));
+    expectCode(r2, 2303);
+    expect(r2.text(VALUE_NAME)).to.equal('ns1.nowhere.tatar');
+    expectCode(await send(x, createXml('ns1.theirs.tatar', '185.10.10.1')), 2201);
+    expect(checkAnswers(await send(x, checkXml('ns1.theirs.tatar')))).to.deep.equal([['ns1.theirs.tatar', '1', undefined]]);
   });
 
   // ---------------------------------------------------------------- create: names

@@ -211,9 +211,10 @@ describe('HTTP registrar API (issue 6)', function () {
     expect(lock.status, lock.text).to.equal(200);
     expect((await x.get('/domains/ote-update.defiwallet')).body.lifecycle.statuses).to.include('clientTransferProhibited');
 
-    // 7. Transfer intent with gaining registrar metadata, retried.
+    // 7. Transfer intent with gaining registrar metadata (not this registry's registrar id), retried.
     keys.transfer = 'ote-transfer-001';
-    const transferReq = { gaining_registrar: { id: 'registrar-ote-gaining', name: 'Gaining Registrar OT&E' }, idempotency_key: keys.transfer };
+    const gaining = { name: 'Gaining Registrar OT&E', external_id: 'registrar-ote-gaining', contact_email: 'transfers@gaining.example' };
+    const transferReq = { gaining_registrar: gaining, idempotency_key: keys.transfer };
     const transfer = await x.post('/domains/ote-transfer.defiwallet/transfer', transferReq);
     expect(transfer.status, transfer.text).to.equal(202);
     expect(transfer.body.transfer).to.include({ direction: 'outbound', status: 'intent_recorded' });
@@ -224,7 +225,7 @@ describe('HTTP registrar API (issue 6)', function () {
     expect(transferRetry.headers.get('idempotent-replayed')).to.equal('true');
     const intents = (await x.get('/domains/ote-transfer.defiwallet')).body.transfer.intents;
     expect(intents).to.have.length(1);
-    expect(intents[0].gaining_registrar.id).to.equal('registrar-ote-gaining');
+    expect(intents[0].gaining_registrar).to.deep.equal(gaining);
 
     // 8. Nameservers: two valid hosts, stored, pending backend apply (the hosts are not host objects here).
     keys.ns = 'ote-ns-001';
@@ -279,6 +280,14 @@ describe('HTTP registrar API (issue 6)', function () {
         if (domain) expect(e.domain, key).to.equal(domain);
       }
     }
+    // The transfer intent and its replay are transfer rows carrying the intent.
+    const transferEvents = (await x.get(`/poll?idempotency_key=${keys.transfer}&command=transfer_domain`)).body.events as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const intentRows = transferEvents.filter((e) => e.transfer !== null);
+    expect(intentRows.map((e) => [e.epp_command, e.replay])).to.deep.equal([
+      ['http:replay', true],
+      ['http:transfer-intent', false],
+    ]);
+    for (const e of intentRows) expect(e.transfer).to.deep.equal({ intent_id: transfer.body.transfer.intent_id, status: 'intent_recorded', gaining_registrar: gaining });
     // The retries show as replays next to the attempt they repeat.
     const createEvents = (await x.get(`/poll?idempotency_key=${keys.create}`)).body.events as Array<Record<string, unknown>>;
     expect(createEvents.filter((e) => e.replay === true).length).to.equal(2);
@@ -710,6 +719,97 @@ describe('HTTP registrar API (issue 6)', function () {
       expect(txs.filter((c) => c.includes('http.saveIdempotency'))).to.have.length(1);
       const again = await x.patch('/domains/one-tx.defiwallet', { client_statuses: { remove: ['clientDeleteProhibited'] }, idempotency_key: 'one-tx-4' });
       expect([again.status, again.headers.get('idempotent-replayed')]).to.deep.equal([422, 'true']);
+    } finally {
+      store.transaction = original;
+    }
+  });
+
+  it('records a transfer intent naming the gaining registrar by metadata, replays it, and shows it in GET /poll as a transfer row', async () => {
+    const made = await x.post('/domains', { domain: 'intent-1.defiwallet', idempotency_key: 'intent-c1' });
+    expect(made.status, made.text).to.equal(201);
+    const path = '/domains/intent-1.defiwallet/transfer';
+    const intents = async () => (await x.get('/domains/intent-1.defiwallet')).body.transfer.intents as Array<Record<string, unknown>>;
+
+    // Bad metadata is 400 and records nothing: no identifying field, a bad e-mail, an unknown field.
+    expectError(await x.post(path, { gaining_registrar: { channel_id: 'their-channel' }, idempotency_key: 'intent-bad-1' }), 400, 'invalid_request', 'gaining_registrar');
+    expectError(await x.post(path, { gaining_registrar: {}, idempotency_key: 'intent-bad-2' }), 400, 'invalid_request', 'gaining_registrar');
+    expectError(await x.post(path, { gaining_registrar: { contact_email: 'not-an-email' }, idempotency_key: 'intent-bad-3' }), 400, 'invalid_request');
+    expectError(await x.post(path, { gaining_registrar: { name: 'G', iana_id: 9 }, idempotency_key: 'intent-bad-4' }), 400, 'invalid_request', 'iana_id');
+    expect(await intents()).to.deep.equal([]);
+
+    // Metadata only: the intent is recorded (202), the gaining registrar is not one of this registry's.
+    const gaining = { name: 'Other Registry Registrar Ltd', external_id: 'ext-4711', contact_email: 'transfers@other-registrar.example' };
+    const req = { gaining_registrar: gaining, reason: 'customer moves', idempotency_key: 'intent-1' };
+    const first = await x.post(path, req);
+    expect(first.status, first.text).to.equal(202);
+    expect(first.body.transfer).to.deep.include({ direction: 'outbound', status: 'intent_recorded', gaining_registrar: gaining, gaining_registrar_known: false });
+    expect(first.body.backend_apply_status).to.equal('pending');
+    const retry = await x.post(path, req);
+    expect([retry.status, retry.headers.get('idempotent-replayed'), retry.text]).to.deep.equal([202, 'true', first.text]);
+    expectError(await x.post(path, { ...req, gaining_registrar: { ...gaining, name: 'Someone else' } }), 409, 'duplicate_idempotency_key_conflict');
+    const stored = await intents();
+    expect(stored).to.have.length(1);
+    expect(stored[0]).to.deep.include({ id: first.body.transfer.intent_id, status: 'recorded', gaining_registrar: { ...gaining, reason: 'customer moves' } });
+    // No EPP transfer: the domain stays with its sponsor, nothing pending.
+    const info = (await x.get('/domains/intent-1.defiwallet')).body;
+    expect([info.registration.registrar, info.transfer.pending]).to.deep.equal(['ClientX', false]);
+
+    // GET /poll: the intent is a transfer_domain row (also by command filter), with the intent; so is its replay.
+    const rows = (await x.get('/poll?idempotency_key=intent-1')).body.events as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const intentRow = rows.find((e) => e.epp_command === 'http:transfer-intent')!;
+    expect(intentRow).to.deep.include({ command: 'transfer_domain', status: 'success', result_code: 1001, http_status: 202, domain: 'intent-1.defiwallet', idempotency_key: 'intent-1', replay: false });
+    expect(intentRow.request_id).to.equal(first.headers.get('x-request-id'));
+    expect(intentRow.transfer).to.deep.equal({ intent_id: first.body.transfer.intent_id, status: 'intent_recorded', gaining_registrar: { ...gaining, reason: 'customer moves' } });
+    const replayRow = rows.find((e) => e.replay === true)!;
+    expect(replayRow).to.deep.include({ command: 'transfer_domain', replay_of: first.headers.get('x-request-id') });
+    expect(replayRow.transfer).to.deep.equal(intentRow.transfer);
+    const byCommand = (await x.get('/poll?command=transfer_domain&domain=intent-1.defiwallet')).body.events as Array<Record<string, unknown>>;
+    expect(byCommand.map((e) => e.audit_id)).to.include(intentRow.audit_id);
+    // Other registrars see none of it.
+    expect((await y.get('/poll?idempotency_key=intent-1')).body.events).to.deep.equal([]);
+
+    // A known gaining registrar (this registry's id) without a pending request: recorded too, marked known.
+    const known = await x.post(path, { gaining_registrar: { id: 'ClientY', name: 'Y' }, idempotency_key: 'intent-2' });
+    expect(known.status, known.text).to.equal(202);
+    expect(known.body.transfer).to.deep.include({ status: 'intent_recorded', gaining_registrar_known: true });
+
+    // ClientY asks with the auth code (metadata about itself is fine, no id needed): a pending EPP transfer.
+    const authCode = (await x.get('/domains/intent-1.defiwallet')).body.registration.auth_code as string;
+    const asked = await y.post(path, { auth_code: authCode, gaining_registrar: { name: 'Y', contact_email: 'y@example.org' }, idempotency_key: 'intent-y-1' });
+    expect(asked.status, asked.text).to.equal(202);
+    expect(asked.body.transfer).to.include({ direction: 'inbound', status: 'pending' });
+    // An intent naming the gaining registrar by metadata cannot approve it: only ClientY's id can.
+    expectError(await x.post(path, { gaining_registrar: { name: 'Y' }, idempotency_key: 'intent-3' }), 409, 'transfer_already_pending');
+    expectError(await x.post(path, { gaining_registrar: { id: 'registrar-elsewhere' }, idempotency_key: 'intent-4' }), 409, 'transfer_already_pending');
+    const approved = await x.post(path, { gaining_registrar: { id: 'ClientY' }, idempotency_key: 'intent-5' });
+    expect(approved.status, approved.text).to.equal(200);
+    expect(approved.body.transfer).to.include({ status: 'clientApproved' });
+    const approvalRow = ((await x.get('/poll?idempotency_key=intent-5')).body.events as Array<Record<string, any>>).find((e) => e.epp_command === 'domain:transfer-approve')!; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(approvalRow.transfer).to.deep.include({ status: 'approved', gaining_registrar: { id: 'ClientY' } });
+  });
+
+  it('records an intent in one transaction with its audit row and the outcome a retry replays', async () => {
+    expect((await x.post('/domains', { domain: 'intent-tx.defiwallet', idempotency_key: 'intent-tx-c' })).status).to.equal(201);
+    const store = t.registry.store;
+    const original = store.transaction.bind(store);
+    const txs: string[][] = [];
+    store.transaction = (fn) =>
+      original((repos) => {
+        const calls: string[] = [];
+        txs.push(calls);
+        const spied = new Proxy(repos, {
+          get: (target, repo: string) =>
+            new Proxy((target as any)[repo], { get: (r, m: string) => (typeof r[m] === 'function' ? (...a: unknown[]) => (calls.push(`${repo}.${m}`), r[m](...a)) : r[m]) }), // eslint-disable-line @typescript-eslint/no-explicit-any
+        });
+        return fn(spied);
+      });
+    try {
+      const r = await x.post('/domains/intent-tx.defiwallet/transfer', { gaining_registrar: { name: 'G' }, idempotency_key: 'intent-tx-1' });
+      expect(r.status, r.text).to.equal(202);
+      const withIntent = txs.filter((c) => c.includes('http.addTransferIntent'));
+      expect(withIntent).to.have.length(1);
+      expect(withIntent[0]).to.include.members(['http.saveIdempotency', 'audit.record']);
+      expect(txs.filter((c) => c.includes('http.saveIdempotency'))).to.have.length(1);
     } finally {
       store.transaction = original;
     }

@@ -31,7 +31,7 @@ import { parseAddress } from '../src/registry/addresses.js';
 import { addYears } from '../src/registry/periods.js';
 import { roid } from '../src/registry/roid.js';
 import type { AuditEntry, Registrar } from '../src/storage/core-repos.js';
-import type { Contact, PostalInfo } from '../src/storage/contact-repo.js';
+import type { Contact, PostalInfo, TciContactData } from '../src/storage/contact-repo.js';
 import type { ContactTransfer } from '../src/storage/contact-transfer-repo.js';
 import type { Domain } from '../src/storage/domain-repo.js';
 import type { Host } from '../src/storage/host-repo.js';
@@ -94,6 +94,8 @@ export function setBalance(t: TestRegistry, clId: string, amount: number): Promi
 // ---------------------------------------------------------------- contacts
 
 export const POSTAL: PostalInfo = { name: 'Test Person', street: ['1 Main St'], city: 'Kazan', cc: 'RU' };
+/** The TCI person data seeded contacts carry unless told otherwise (the OT&E TLDs require it of their domains' contacts). */
+export const TCI_PERSON: TciContactData = { person: { birthday: '1980-01-01', passport: ['1234 567890 issued by Test Office'] } };
 
 export interface ContactSeed {
   /** Sponsor (and creator); ClientX by default. */
@@ -105,6 +107,8 @@ export interface ContactSeed {
   createdAt?: Date;
   email?: string;
   postalInt?: PostalInfo;
+  /** TCI extension data; TCI_PERSON by default, null for a plain RFC 5733 contact. */
+  tci?: TciContactData | null;
 }
 
 /** A contact as `contact:create` makes it (int postal data, an email); returns its roid. */
@@ -126,7 +130,7 @@ export function seedContact(t: TestRegistry, handle: string, o: ContactSeed = {}
       fax: null,
       email: o.email ?? 'contact@example.qq',
       disclose: null,
-      tci: null,
+      tci: o.tci === undefined ? TCI_PERSON : o.tci,
     });
     if (o.statuses?.length) await r.contacts.update(id, { statuses: o.statuses }, sponsor.id, t.clock.now());
     return made;

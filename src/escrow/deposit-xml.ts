@@ -7,6 +7,7 @@ import { LANGUAGES } from '../commands/session/login.js';
 import { rgpStatuses } from '../registry/lifecycle.js';
 import { normalizeName, toUnicodeName } from '../registry/names.js';
 import type { TldPolicy } from '../registry/policy.js';
+import { checkLabelScripts, type IdnTable } from '../registry/scripts.js';
 import type { PostalInfo, TciContactData } from '../storage/contact-repo.js';
 import type { Tld } from '../storage/core-repos.js';
 import type { EscrowChangesSince, EscrowContact, EscrowDomain, EscrowHost, EscrowRegistrar, EscrowSnapshot, EscrowTransfer } from '../storage/escrow-source.js';
@@ -69,34 +70,28 @@ export function objectTypesOf(policy: TldPolicy): ObjectType[] {
 }
 
 export interface IdnTableRef {
-  script: string;
+  /** The IDN table of the TLD policy (src/registry/scripts.ts) it references. */
+  table: IdnTable;
   id: string;
   url: string;
   urlPolicy: string;
 }
 
-/** The TLD's IDN tables: those its policy names, and a reference to IANA's repository for any other script. */
+/**
+ * The TLD's IDN tables as the deposit references them: the reference the policy's `idnTables` gives for one of
+ * the table's scripts, or one to IANA's repository (id: the table's scripts in lower case, joined by '-').
+ */
 export function idnTablesOf(policy: TldPolicy): IdnTableRef[] {
-  return policy.idnScripts.map(
-    (script) =>
-      policy.idnTables.find((t) => t.script === script) ?? {
-        script,
-        id: script.toLowerCase(),
-        url: 'https://www.iana.org/domains/idn-tables',
-        urlPolicy: 'https://www.iana.org/domains/idn-tables',
-      },
-  );
+  return policy.idnScripts.map((table) => {
+    const ref = policy.idnTables.find((t) => table.scripts.includes(t.script));
+    if (ref) return { table, id: ref.id, url: ref.url, urlPolicy: ref.urlPolicy };
+    return { table, id: table.scripts.join('-').toLowerCase(), url: 'https://www.iana.org/domains/idn-tables', urlPolicy: 'https://www.iana.org/domains/idn-tables' };
+  });
 }
 
-const scriptPattern = new Map<string, RegExp>();
-/** The IDN table whose script a name's U-label is written in (the first that fits), for rdeDomain/rdeNNDN idnTableId. */
+/** The IDN table a name's U-label is written in (the first whose rules it meets), for rdeDomain/rdeNNDN idnTableId. */
 function idnTableFor(uLabel: string, tables: IdnTableRef[]): string | undefined {
-  for (const t of tables) {
-    let re = scriptPattern.get(t.script);
-    if (!re) scriptPattern.set(t.script, (re = new RegExp(`^[a-z0-9\\-\\p{Script=${t.script}}]+$`, 'u')));
-    if (re.test(uLabel)) return t.id;
-  }
-  return undefined;
+  return tables.find((t) => checkLabelScripts(uLabel, [t.table]).ok)?.id;
 }
 
 /** A name's U-label form when it has an IDN label, else undefined. */

@@ -160,7 +160,9 @@ export async function runHttpChecklist(o: ChecklistOptions): Promise<ChecklistRe
   const renew = await call('5', 'Renew', 'renew_domain', 'POST', `/domains/ote-renew.${tld}/renew`, renewBody, [200]);
   await call('5.1', 'Renew retry', 'renew_domain', 'POST', `/domains/ote-renew.${tld}/renew`, renewBody, [200], replayOf(renew));
   await call('6', 'Metadata update', 'update_domain', 'PATCH', `/domains/ote-update.${tld}`, { registrant_email: 'ote-updated@example.invalid', registrant_external_id: `registrar-ote-customer-${tag}-2`, idempotency_key: key('update') }, [200]);
-  const transferBody = { gaining_registrar: { id: 'registrar-ote-gaining', name: 'OT&E gaining registrar' }, idempotency_key: key('transfer') };
+  // "with gaining registrar metadata": the gaining registrar as a sponsor knows it, not by this registry's id.
+  const gaining = { name: 'OT&E gaining registrar', external_id: `registrar-ote-gaining-${tag}`, contact_email: 'transfers@gaining-registrar.example' };
+  const transferBody = { gaining_registrar: gaining, idempotency_key: key('transfer') };
   const transfer = await call('7', 'Transfer intent', 'transfer_domain', 'POST', `/domains/ote-transfer.${tld}/transfer`, transferBody, [200, 202]);
   await call('7.1', 'Transfer retry', 'transfer_domain', 'POST', `/domains/ote-transfer.${tld}/transfer`, transferBody, [200, 202], replayOf(transfer));
   await call('8', 'Nameservers', 'set_nameservers', 'PUT', `/domains/ote-ns.${tld}/nameservers`, { nameservers: ['ns1.example.net', 'ns2.example.net'], idempotency_key: key('ns') }, [200, 202], (b) =>

@@ -191,20 +191,32 @@ export async function execOk<I, D>(deps: HttpDeps, api: ApiState, registrar: Reg
 
 /** Writes an audit row for what a request did without an EPP command (replays, intents, sandbox resets). */
 export async function auditOwn(deps: HttpDeps, api: ApiState, registrarId: number, command: string, object: string | null, code: number, message: string | null): Promise<void> {
+  await deps.store.transaction((r) => auditOwnIn(r, deps, api, registrarId, command, object, code, message));
+}
+
+/** auditOwn inside a transaction the caller runs, so that the row commits with the request's own writes. */
+export async function auditOwnIn(
+  repos: Repos,
+  deps: HttpDeps,
+  api: ApiState,
+  registrarId: number,
+  command: string,
+  object: string | null,
+  code: number,
+  message: string | null,
+): Promise<void> {
   api.ownAudits++;
-  await deps.store.transaction((r) =>
-    r.audit.record({
-      at: deps.clock.now(),
-      registrarId,
-      sessionId: `http-${api.requestId}`,
-      source: 'http',
-      command,
-      object,
-      clTRID: api.requestId,
-      svTRID: `${deps.config.roidSuffix}-HTTP-${api.requestId}-${api.ownAudits}`,
-      code,
-      message,
-      durationUs: Number((process.hrtime.bigint() - api.started) / 1000n),
-    }),
-  );
+  await repos.audit.record({
+    at: deps.clock.now(),
+    registrarId,
+    sessionId: `http-${api.requestId}`,
+    source: 'http',
+    command,
+    object,
+    clTRID: api.requestId,
+    svTRID: `${deps.config.roidSuffix}-HTTP-${api.requestId}-${api.ownAudits}`,
+    code,
+    message,
+    durationUs: Number((process.hrtime.bigint() - api.started) / 1000n),
+  });
 }

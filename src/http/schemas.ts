@@ -88,15 +88,19 @@ export const transferBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    /** Who gains the domain: a registrar id (clID) here, or the identifier the gaining registrar uses. */
+    /**
+     * Who gains the domain, by what the sponsor knows of it: this registry's registrar id (clID), or metadata
+     * (name, external id, contact e-mail) of a registrar that may not be one of this registry's. The route
+     * requires at least one of id, name, external_id, contact_email (a clearer 400 than a schema anyOf).
+     */
     gaining_registrar: {
       type: 'object',
-      required: ['id'],
       additionalProperties: false,
       properties: {
         id: { type: 'string', minLength: 1, maxLength: 64 },
-        name: { type: 'string', maxLength: 255 },
-        channel_id: { type: 'string', maxLength: 64 },
+        name: { type: 'string', minLength: 1, maxLength: 255 },
+        external_id: { type: 'string', minLength: 1, maxLength: 255 },
+        channel_id: { type: 'string', minLength: 1, maxLength: 64 },
         contact_email: { type: 'string', format: 'email', maxLength: 254 },
       },
     },

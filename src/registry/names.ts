@@ -1,4 +1,5 @@
 import tr46 from 'tr46';
+import { checkLabelScripts, type IdnTable, type LabelVerdict } from './scripts.js';
 
 /**
  * Domain and host names (RFC 1035/1123 LDH, IDNA2008 through UTS #46 non-transitional processing, by the
@@ -62,24 +63,20 @@ export function toUnicodeName(aLabels: string): string {
   return tr46.toUnicode(aLabels, { ...STRICT, checkHyphens: false }).domain;
 }
 
-const scriptPatterns = new Map<string, RegExp>();
-
 /**
- * Whether every IDN label of `labels` (A-labels, TLD excluded) uses only ASCII LDH characters and
- * characters of the allowed scripts. With no scripts allowed, IDN labels are refused.
+ * Whether every IDN label of `labels` (A-labels; the TLD's own label excluded) is written in one script
+ * (src/registry/scripts.ts): under `tables`, the IDN tables of the TLD `where` (none: IDN labels are refused),
+ * or under the registry-wide rule for names no table governs ('any'). ASCII LDH labels always pass.
  */
-export function scriptsAllowed(labels: string[], scripts: string[]): { ok: true } | { ok: false; reason: string } {
-  const key = scripts.join(',');
-  let re = scriptPatterns.get(key);
-  if (!re) {
-    re = new RegExp(`^[a-z0-9\\-${scripts.map((s) => `\\p{Script=${s}}`).join('')}]+$`, 'u');
-    scriptPatterns.set(key, re);
-  }
+export function scriptsAllowed(labels: string[], tables: readonly IdnTable[] | 'any', where = ''): LabelVerdict {
   for (const label of labels.slice(0, -1)) {
     if (!label.startsWith('xn--')) continue;
     const u = tr46.toUnicode(label, STRICT).domain;
-    if (scripts.length === 0) return { ok: false, reason: `internationalised label ${label} (${u}) is not allowed in this TLD` };
-    if (!re.test(u)) return { ok: false, reason: `label ${label} (${u}) uses characters outside the TLD's scripts (${scripts.join(', ')})` };
+    if (tables !== 'any' && tables.length === 0) {
+      return { ok: false, reason: `internationalised label ${label} (${u}) is not allowed in ${where || 'this TLD'}`, short: 'Script not allowed in this TLD' };
+    }
+    const v = checkLabelScripts(u, tables, where);
+    if (!v.ok) return { ok: false, reason: `${label}: ${v.reason}`, short: v.short };
   }
   return { ok: true };
 }
@@ -101,4 +98,16 @@ export function shortNameReason(reason: string, what: 'domain' | 'host'): string
   ];
   for (const [re, text] of table) if (re.test(reason)) return text;
   return reason.length <= 32 ? reason.charAt(0).toUpperCase() + reason.slice(1) : 'Invalid IDNA2008 label';
+}
+
+/**
+ * Whether a host name (lower-case A-labels) is written one script per label: the labels below a TLD this
+ * registry serves under that TLD's IDN tables (its zone would hold them), the labels of any other name under
+ * the registry-wide rule ('any'); the top-level label itself is never judged.
+ */
+export function hostNameScripts(name: string, served: ReadonlyArray<{ name: string; policy: { idnScripts: IdnTable[] } }>): LabelVerdict {
+  const tld = served.filter((t) => name === t.name || name.endsWith(`.${t.name}`)).sort((a, b) => b.name.length - a.name.length)[0];
+  if (!tld) return scriptsAllowed(name.split('.'), 'any');
+  const below = name === tld.name ? [] : name.slice(0, name.length - tld.name.length - 1).split('.');
+  return scriptsAllowed([...below, tld.name], tld.policy.idnScripts, `.${tld.name}`);
 }

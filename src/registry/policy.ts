@@ -1,5 +1,6 @@
 import { parseAddress } from './addresses.js';
 import { normalizeName } from './names.js';
+import { resolveIdnTables, type IdnTable, type IdnTableInput } from './scripts.js';
 
 /**
  * Per-TLD policy: everything that differs between TLDs lives here as data, never as `if (tld === ...)`.
@@ -19,6 +20,12 @@ export interface TldPolicy {
   nameservers: { min: number; max: number };
   /** How domains reference nameservers: host objects (RFC 5731 hostObj) or host attributes (hostAttr). */
   hostModel: 'hostObj' | 'hostAttr';
+  /**
+   * hostAttr model: which host attributes are in the registry's zones and so carry their addresses (glue):
+   * 'domain', those named like the domain or under it; 'servedTlds', any name under a TLD this registry
+   * serves. The others take no addresses.
+   */
+  hostAttrGlue: 'domain' | 'servedTlds';
   /** Addresses on subordinate (in-bailiwick) hosts: 'optional' (may be created without) or 'required'. */
   glue: 'optional' | 'required';
   /** Refuse private/reserved address ranges (RFC 1918, documentation ranges...) on hosts. Loopback and unspecified are always refused. */
@@ -32,8 +39,11 @@ export interface TldPolicy {
     /** Store and return secDNS:maxSigLife (some registries refuse it with 2102). */
     acceptMaxSigLife: boolean;
   };
-  /** Unicode scripts allowed in U-labels (ISO 15924 names as used by \p{Script=...}); empty: ASCII LDH only. */
-  idnScripts: string[];
+  /**
+   * IDN tables (src/registry/scripts.ts): the scripts U-labels may be written in, one per label, each with the
+   * Common/Inherited characters it allows; a policy file may give a script name for a table. Empty: ASCII LDH only.
+   */
+  idnScripts: IdnTable[];
   /**
    * The IDN tables of the TLD's scripts as escrow deposits reference them (RFC 9022 idnTableRef): an id (the
    * table's language or script tag), the table's URL and the URL of its policy. A script without an entry is
@@ -42,7 +52,10 @@ export interface TldPolicy {
   idnTables: Array<{ script: string; id: string; url: string; urlPolicy: string }>;
   /** Labels (without the TLD) that can never be registered. */
   reservedNames: string[];
-  /** Contact extension required on contact create for this TLD's registrars ('tci': the .TATAR/.ДЕТИ dialect). */
+  /**
+   * Contact extension whose data every contact of this TLD's domains needs ('tci': the .TATAR/.ДЕТИ dialect):
+   * checked when a contact is linked to a domain (create, update, transfer approval), not on contact create.
+   */
   contactExtension: 'none' | 'tci';
   /** Result of a domain delete that sends the domain to redemption: 1001 (RFC 5730's "action pending") or 1000. */
   deleteResultCode: 1000 | 1001;
@@ -113,6 +126,7 @@ export const DEFAULT_POLICY: TldPolicy = {
   maxRegistrationYears: 10,
   nameservers: { min: 0, max: 13 },
   hostModel: 'hostObj',
+  hostAttrGlue: 'domain',
   glue: 'optional',
   refusePrivateAddresses: false,
   dnssec: { interface: 'dsData', allowedFlags: [257], maxRecords: 8, acceptMaxSigLife: true },
@@ -147,7 +161,7 @@ export const DEFAULT_POLICY: TldPolicy = {
 export const COMPUTABLE_DIGEST_TYPES = [1, 2, 4];
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
-export type TldPolicyInput = DeepPartial<TldPolicy>;
+export type TldPolicyInput = Omit<DeepPartial<TldPolicy>, 'idnScripts'> & { idnScripts?: IdnTableInput[] };
 
 /** Fills in defaults and checks every value, naming the first bad one. */
 export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
@@ -165,17 +179,22 @@ export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
   intIn(p.nameservers.max, p.nameservers.min, 13, 'nameservers.max');
   intIn(p.maxContactsPerType, 1, 10, 'maxContactsPerType');
   if (!['hostObj', 'hostAttr'].includes(p.hostModel)) problems.push('hostModel must be hostObj or hostAttr');
+  if (!['domain', 'servedTlds'].includes(p.hostAttrGlue)) problems.push('hostAttrGlue must be domain or servedTlds');
   if (!['optional', 'required'].includes(p.glue)) problems.push('glue must be optional or required');
   if (!['dsData', 'keyData', 'none'].includes(p.dnssec.interface)) problems.push('dnssec.interface must be dsData, keyData or none');
   if (!['none', 'tci'].includes(p.contactExtension)) problems.push('contactExtension must be none or tci');
+  if (![1000, 1001].includes(p.deleteResultCode)) problems.push('deleteResultCode must be 1000 or 1001');
+  const idn = resolveIdnTables(p.idnScripts as unknown);
+  problems.push(...idn.problems);
+  p.idnScripts = idn.tables;
+  // The escrow references of the IDN tables, once the tables are resolved (canonical script names).
   for (const [i, t] of (Array.isArray(p.idnTables) ? p.idnTables : [null]).entries()) {
     const url = (u: unknown) => typeof u === 'string' && /^https?:\/\/[^\s]+$/.test(u);
     if (!t || typeof t !== 'object') problems.push('idnTables must be a list of {script, id, url, urlPolicy}');
-    else if (!p.idnScripts.includes(t.script)) problems.push(`idnTables[${i}].script must be one of idnScripts`);
+    else if (!p.idnScripts.some((table) => table.scripts.includes(t.script))) problems.push(`idnTables[${i}].script must be a script of idnScripts`);
     else if (typeof t.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(t.id)) problems.push(`idnTables[${i}].id must be 1-64 letters, digits, '.', '_' or '-'`);
     else if (!url(t.url) || !url(t.urlPolicy)) problems.push(`idnTables[${i}].url and urlPolicy must be http(s) URLs`);
   }
-  if (![1000, 1001].includes(p.deleteResultCode)) problems.push('deleteResultCode must be 1000 or 1001');
   for (const [k, v] of Object.entries(p.grace)) intIn(v, 0, 3650, `grace.${k}`);
   for (const [k, v] of Object.entries(p.prices)) intIn(v, 0, 1e12, `prices.${k}`);
   problems.push(...zoneProblems(p.zone));

@@ -153,15 +153,27 @@ export async function endTransfer(repos: Repos, t: Transfer, status: 'clientReje
 }
 
 /**
- * Applies every pending transfer whose acDate is at or before `now`: serverApproved (or serverCancelled if
- * the domain has meanwhile entered pendingDelete). Costs one indexed query when nothing is due.
+ * The registrant and contacts of a domain that lack the data of the contact extension its TLD's policy
+ * requires (TCI), registrant first: a transfer is not approved while there are any (the sponsor is told to
+ * complete them; the registry cancels one it would otherwise approve at acDate).
+ */
+export async function contactsLackingExtension(repos: Repos, domainId: number, policy: TldPolicy) {
+  return policy.contactExtension === 'tci' ? repos.domains.linkedContactsWithoutTci(domainId) : [];
+}
+
+/**
+ * Applies every pending transfer whose acDate is at or before `now`: serverApproved, or serverCancelled if
+ * the domain has meanwhile entered pendingDelete or links a contact without the contact extension data its
+ * TLD requires (contactsLackingExtension). Costs one indexed query when nothing is due.
  */
 export async function applyDueTransfers(repos: Repos, now: Date): Promise<void> {
   await sweepDue(
     (limit) => repos.transfers.due(now, limit),
     async (t) => {
       const domain = await repos.transfers.domainById(t.domainId);
-      if (domain?.statuses.includes('pendingDelete')) await endTransfer(repos, t, 'serverCancelled', now);
+      const policy = domain && (await repos.tlds.get(domain.tld))?.policy;
+      const incomplete = domain && policy ? (await contactsLackingExtension(repos, domain.id, policy)).length > 0 : false;
+      if (domain?.statuses.includes('pendingDelete') || incomplete) await endTransfer(repos, t, 'serverCancelled', now);
       else await approveTransfer(repos, t, 'serverApproved', now);
     },
   );

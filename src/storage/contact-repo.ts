@@ -123,6 +123,4 @@ export interface ContactRepo {
   delete(id: number): Promise<void>;
   /** Whether a domain references the contact (as registrant or as admin/tech/billing contact). */
   isLinked(id: number): Promise<boolean>;
-  /** Names of the served TLDs whose policy requires this contact extension on create. */
-  tldsRequiringExtension(kind: 'tci'): Promise<string[]>;
 }

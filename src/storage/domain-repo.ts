@@ -57,6 +57,8 @@ export interface ContactRef {
   handle: string;
   roid: string;
   authPw: string;
+  /** Whether the contact carries the TCI extension's data (person or organization). */
+  hasTci: boolean;
 }
 
 export interface NewDomain {
@@ -97,6 +99,8 @@ export interface DomainRepo {
   update(id: number, changes: DomainChanges, updaterId: number, now: Date): Promise<void>;
 
   contacts(domainId: number): Promise<DomainContact[]>;
+  /** The domain's registrant and contacts that carry no TCI extension data, registrant first (handles). */
+  linkedContactsWithoutTci(domainId: number): Promise<Array<{ type: 'registrant' | DomainContactType; handle: string }>>;
   addContact(domainId: number, type: DomainContactType, contactId: number): Promise<void>;
   removeContact(domainId: number, type: DomainContactType, contactId: number): Promise<void>;
 

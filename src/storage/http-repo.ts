@@ -153,6 +153,8 @@ export interface PollRow {
   httpStatus: number | null;
   replayOf: string | null;
   channelId: string | null;
+  /** The transfer intent the row's request recorded (intent and approval rows, and replays of them). */
+  transferIntent: { id: number; status: string; gaining: Record<string, unknown> } | null;
 }
 
 export interface PollFilter {

@@ -809,4 +809,12 @@ BEGIN
 END;
 `,
   },
+  {
+    version: 15,
+    name: 'transfer intents found by request id',
+    sql: `
+-- GET /poll shows each transfer_domain row with the intent its request recorded (or replayed): looked up by request id.
+CREATE INDEX http_transfer_intents_request ON http_transfer_intents(request_id);
+`,
+  },
 ];

@@ -1,4 +1,3 @@
-import { NS } from '../../protocol/namespaces.js';
 import { el, type Out } from '../../protocol/xml-node.js';
 import { MAX_PASSPORT_LINES } from '../../registry/contact-rules.js';
 import type { PostalType } from '../../storage/contact-repo.js';
@@ -63,11 +62,6 @@ export const postalInfoIncomplete = condition('postalInfoIncomplete', 2003, (id:
 export const authInfoWithoutPw = condition('authInfoWithoutPw', 2003, () => ({ msg: 'authInfo requires <contact:pw>' }));
 
 // ---------------------------------------------------------------- TCI extension
-
-/** 2003: a contact create without the TCI extension while a served TLD requires it. */
-export const tciExtensionRequired = condition('tciExtensionRequired', 2003, (tlds: readonly string[]) => ({
-  msg: `A contact needs the TCI contact extension (${NS.tciContact}) with person or organization data: required by .${tlds.join(', .')}`,
-}));
 
 /** 2003: TCI data with neither <person> nor <organization> (read from XML). */
 export const tciDataMissing = condition('tciDataMissing', 2003, () => ({

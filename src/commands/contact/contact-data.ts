@@ -188,11 +188,6 @@ export function checkEmailInput(email: string): string {
 
 // ---------------------------------------------------------------- TCI extension
 
-/** The served TLDs that require the TCI extension on contact create (empty: none does). */
-export function tciTlds(ctx: CommandContext): Promise<string[]> {
-  return ctx.repos.contacts.tldsRequiringExtension('tci');
-}
-
 /**
  * The person or organization data of the TCI extension, checked. person: a YYYY-MM-DD birthday from 1900
  * to today, 1 to 5 non-empty passport lines, an optional TIN. organization: one or two legal addresses of

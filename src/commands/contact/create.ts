@@ -1,8 +1,8 @@
 import { roid } from '../../registry/roid.js';
 import { checkNewAuthPassword } from '../object-rules.js';
 import type { ObjectCommand } from '../types.js';
-import { contactExists, tciExtensionRequired } from './conditions.js';
-import { checkEmailInput, checkPhoneInput, checkPostalInfos, checkTci, contactId, tciTlds } from './contact-data.js';
+import { contactExists } from './conditions.js';
+import { checkEmailInput, checkPhoneInput, checkPostalInfos, checkTci, contactId } from './contact-data.js';
 import type { ContactCreate, ContactCreateData } from './types.js';
 
 /**
@@ -14,12 +14,14 @@ import type { ContactCreate, ContactCreateData } from './types.js';
  * +CC.NUMBER (1–3 digit country code not starting with 0, 4–14 digits, at most 15 in all) with an optional
  * numeric x extension; an empty <voice/> is refused. E-mail: local@domain with a dot-atom local part of at
  * most 64 octets and a valid domain name. The authInfo password: not empty. The disclose preference is
- * stored as given. While any served TLD's policy says `contactExtension: 'tci'`, the TCI extension is
- * required: a person (birthday, passport, optional TIN) or an organization (legal addresses, TIN); it is
- * stored and shown by info. The contact starts with status ok, sponsored and created by the registrar.
+ * stored as given. The TCI extension is optional: a person (birthday, passport, optional TIN) or an
+ * organization (legal addresses, TIN), stored and shown by info. A contact is an RFC 5733 object of no TLD:
+ * a TLD whose policy requires the TCI data asks for it when the contact is linked to one of its domains
+ * (../domain/domain-data.ts requireContactExtension), not here. The contact starts with status ok,
+ * sponsored and created by the registrar.
  *
  * Errors:
- * - 2003: tciExtensionRequired (missing where required), tciDataMissing (neither person nor organization),
+ * - 2003: tciDataMissing (neither person nor organization),
  *   postalInfoWithoutAddress, passportMissing, legalAddrMissing, authInfoWithoutPw;
  * - 2004: contactValueRange (lines, e-mail, id length, birthday);
  * - 2005: contactValueSyntax (id, int data not ASCII, country code, telephone number, e-mail, birthday, TIN);
@@ -37,8 +39,6 @@ export const contactCreate: ObjectCommand<ContactCreate, ContactCreateData> = {
     const repo = ctx.repos.contacts;
     if (await repo.byHandle(id)) throw contactExists(id);
 
-    const tlds = await tciTlds(ctx);
-    if (!input.tci && tlds.length > 0) throw tciExtensionRequired(tlds);
     const postal = checkPostalInfos(input.postalInfo);
     const voice = input.voice ? checkPhoneInput(input.voice, 'voice', false) : null;
     const fax = input.fax ? checkPhoneInput(input.fax, 'fax', false) : null;

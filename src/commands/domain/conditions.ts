@@ -95,6 +95,15 @@ export const domainContactNotFound = condition('domainContactNotFound', 2303, (t
   value: el('domain:contact', { type }, handle),
 }));
 
+/**
+ * 2306: a contact without the data of the contact extension the TLD's policy requires (TCI: person or
+ * organization), linked to one of its domains; `type` 'registrant' names <domain:registrant>.
+ */
+export const contactExtensionDataMissing = condition('contactExtensionDataMissing', 2306, (tld: string, type: string, handle: string) => ({
+  msg: `Contact ${handle} has no TCI contact extension data (person or organization), which .${tld} requires of the contacts of its domains: add it with <contact:update>`,
+  value: type === 'registrant' ? el('domain:registrant', null, handle) : el('domain:contact', { type }, handle),
+}));
+
 /** 2306: the same contact twice with the same type in one command. */
 export const contactListedTwice = condition('contactListedTwice', 2306, (type: string, handle: string) => ({
   msg: `Contact ${handle} is listed twice as ${type}`,
@@ -154,21 +163,57 @@ export const nameserverListedTwice = condition('nameserverListedTwice', 2306, (n
   value: el(element, null, input),
 }));
 
-/** 2005: a host attribute's address that is not an address of its IP version. */
-export const hostAddrInvalid = condition('hostAddrInvalid', 2005, (ip: 'v4' | 'v6', addr: string) => ({
-  msg: `${addr} is not an IP${ip} address`,
-  value: el('domain:hostAddr', { ip }, addr),
+/** 2005: a host attribute's address that is malformed or does not match its ip attribute. */
+export const hostAddrInvalid = condition('hostAddrInvalid', 2005, (a: { ip: 'v4' | 'v6'; addr: string }, reason: string) => ({
+  msg: `Invalid address: ${reason}`,
+  value: el('domain:hostAddr', { ip: a.ip === 'v6' ? 'v6' : 'v4' }, a.addr.trim()),
 }));
 
-/** 2306: addresses for a host attribute that is not under the domain. */
-export const externalHostAddrs = condition('externalHostAddrs', 2306, (name: string, domain: string, input: string) => ({
-  msg: `Nameserver ${name} is not under ${domain}: it takes no addresses`,
+/** 2306: the same address twice in one host attribute. */
+export const hostAddrListedTwice = condition('hostAddrListedTwice', 2306, (name: string, a: { ip: 'v4' | 'v6'; addr: string }) => ({
+  msg: `Address ${a.addr} is listed twice for ${name}`,
+  value: el('domain:hostAddr', { ip: a.ip }, a.addr),
+}));
+
+/** 2306: loopback or unspecified, or a private/special range under the policy's refusePrivateAddresses (as for host objects). */
+export const hostAddrRefused = condition('hostAddrRefused', 2306, (a: { ip: 'v4' | 'v6'; addr: string }, why: string) => ({
+  msg: `Address refused: ${why}`,
+  value: el('domain:hostAddr', { ip: a.ip }, a.addr),
+}));
+
+/** 2306: more addresses on one host attribute than a host object may have. */
+export const tooManyHostAddrs = condition('tooManyHostAddrs', 2306, (max: number, input: string) => ({
+  msg: `A nameserver may have at most ${max} addresses`,
   value: el('domain:hostName', null, input),
 }));
 
-/** 2306: a host attribute under the domain without addresses, in a TLD that requires glue. */
-export const glueRequired = condition('glueRequired', 2306, (name: string, domain: string, input: string) => ({
-  msg: `Nameserver ${name} is under ${domain}: it needs addresses (glue)`,
+/** 2306: addresses for a host attribute outside the registry's zones as the policy's hostAttrGlue draws them. */
+export const externalHostAddrs = condition('externalHostAddrs', 2306, (name: string, scope: string, input: string) => ({
+  msg: `Nameserver ${name} is not ${scope}: it takes no addresses`,
+  value: el('domain:hostName', null, input),
+}));
+
+/** 2003: a host attribute inside the registry's zones without addresses, in a TLD that requires glue (as host:create). */
+export const glueRequired = condition('glueRequired', 2003, (name: string, scope: string, input: string) => ({
+  msg: `Nameserver ${name} is ${scope}: this TLD requires its addresses (glue)`,
+  value: el('domain:hostName', null, input),
+}));
+
+/** 2306: a host attribute inside the registry's zones without addresses (as delegating to an internal host object without them). */
+export const hostAttrWithoutAddrs = condition('hostAttrWithoutAddrs', 2306, (name: string, scope: string, input: string) => ({
+  msg: `Nameserver ${name} is ${scope}: it cannot be delegated to without addresses`,
+  value: el('domain:hostName', null, input),
+}));
+
+/** 2306: a host attribute's name with a label mixing scripts or outside the IDN tables of its TLD. */
+export const hostAttrNameScripts = condition('hostAttrNameScripts', 2306, (input: string, reason: string) => ({
+  msg: `Nameserver ${input} refused: ${reason}`,
+  value: el('domain:hostName', null, input),
+}));
+
+/** 2306: a <domain:rem> host attribute whose addresses are not those the domain's attribute of that name has. */
+export const hostAttrAddrsDiffer = condition('hostAttrAddrsDiffer', 2306, (domain: string, name: string, input: string) => ({
+  msg: `${domain} has no nameserver ${name} with exactly these addresses: name it without addresses, or with the ones it has`,
   value: el('domain:hostName', null, input),
 }));
 
@@ -195,9 +240,9 @@ export const notANameserver = condition('notANameserver', 2306, (domain: string,
   value: el(n.element, null, n.input),
 }));
 
-/** 2306: an update adds a nameserver the domain has (after its removals). */
-export const alreadyANameserver = condition('alreadyANameserver', 2306, (domain: string, name: string, element: string) => ({
-  msg: `${name} is already a nameserver of ${domain}`,
+/** 2306: an update adds a nameserver the domain has (after its removals); to change a host attribute's addresses, rem it and add it again. */
+export const alreadyANameserver = condition('alreadyANameserver', 2306, (domain: string, name: string, element: string, hint = '') => ({
+  msg: `${name} is already a nameserver of ${domain}${hint}`,
   value: el(element, null, name),
 }));
 

@@ -22,6 +22,7 @@ import {
   classifyName,
   descriptionOf,
   periodYearsOf,
+  requireContactExtension,
   resolveContacts,
   resolveNs,
   resolveRegistrant,
@@ -49,10 +50,12 @@ import type { DomainCreate, DomainCreateData } from './types.js';
  * - the period: periodRefused (2004), registrationTooLong (2004, beyond maxRegistrationYears);
  * - contacts: registrantNotAccepted, contactsNotAccepted (2306, 'minimum' model); registrantRequired (2003),
  *   registrantNotFound (2303), contactTypeMissing (2003), domainContactNotFound (2303), contactListedTwice (2306),
- *   tooManyContacts (2306), contactsRequired (2003);
- * - nameservers: hostAttrsNotAccepted / hostObjsNotAccepted (2306), nameSyntax (2005), hostAddrInvalid
- *   (2005), externalHostAddrs / glueRequired (2306), hostNotFound (2303), nameserverListedTwice (2306),
- *   hostNotDelegable (2306), nameserverCount (2306);
+ *   tooManyContacts (2306), contactsRequired (2003), contactExtensionDataMissing (2306: a contact without
+ *   the TCI data the TLD's policy requires of its domains' contacts);
+ * - nameservers: hostAttrsNotAccepted / hostObjsNotAccepted (2306), nameSyntax (2005), nameserverListedTwice
+ *   (2306), host attributes as ./domain-data.ts checkHostAttrs (hostAttrNameScripts, hostAddrInvalid 2005,
+ *   hostAddrListedTwice, externalHostAddrs, glueRequired 2003, hostAttrWithoutAddrs, tooManyHostAddrs,
+ *   hostAddrRefused 2306), hostNotFound (2303), hostNotDelegable (2306), nameserverCount (2306);
  * - authInfo: authInfoRefused (2306: empty, too long, roid); authInfoExtUnsupported (2102) and
  *   authInfoPwMissing (2003) are the codec's, before the handler runs;
  * - DNSSEC: the conditions of ./secdns.ts (2005, 2102, 2306);
@@ -88,6 +91,7 @@ export const domainCreate: ObjectCommand<DomainCreate, DomainCreateData> = {
       registrant = await resolveRegistrant(ctx, input.registrant);
       contacts = await resolveContacts(ctx, input.contacts);
       checkContactCounts(contacts.map((l) => ({ type: l.type, handle: l.contact.handle })), policy, CONTACT_TYPES, 'create');
+      requireContactExtension(policy, tld.name, [{ type: 'registrant', contact: registrant }, ...contacts]);
     }
 
     const ns = await resolveNs(ctx, input.ns, name, policy);

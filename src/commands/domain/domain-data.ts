@@ -1,11 +1,12 @@
-import { isIPv4, isIPv6 } from 'node:net';
-import { normalizeName, scriptsAllowed, shortNameReason } from '../../registry/names.js';
+import { addressRefusal, MAX_HOST_ADDRESSES, parseAddress } from '../../registry/addresses.js';
+import { hostNameScripts, normalizeName, scriptsAllowed, shortNameReason } from '../../registry/names.js';
 import { periodYears } from '../../registry/periods.js';
 import type { TldPolicy } from '../../registry/policy.js';
 import type { Tld } from '../../storage/core-repos.js';
 import type { ContactRef, Domain, DomainContactType, HostAddr, HostAttr, HostRef } from '../../storage/domain-repo.js';
 import type { CommandContext } from '../types.js';
 import {
+  contactExtensionDataMissing,
   contactListedTwice,
   domainContactNotFound,
   contactsRequired,
@@ -15,7 +16,11 @@ import {
   externalHostAddrs,
   glueRequired,
   hostAddrInvalid,
+  hostAddrListedTwice,
+  hostAddrRefused,
+  hostAttrNameScripts,
   hostAttrsNotAccepted,
+  hostAttrWithoutAddrs,
   hostNotDelegable,
   hostNotFound,
   hostObjsNotAccepted,
@@ -27,6 +32,7 @@ import {
   registrantNotFound,
   tciDomainNotUsed,
   tooManyContacts,
+  tooManyHostAddrs,
 } from './conditions.js';
 import type { ContactInput, NsInput, PeriodInput } from './types.js';
 
@@ -50,7 +56,7 @@ export type NameClass =
 
 /**
  * Classifies a name a client wants to register: syntax (2005), a TLD this registry serves (2004), exactly
- * one label under it (2306), the TLD's IDN scripts (2306) and reserved names (2306). Whether it is taken is
+ * one label under it (2306), the TLD's IDN tables: one script per label (2306), and reserved names (2306). Whether it is taken is
  * not decided here. `served` saves reading the TLD list again when classifying many names.
  */
 export async function classifyName(ctx: CommandContext, input: string, served?: Tld[]): Promise<NameClass> {
@@ -63,8 +69,8 @@ export async function classifyName(ctx: CommandContext, input: string, served?: 
   if (label.includes('.')) {
     return { ok: false, code: 2306, reason: `${n.name} is not a single label under .${tld.name}`, short: 'Not a single label under the TLD', name: n.name };
   }
-  const scripts = scriptsAllowed([label, tld.name], tld.policy.idnScripts);
-  if (!scripts.ok) return { ok: false, code: 2306, reason: scripts.reason, short: 'Script not allowed in this TLD', name: n.name };
+  const scripts = scriptsAllowed([label, tld.name], tld.policy.idnScripts, `.${tld.name}`);
+  if (!scripts.ok) return { ok: false, code: 2306, reason: scripts.reason, short: scripts.short, name: n.name };
   if (isReserved(label, tld)) return { ok: false, code: 2306, reason: `${n.name} is reserved`, short: 'Reserved', name: n.name };
   return { ok: true, name: n.name, label, tld };
 }
@@ -154,6 +160,16 @@ export async function resolveRegistrant(ctx: CommandContext, handle: string): Pr
 }
 
 /**
+ * Contacts being linked to a domain of a TLD whose policy requires a contact extension ('tci') must carry its
+ * data (contactExtensionDataMissing 2306 naming the first that does not); contacts may exist without it.
+ */
+export function requireContactExtension(policy: TldPolicy, tld: string, linked: ReadonlyArray<{ type: 'registrant' | DomainContactType; contact: ContactRef }>): void {
+  if (policy.contactExtension !== 'tci') return;
+  const missing = linked.find((l) => !l.contact.hasTci);
+  if (missing) throw contactExtensionDataMissing(tld, missing.type, missing.contact.handle);
+}
+
+/**
  * Per type in `types`: at most maxContactsPerType (tooManyContacts 2306); unless `min` is null, at least the
  * required number (on create contactsRequired 2003, on update lastContactNotRemovable 2306).
  */
@@ -178,32 +194,16 @@ export type NsSpec = { kind: 'obj'; hosts: HostRef[] } | { kind: 'attr'; attrs: 
 /**
  * Resolves the <domain:ns> of `domainName` under the TLD's host model: hostObj names must be existing hosts
  * (hostNotFound 2303); hostAttr is accepted only under the hostAttr model (hostAttrsNotAccepted 2306, and
- * vice versa hostObjsNotAccepted), with addresses only for hosts under the domain itself
- * (externalHostAddrs 2306; hostAddrInvalid 2005), required there when the TLD requires glue (glueRequired
- * 2306). Duplicates: nameserverListedTwice 2306; an impossible host name: nameSyntax 2005. Whether an
- * in-bailiwick host has addresses is checkDelegable's.
+ * vice versa hostObjsNotAccepted). Host attributes get the rules of host objects (checkHostAttrs).
+ * Duplicates: nameserverListedTwice 2306; an impossible host name: nameSyntax 2005. Whether an in-bailiwick
+ * host object has addresses is checkDelegable's.
  */
 export async function resolveNs(ctx: CommandContext, ns: NsInput | undefined, domainName: string, policy: TldPolicy): Promise<NsSpec> {
   const objs = ns?.hostObjs ?? [];
   const attrs = ns?.hostAttrs ?? [];
   if (attrs.length > 0) {
     if (policy.hostModel !== 'hostAttr') throw hostAttrsNotAccepted(attrs[0].name);
-    const out: HostAttr[] = [];
-    for (const a of attrs) {
-      const input = a.name;
-      const name = normalizedOrFail(input, 'domain:hostName');
-      if (out.some((o) => o.name === name)) throw nameserverListedTwice(name, 'domain:hostName', input);
-      const addrs: HostAddr[] = [];
-      for (const { ip, addr } of a.addrs) {
-        if (ip === 'v4' ? !isIPv4(addr) : !isIPv6(addr)) throw hostAddrInvalid(ip, addr);
-        if (!addrs.some((y) => y.addr === addr)) addrs.push({ ip, addr: ip === 'v6' ? addr.toLowerCase() : addr });
-      }
-      const internal = name.endsWith(`.${domainName}`);
-      if (!internal && addrs.length > 0) throw externalHostAddrs(name, domainName, input);
-      if (internal && addrs.length === 0 && policy.glue === 'required') throw glueRequired(name, domainName, input);
-      out.push({ name, addrs });
-    }
-    return { kind: 'attr', attrs: out };
+    return { kind: 'attr', attrs: await checkHostAttrs(ctx, attrs, domainName, policy) };
   }
   if (objs.length > 0 && policy.hostModel !== 'hostObj') throw hostObjsNotAccepted(objs[0]);
   const hosts: HostRef[] = [];
@@ -215,6 +215,57 @@ export async function resolveNs(ctx: CommandContext, ns: NsInput | undefined, do
     hosts.push(h);
   }
   return { kind: 'obj', hosts };
+}
+
+/**
+ * Host attributes (RFC 5731 §1.1, hostAttr model) held to the rules of host objects (RFC 5732 and
+ * ../host/create.ts), each as sent, in order:
+ * - the name: LDH/IDNA2008 (nameSyntax 2005), listed once (nameserverListedTwice 2306), one script per label
+ *   like a host object's name (hostAttrNameScripts 2306);
+ * - addresses: each matching its ip attribute (hostAddrInvalid 2005), listed once (hostAddrListedTwice
+ *   2306), stored in canonical form (IPv6 per RFC 5952);
+ * - in the registry's zones — named like the domain or under it, or under any served TLD when the policy's
+ *   hostAttrGlue is 'servedTlds' — the attribute is glue and must carry addresses: glueRequired (2003) where
+ *   the TLD requires glue, as host:create answers, hostAttrWithoutAddrs (2306) otherwise, as delegating to an
+ *   internal host object without addresses answers; its addresses are checked as a host object's
+ *   (hostAddrRefused 2306: loopback, unspecified, private ranges under refusePrivateAddresses;
+ *   tooManyHostAddrs 2306);
+ * - outside them it takes no addresses (externalHostAddrs 2306), as an external host object.
+ */
+export async function checkHostAttrs(ctx: CommandContext, attrs: NsInput['hostAttrs'], domainName: string, policy: TldPolicy): Promise<HostAttr[]> {
+  const served = await ctx.repos.tlds.list();
+  const servedScope = policy.hostAttrGlue === 'servedTlds';
+  const scope = servedScope ? 'under a TLD of this registry' : `${domainName} or under it`;
+  const out: HostAttr[] = [];
+  for (const a of attrs) {
+    const input = a.name;
+    const name = normalizedOrFail(input, 'domain:hostName');
+    if (out.some((o) => o.name === name)) throw nameserverListedTwice(name, 'domain:hostName', input);
+    const scripts = hostNameScripts(name, served);
+    if (!scripts.ok) throw hostAttrNameScripts(input, scripts.reason);
+    const addrs: HostAddr[] = [];
+    for (const sent of a.addrs) {
+      const r = parseAddress(sent.addr.trim(), sent.ip);
+      if (!r.ok) throw hostAddrInvalid(sent, r.reason);
+      if (addrs.some((x) => x.addr === r.address.addr)) throw hostAddrListedTwice(name, r.address);
+      addrs.push(r.address);
+    }
+    const inZone = servedScope
+      ? served.some((t) => name.endsWith(`.${t.name}`))
+      : name === domainName || name.endsWith(`.${domainName}`);
+    if (!inZone) {
+      if (addrs.length > 0) throw externalHostAddrs(name, scope, input);
+    } else {
+      if (addrs.length === 0) throw (policy.glue === 'required' ? glueRequired : hostAttrWithoutAddrs)(name, scope, input);
+      if (addrs.length > MAX_HOST_ADDRESSES) throw tooManyHostAddrs(MAX_HOST_ADDRESSES, input);
+      for (const x of addrs) {
+        const why = addressRefusal(x, policy.refusePrivateAddresses);
+        if (why) throw hostAddrRefused(x, why);
+      }
+    }
+    out.push({ name, addrs });
+  }
+  return out;
 }
 
 /** An internal host (one with a superordinate domain in this registry) needs addresses before it is delegated to (hostNotDelegable 2306). */

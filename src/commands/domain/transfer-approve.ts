@@ -1,6 +1,7 @@
-import { approveTransfer } from '../../registry/transfers.js';
+import { approveTransfer, contactsLackingExtension } from '../../registry/transfers.js';
 import { transferNotSponsor } from '../transfer-conditions.js';
 import type { ObjectCommand } from '../types.js';
+import { contactExtensionDataMissing } from './conditions.js';
 import { loadTransferTarget, requirePending } from './transfer-data.js';
 import type { DomainTransfer, DomainTransferData } from './types.js';
 
@@ -9,9 +10,12 @@ import type { DomainTransfer, DomainTransferData } from './types.js';
  * (clientApproved): the domain and its subordinate hosts move to the requester, the registration is
  * extended by the requested period, the authInfo is replaced by a random one nobody was told, and the
  * requester is charged and notified (poll). See src/registry/transfers.ts. An authInfo in the command is
- * not needed and not checked: the sponsor is identified by its session.
+ * not needed and not checked: the sponsor is identified by its session. In a TLD whose policy requires the
+ * TCI contact extension, the domain's registrant and contacts must carry its data: the approval links them to
+ * the new sponsor's domain (the sponsor completes them with <contact:update> first).
  *
- * Errors: 2005 impossible name; domainNotFound (2303); noPendingTransfer (2301); transferNotSponsor (2201).
+ * Errors: 2005 impossible name; domainNotFound (2303); noPendingTransfer (2301); transferNotSponsor (2201);
+ * contactExtensionDataMissing (2306).
  */
 export const domainTransferApprove: ObjectCommand<DomainTransfer, DomainTransferData> = {
   kind: 'object',
@@ -20,6 +24,8 @@ export const domainTransferApprove: ObjectCommand<DomainTransfer, DomainTransfer
     const target = await loadTransferTarget(ctx, input.name);
     const pending = requirePending(target);
     if (target.domain.sponsorId !== ctx.registrar.id) throw transferNotSponsor('domain', target.domain.name, 'approve');
+    const [missing] = await contactsLackingExtension(ctx.repos, target.domain.id, target.policy);
+    if (missing) throw contactExtensionDataMissing(target.domain.tld, missing.type, missing.handle);
     const transfer = await approveTransfer(ctx.repos, pending, 'clientApproved', ctx.now);
     return { data: { transfer }, object: target.domain.name };
   },

@@ -1,3 +1,4 @@
+import { parseAddress } from '../../registry/addresses.js';
 import { DOMAIN_CLIENT_STATUSES } from '../../registry/statuses.js';
 import type { DomainChanges, DomainContact } from '../../storage/domain-repo.js';
 import { applyClientStatuses, checkNewAuthPassword, requireSponsor, updateGate } from '../object-rules.js';
@@ -7,6 +8,8 @@ import {
   alreadyANameserver,
   authInfoNotRemovable,
   contactsNotAccepted,
+  hostAddrInvalid,
+  hostAttrAddrsDiffer,
   nameserverListedTwice,
   nameValue,
   notAContact,
@@ -21,6 +24,7 @@ import {
   descriptionOf,
   loadDomain,
   normalizedOrFail,
+  requireContactExtension,
   resolveContacts,
   resolveNs,
   resolveRegistrant,
@@ -36,7 +40,9 @@ import type { DomainUpdate, NsInput } from './types.js';
  * clientUpdateProhibited too, except one whose only change is removing clientUpdateProhibited.
  * Removals are applied before additions. add/rem of:
  * - nameservers: added hosts must exist and be delegable (internal hosts need addresses), per the TLD's host
- *   model; the count must stay within the policy;
+ *   model; host attributes follow the rules of host objects (./domain-data.ts checkHostAttrs); one removed
+ *   with addresses must have exactly those (to change an attribute's addresses: rem it and add it again);
+ *   the count must stay within the policy;
  * - contacts: must exist; 'minimum' model refuses them; per type at most maxContactsPerType, and the last
  *   required contact of a type cannot be removed;
  * - statuses: only the client statuses (clientDeleteProhibited, clientHold, clientRenewProhibited,
@@ -53,10 +59,13 @@ import type { DomainUpdate, NsInput } from './types.js';
  * - the update gate: updateBlockedByLifecycle, serverUpdateProhibited, clientUpdateProhibited (2304);
  * - statuses: statusNotSettable, statusAbsent, statusPresent (2306);
  * - contacts: contactTypeMissing (2003), domainContactNotFound (2303), contactListedTwice, contactsNotAccepted,
- *   notAContact, alreadyAContact, tooManyContacts, lastContactNotRemovable (2306);
- * - nameservers: nameSyntax (2005), nameserverListedTwice, notANameserver (2306), the conditions of a
- *   create's nameservers (2005, 2303, 2306), alreadyANameserver, hostNotDelegable, nameserverCount (2306);
+ *   notAContact, alreadyAContact, contactExtensionDataMissing (an added contact without the TCI data the
+ *   TLD requires), tooManyContacts, lastContactNotRemovable (2306);
+ * - nameservers: nameSyntax (2005), nameserverListedTwice, notANameserver (2306), hostAddrInvalid (2005) and
+ *   hostAttrAddrsDiffer (2306) for a removed host attribute, the conditions of a create's nameservers (2003,
+ *   2005, 2303, 2306), alreadyANameserver, hostNotDelegable, nameserverCount (2306);
  * - chg: registrantNotAccepted, registrantNotRemovable (2306), registrantNotFound (2303),
+ *   contactExtensionDataMissing (2306: the new registrant without the TCI data the TLD requires),
  *   authInfoNotRemovable, authInfoRefused (2306); authInfoExtUnsupported (2102) is the codec's, before
  *   the handler runs;
  * - DNSSEC records: dsNotOnDomain, keyNotOnDomain, dsAlreadyOnDomain, keyAlreadyOnDomain,
@@ -111,6 +120,7 @@ export const domainUpdate: ObjectCommand<DomainUpdate, undefined> = {
       if (has(contacts, a.type, a.contact.id)) throw alreadyAContact(domain.name, a.type, a.contact.handle);
       contacts.push({ type: a.type, contactId: a.contact.id, handle: a.contact.handle });
     }
+    requireContactExtension(policy, domain.tld, addContacts);
     if (policy.dataModel === 'maximum') {
       const lines = contacts.map((c) => ({ type: c.type, handle: c.handle }));
       checkContactCounts(lines, policy, [...new Set(addContacts.map((a) => a.type))], null);
@@ -122,13 +132,27 @@ export const domainUpdate: ObjectCommand<DomainUpdate, undefined> = {
     const currentAttrs = await repo.hostAttrs(domain.id);
     const remNsNames = nsNames(rem.ns);
     for (const n of remNsNames) {
-      if (!currentNs.some((h) => h.name === n.name) && !currentAttrs.some((h) => h.name === n.name)) throw notANameserver(domain.name, n);
+      const attr = currentAttrs.find((h) => h.name === n.name);
+      if (!currentNs.some((h) => h.name === n.name) && !attr) throw notANameserver(domain.name, n);
+      // A host attribute named with addresses is removed only if it has exactly those (as a status or an address: what is not there cannot be removed).
+      if (attr && n.addrs.length > 0) {
+        const sent = n.addrs.map((a) => {
+          const r = parseAddress(a.addr.trim(), a.ip);
+          if (!r.ok) throw hostAddrInvalid(a, r.reason);
+          return r.address.addr;
+        });
+        const stored = attr.addrs.map((a) => a.addr);
+        if (new Set(sent).size !== stored.length || !sent.every((x) => stored.includes(x))) throw hostAttrAddrsDiffer(domain.name, n.name, n.input);
+      }
     }
     const addNs = await resolveNs(ctx, add.ns, domain.name, policy);
     const afterRem = new Set([...currentNs.map((h) => h.name), ...currentAttrs.map((h) => h.name)].filter((n) => !remNsNames.some((r) => r.name === n)));
     const addNames = addNs.kind === 'obj' ? addNs.hosts.map((h) => h.name) : addNs.attrs.map((a) => a.name);
     for (const n of addNames) {
-      if (afterRem.has(n)) throw alreadyANameserver(domain.name, n, addNs.kind === 'obj' ? 'domain:hostObj' : 'domain:hostName');
+      if (!afterRem.has(n)) continue;
+      const attr = currentAttrs.find((h) => h.name === n);
+      const hint = attr ? ` (addresses: ${attr.addrs.map((a) => a.addr).join(', ') || 'none'}); to change them, remove it and add it in the same update` : '';
+      throw alreadyANameserver(domain.name, n, addNs.kind === 'obj' ? 'domain:hostObj' : 'domain:hostName', hint);
     }
     if (addNs.kind === 'obj') checkDelegable(addNs.hosts);
     const nsTouched = remNsNames.length + addNames.length > 0;
@@ -143,7 +167,9 @@ export const domainUpdate: ObjectCommand<DomainUpdate, undefined> = {
         if (handle !== null) throw registrantNotAccepted(domain.tld, handle);
       } else {
         if (handle === null) throw registrantNotRemovable(domain.tld);
-        changes.registrantId = (await resolveRegistrant(ctx, handle)).id;
+        const registrant = await resolveRegistrant(ctx, handle);
+        requireContactExtension(policy, domain.tld, [{ type: 'registrant', contact: registrant }]);
+        changes.registrantId = registrant.id;
       }
     }
     if (chg.authInfo === null) throw authInfoNotRemovable();
@@ -174,18 +200,19 @@ export const domainUpdate: ObjectCommand<DomainUpdate, undefined> = {
   },
 };
 
-/** A nameserver named in a <domain:rem>: normalised, as sent, and the element it was sent in. */
+/** A nameserver named in a <domain:rem>: normalised, as sent, the element it was sent in, and a host attribute's addresses as sent. */
 interface NsName {
   name: string;
   input: string;
   element: 'domain:hostObj' | 'domain:hostName';
+  addrs: Array<{ ip: 'v4' | 'v6'; addr: string }>;
 }
 
 /** Names in a <domain:ns> to remove (hostObj or hostAttr/hostName), normalised (nameSyntax 2005; nameserverListedTwice 2306). */
 function nsNames(ns: NsInput | undefined): NsName[] {
   const out: NsName[] = [];
-  for (const input of ns?.hostObjs ?? []) out.push({ name: normalizedOrFail(input, 'domain:hostObj'), input, element: 'domain:hostObj' });
-  for (const a of ns?.hostAttrs ?? []) out.push({ name: normalizedOrFail(a.name, 'domain:hostName'), input: a.name, element: 'domain:hostName' });
+  for (const input of ns?.hostObjs ?? []) out.push({ name: normalizedOrFail(input, 'domain:hostObj'), input, element: 'domain:hostObj', addrs: [] });
+  for (const a of ns?.hostAttrs ?? []) out.push({ name: normalizedOrFail(a.name, 'domain:hostName'), input: a.name, element: 'domain:hostName', addrs: a.addrs });
   const seen = new Set<string>();
   for (const n of out) {
     if (seen.has(n.name)) throw nameserverListedTwice(n.name, n.element, n.input);

@@ -26,6 +26,12 @@ export const invalidHostName = condition('invalidHostName', 2005, (input: string
   value: nameValue(input),
 }));
 
+/** 2306: a label of the name mixes scripts or is outside the IDN tables of the TLD it is under (src/registry/scripts.ts). */
+export const hostNameScriptRefused = condition('hostNameScriptRefused', 2306, (input: string, reason: string) => ({
+  msg: `Host name ${input} refused: ${reason}`,
+  value: nameValue(input),
+}));
+
 /** 2303: no host has this name. */
 export const hostNotFound = condition('hostNotFound', 2303, (name: string, input: string = name) => ({
   msg: `Host ${name} does not exist`,

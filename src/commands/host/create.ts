@@ -2,13 +2,14 @@ import { MAX_HOST_ADDRESSES } from '../../registry/addresses.js';
 import { roid } from '../../registry/roid.js';
 import type { ObjectCommand } from '../types.js';
 import { externalHostAddresses, glueRequired, hostExists, tooManyAddresses } from './conditions.js';
-import { checkAddressRanges, hostName, parseAddrs, requirePlacement } from './host-data.js';
+import { checkAddressRanges, hostName, parseAddrs, requireHostNameScripts, requirePlacement } from './host-data.js';
 import type { HostCreate, HostCreateData } from './types.js';
 
 /**
  * <host:create> (RFC 5732 §3.2.1): a registrar creates a host object (a nameserver name), becoming its sponsor.
  *
- * The name: lower-case A-labels (U-labels accepted and converted), not already a host. Where it sits decides
+ * The name: lower-case A-labels (U-labels accepted and converted), not already a host, each label written in
+ * one script (under a served TLD: that TLD's IDN tables; src/registry/scripts.ts). Where it sits decides
  * the rest (RFC 5732 §1.1):
  * - external (not under a TLD this registry serves, e.g. ns1.example.com): created without addresses, as the
  *   registry publishes no glue for it; addresses are refused (2306);
@@ -25,7 +26,8 @@ import type { HostCreate, HostCreateData } from './types.js';
  * (2005); invalidAddress (2005) malformed address or ip mismatch; superordinateOfOtherSponsor (2201);
  * hostExists (2302); superordinateNotRegistered (2303); superordinatePendingDelete (2304);
  * externalHostAddresses (2306) addresses on an external host; addressListedTwice (2306); addressRefused
- * (2306) by range; tooManyAddresses (2306).
+ * (2306) by range; tooManyAddresses (2306); hostNameScriptRefused (2306) a label mixing scripts or outside
+ * the TLD's IDN tables.
  */
 export const hostCreate: ObjectCommand<HostCreate, HostCreateData> = {
   kind: 'object',
@@ -34,6 +36,7 @@ export const hostCreate: ObjectCommand<HostCreate, HostCreateData> = {
     const name = hostName(input.name);
     const repo = ctx.repos.hosts;
     if (await repo.byName(name)) throw hostExists(name, input.name);
+    await requireHostNameScripts(ctx, name, input.name);
     const addrs = parseAddrs(input.addrs);
 
     const place = await requirePlacement(ctx, name, input.name);

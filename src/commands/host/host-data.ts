@@ -1,5 +1,5 @@
 import { addressRefusal, parseAddress, type HostAddress } from '../../registry/addresses.js';
-import { normalizeName } from '../../registry/names.js';
+import { hostNameScripts, normalizeName } from '../../registry/names.js';
 import type { TldPolicy } from '../../registry/policy.js';
 import type { Tld } from '../../storage/core-repos.js';
 import type { Host, SuperordinateDomain } from '../../storage/host-repo.js';
@@ -7,6 +7,7 @@ import type { CommandContext } from '../types.js';
 import {
   addressListedTwice,
   addressRefused,
+  hostNameScriptRefused,
   hostNotFound,
   invalidAddress,
   invalidHostName,
@@ -30,6 +31,12 @@ export function hostName(input: string): string {
   const n = normalizeName(input);
   if (!n.ok) throw invalidHostName(input, n.reason);
   return n.name;
+}
+
+/** A new host name (create, rename) is written one script per label (hostNameScriptRefused 2306 otherwise). */
+export async function requireHostNameScripts(ctx: CommandContext, name: string, input: string): Promise<void> {
+  const v = hostNameScripts(name, await ctx.repos.tlds.list());
+  if (!v.ok) throw hostNameScriptRefused(input, v.reason);
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   renameToOwnName,
   tooManyAddresses,
 } from './conditions.js';
-import { checkAddressRanges, hostName, loadHost, parseAddrs, placeHost, requirePlacement, type Placement } from './host-data.js';
+import { checkAddressRanges, hostName, loadHost, parseAddrs, placeHost, requireHostNameScripts, requirePlacement, type Placement } from './host-data.js';
 import type { HostUpdate } from './types.js';
 
 /**
@@ -35,8 +35,9 @@ import type { HostUpdate } from './types.js';
  * - addresses: as on create (2005 malformed or ip mismatch; 2306 loopback/unspecified, private ranges under
  *   the policy's refusePrivateAddresses, listed twice, more than MAX_HOST_ADDRESSES).
  * - chg name (a rename): the new name must not be a host already (2302, also when it is the host's own
- *   name); a new internal name needs its superordinate domain registered (2303), sponsored by this registrar
- *   (2201) and not pendingDelete (2304). Renaming an external host that domains of other registrars use is
+ *   name) and is written one script per label like a created one (2306); a new internal name needs its
+ *   superordinate domain registered (2303), sponsored by this registrar (2201) and not pendingDelete
+ *   (2304). Renaming an external host that domains of other registrars use is
  *   2305 (RFC 5732 §3.2.5: the sponsor creates a new host instead); an internal host may be renamed while
  *   used (its delegations follow it). The superordinate domain follows the new name (internal ↔ external
  *   transitions set or clear it).
@@ -63,7 +64,8 @@ import type { HostUpdate } from './types.js';
  * - 2305: externalHostInUse, linkedHostNeedsAddress;
  * - 2306: statusNotSettable, statusAbsent, statusPresent, addressAbsent, addressPresent,
  *   addressListedTwice, addressRefused, tooManyAddresses, externalHostAddresses,
- *   externalRenameKeepsAddresses, glueLastAddressRemoved.
+ *   externalRenameKeepsAddresses, glueLastAddressRemoved, hostNameScriptRefused (the new name: a label
+ *   mixing scripts or outside the TLD's IDN tables).
  */
 export const hostUpdate: ObjectCommand<HostUpdate, undefined> = {
   kind: 'object',
@@ -108,6 +110,7 @@ export const hostUpdate: ObjectCommand<HostUpdate, undefined> = {
       newName = hostName(newInput);
       if (newName === name) throw renameToOwnName(newName, newInput);
       if (await repo.byName(newName)) throw hostExists(newName, newInput);
+      await requireHostNameScripts(ctx, newName, newInput);
       place = await requirePlacement(ctx, newName, newInput);
       if (host.superordinateId === null && (await repo.linkedByOthers(host.id, ctx.registrar.id))) throw externalHostInUse(name, newName);
     } else {

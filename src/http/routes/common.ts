@@ -3,6 +3,9 @@ import { eppDateTime } from '../../protocol/response.js';
 import { normalizeName } from '../../registry/names.js';
 import { ApiError, type ApiState } from '../gateway.js';
 
+/** The audit command of a recorded outbound transfer intent (no EPP command runs for it): a transfer_domain row of GET /poll. */
+export const TRANSFER_INTENT_COMMAND = 'http:transfer-intent';
+
 /** API command names, and the EPP commands they run (GET /poll filters on either). */
 export const API_COMMANDS: Record<string, string[]> = {
   status: [],
@@ -12,7 +15,7 @@ export const API_COMMANDS: Record<string, string[]> = {
   info_domain: ['domain:info'],
   renew_domain: ['domain:renew'],
   update_domain: ['domain:update'],
-  transfer_domain: ['domain:transfer-request', 'domain:transfer-approve'],
+  transfer_domain: ['domain:transfer-request', 'domain:transfer-approve', TRANSFER_INTENT_COMMAND],
   set_nameservers: ['domain:update'],
   delete_domain: ['domain:delete'],
   poll: [],

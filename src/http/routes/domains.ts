@@ -11,11 +11,11 @@ import { domainUpdate } from '../../commands/domain/update.js';
 import { utcDate } from '../../registry/periods.js';
 import { TRANSFER_BLOCKERS, transferLockEnds } from '../../registry/transfers.js';
 import type { Transfer } from '../../storage/transfer-repo.js';
-import { ApiError, auditOwn, execOk, type CommandDone } from '../gateway.js';
+import { ApiError, auditOwn, auditOwnIn, execOk, type CommandDone } from '../gateway.js';
 import { idempotencyKey, idempotent, type Outcome, type SaveOutcome } from '../idempotency.js';
 import * as S from '../schemas.js';
 import type { RouteContext } from '../server.js';
-import { canonicalName, describe, eppIso, iso, nameFromBody, newAuthCode, requireNamespace } from './common.js';
+import { canonicalName, describe, eppIso, iso, nameFromBody, newAuthCode, requireNamespace, TRANSFER_INTENT_COMMAND } from './common.js';
 import { registerNameserverRoute } from './nameservers.js';
 
 /**
@@ -301,7 +301,7 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
     async (req, reply) => {
       const api = req.api;
       const input = (req.params as DomainParams).domain;
-      const body = req.body as { gaining_registrar?: Record<string, string>; auth_code?: string; years?: number; reason?: string };
+      const body = req.body as { gaining_registrar?: GainingRegistrar; auth_code?: string; years?: number; reason?: string };
       describe(api, input, idempotencyKey(req.headers, body, true));
       const o = await run(req, (save) => {
         requireNamespace(api, canonicalName(input));
@@ -378,12 +378,12 @@ async function transferIn(
   ctx: RouteContext,
   req: FastifyRequest,
   input: string,
-  body: { gaining_registrar?: Record<string, string>; auth_code?: string; years?: number },
+  body: { gaining_registrar?: GainingRegistrar; auth_code?: string; years?: number },
   save: SaveOutcome,
 ): Promise<Outcome> {
   const api = req.api;
   const me = api.registrar!;
-  if (body.gaining_registrar && body.gaining_registrar.id !== me.clId) {
+  if (body.gaining_registrar?.id !== undefined && body.gaining_registrar.id !== me.clId) {
     throw new ApiError(422, 'gaining_registrar_mismatch', `With an auth_code the caller (${me.clId}) is the gaining registrar; gaining_registrar.id says ${body.gaining_registrar.id}`, 'gaining_registrar.id');
   }
   let out!: Outcome;
@@ -398,22 +398,39 @@ async function transferIn(
   return out;
 }
 
+/** What names the gaining registrar: this registry's clID, or metadata of a registrar that may be elsewhere. */
+interface GainingRegistrar {
+  id?: string;
+  name?: string;
+  external_id?: string;
+  channel_id?: string;
+  contact_email?: string;
+}
+
 /**
- * The sponsor records its intent to let the domain go to a gaining registrar (the OT&E checklist's step 7).
+ * The sponsor records its intent to let the domain go to a gaining registrar (the OT&E checklist's step 7,
+ * "with gaining registrar metadata"). The gaining registrar is named by what the sponsor knows of it: this
+ * registry's registrar id (`id`), or metadata — name, external id, contact e-mail — of a registrar that need
+ * not be one of this registry's (at least one of id, name, external_id, contact_email: 400 otherwise).
  * The domain is read with domain:info (404 unless the caller sponsors it); the transfer rules of EPP then
  * decide: a domain with a status that refuses transfers (clientTransferProhibited, serverTransferProhibited,
- * pendingDelete) or still inside its transfer lock cannot be promised away (409). When the named gaining
- * registrar already has a pending EPP transfer request for the domain, the intent is its approval: it runs
- * as <domain:transfer op="approve"> (200), and the intent is recorded in the approval's transaction.
- * Otherwise the intent is recorded (202, backend_apply_status "pending"): the transfer itself happens when
- * the gaining registrar requests it with the auth code (EPP, or this endpoint with auth_code), under the
- * same rules.
+ * pendingDelete) or still inside its transfer lock cannot be promised away (409).
+ * Only a known gaining registrar turns the intent into an EPP command: when `id` is a registrar of this
+ * registry with a pending EPP transfer request for the domain, the intent is its approval (<domain:transfer
+ * op="approve">, 200), recorded in the approval's transaction. A pending request of another registrar is
+ * 409. Otherwise the intent is recorded (202, backend_apply_status "pending") in one transaction with its
+ * audit row (a transfer_domain row of GET /poll, with the intent) and the outcome a retry with the same key
+ * replays; the transfer itself happens when the gaining registrar requests it with the auth code (EPP, or
+ * this endpoint with auth_code), under the same rules.
  */
-async function transferOut(ctx: RouteContext, req: FastifyRequest, input: string, body: { gaining_registrar?: Record<string, string>; reason?: string }, save: SaveOutcome): Promise<Outcome> {
+async function transferOut(ctx: RouteContext, req: FastifyRequest, input: string, body: { gaining_registrar?: GainingRegistrar; reason?: string }, save: SaveOutcome): Promise<Outcome> {
   const { deps } = ctx;
   const api = req.api;
   const me = api.registrar!;
   const gaining = body.gaining_registrar!;
+  if (gaining.id === undefined && gaining.name === undefined && gaining.external_id === undefined && gaining.contact_email === undefined) {
+    throw new ApiError(400, 'invalid_request', 'gaining_registrar must name the gaining registrar: at least one of id, name, external_id, contact_email', 'gaining_registrar');
+  }
   const info = await execOk(deps, api, me, domainInfo, { name: input, hosts: 'none' }, { object: objectOf(input) });
   const dom = info.data.domain;
   if (dom.sponsorClId !== me.clId) throw new ApiError(404, 'domain_not_found', 'Domain not found', 'domain');
@@ -424,17 +441,18 @@ async function transferOut(ctx: RouteContext, req: FastifyRequest, input: string
     const td = (await x.transfers.domainByName(name))!;
     const tld = (await x.tlds.get(td.tld))!;
     const latest = await x.transfers.latest(td.id);
-    return { td, lockEnds: transferLockEnds(td, tld.policy), pending: latest?.status === 'pending' ? latest : undefined };
+    const known = gaining.id !== undefined ? await x.registrars.byClId(gaining.id) : undefined;
+    return { td, known, lockEnds: transferLockEnds(td, tld.policy), pending: latest?.status === 'pending' ? latest : undefined };
   });
   if (state.pending) {
-    if (state.pending.requesterClId !== gaining.id) {
+    if (!state.known || state.pending.requesterClId !== state.known.clId) {
       throw new ApiError(409, 'transfer_already_pending', `A transfer of ${name} to ${state.pending.requesterClId} is pending`, 'domain', 2300);
     }
     let out!: Outcome;
     await execOk(deps, api, me, domainTransferApprove, { op: 'approve', name }, {
       object: name,
       also: async (x, result, done) => {
-        await x.http.addTransferIntent({ domainId: state.td.id, name, registrarId: me.id, gaining, status: 'approved', requestId: api.requestId, createdAt: deps.clock.now() });
+        await x.http.addTransferIntent({ domainId: state.td.id, name, registrarId: me.id, gaining: { ...gaining }, status: 'approved', requestId: api.requestId, createdAt: deps.clock.now() });
         out = {
           status: 200,
           body: { ...transferBody(result.data!.transfer, 'outbound'), gaining_registrar: gaining, backend_apply_status: 'applied', registry: registryOf(done), request_id: api.requestId },
@@ -450,27 +468,43 @@ async function transferOut(ctx: RouteContext, req: FastifyRequest, input: string
     throw new ApiError(409, 'not_eligible_for_transfer', `Domain ${name} cannot be transferred before ${state.lockEnds.toISOString()}`, 'domain', 2106);
   }
   const now = deps.clock.now();
-  const id = await deps.store.transaction((x) =>
-    x.http.addTransferIntent({ domainId: state.td.id, name, registrarId: me.id, gaining: { ...gaining, reason: body.reason }, status: 'recorded', requestId: api.requestId, createdAt: now }),
-  );
+  const known = state.known !== undefined;
+  const who = gaining.id ?? gaining.name ?? gaining.external_id ?? gaining.contact_email!;
   api.eppCode = 1001;
-  await auditOwn(deps, api, me.id, 'http:transfer-intent', name, 1001, `outbound transfer intent to ${gaining.id}`);
-  return {
-    status: 202,
-    body: {
-      domain: name,
-      transfer: {
-        direction: 'outbound',
-        status: 'intent_recorded',
-        intent_id: id,
-        gaining_registrar: gaining,
-        recorded_at: iso(now),
-        next_step: 'the gaining registrar requests the transfer with the domain auth code (EPP <domain:transfer op="request"> or POST /domains/{domain}/transfer with auth_code)',
+  let out!: Outcome;
+  await deps.store.transaction(async (x) => {
+    const id = await x.http.addTransferIntent({
+      domainId: state.td.id,
+      name,
+      registrarId: me.id,
+      gaining: { ...gaining, ...(body.reason !== undefined ? { reason: body.reason } : {}) },
+      status: 'recorded',
+      requestId: api.requestId,
+      createdAt: now,
+    });
+    await auditOwnIn(x, deps, api, me.id, TRANSFER_INTENT_COMMAND, name, 1001, `outbound transfer intent to ${who}${known ? '' : ' (not a registrar of this registry)'}`);
+    out = {
+      status: 202,
+      body: {
+        domain: name,
+        transfer: {
+          direction: 'outbound',
+          status: 'intent_recorded',
+          intent_id: id,
+          gaining_registrar: gaining,
+          gaining_registrar_known: known,
+          recorded_at: iso(now),
+          next_step: known
+            ? `${gaining.id} requests the transfer with the domain auth code (EPP <domain:transfer op="request"> or POST /domains/{domain}/transfer with auth_code); this endpoint naming it then approves that request`
+            : 'the gaining registrar requests the transfer with the domain auth code (EPP <domain:transfer op="request"> or POST /domains/{domain}/transfer with auth_code)',
+        },
+        backend_apply_status: 'pending',
+        request_id: api.requestId,
       },
-      backend_apply_status: 'pending',
-      request_id: api.requestId,
-    },
-  };
+    };
+    await save(x, out);
+  });
+  return out;
 }
 
 function transferBody(t: Transfer, direction: 'inbound' | 'outbound'): Record<string, unknown> {

@@ -8,7 +8,9 @@ import { API_COMMANDS, apiCommandOfEpp, canonicalName, iso } from './common.js';
  * GET /poll: the registrar's audit rows, newest first, from both doors: each with its audit row id, the
  * request id (HTTP) or clTRID (EPP), the command (API name, plus the EPP command that ran), the status
  * (success: result code below 2000), the domain, the idempotency key, timestamps and registrar.channel_id
- * (the API channel of HTTP rows; null for EPP rows). Filters: idempotency_key, request_id, command (API or
+ * (the API channel of HTTP rows; null for EPP rows). A transfer_domain row that recorded an outbound
+ * transfer intent (or approved a request through one), and its replays, carry `transfer`: the intent's id,
+ * status and gaining registrar as the sponsor named it; other rows carry null. Filters: idempotency_key, request_id, command (API or
  * EPP name), status, domain; before_id and limit page backwards.
  */
 export function registerPollRoute(app: FastifyInstance, ctx: RouteContext): void {
@@ -40,6 +42,9 @@ export function registerPollRoute(app: FastifyInstance, ctx: RouteContext): void
   });
 }
 
+/** Intent statuses as the transfer endpoint's responses name them. */
+const INTENT_STATUS: Record<string, string> = { recorded: 'intent_recorded', approved: 'approved' };
+
 export function pollEvent(r: PollRow, clId: string): Record<string, unknown> {
   const http = r.source === 'http';
   return {
@@ -59,5 +64,6 @@ export function pollEvent(r: PollRow, clId: string): Record<string, unknown> {
     replay_of: r.replayOf,
     recorded_at: iso(r.at),
     registrar: { id: clId, channel_id: http ? r.channelId : null },
+    transfer: r.transferIntent && { intent_id: r.transferIntent.id, status: INTENT_STATUS[r.transferIntent.status] ?? r.transferIntent.status, gaining_registrar: r.transferIntent.gaining },
   };
 }

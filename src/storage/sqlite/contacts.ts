@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import { IdSequence } from './sequence.js';
 import { rowReader } from './statements.js';
-import { resolvePolicy } from '../../registry/policy.js';
 import type { Contact, ContactChanges, ContactRepo, Disclose, NewContact, PostalInfo, TciContactData } from '../contact-repo.js';
 
 interface ContactRow {
@@ -159,10 +158,5 @@ export class SqliteContactRepo implements ContactRepo {
 
   async isLinked(id: number) {
     return this.linkedStmt.get(id, id)!.linked === 1;
-  }
-
-  async tldsRequiringExtension(kind: 'tci') {
-    const rows = this.db.prepare('SELECT name, policy FROM tlds ORDER BY name').all() as Array<{ name: string; policy: string }>;
-    return rows.filter((r) => resolvePolicy(JSON.parse(r.policy)).contactExtension === kind).map((r) => r.name);
   }
 }

@@ -157,10 +157,12 @@ export class SqliteTldRepo implements TldRepo {
   async list(): Promise<Tld[]> {
     return [...this.current().list];
   }
+  /** Checks the policy as it is written (resolvePolicy throws naming the first bad value, e.g. an unknown script), never when it is used. */
   async upsert(tld: Tld, now: Date) {
+    const policy = resolvePolicy(tld.policy);
     this.db
       .prepare('INSERT INTO tlds (name, policy, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET policy = excluded.policy')
-      .run(tld.name, JSON.stringify(tld.policy), now.getTime());
+      .run(tld.name, JSON.stringify(policy), now.getTime());
     this.cached = null;
   }
 }

@@ -110,9 +110,7 @@ export class SqliteDomainRepo implements DomainRepo {
       `SELECT h.id, h.name, h.superordinate_id, (SELECT COUNT(*) FROM host_addresses a WHERE a.host_id = h.id) AS address_count
          FROM domain_nameservers n JOIN hosts h ON h.id = n.host_id WHERE n.domain_id = ? ORDER BY h.name`,
     );
-    this.contactByHandleStmt = db.prepare<[string], { id: number; handle: string; roid: string; auth_pw: string }>(
-      'SELECT id, handle, roid, auth_pw FROM contacts WHERE handle = ?',
-    );
+    this.contactByHandleStmt = db.prepare<[string], ContactRefRow>('SELECT id, handle, roid, auth_pw, tci IS NOT NULL AS has_tci FROM contacts WHERE handle = ?');
   }
 
   async nextId(): Promise<number> {
@@ -268,14 +266,22 @@ export class SqliteDomainRepo implements DomainRepo {
 
   async contactByHandle(handle: string) {
     const r = this.contactByHandleStmt.get(handle);
-    return r && { id: r.id, handle: r.handle, roid: r.roid, authPw: r.auth_pw };
+    return r && toContactRef(r);
   }
 
   async contactByRoid(roid: string): Promise<ContactRef | undefined> {
-    const r = this.db.prepare('SELECT id, handle, roid, auth_pw FROM contacts WHERE roid = ?').get(roid) as
-      | { id: number; handle: string; roid: string; auth_pw: string }
-      | undefined;
-    return r && { id: r.id, handle: r.handle, roid: r.roid, authPw: r.auth_pw };
+    const r = this.db.prepare('SELECT id, handle, roid, auth_pw, tci IS NOT NULL AS has_tci FROM contacts WHERE roid = ?').get(roid) as ContactRefRow | undefined;
+    return r && toContactRef(r);
+  }
+
+  async linkedContactsWithoutTci(domainId: number) {
+    return this.db
+      .prepare(
+        `SELECT 'registrant' AS type, c.handle FROM domains d JOIN contacts c ON c.id = d.registrant_id WHERE d.id = @id AND c.tci IS NULL
+         UNION ALL
+         SELECT dc.type, c.handle FROM domain_contacts dc JOIN contacts c ON c.id = dc.contact_id WHERE dc.domain_id = @id AND c.tci IS NULL`,
+      )
+      .all({ id: domainId }) as Array<{ type: 'registrant' | DomainContactType; handle: string }>;
   }
 
   async subordinateHostsInUseElsewhere(domainId: number) {
@@ -295,4 +301,16 @@ export class SqliteDomainRepo implements DomainRepo {
     this.db.prepare('DELETE FROM hosts WHERE superordinate_id = ?').run(domainId);
     this.db.prepare('DELETE FROM domains WHERE id = ?').run(domainId);
   }
+}
+
+interface ContactRefRow {
+  id: number;
+  handle: string;
+  roid: string;
+  auth_pw: string;
+  has_tci: number;
+}
+
+function toContactRef(r: ContactRefRow): ContactRef {
+  return { id: r.id, handle: r.handle, roid: r.roid, authPw: r.auth_pw, hasTci: r.has_tci === 1 };
 }

@@ -140,13 +140,22 @@ function toProtected(r: ProtectedRow): ProtectedName {
 
 const POLL_COLUMNS = `a.id AS auditId, a.at, a.source, a.command AS eppCommand, a.object, a.cl_trid AS clTRID, a.sv_trid AS svTRID, a.code,
   h.request_id AS requestId, h.command AS httpCommand, h.idempotency_key AS idempotencyKey, h.http_status AS httpStatus,
-  h.replay_of AS replayOf, h.channel_id AS channelId`;
+  h.replay_of AS replayOf, h.channel_id AS channelId, ti.id AS intentId, ti.status AS intentStatus, ti.gaining AS intentGaining`;
 
-/** HTTP rows join their request by request id (the audit row's cl_trid holds it). */
-const POLL_FROM = `audit_log a LEFT JOIN http_requests h ON a.source = 'http' AND h.request_id = a.cl_trid`;
+/**
+ * HTTP rows join their request by request id (the audit row's cl_trid holds it); the rows of a transfer intent
+ * (recorded, or an approval) and the replays of its request join the intent that request recorded.
+ */
+const POLL_FROM = `audit_log a LEFT JOIN http_requests h ON a.source = 'http' AND h.request_id = a.cl_trid
+  LEFT JOIN http_transfer_intents ti ON a.source = 'http' AND ti.request_id = CASE
+    WHEN a.command IN ('http:transfer-intent', 'domain:transfer-approve') THEN a.cl_trid
+    WHEN a.command = 'http:replay' THEN h.replay_of END`;
 
-function toPoll(r: PollRow & { at: number }): PollRow {
-  return { ...r, at: new Date(r.at) };
+type PollDbRow = Omit<PollRow, 'at' | 'transferIntent'> & { at: number; intentId: number | null; intentStatus: string | null; intentGaining: string | null };
+
+function toPoll({ intentId, intentStatus, intentGaining, ...r }: PollDbRow): PollRow {
+  const transferIntent = intentId === null ? null : { id: intentId, status: intentStatus!, gaining: JSON.parse(intentGaining!) as Record<string, unknown> };
+  return { ...r, at: new Date(r.at), transferIntent };
 }
 
 export class SqliteHttpRepo implements HttpRepo {
@@ -290,9 +299,7 @@ export class SqliteHttpRepo implements HttpRepo {
       where.push(`(h.command IN (${names}) OR (h.command IS NULL AND a.command IN (${names})))`);
       f.commands.forEach((c, i) => (params[`c${i}`] = c));
     }
-    const rows = this.db.prepare(`SELECT ${POLL_COLUMNS} FROM ${POLL_FROM} WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT @limit`).all(params) as Array<
-      PollRow & { at: number }
-    >;
+    const rows = this.db.prepare(`SELECT ${POLL_COLUMNS} FROM ${POLL_FROM} WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT @limit`).all(params) as PollDbRow[];
     return rows.map(toPoll);
   }
   async auditRowsOf(requestIds: string[]): Promise<PollRow[]> {
@@ -301,7 +308,7 @@ export class SqliteHttpRepo implements HttpRepo {
     requestIds.forEach((r, i) => (params[`r${i}`] = r));
     const rows = this.db
       .prepare(`SELECT ${POLL_COLUMNS} FROM ${POLL_FROM} WHERE a.source = 'http' AND a.cl_trid IN (${requestIds.map((_, i) => `@r${i}`).join(', ')}) ORDER BY a.id`)
-      .all(params) as Array<PollRow & { at: number }>;
+      .all(params) as PollDbRow[];
     return rows.map(toPoll);
   }
 

@@ -6,7 +6,8 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { startRegistry } from '../app.js';
 import { CLOCK_OFFSET_SETTING, parseDuration } from '../registry/clock.js';
 import { hashSecret } from '../registry/passwords.js';
-import { changeServerStatuses } from '../registry/operator.js';
+import { changeServerStatuses, checkOperatorAct } from '../registry/operator.js';
+import type { ChangeCase } from '../registry/poll-events.js';
 import { resolvePolicy } from '../registry/policy.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { devCertPaths, ensureDevCerts, fingerprint, revokeDevCertificate } from '../transport/dev-certs.js';
@@ -233,18 +234,31 @@ balance
 
 program
   .command('domain-status')
-  .description('registry-side (server*) statuses of a domain; the sponsor gets a poll message')
+  .description('registry-side (server*) statuses of a domain; the sponsor gets a change poll message (RFC 8590) saying who and why')
   .argument('<domain>', 'domain name (A-label)')
   .option('--add <status...>', 'server statuses to add', [])
   .option('--remove <status...>', 'server statuses to remove', [])
+  .option('--by <operator>', 'who makes the change (changePoll:who)', process.env.USER || 'registry operator')
+  .option('--reason <text>', 'why, in at most 32 characters (changePoll:reason)')
+  .option('--case <type:id>', 'the case it is made for: udrp:ID, urs:ID or custom/NAME:ID (changePoll:caseId)', parseCase)
   .action(async (name: string, o) => {
+    if (o.add.length + o.remove.length === 0) throw new InvalidArgumentError('give --add or --remove');
+    const act = { who: o.by as string, ...(o.reason !== undefined && { reason: o.reason as string }), ...(o.case && { caseId: o.case as ChangeCase }) };
+    checkOperatorAct(act);
     await withStore(async (store, cfg) => {
       const statuses = await store.transaction((r) =>
-        changeServerStatuses(r, name, o.add, o.remove, new Date(), `${cfg.roidSuffix}-CLI-${Date.now().toString(36).toUpperCase()}`),
+        changeServerStatuses(r, name, o.add, o.remove, new Date(), `${cfg.roidSuffix}-CLI-${Date.now().toString(36).toUpperCase()}`, act),
       );
       console.log(`${name}: ${statuses.join(', ') || 'ok'}`);
     });
   });
+
+/** --case udrp:ID, urs:ID or custom/NAME:ID. */
+function parseCase(v: string): ChangeCase {
+  const m = /^(udrp|urs|custom)(?:\/([^:]+))?:(.+)$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`case "${v}" must be udrp:ID, urs:ID or custom/NAME:ID`);
+  return { type: m[1] as ChangeCase['type'], ...(m[2] !== undefined && { name: m[2] }), id: m[3] };
+}
 
 const clockCmd = program.command('clock').description("a development registry's clock (devFixtures on): watch domains live through their lifecycle");
 async function moveClock(change: (offset: number) => number): Promise<void> {

@@ -19,7 +19,6 @@ import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
 import { eppDateTime } from '../protocol/response.js';
 import { child, childText, children, el, type Elem, type Out } from '../protocol/xml-node.js';
-import type { Session } from '../session/session.js';
 import type { Disclose, Phone, PostalInfo, PostalType, TciContactData } from '../storage/contact-repo.js';
 import type { Rendered } from './binding.js';
 
@@ -202,9 +201,9 @@ export function renderContactCheck(d: ContactCheckData): Rendered {
 /**
  * <contact:infData> in the schema's order (the authInfo only for the sponsor: another registrar that
  * proved it sees everything else but never the password), and <tci:infData> when the contact has TCI data
- * and the session selected the TCI contact extension.
+ * (left out, or moved into <extValue>, by the door when the session did not select the TCI extension).
  */
-export function renderContactInfo(d: ContactInfoData, session: Session): Rendered {
+export function renderContactInfo(d: ContactInfoData): Rendered {
   const c = d.contact;
   const infData = el('contact:infData', null, [
     el('contact:id', null, c.handle),
@@ -224,7 +223,7 @@ export function renderContactInfo(d: ContactInfoData, session: Session): Rendere
     d.withAuthInfo && el('contact:authInfo', null, [el('contact:pw', null, c.authPw)]),
     c.disclose && discloseOut(c.disclose),
   ]);
-  const extension = c.tci && session.extURIs.has(NS.tciContact) ? [tciInfData(c.tci)] : [];
+  const extension = c.tci ? [tciInfData(c.tci)] : [];
   return { resData: [infData], extension };
 }
 

@@ -1,11 +1,12 @@
 import type { CommandRunner, Outcome } from '../commands/runner.js';
 import { EppError } from '../protocol/errors.js';
 import type { EppMessage, EppParser } from '../protocol/parser.js';
-import { buildResponse } from '../protocol/response.js';
+import { buildResponse, type ExtValue } from '../protocol/response.js';
 import { closesConnection } from '../protocol/result-codes.js';
 import type { Session } from '../session/session.js';
 import type { EppBinding, Rendered } from './binding.js';
 import { pickCommand } from './picker.js';
+import { placeForSession } from './unhandled.js';
 
 export interface Reply {
   xml: string;
@@ -73,10 +74,29 @@ export class EppDoor {
     return undefined;
   }
 
+  /**
+   * The response of an outcome: its data rendered (a failure carries none, except a refused login's
+   * security events), each part placed by the services the session selected (./unhandled.ts).
+   */
   private respond(o: Outcome<unknown>, clTRID: string | undefined, binding?: EppBinding, session?: Session): Reply {
-    let parts: Rendered = {};
-    if (o.code < 2000 && o.data !== undefined && binding?.render) parts = binding.render(o.data, session!);
-    const xml = buildResponse({ code: o.code, msg: o.msg, value: o.value, reason: o.reason, msgQ: o.msgQ, resData: parts.resData, extension: parts.extension, clTRID, svTRID: o.svTRID });
+    let parts: Rendered & { extValues?: ExtValue[] } = {};
+    if (o.data !== undefined && binding?.render) parts = binding.render(o.data, session!);
+    if (session?.loggedIn) {
+      const poll = binding?.command.name === 'poll:req';
+      parts = placeForSession(parts, session, { poll, inResponses: this.runner.services.config.epp.unhandledNamespacesInResponses });
+    }
+    const xml = buildResponse({
+      code: o.code,
+      msg: o.msg,
+      value: o.value,
+      reason: o.reason,
+      extValues: parts.extValues,
+      msgQ: o.msgQ,
+      resData: parts.resData,
+      extension: parts.extension,
+      clTRID,
+      svTRID: o.svTRID,
+    });
     return { xml, close: o.close || closesConnection(o.code) };
   }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { startRegistry } from '../app.js';
 import { CLOCK_OFFSET_SETTING, parseDuration } from '../registry/clock.js';
-import { hashSecret } from '../registry/passwords.js';
+import { hashSecret, MAX_PASSWORD_LENGTH } from '../registry/passwords.js';
 import { changeServerStatuses, checkOperatorAct } from '../registry/operator.js';
 import type { ChangeCase } from '../registry/poll-events.js';
 import { resolvePolicy } from '../registry/policy.js';
@@ -108,10 +108,13 @@ certs
   });
 
 const registrar = program.command('registrar').description('registrar accounts');
+/** RFC 5730 pwType allows 6 to 16 characters; RFC 8807's <loginSec:pw> carries longer ones. */
+const PASSWORD_RULE = `password must be 6 to ${MAX_PASSWORD_LENGTH} characters without spaces at either end (longer than 16: usable only through the RFC 8807 login security extension)`;
+const validPassword = (pw: string) => pw.length >= 6 && pw.length <= MAX_PASSWORD_LENGTH && pw.trim() === pw;
 registrar
   .command('add')
   .argument('<clID>', 'client identifier (3-16 characters)')
-  .requiredOption('--password <pw>', 'EPP password (6-16 characters)')
+  .requiredOption('--password <pw>', 'EPP password (6-128 characters; beyond 16 only through the RFC 8807 login security extension)')
   .option('--name <name>', 'display name')
   .option('--cert <file>', 'client certificate (PEM) to bind to the account')
   .option('--max-sessions <n>', 'concurrent session limit', positiveInt, 10)
@@ -119,7 +122,7 @@ registrar
   .option('--allow-ip <cidr...>', 'address ranges logins may come from')
   .action(async (clID: string, o) => {
     if (!/^.{3,16}$/.test(clID)) throw new InvalidArgumentError('clID must be 3 to 16 characters');
-    if (!/^.{6,16}$/.test(o.password)) throw new InvalidArgumentError('password must be 6 to 16 characters (RFC 5730 pwType)');
+    if (!validPassword(o.password)) throw new InvalidArgumentError(PASSWORD_RULE);
     const hash = await hashSecret(o.password);
     await withStore(async (store) => {
       await store.transaction(async (r) => {
@@ -153,7 +156,7 @@ registrar
   .argument('<clID>')
   .argument('<password>')
   .action(async (clID: string, pw: string) => {
-    if (!/^.{6,16}$/.test(pw)) throw new InvalidArgumentError('password must be 6 to 16 characters (RFC 5730 pwType)');
+    if (!validPassword(pw)) throw new InvalidArgumentError(PASSWORD_RULE);
     const hash = await hashSecret(pw);
     await withStore(async (store) => {
       await store.transaction(async (r) => {

@@ -105,15 +105,18 @@ export class CommandRunner {
     return outcome;
   }
 
-  /** A session command (login, logout): no transaction is held while it runs; its audit row is written after. */
-  async runSession<I>(r: { session: Session; command: SessionCommand<I>; input: I; clTRID?: string }, started = process.hrtime.bigint()): Promise<Outcome<never>> {
+  /**
+   * A session command (login, logout): no transaction is held while it runs; its audit row is written after.
+   * Its data (login's security events) comes with the outcome whatever the code: a refused login has some.
+   */
+  async runSession<I, D>(r: { session: Session; command: SessionCommand<I, D>; input: I; clTRID?: string }, started = process.hrtime.bigint()): Promise<Outcome<D>> {
     const { session, command } = r;
     const svTRID = this.nextSvTRID();
-    let outcome: Outcome<never>;
+    let outcome: Outcome<D>;
     try {
       const result = await command.run(r.input, { session, now: this.services.clock.now(), services: this.services });
       const code = result.code ?? 1000;
-      outcome = { command: command.name, code, msg: result.msg, object: result.object, svTRID, close: !!result.close || closesConnection(code) };
+      outcome = { command: command.name, code, msg: result.msg, data: result.data, object: result.object, svTRID, close: !!result.close || closesConnection(code) };
     } catch (e) {
       outcome = { ...this.failure(e, session, command.name), svTRID, close: false };
       outcome.close = closesConnection(outcome.code);

@@ -79,17 +79,17 @@ export interface SessionContext {
   services: Services;
 }
 
-export interface SessionResult extends CommandResult<undefined> {
+export interface SessionResult<D = undefined> extends CommandResult<D> {
   /** Close the connection after sending the response (logout, 2501, 2502). */
   close?: boolean;
 }
 
 /** A command that manages the session itself (login, logout). */
-export interface SessionCommand<I = unknown> {
+export interface SessionCommand<I = unknown, D = undefined> {
   kind: 'session';
   name: string;
   needsLogin: boolean;
-  run(input: I, ctx: SessionContext): Promise<SessionResult>;
+  run(input: I, ctx: SessionContext): Promise<SessionResult<D>>;
 }
 
-export type AnyCommand = ObjectCommand<any, any> | SessionCommand<any>;
+export type AnyCommand = ObjectCommand<any, any> | SessionCommand<any, any>;

@@ -59,19 +59,17 @@ export class EppDoor {
   private gate(session: Session, m: EppMessage, b: EppBinding): EppError | undefined {
     const c = b.command;
     if (!session.loggedIn) {
-      if (c.kind === 'session' && !c.needsLogin) return undefined;
-      return new EppError(2002, 'Log in first: only <hello> and <login> are accepted before login');
+      if (c.kind !== 'session' || c.needsLogin) return new EppError(2002, 'Log in first: only <hello> and <login> are accepted before login');
+      // Login selects the services itself: whether its extension's namespace is among them is the handler's.
+      return unaccepted(m, b);
     }
     if (m.object && !session.objURIs.has(m.object.ns)) {
       return new EppError(2307, `Object service ${m.object.ns} was not selected at login`);
     }
     for (const ext of m.extensions) {
       if (!session.extURIs.has(ext.ns)) return new EppError(2103, `Extension ${ext.ns} was not selected at login`);
-      if (!b.extensions.some(([ns, name]) => ext.ns === ns && ext.name === name)) {
-        return new EppError(2102, `The extension element <${ext.name}> (${ext.ns}) is not accepted by ${c.name}`);
-      }
     }
-    return undefined;
+    return unaccepted(m, b);
   }
 
   /**
@@ -99,6 +97,12 @@ export class EppDoor {
     });
     return { xml, close: o.close || closesConnection(o.code) };
   }
+}
+
+/** 2102 for the first extension element the command's binding does not accept. */
+function unaccepted(m: EppMessage, b: EppBinding): EppError | undefined {
+  const ext = m.extensions.find((e) => !b.extensions.some(([ns, name]) => e.ns === ns && e.name === name));
+  return ext && new EppError(2102, `The extension element <${ext.name}> (${ext.ns}) is not accepted by ${b.command.name}`);
 }
 
 /** The object a command names (its first name/id child), for the audit row of a failure. */

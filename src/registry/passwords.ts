@@ -29,3 +29,21 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   const key = await derive(secret, Buffer.from(salt, 'base64'), Number(n), Number(r), Number(p));
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
+
+/** Longest registrar password accepted (RFC 8807 lifts RFC 5730's 16; anything longer is no password). */
+export const MAX_PASSWORD_LENGTH = 128;
+
+/**
+ * What is wrong with a registrar's new password, undefined when nothing: at least 8 and at most 128
+ * characters, at least three of lower-case letters, upper-case letters, digits and other characters, not
+ * containing the account's clID, and not the password it replaces.
+ */
+export function newPasswordProblem(pw: string, clID: string, current: string): string | undefined {
+  if (pw.length < 8) return 'the new password is shorter than 8 characters';
+  if (pw.length > MAX_PASSWORD_LENGTH) return `the new password is longer than ${MAX_PASSWORD_LENGTH} characters`;
+  const classes = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u].filter((re) => re.test(pw)).length;
+  if (classes < 3) return 'the new password needs three of: lower-case letters, upper-case letters, digits, other characters';
+  if (clID.length > 0 && pw.toLowerCase().includes(clID.toLowerCase())) return 'the new password contains the clID';
+  if (pw === current) return 'the new password is the current one';
+  return undefined;
+}

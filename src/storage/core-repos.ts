@@ -15,6 +15,10 @@ export interface Registrar {
   /** Balance in minor currency units. */
   balance: number;
   email: string | null;
+  /** When the password was last set (RFC 8807 password expiry counts from it). */
+  passwordChangedAt: Date;
+  /** Wrong passwords given for the account since its last successful login. */
+  failedLogins: number;
 }
 
 export interface NewRegistrar {
@@ -33,7 +37,12 @@ export interface RegistrarRepo {
   byId(id: number): Promise<Registrar | undefined>;
   list(): Promise<Registrar[]>;
   insert(r: NewRegistrar, now: Date): Promise<Registrar>;
-  update(id: number, changes: Partial<Omit<Registrar, 'id' | 'clId'>>, now: Date): Promise<void>;
+  /** A new passwordHash also sets passwordChangedAt to `now`. */
+  update(id: number, changes: Partial<Omit<Registrar, 'id' | 'clId' | 'passwordChangedAt' | 'failedLogins'>>, now: Date): Promise<void>;
+  /** Counts a wrong password for the account. */
+  loginFailed(id: number): Promise<void>;
+  /** A successful login: the wrong passwords counted since the last one, and the count starts again. */
+  loginSucceeded(id: number): Promise<number>;
 }
 
 export interface Tld {

@@ -508,4 +508,16 @@ DROP TABLE poll_tree;
 ALTER TABLE poll_messages DROP COLUMN res_data;
 `,
   },
+  {
+    version: 11,
+    name: 'login security (RFC 8807): when each registrar password was set, failed logins since the last success',
+    sql: `
+-- Password expiry is counted from password_changed_at (set by every password change); a password set before
+-- this migration counts from the migration. failed_logins counts wrong passwords for the account since its
+-- last successful login, which reports and clears it.
+ALTER TABLE registrars ADD COLUMN password_changed_at INTEGER;
+UPDATE registrars SET password_changed_at = CAST(unixepoch('subsec') * 1000 AS INTEGER);
+ALTER TABLE registrars ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];

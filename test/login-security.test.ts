@@ -99,6 +99,18 @@ describe('login security (RFC 8807)', function () {
     expect(r.msg).to.include('<loginSec:newPW>');
     r = await loginOnce({ pw: LONG, selectLoginSec: false });
     expect(r.code).to.equal(2001);
+    // Another extension's element in a login: 2102, as for any command that does not take it.
+    const c = await t.connect('spare');
+    try {
+      const withSecDns = loginXml(clID, { pw: '[LOGIN-SECURITY]', loginSec: ls({ pw: LONG }) }).replace(
+        '</extension>',
+        `<secDNS:update xmlns:secDNS="${NS.secDNS}"><secDNS:rem><secDNS:all>true</secDNS:all></secDNS:rem></secDNS:update></extension>`,
+      );
+      r = checkResponse(await c.request(withSecDns));
+      expect(r.code).to.equal(2102);
+    } finally {
+      await c.close();
+    }
     // None of these counted as a wrong password.
     const stat = (await loginOnce({ pw: '[LOGIN-SECURITY]', loginSec: ls({ pw: LONG }) })).count(`${EVENT}[@type='stat']`);
     expect(stat).to.equal(0);

@@ -69,6 +69,11 @@ export interface ObjectCommand<I = unknown, D = unknown> {
   name: string;
   /** Changes no object (check, info, transfer query, poll request): cannot add or move a due event. */
   readOnly?: true;
+  /**
+   * Slow work on the input that needs no data (hashing an authInfo the command may set), done by the runner
+   * before the command's transaction, so that it holds no other command up. Changes nothing stored.
+   */
+  prepare?(input: I): Promise<I>;
   run(input: I, ctx: CommandContext): Promise<CommandResult<D>>;
 }
 

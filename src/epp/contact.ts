@@ -199,8 +199,9 @@ export function renderContactCheck(d: ContactCheckData): Rendered {
 }
 
 /**
- * <contact:infData> in the schema's order (the authInfo only for the sponsor: another registrar that
- * proved it sees everything else but never the password), and <tci:infData> when the contact has TCI data
+ * <contact:infData> in the schema's order (for the sponsor with an empty <contact:pw/>: RFC 9154 §5.3, the
+ * value is kept only as a hash; another registrar that proved it sees everything else and no authInfo
+ * element), and <tci:infData> when the contact has TCI data
  * (left out, or moved into <extValue>, by the door when the session did not select the TCI extension).
  */
 export function renderContactInfo(d: ContactInfoData): Rendered {
@@ -220,7 +221,7 @@ export function renderContactInfo(d: ContactInfoData): Rendered {
     c.updaterClId !== null && el('contact:upID', null, c.updaterClId),
     c.updatedAt !== null && el('contact:upDate', null, eppDateTime(c.updatedAt)),
     c.transferredAt !== null && el('contact:trDate', null, eppDateTime(c.transferredAt)),
-    d.withAuthInfo && el('contact:authInfo', null, [el('contact:pw', null, c.authPw)]),
+    d.withAuthInfo && el('contact:authInfo', null, [el('contact:pw', null, '')]),
     c.disclose && discloseOut(c.disclose),
   ]);
   const extension = c.tci ? [tciInfData(c.tci)] : [];

@@ -95,7 +95,8 @@ function infData(p: DomainInfoData): Out {
     upDate: priv ? d.updatedAt : null,
     exDate: d.expiresAt,
     trDate: priv ? d.transferredAt : null,
-    authInfo: p.view === 'full' && d.authPw !== null ? d.authPw : undefined,
+    // RFC 9154 §5.3: the sponsor gets an empty one, whether a value is set or not (none is ever shown).
+    authInfo: p.view === 'full' ? '' : undefined,
   });
 }
 

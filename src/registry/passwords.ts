@@ -1,12 +1,19 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 
 /**
- * Registrar passwords and API tokens are stored as scrypt hashes: `scrypt$N$r$p$salt$hash` (base64).
- * Verification runs on libuv's thread pool, so a login never blocks other sessions.
+ * Registrar passwords and API tokens are stored as scrypt hashes: `scrypt$N$r$p$salt$hash` (base64), with a
+ * random 16-byte salt each. The cost parameters are in every stored hash, so they can be raised without
+ * invalidating the hashes made before. Verification runs on libuv's thread pool, so a login never blocks
+ * other sessions.
  */
-const N = 16384;
-const R = 8;
-const P = 1;
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** Registrar passwords: ≈ 70 ms and 16 MB a hash (a login's check is remembered: src/session/password-check.ts). */
+export const PASSWORD_COST: ScryptCost = { N: 16384, r: 8, p: 1 };
 const KEYLEN = 32;
 
 function derive(secret: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
@@ -15,10 +22,17 @@ function derive(secret: string, salt: Buffer, n: number, r: number, p: number): 
   );
 }
 
-export async function hashSecret(secret: string): Promise<string> {
+const format = (c: ScryptCost, salt: Buffer, key: Buffer) => `scrypt$${c.N}$${c.r}$${c.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+
+export async function hashSecret(secret: string, cost: ScryptCost = PASSWORD_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(secret, salt, N, R, P);
-  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+  return format(cost, salt, await derive(secret, salt, cost.N, cost.r, cost.p));
+}
+
+/** The same hash, computed on the calling thread (a migration re-hashing stored values). */
+export function hashSecretSync(secret: string, cost: ScryptCost = PASSWORD_COST): string {
+  const salt = randomBytes(16);
+  return format(cost, salt, scryptSync(secret, salt, KEYLEN, { N: cost.N, r: cost.r, p: cost.p, maxmem: 64 * 1024 * 1024 }));
 }
 
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {

@@ -52,6 +52,18 @@ export interface TldPolicy {
   };
   /** Prices per year in minor currency units. */
   prices: { create: number; renew: number; transfer: number; restore: number };
+  /** A domain's authInfo (RFC 9154; it is kept only as a salted hash, never shown, unset by a transfer). */
+  authInfo: {
+    /**
+     * What a create may carry: 'empty' (RFC 9154 §5.1: an empty one, so that a new domain is in no transfer
+     * process; the registry MAY refuse a value) or 'any' (a value or an empty one: the OT&E documents set one).
+     */
+    onCreate: 'empty' | 'any';
+    /** Shortest value accepted when one is set (RFC 9154 §4.1 asks registrars for 128 bits or more of randomness). */
+    minLength: number;
+    /** Days a value works after it is set (RFC 9154 §4.2 TTL); 0: until it is changed, unset or transferred. */
+    ttlDays: number;
+  };
 }
 
 export const DEFAULT_POLICY: TldPolicy = {
@@ -81,6 +93,7 @@ export const DEFAULT_POLICY: TldPolicy = {
     transferLock: 0,
   },
   prices: { create: 1000, renew: 1000, transfer: 1000, restore: 4000 },
+  authInfo: { onCreate: 'any', minLength: 1, ttlDays: 14 },
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -108,6 +121,9 @@ export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
   if (![1000, 1001].includes(p.deleteResultCode)) problems.push('deleteResultCode must be 1000 or 1001');
   for (const [k, v] of Object.entries(p.grace)) intIn(v, 0, 3650, `grace.${k}`);
   for (const [k, v] of Object.entries(p.prices)) intIn(v, 0, 1e12, `prices.${k}`);
+  if (!['empty', 'any'].includes(p.authInfo.onCreate)) problems.push('authInfo.onCreate must be empty or any');
+  intIn(p.authInfo.minLength, 1, 255, 'authInfo.minLength');
+  intIn(p.authInfo.ttlDays, 0, 3650, 'authInfo.ttlDays');
   if (problems.length) throw new Error(`invalid TLD policy: ${problems.join('; ')}`);
   return p;
 }

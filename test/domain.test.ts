@@ -389,7 +389,7 @@ describe('domains (RFC 5731)', () => {
     expect(r.texts(`${INF}/domain:ns/domain:hostAttr/domain:hostName`)).to.deep.equal(['ns1.attr1.attr']);
   });
 
-  it('refuses an empty authInfo password (2306) and stores the TCI description (tcidom)', async () => {
+  it('refuses a blank authInfo password (2306; an empty one sets none) and stores the TCI description (tcidom)', async () => {
     let r = await send(x, createXml('auth1.tatar', { pw: ' ' }));
     expect(r.code).to.equal(2306);
     const descr = `<tcidom:create ${TCIDOM}><tcidom:description>first line</tcidom:description><tcidom:description>second</tcidom:description></tcidom:create>`;

@@ -221,7 +221,7 @@ export function renderContactInfo(d: ContactInfoData): Rendered {
     c.updaterClId !== null && el('contact:upID', null, c.updaterClId),
     c.updatedAt !== null && el('contact:upDate', null, eppDateTime(c.updatedAt)),
     c.transferredAt !== null && el('contact:trDate', null, eppDateTime(c.transferredAt)),
-    d.withAuthInfo && el('contact:authInfo', null, [el('contact:pw', null, '')]),
+    d.withAuthInfo && el('contact:authInfo', null, [el('contact:pw')]),
     c.disclose && discloseOut(c.disclose),
   ]);
   const extension = c.tci ? [tciInfData(c.tci)] : [];

@@ -96,7 +96,7 @@ function infData(p: DomainInfoData): Out {
     exDate: d.expiresAt,
     trDate: priv ? d.transferredAt : null,
     // RFC 9154 §5.3: the sponsor gets an empty one, whether a value is set or not (none is ever shown).
-    authInfo: p.view === 'full' ? '' : undefined,
+    emptyAuthInfo: p.view === 'full',
   });
 }
 
@@ -122,7 +122,8 @@ interface InfDataFields {
   upDate: Date | string | null;
   exDate: Date | string;
   trDate: Date | string | null;
-  authInfo?: string;
+  /** RFC 9154 §5.3: the sponsor's <domain:authInfo><domain:pw/></domain:authInfo> (a value is never shown). */
+  emptyAuthInfo?: boolean;
 }
 
 function infDataOut(f: InfDataFields): Out {
@@ -147,7 +148,7 @@ function infDataOut(f: InfDataFields): Out {
     f.upDate !== null && el('domain:upDate', null, when(f.upDate)),
     el('domain:exDate', null, when(f.exDate)),
     f.trDate !== null && el('domain:trDate', null, when(f.trDate)),
-    f.authInfo !== undefined && el('domain:authInfo', null, [el('domain:pw', null, f.authInfo)]),
+    f.emptyAuthInfo && el('domain:authInfo', null, [el('domain:pw')]),
   ]);
 }
 

@@ -18,7 +18,7 @@ import type { LoginData, LoginInput, LoginSecEvent } from './types.js';
 
 export const LANGUAGES = ['en'];
 
-/** What <pw> and <newPW> hold when the password travels in <loginSec:pw>/<loginSec:newPW> (RFC 8807 §4.1). */
+/** What <pw> and <newPW> hold when the password travels in <loginSec:pw>/<loginSec:newPW> (RFC 8807). */
 export const LOGIN_SECURITY = '[LOGIN-SECURITY]';
 
 const DAY_MS = 86_400_000;
@@ -152,7 +152,7 @@ async function run(input: LoginInput, ctx: SessionContext): Promise<SessionResul
   return answer(1000, undefined, events);
 }
 
-/** The password a login's <pw> or <newPW> stands for: itself, or with "[LOGIN-SECURITY]" the extension's (RFC 8807 §4.1). */
+/** The password a login's <pw> or <newPW> stands for: itself, or with "[LOGIN-SECURITY]" the extension's (RFC 8807). */
 function password(base: string, ext: string | undefined, element: 'pw' | 'newPW'): string {
   if (base === LOGIN_SECURITY) {
     if (ext === undefined) throw loginSecPasswordMissing(element);

@@ -3,14 +3,14 @@
  * src/epp/session.ts. Logout's answer carries no data; login's carries the RFC 8807 security events.
  */
 
-/** <loginSec:userAgent> (RFC 8807 §3.3): the client's software, as sent. */
+/** <loginSec:userAgent> (RFC 8807): the client's software, as sent. */
 export interface UserAgent {
   app?: string;
   tech?: string;
   os?: string;
 }
 
-/** <loginSec:loginSec> (RFC 8807 §4.1) as sent. */
+/** <loginSec:loginSec> (RFC 8807) as sent. */
 export interface LoginSecInput {
   userAgent?: UserAgent;
   /** The password, when <pw> holds "[LOGIN-SECURITY]" (it may be longer than 16 characters). */
@@ -37,7 +37,7 @@ export interface LoginInput {
   loginSec?: LoginSecInput;
 }
 
-/** A login security event (RFC 8807 §3.1), as <loginSec:event> shows it. */
+/** A login security event (RFC 8807), as <loginSec:event> shows it. */
 export interface LoginSecEvent {
   type: 'password' | 'certificate' | 'cipher' | 'tlsProtocol' | 'newPW' | 'stat' | 'custom';
   /** Required for stat and custom events (e.g. failedLogins). */

@@ -6,7 +6,7 @@ import { CommandRunner } from './commands/runner.js';
 import { EppDoor } from './epp/door.js';
 import type { Services } from './commands/types.js';
 import { LANGUAGES } from './commands/session/login.js';
-import { OBJECT_URIS, offeredExtensionURIs, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from './protocol/namespaces.js';
+import { COMMAND_EXTENSION_URIS, OBJECT_URIS, offeredExtensionURIs, STANDARD_EXTENSION_URIS, TCI_EXTENSION_URIS } from './protocol/namespaces.js';
 import { EppParser } from './protocol/parser.js';
 import { buildGreeting } from './protocol/response.js';
 import { compileSchemaSet } from './protocol/schema.js';
@@ -117,7 +117,9 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   }
   // Time-driven events (auto-renew, purge, transfer auto-approval) also happen when no command arrives; the
   // full sweep every 10 s also bounds how long a change written by another process can go unnoticed.
-  const dueEvents = new DueEventSchedule();
+  // The registry's own changes (auto-renew, purge) get svTRIDs from the runner's sequence (made below).
+  let runner: CommandRunner | undefined;
+  const dueEvents = new DueEventSchedule(() => runner!.nextSvTRID());
   timers.push(
     setInterval(() => {
       dueEvents.forget();
@@ -133,7 +135,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   for (const t of timers) t.unref();
 
   const validator = compileSchemaSet(config.schemasDir);
-  const parser = new EppParser(validator, new Set([...STANDARD_EXTENSION_URIS, ...TCI_EXTENSION_URIS]));
+  const parser = new EppParser(validator, new Set(COMMAND_EXTENSION_URIS));
   const services: Services = {
     store,
     clock,
@@ -146,7 +148,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   };
   const greeting = () =>
     buildGreeting({ svID: config.epp.svID, svDate: clock.now(), langs: LANGUAGES, objURIs: OBJECT_URIS, extURIs: extensionURIs });
-  const runner = new CommandRunner(services);
+  runner = new CommandRunner(services);
   const door = new EppDoor(runner, parser, greeting);
   const epp = new EppServer(config, door, services.sessions, log, greeting);
   const address = await epp.listen(config.epp.host, config.epp.port);

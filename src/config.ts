@@ -36,6 +36,18 @@ export interface Config {
     maxLoginFailures: number;
     /** Server identifier in the greeting. */
     svID: string;
+    /**
+     * RFC 9038 §5: whether a response other than a poll message moves data of a namespace the client did not
+     * select (e.g. <rgp:infData> of an info) into <extValue> for a client that selected unhandled-namespaces,
+     * or leaves it out. Poll messages always carry it (§6).
+     */
+    unhandledNamespacesInResponses: boolean;
+    /** RFC 8807: days a registrar password works after it was set (0: passwords do not expire). */
+    passwordMaxAgeDays: number;
+    /** RFC 8807: days before a password expires from which a login says so (a warning event). */
+    passwordExpiryWarningDays: number;
+    /** RFC 8807: days before the client certificate expires from which a login says so (a warning event). */
+    certificateExpiryWarningDays: number;
   };
   tls: {
     cert: string;
@@ -137,6 +149,10 @@ export function defaultConfig(base = process.cwd()): Config {
       loginTimeout: 60,
       maxLoginFailures: 3,
       svID: 'EPP Registry',
+      unhandledNamespacesInResponses: true,
+      passwordMaxAgeDays: 0,
+      passwordExpiryWarningDays: 14,
+      certificateExpiryWarningDays: 30,
     },
     // Follow certsDir unless set explicitly (see loadConfig).
     tls: { cert: resolve(certsDir, 'server.crt'), key: resolve(certsDir, 'server.key'), ca: resolve(certsDir, 'ca.crt') },
@@ -186,6 +202,10 @@ const ENV: Record<string, string> = {
   REGISTRY_HANDSHAKE_TIMEOUT: 'epp.handshakeTimeout',
   REGISTRY_LOGIN_TIMEOUT: 'epp.loginTimeout',
   REGISTRY_SVID: 'epp.svID',
+  REGISTRY_UNHANDLED_NAMESPACES_IN_RESPONSES: 'epp.unhandledNamespacesInResponses',
+  REGISTRY_PASSWORD_MAX_AGE_DAYS: 'epp.passwordMaxAgeDays',
+  REGISTRY_PASSWORD_WARNING_DAYS: 'epp.passwordExpiryWarningDays',
+  REGISTRY_CERTIFICATE_WARNING_DAYS: 'epp.certificateExpiryWarningDays',
   REGISTRY_TLS_CERT: 'tls.cert',
   REGISTRY_TLS_KEY: 'tls.key',
   REGISTRY_TLS_CA: 'tls.ca',
@@ -316,6 +336,10 @@ function validate(c: Config): Config {
   int(c.epp.maxLoginFailures, 1, 100, 'epp.maxLoginFailures');
   if (typeof c.epp.host !== 'string' || !c.epp.host) bad('epp.host must be a host name or address');
   if (typeof c.epp.svID !== 'string' || c.epp.svID.length < 3 || c.epp.svID.length > 64) bad('epp.svID must be 3 to 64 characters');
+  int(c.epp.passwordMaxAgeDays, 0, 3650, 'epp.passwordMaxAgeDays');
+  int(c.epp.passwordExpiryWarningDays, 0, 365, 'epp.passwordExpiryWarningDays');
+  int(c.epp.certificateExpiryWarningDays, 0, 365, 'epp.certificateExpiryWarningDays');
+  if (typeof c.epp.unhandledNamespacesInResponses !== 'boolean') bad('epp.unhandledNamespacesInResponses must be true or false');
   if (!['FULL', 'NORMAL'].includes(c.synchronous)) bad('synchronous must be FULL or NORMAL');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logLevel)) bad(`logLevel must be one of fatal, error, warn, info, debug, trace, silent`);
   if (!/^[A-Za-z0-9]{1,8}$/.test(c.roidSuffix)) bad('roidSuffix must be 1 to 8 letters or digits (RFC 5730 roid)');

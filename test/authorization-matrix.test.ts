@@ -293,10 +293,13 @@ describe('authorization matrix: ClientY on ClientX objects', function () {
   it("leaves ClientX's objects, authInfo and poll queue as they were", async () => {
     const c = await send(x, requests.info('am-x1', 'contact', 'CX-UPD'));
     expect(c.text('//contact:infData/contact:email')).to.equal('cx-upd@example.ru');
-    expect(c.text('//contact:infData/contact:authInfo/contact:pw')).to.equal(PW.cUpd);
+    // RFC 9154 §5.3: the sponsor sees an empty authInfo; the value still works (for a third registrar's info).
+    expect(c.text('//contact:infData/contact:authInfo/contact:pw')).to.equal('');
+    expect((await send(z, requests.info('am-x5', 'contact', 'CX-UPD', PW.cUpd))).code).to.equal(1000);
     const d = await send(x, requests.info('am-x2', 'domain', 'ax-main.tatar'));
     expect(d.text('//domain:infData/domain:clID')).to.equal('ClientX');
-    expect(d.text('//domain:infData/domain:authInfo/domain:pw')).to.equal(PW.dMain);
+    expect(d.text('//domain:infData/domain:authInfo/domain:pw')).to.equal('');
+    expect((await send(z, requests.info('am-x6', 'domain', 'ax-main.tatar', PW.dMain))).count('//domain:infData/domain:crID')).to.equal(1);
     expect(d.texts('//domain:infData/domain:status/@s')).to.not.include('clientHold');
     expect((await send(x, requests.info('am-x3', 'host', 'ns1.ax-main.tatar'))).texts('//host:infData/host:addr')).to.deep.equal(['192.0.2.1']);
     const p = await send(x, requests.poll('am-x4', 'req'));

@@ -306,8 +306,8 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
     expect(after.sponsorId).to.equal(rid('ClientY'));
     expect(after.transferredAt?.getTime()).to.equal(now.getTime());
     expect([after.updaterClId, after.updatedAt]).to.deep.equal([null, null]);
-    expect(after.authPw).to.not.equal('old-secret');
-    expect(after.authPw.length).to.be.at.least(16);
+    // RFC 9154 §5.4: a completed transfer unsets the authInfo (it used to become a random value).
+    expect([after.authHash, after.authSetAt]).to.deep.equal([null, null]);
     expect(await statuses(id)).to.deep.equal([]);
     expect(await balances()).to.deep.equal(before);
     expect((await transfer(x, 'approve', id)).code).to.equal(2301);
@@ -337,6 +337,7 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
   it('reject: only the sponsor (2201); the contact stays; the requester is told; a new request may follow', async () => {
     const id = uniq();
     await seedContact(id);
+    const before = await row(id);
     expect((await transfer(x, 'reject', id)).code).to.equal(2301);
     expect((await transfer(y, 'request', id, 'contact-pw')).code).to.equal(1001);
     expect((await transfer(y, 'reject', id)).code).to.equal(2201);
@@ -345,7 +346,7 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
     expect(r.code).to.equal(1000);
     expect(trn(r)).to.deep.include({ id, trStatus: 'clientRejected', reID: 'ClientY', acID: 'ClientX' });
     expect((await row(id)).sponsorId).to.equal(rid('ClientX'));
-    expect((await row(id)).authPw).to.equal('contact-pw');
+    expect((await row(id)).authHash).to.equal(before.authHash);
     expect((await row(id)).transferredAt).to.equal(null);
     expect(await statuses(id)).to.deep.equal([]);
     expect((await transfer(x, 'reject', id)).code).to.equal(2301);
@@ -405,7 +406,7 @@ describe('contact transfers (RFC 5733 §3.2.4) and their poll messages', functio
     const [stored] = await seed.contactTransfers(t, after.id);
     expect(after.transferredAt!.getTime()).to.equal(stored.actionAt.getTime());
     expect(stored.actionAt.getTime() - stored.requestedAt.getTime()).to.equal(5 * DAY);
-    expect(after.authPw).to.not.equal('contact-pw');
+    expect([after.authHash, after.authSetAt]).to.deep.equal([null, null]);
     expect(await balances()).to.deep.equal(before);
     // The old authInfo is refused.
     expect((await transfer(x, 'request', id, 'contact-pw')).code).to.equal(2202);

@@ -263,7 +263,9 @@ describe('contacts (RFC 5733) with the TCI contact extension', () => {
       expect(r.text(`${INF}/contact:email`)).to.equal(p.email);
       expect(r.text(`${INF}/contact:clID`)).to.equal('ClientX');
       expect(r.text(`${INF}/contact:crID`)).to.equal('ClientX');
-      expect(r.text(`${INF}/contact:authInfo/contact:pw`)).to.equal(p.authInfo);
+      // RFC 9154 §5.3: an empty authInfo for the sponsor; the value works for another registrar's info.
+      expect(r.text(`${INF}/contact:authInfo/contact:pw`)).to.equal('');
+      expect((await send(y, infoXml(p.id, p.authInfo))).code).to.equal(1000);
       expect(r.count(`${INF}/contact:upDate`)).to.equal(0);
     }
     r = await send(x, infoXml('TEST-C1'));
@@ -609,7 +611,9 @@ describe('contacts (RFC 5733) with the TCI contact extension', () => {
     expect(r.text(`${INF}/contact:voice/@x`)).to.equal('77');
     expect(r.count(`${INF}/contact:fax`)).to.equal(0);
     expect(r.text(`${INF}/contact:email`)).to.equal('new@example.qq');
-    expect(r.text(`${INF}/contact:authInfo/contact:pw`)).to.equal('new-secret');
+    // RFC 9154 §5.3: an empty authInfo for the sponsor; the new value works for another registrar's info.
+    expect(r.text(`${INF}/contact:authInfo/contact:pw`)).to.equal('');
+    expect((await send(y, infoXml('UPD-1', 'new-secret'))).code).to.equal(1000);
 
     // the same rules as on create
     r = await send(x, updateXml('UPD-1', { chg: '<contact:postalInfo type="int"><contact:org>ООО</contact:org></contact:postalInfo>' }));
@@ -799,6 +803,8 @@ describe('contacts (RFC 5733) with the TCI contact extension', () => {
     r = await send(x, infoXml('AUTH-1'));
     expect(r.text(`${INF}/contact:email`)).to.equal(p.email);
     expect(statuses(r)).to.deep.equal(['ok']);
-    expect(r.text(`${INF}/contact:authInfo/contact:pw`)).to.equal('auth-1-secret');
+    // Nor the sponsor (RFC 9154 §5.3): an empty authInfo.
+    expect(r.text(`${INF}/contact:authInfo/contact:pw`)).to.equal('');
+    expect(r.xml).to.not.contain('auth-1-secret');
   });
 });

@@ -193,7 +193,11 @@ describe('domains (RFC 5731)', () => {
 
       r = await send(x, infoXml(domain));
       expect(r.text(`${INF}/domain:registrant`)).to.equal('TEST-C1');
-      expect(r.text(`${INF}/domain:authInfo/domain:pw`)).to.equal('12345678');
+      // RFC 9154 §5.3: the sponsor's info shows an empty authInfo, never the value; the value is checked by an
+      // info with it, as a gaining registrar does (here ClientY gets the sponsor-only data).
+      expect(r.count(`${INF}/domain:authInfo/domain:pw`)).to.equal(1);
+      expect(r.text(`${INF}/domain:authInfo/domain:pw`)).to.equal('');
+      expect((await send(y, infoXml(domain, { pw: '12345678' }))).text(`${INF}/domain:registrant`)).to.equal('TEST-C1');
       expect(r.texts(`${INF}/domain:status/@s`)).to.deep.equal(['clientHold']);
       expect(r.texts(`${INF}/domain:ns/domain:hostObj`)).to.deep.equal(['ns1.example.com', 'ns2.example.com']);
       expect(r.text(`${INF}/domain:upID`)).to.equal('ClientX');
@@ -385,7 +389,7 @@ describe('domains (RFC 5731)', () => {
     expect(r.texts(`${INF}/domain:ns/domain:hostAttr/domain:hostName`)).to.deep.equal(['ns1.attr1.attr']);
   });
 
-  it('refuses an empty authInfo password (2306) and stores the TCI description (tcidom)', async () => {
+  it('refuses a blank authInfo password (2306; an empty one sets none) and stores the TCI description (tcidom)', async () => {
     let r = await send(x, createXml('auth1.tatar', { pw: ' ' }));
     expect(r.code).to.equal(2306);
     const descr = `<tcidom:create ${TCIDOM}><tcidom:description>first line</tcidom:description><tcidom:description>second</tcidom:description></tcidom:create>`;
@@ -412,7 +416,8 @@ describe('domains (RFC 5731)', () => {
     await seedHost(t, 'ns.seen.tatar', { superordinate: 'seen.tatar', addrs: ['192.0.2.7'] });
 
     let r = await send(x, infoXml('seen.tatar'));
-    expect(r.text(`${INF}/domain:authInfo/domain:pw`)).to.equal('seen-pw-1');
+    // RFC 9154 §5.3: an empty authInfo for the sponsor, never the value.
+    expect(r.text(`${INF}/domain:authInfo/domain:pw`)).to.equal('');
     expect(r.text(`${INF}/domain:registrant`)).to.equal('TEST-C1');
     expect(r.texts(`${INF}/domain:host`)).to.deep.equal(['ns.seen.tatar']);
 
@@ -519,7 +524,9 @@ describe('domains (RFC 5731)', () => {
     expect(r.texts(`${INF}/domain:ns/domain:hostObj`)).to.deep.equal(['ns2.example.com', 'ns3.example.com']);
     expect(r.text(`${INF}/domain:contact[@type='admin']`)).to.equal('X-ADM2');
     expect(r.text(`${INF}/domain:registrant`)).to.equal('TEST-C2');
-    expect(r.text(`${INF}/domain:authInfo/domain:pw`)).to.equal('new-pw-9');
+    // RFC 9154: the value is not shown (an empty authInfo); it works for another registrar's info.
+    expect(r.text(`${INF}/domain:authInfo/domain:pw`)).to.equal('');
+    expect((await send(y, infoXml('upd1.tatar', { pw: 'new-pw-9' }))).text(`${INF}/domain:registrant`)).to.equal('TEST-C2');
     expect(r.texts(`${INF}/domain:status/@s`)).to.have.members(['clientDeleteProhibited', 'clientTransferProhibited']);
     expect(r.count(`${INF}/domain:upDate`)).to.equal(1);
 
@@ -570,8 +577,11 @@ describe('domains (RFC 5731)', () => {
     expect(r.code).to.equal(2303);
     r = await send(x, updateXml('upd2.tatar', { chg: '<domain:registrant></domain:registrant>' }));
     expect(r.code).to.equal(2306);
+    // RFC 9154 §5.2 (it was 2306 before): <domain:null/> unsets the authInfo, after which the old value is refused.
+    expect((await send(y, infoXml('upd2.tatar', { pw: 'password' }))).count(`${INF}/domain:registrant`)).to.equal(1);
     r = await send(x, updateXml('upd2.tatar', { chg: '<domain:authInfo><domain:null/></domain:authInfo>' }));
-    expect(r.code).to.equal(2306);
+    expect(r.code).to.equal(1000);
+    expect((await send(y, infoXml('upd2.tatar', { pw: 'password' }))).count(`${INF}/domain:registrant`)).to.equal(0);
   });
 
   it('keeps the nameserver count within the policy on update (2306)', async () => {
@@ -647,7 +657,9 @@ describe('domains (RFC 5731)', () => {
       expect(r.code).to.equal(1000);
       expect(r.xml).to.not.include('secret-x-1');
     }
+    // Nor the sponsor (RFC 9154 §5.3): an empty authInfo.
     const r = await send(x, infoXml('mine.tatar'));
-    expect(r.text(`${INF}/domain:authInfo/domain:pw`)).to.equal('secret-x-1');
+    expect(r.text(`${INF}/domain:authInfo/domain:pw`)).to.equal('');
+    expect(r.xml).to.not.include('secret-x-1');
   });
 });

@@ -33,7 +33,8 @@ describe('extension allow-lists in the picker', () => {
     expect(of('update:domain')).to.deep.equal([`${NS.tciDomain}#update`, `${NS.secDNS}#update`]);
     expect(of('update:domain+rgp')).to.deep.equal([`${NS.rgp}#update`]);
     expect(of('create:contact')).to.deep.equal([`${NS.tciContact}#create`]);
-    for (const key of ['check:domain', 'info:domain', 'delete:domain', 'renew:domain', 'poll:req', 'poll:ack', 'check:host', 'login']) {
+    expect(of('login')).to.deep.equal([`${NS.loginSec}#loginSec`]);
+    for (const key of ['check:domain', 'info:domain', 'delete:domain', 'renew:domain', 'poll:req', 'poll:ack', 'check:host', 'logout']) {
       expect(of(key), key).to.deep.equal([]);
     }
   });

@@ -165,6 +165,8 @@ function validators(): Array<[string, XsdValidator]> {
       add('epp-xsd', 'contact-1.0.xsd', 'urn:ietf:params:xml:ns:contact-1.0');
       add('epp-xsd', 'secDNS-1.1.xsd', 'urn:ietf:params:xml:ns:secDNS-1.1');
       add('epp-xsd', 'rgp-1.0.xsd', 'urn:ietf:params:xml:ns:rgp-1.0');
+      add('ext-xsd', 'loginSec-1.0.xsd', 'urn:ietf:params:xml:ns:epp:loginSec-1.0');
+      add('ext-xsd', 'changePoll-1.0.xsd', 'urn:ietf:params:xml:ns:changePoll-1.0');
       add('tci-xsd', 'tci-contact-ext-1.0.xsd', 'http://www.tcinet.ru/epp/tci-contact-ext-1.0');
       add('tci-xsd', 'tci-domain-ext-1.0.xsd', 'http://www.tcinet.ru/epp/tci-domain-ext-1.0');
       referenceValidator = compileSchemaFiles(files, ns);
@@ -184,6 +186,8 @@ export const NSMAP: Record<string, string> = {
   rgp: 'urn:ietf:params:xml:ns:rgp-1.0',
   tci: 'http://www.tcinet.ru/epp/tci-contact-ext-1.0',
   tcidom: 'http://www.tcinet.ru/epp/tci-domain-ext-1.0',
+  loginSec: 'urn:ietf:params:xml:ns:epp:loginSec-1.0',
+  changePoll: 'urn:ietf:params:xml:ns:changePoll-1.0',
 };
 
 export interface CheckedResponse {

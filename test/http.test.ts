@@ -329,9 +329,8 @@ describe('HTTP registrar API (issue 6)', function () {
     expect(md.text).to.include('duplicate_idempotency_key_conflict');
     // No secret reaches the archive: no bearer token, no auth code.
     expect(md.text).to.not.include(x.token!);
-    const authCode = info.body.registration.auth_code as string;
-    expect(authCode).to.be.a('string').and.not.empty;
-    expect(md.text).to.not.include(authCode);
+    // RFC 9154: a domain created without auth_code has none, and none can be read back (it was shown here before).
+    expect(info.body.registration).to.not.have.property('auth_code');
     // The same bytes come out of the CLI.
     const cli = spawnSync(process.execPath, [CLI, 'ote', 'http-archive', 'ote-clientx-http-001', '--out', join(t.artifacts, 'evidence')], {
       env: { ...process.env, REGISTRY_DATABASE: t.config.database, REGISTRY_CERTS_DIR: t.config.certsDir },
@@ -357,14 +356,16 @@ describe('HTTP registrar API (issue 6)', function () {
       expect(r.code).to.equal(1000);
       expect(r.text('//domain:clID')).to.equal('ClientX');
       expect(r.text('//domain:exDate')?.slice(0, 10)).to.equal(created.body.expires_at.slice(0, 10));
-      const httpPw = (await x.get('/domains/cross-http.defiwallet')).body.registration.auth_code;
-      expect(r.text('//domain:pw')).to.equal(httpPw);
+      // RFC 9154 (this compared the two doors' auth codes before): neither shows one; an HTTP create sets none.
+      expect(r.text('//domain:authInfo/domain:pw')).to.equal('');
+      expect((await x.get('/domains/cross-http.defiwallet')).body.registration).to.not.have.property('auth_code');
 
       r = await send(c, command(`<create><domain:create ${DOMAIN_NS}><domain:name>cross-epp.defiwallet</domain:name><domain:period unit="y">1</domain:period><domain:authInfo><domain:pw>epp-Secret-1</domain:pw></domain:authInfo></domain:create></create>`));
       expect(r.code, r.xml).to.equal(1000);
       const info = await x.get('/domains/cross-epp.defiwallet');
       expect(info.status, info.text).to.equal(200);
-      expect(info.body.registration).to.include({ registrar: 'ClientX', auth_code: 'epp-Secret-1' });
+      expect(info.body.registration).to.include({ registrar: 'ClientX' });
+      expect(info.body.registration).to.not.have.property('auth_code');
       expect(info.body.registration.expires_at.slice(0, 10)).to.equal(r.text('//domain:exDate')!.slice(0, 10));
       // HTTP renew → EPP sees the new expiry; EPP delete → HTTP sees redemption.
       const renew = await x.post('/domains/cross-epp.defiwallet/renew', { idempotency_key: 'cross-2' });
@@ -438,7 +439,10 @@ describe('HTTP registrar API (issue 6)', function () {
   it("treats another registrar's domain as not found, and never shows its data", async () => {
     const made = await x.post('/domains', { domain: 'x-owned.defiwallet', registrant_email: 'secret-owner@example.invalid', idempotency_key: 'owned-1' });
     expect(made.status, made.text).to.equal(201);
-    const authCode = (await x.get('/domains/x-owned.defiwallet')).body.registration.auth_code as string;
+    // RFC 9154: the auth code is made by the registry on request and shown once (it was read back with GET before).
+    const generated = await x.post('/domains/x-owned.defiwallet/auth-code');
+    expect(generated.status, generated.text).to.equal(201);
+    const authCode = generated.body.auth_code as string;
     const expiry = made.body.expires_at as string;
 
     const tries: Res[] = [
@@ -666,8 +670,8 @@ describe('HTTP registrar API (issue 6)', function () {
     keepArtifact('http/ote-http-script1.md', r.archive);
     expect(r.sha256).to.equal(createHash('sha256').update(r.archive, 'utf8').digest('hex'));
     expect(r.archive).to.not.include(x.token!);
-    const code = (await x.get('/domains/ote-livecheck-script1.defiwallet')).body.registration.auth_code as string;
-    expect(r.archive).to.not.include(code);
+    // RFC 9154: the checklist's domain has no auth code (it compared one read back with GET before).
+    expect((await x.get('/domains/ote-livecheck-script1.defiwallet')).body.registration).to.not.have.property('auth_code');
   });
 
   it('reads and checks the http section of the configuration', () => {

@@ -160,7 +160,7 @@ describe('domain lifecycle (RFC 3915) and billing', function () {
   it('a registry-side status change reaches the sponsor by poll, and serverUpdateProhibited blocks updates', async () => {
     const name = uniq();
     await s.as('ClientX').send(create(name)).expect(1000);
-    await t.registry.store.transaction((r) => changeServerStatuses(r, name, ['serverUpdateProhibited'], [], s.now(), 'CLI-TEST-1'));
+    await t.registry.store.transaction((r) => changeServerStatuses(r, name, ['serverUpdateProhibited'], [], s.now(), 'CLI-TEST-1', { who: 'test operator' }));
     expect((await s.as('ClientX').send(domainInfo(name))).texts('//domain:infData/domain:status/@s')).to.include('serverUpdateProhibited');
     await s.as('ClientX').send(domainUpdate({ name, chg: { authInfo: 'new-pw-99' } })).expect(2304);
     expect(await polled((p) => p.text('//e:msgQ/e:msg')!.includes(`status of ${name}`)), 'status change notice in the poll queue').to.equal(true);

@@ -25,6 +25,7 @@
  * - ote.test.ts: an OT&E reset clears objects with the store's maintenance function (clearEnvironmentObjects
  *   on SQLite); `environmentClearer` gives it, the one place a second store adds its own.
  */
+import { hashAuthInfo } from '../src/registry/auth-info.js';
 import type Database from 'better-sqlite3';
 import type { resetEnvironment } from '../src/ote/environment.js';
 import { parseAddress } from '../src/registry/addresses.js';
@@ -112,7 +113,8 @@ export interface ContactSeed {
 }
 
 /** A contact as `contact:create` makes it (int postal data, an email); returns its roid. */
-export function seedContact(t: TestRegistry, handle: string, o: ContactSeed = {}): Promise<string> {
+export async function seedContact(t: TestRegistry, handle: string, o: ContactSeed = {}): Promise<string> {
+  const hash = await hashAuthInfo(o.pw ?? 'contact-pw');
   return write(t, async (r) => {
     const sponsor = await registrarOf(r, o.clId ?? 'ClientX');
     const id = await r.contacts.nextId();
@@ -123,7 +125,7 @@ export function seedContact(t: TestRegistry, handle: string, o: ContactSeed = {}
       roid: made,
       registrarId: sponsor.id,
       createdAt: o.createdAt ?? t.clock.now(),
-      authPw: o.pw ?? 'contact-pw',
+      auth: { hash, setAt: t.clock.now() },
       postalInt: o.postalInt ?? POSTAL,
       postalLoc: null,
       voice: null,
@@ -170,14 +172,14 @@ export interface DomainSeed {
 }
 
 /** A domain (lower-case A-label name) as `domain:create` makes it, without charge or grace period; returns its row id. */
-export function seedDomain(t: TestRegistry, name: string, o: DomainSeed = {}): Promise<number> {
+export async function seedDomain(t: TestRegistry, name: string, o: DomainSeed = {}): Promise<number> {
+  const hash = await hashAuthInfo(o.pw ?? 'domain-pw');
   return write(t, async (r) => {
     const sponsor = await registrarOf(r, o.clId ?? 'ClientX');
     const registrant = o.registrant === undefined ? undefined : await r.domains.contactByHandle(o.registrant);
     if (o.registrant !== undefined && !registrant) throw new Error(`seed: no contact ${o.registrant}`);
     const id = await r.domains.nextId();
     const createdAt = o.createdAt ?? t.clock.now();
-    const authPw = o.pw ?? 'domain-pw';
     await r.domains.insert({
       id,
       name,
@@ -187,12 +189,16 @@ export function seedDomain(t: TestRegistry, name: string, o: DomainSeed = {}): P
       registrantId: registrant?.id ?? null,
       createdAt,
       expiresAt: o.expiresAt ?? addYears(createdAt, 1),
-      authPw,
+      auth: { hash, setAt: t.clock.now() },
       maxSigLife: null,
       description: null,
     });
     if (o.statuses?.length) await r.domains.update(id, { statuses: o.statuses }, sponsor.id, t.clock.now());
-    if (o.transferredAt) await r.transfers.moveDomain(id, sponsor.id, null, authPw, o.transferredAt);
+    if (o.transferredAt) {
+      await r.transfers.moveDomain(id, sponsor.id, null, o.transferredAt);
+      // A completed transfer unsets the authInfo (RFC 9154); the seed's sponsor has set a new one since.
+      await r.domains.update(id, { auth: { hash, setAt: t.clock.now() } }, sponsor.id, t.clock.now());
+    }
     return id;
   });
 }

@@ -23,7 +23,14 @@ describe('EPP sessions (RFC 5730 §2.9.1)', () => {
       'urn:ietf:params:xml:ns:contact-1.0',
       'urn:ietf:params:xml:ns:host-1.0',
     ]);
-    expect(g.texts('//e:svcExtension/e:extURI')).to.include.members(['urn:ietf:params:xml:ns:secDNS-1.1', 'urn:ietf:params:xml:ns:rgp-1.0']);
+    expect(g.texts('//e:svcExtension/e:extURI')).to.include.members([
+      'urn:ietf:params:xml:ns:secDNS-1.1',
+      'urn:ietf:params:xml:ns:rgp-1.0',
+      'urn:ietf:params:xml:ns:epp:secure-authinfo-transfer-1.0',
+      'urn:ietf:params:xml:ns:epp:loginSec-1.0',
+      'urn:ietf:params:xml:ns:epp:unhandled-namespaces-1.0',
+      'urn:ietf:params:xml:ns:changePoll-1.0',
+    ]);
     expect(g.count('//e:dcp/e:access')).to.equal(1);
     await c.close();
   });

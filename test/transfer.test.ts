@@ -373,7 +373,8 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
     expect(after.expiresAt.getTime()).to.equal(addYears(before.expiresAt, 1).getTime());
     expect(after.transferredAt?.getTime()).to.equal(now.getTime());
     expect(after.updatedAt).to.deep.equal(before.updatedAt);
-    expect(after.authPw).to.be.a('string').and.not.equal('old-secret');
+    // RFC 9154 §5.4: a completed transfer unsets the authInfo (it used to become a random value).
+    expect([after.authHash, after.authSetAt]).to.deep.equal([null, null]);
     expect(after.statuses).to.deep.equal([]);
     const hosts = (await seed.subordinateHosts(t, id)).map((h) => ({ name: h.name, sponsor_id: h.sponsorId, transferred_at: h.transferredAt?.getTime() ?? null }));
     expect(hosts).to.deep.equal([
@@ -409,6 +410,7 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
   it('reject: only the sponsor (2201); the domain stays; the requester is told; 2301 afterwards', async () => {
     const name = uniq();
     await seedDomain(name);
+    const stored = await row(name);
     expect((await transfer(x, 'reject', name)).code).to.equal(2301);
     expect((await transfer(y, 'request', name, 'domain-pw')).code).to.equal(1001);
     expect((await transfer(y, 'reject', name)).code).to.equal(2201);
@@ -417,7 +419,7 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
     expect(r.code).to.equal(1000);
     expect(trn(r)).to.deep.include({ name, trStatus: 'clientRejected', reID: 'ClientY', acID: 'ClientX', exDate: undefined });
     expect((await row(name)).sponsorId).to.equal(rid('ClientX'));
-    expect((await row(name)).authPw).to.equal('domain-pw');
+    expect((await row(name)).authHash).to.equal(stored.authHash);
     expect((await row(name)).statuses).to.deep.equal([]);
     expect((await transfer(x, 'reject', name)).code).to.equal(2301);
     expect(trn(await transfer(y, 'query', name)).trStatus).to.equal('clientRejected');
@@ -476,7 +478,7 @@ describe('domain transfers (RFC 5731 §3.2.4) and their poll messages', function
     expect(after.transferredAt!.getTime()).to.equal(stored.actionAt.getTime());
     expect(stored.actionAt.getTime() - stored.requestedAt.getTime()).to.equal(5 * DAY);
     expect(after.expiresAt.getTime()).to.equal(addYears(before.expiresAt, 1).getTime());
-    expect(after.authPw).to.not.equal('domain-pw');
+    expect([after.authHash, after.authSetAt]).to.deep.equal([null, null]);
     expect((await seed.subordinateHosts(t, id)).map((h) => h.sponsorId)).to.deep.equal([rid('ClientY')]);
 
     const q = await s.as('ClientY').send(domainTransfer({ op: 'query', name }));

@@ -162,10 +162,10 @@ describe('zone publication: the TLD zone served by Knot DNS', function () {
     await publish(TLD);
     expect(await delegated(beta)).to.equal(true);
 
-    await t.registry.store.transaction((r) => changeServerStatuses(r, beta, ['serverHold'], [], t.clock.now(), 'ZONE-TEST-1'));
+    await t.registry.store.transaction((r) => changeServerStatuses(r, beta, ['serverHold'], [], t.clock.now(), 'ZONE-TEST-1', { who: 'test operator' }));
     await publish(TLD);
     expect(await delegated(beta)).to.equal(false);
-    await t.registry.store.transaction((r) => changeServerStatuses(r, beta, [], ['serverHold'], t.clock.now(), 'ZONE-TEST-2'));
+    await t.registry.store.transaction((r) => changeServerStatuses(r, beta, [], ['serverHold'], t.clock.now(), 'ZONE-TEST-2', { who: 'test operator' }));
     await publish(TLD);
     expect((await referral(beta)).glue).to.have.length(2);
   });

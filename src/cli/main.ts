@@ -5,9 +5,10 @@ import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { startRegistry } from '../app.js';
 import { CLOCK_OFFSET_SETTING, parseDuration } from '../registry/clock.js';
-import { hashSecret } from '../registry/passwords.js';
+import { hashSecret, MAX_PASSWORD_LENGTH } from '../registry/passwords.js';
 import { checkEmail, checkPhone } from '../registry/contact-rules.js';
-import { changeServerStatuses } from '../registry/operator.js';
+import { changeServerStatuses, checkOperatorAct } from '../registry/operator.js';
+import type { ChangeCase } from '../registry/poll-events.js';
 import { checkZoneForTld, resolvePolicy } from '../registry/policy.js';
 import { normalizeName } from '../registry/names.js';
 import { publishZone, zoneFile } from '../zone/publish.js';
@@ -153,10 +154,13 @@ certs
   });
 
 const registrar = program.command('registrar').description('registrar accounts');
+/** RFC 5730 pwType allows 6 to 16 characters; RFC 8807's <loginSec:pw> carries longer ones. */
+const PASSWORD_RULE = `password must be 6 to ${MAX_PASSWORD_LENGTH} characters without spaces at either end (longer than 16: usable only through the RFC 8807 login security extension)`;
+const validPassword = (pw: string) => pw.length >= 6 && pw.length <= MAX_PASSWORD_LENGTH && pw.trim() === pw;
 registrar
   .command('add')
   .argument('<clID>', 'client identifier (3-16 characters)')
-  .requiredOption('--password <pw>', 'EPP password (6-16 characters)')
+  .requiredOption('--password <pw>', 'EPP password (6-128 characters; beyond 16 only through the RFC 8807 login security extension)')
   .option('--name <name>', 'display name')
   .option('--cert <file>', 'client certificate (PEM) to bind to the account')
   .option('--max-sessions <n>', 'concurrent session limit', positiveInt, 10)
@@ -169,7 +173,7 @@ registrar
   .option('--rdap-base-url <url>', "base URL of the registrar's RDAP service, https (RDAP links its domains there)", rdapBaseUrl)
   .action(async (clID: string, o) => {
     if (!/^.{3,16}$/.test(clID)) throw new InvalidArgumentError('clID must be 3 to 16 characters');
-    if (!/^.{6,16}$/.test(o.password)) throw new InvalidArgumentError('password must be 6 to 16 characters (RFC 5730 pwType)');
+    if (!validPassword(o.password)) throw new InvalidArgumentError(PASSWORD_RULE);
     const hash = await hashSecret(o.password);
     await withStore(async (store) => {
       await store.transaction(async (r) => {
@@ -240,7 +244,7 @@ registrar
   .argument('<clID>')
   .argument('<password>')
   .action(async (clID: string, pw: string) => {
-    if (!/^.{6,16}$/.test(pw)) throw new InvalidArgumentError('password must be 6 to 16 characters (RFC 5730 pwType)');
+    if (!validPassword(pw)) throw new InvalidArgumentError(PASSWORD_RULE);
     const hash = await hashSecret(pw);
     await withStore(async (store) => {
       await store.transaction(async (r) => {
@@ -358,18 +362,31 @@ balance
 
 program
   .command('domain-status')
-  .description('registry-side (server*) statuses of a domain; the sponsor gets a poll message')
+  .description('registry-side (server*) statuses of a domain; the sponsor gets a change poll message (RFC 8590) saying who and why')
   .argument('<domain>', 'domain name (A-label)')
   .option('--add <status...>', 'server statuses to add', [])
   .option('--remove <status...>', 'server statuses to remove', [])
+  .option('--by <operator>', 'who makes the change (changePoll:who)', process.env.USER || 'registry operator')
+  .option('--reason <text>', 'why, in at most 32 characters (changePoll:reason)')
+  .option('--case <type:id>', 'the case it is made for: udrp:ID, urs:ID or custom/NAME:ID (changePoll:caseId)', parseCase)
   .action(async (name: string, o) => {
+    if (o.add.length + o.remove.length === 0) throw new InvalidArgumentError('give --add or --remove');
+    const act = { who: o.by as string, ...(o.reason !== undefined && { reason: o.reason as string }), ...(o.case && { caseId: o.case as ChangeCase }) };
+    checkOperatorAct(act);
     await withStore(async (store, cfg) => {
       const statuses = await store.transaction((r) =>
-        changeServerStatuses(r, name, o.add, o.remove, new Date(), `${cfg.roidSuffix}-CLI-${Date.now().toString(36).toUpperCase()}`),
+        changeServerStatuses(r, name, o.add, o.remove, new Date(), `${cfg.roidSuffix}-CLI-${Date.now().toString(36).toUpperCase()}`, act),
       );
       console.log(`${name}: ${statuses.join(', ') || 'ok'}`);
     });
   });
+
+/** --case udrp:ID, urs:ID or custom/NAME:ID. */
+function parseCase(v: string): ChangeCase {
+  const m = /^(udrp|urs|custom)(?:\/([^:]+))?:(.+)$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`case "${v}" must be udrp:ID, urs:ID or custom/NAME:ID`);
+  return { type: m[1] as ChangeCase['type'], ...(m[2] !== undefined && { name: m[2] }), id: m[3] };
+}
 
 const clockCmd = program.command('clock').description("a development registry's clock (devFixtures on): watch domains live through their lifecycle");
 async function moveClock(change: (offset: number) => number): Promise<void> {

@@ -75,8 +75,14 @@ export const statusPresent = condition('statusPresent', 2306, (kind: ObjectKind,
   value: el(`${kind.toLowerCase()}:status`, { s }),
 }));
 
-/** 2306: an authInfo password that is empty, too long, or carries a roid where none belongs. */
+/** 2306: an authInfo password that is blank, too long or too short for the policy, or carries a roid where none belongs. */
 export const authInfoRefused = condition('authInfoRefused', 2306, (reason: string, value: Out) => ({ msg: reason, value }));
+
+/** 2306: a create carries an authInfo value where the TLD's policy takes only an empty one (RFC 9154 §5.1). */
+export const authInfoOnCreateRefused = condition('authInfoOnCreateRefused', 2306, (tld: string) => ({
+  msg: `Domains of .${tld} are created with an empty authInfo (RFC 9154): send <domain:pw/>, and set one with <update> when a transfer is asked for`,
+  value: el('domain:pw', null, ''),
+}));
 
 /** 2102: <ext> authInfo (RFC 5731/5733) is not implemented; only passwords are. */
 export const authInfoExtUnsupported = condition('authInfoExtUnsupported', 2102, (prefix: 'domain' | 'contact') => ({

@@ -1,4 +1,6 @@
 import { el, type Out } from '../protocol/xml-node.js';
+import { hashAuthInfo } from '../registry/auth-info.js';
+import type { AuthInfoChange } from '../storage/domain-repo.js';
 import {
   authInfoRefused,
   clientUpdateProhibited,
@@ -64,20 +66,40 @@ export function applyClientStatuses(
   return statuses;
 }
 
-/** Longest authInfo password stored. */
+/** Longest authInfo password accepted. */
 export const MAX_AUTH_PW = 255;
 
-/** A password as a command sets it (create, chg): `roid` is only for naming another object's password. */
+/**
+ * A password as a command sends it: `roid` only names another object's password; `hash` is the value's
+ * salted hash when the command's prepare step computed it ahead of the transaction (see hashedAuthPassword).
+ */
 export interface AuthPassword {
   pw: string;
   roid?: string;
+  hash?: string;
 }
 
-/** The rules of a new authInfo password of a domain or contact: not empty, at most 255 characters, no roid (2306). */
-export function checkNewAuthPassword(prefix: 'domain' | 'contact', a: AuthPassword): string {
+/**
+ * The slow part of setting an authInfo, done by a command's prepare step before its transaction (so that
+ * the KDF holds no other command up): the hash of a password the command may set. Returns `a` with it.
+ */
+export async function hashedAuthPassword<A extends AuthPassword | null | undefined>(a: A): Promise<A> {
+  if (!a || a.hash !== undefined || a.pw.trim() === '' || a.pw.length > MAX_AUTH_PW) return a;
+  return { ...a, hash: await hashAuthInfo(a.pw) };
+}
+
+/**
+ * The authInfo a create or update sets (RFC 9154): an empty password, or <domain:null/> (null), unsets it;
+ * otherwise the value is stored as its salted hash with the instant it was set. Refused (authInfoRefused,
+ * 2306): a roid, a blank value (spaces only), more than 255 characters, fewer than `minLength`.
+ */
+export async function newAuthInfo(prefix: 'domain' | 'contact', a: AuthPassword | null, now: Date, minLength = 1): Promise<AuthInfoChange> {
   const value = el(`${prefix}:pw`, null, '');
+  if (a === null) return null;
   if (a.roid !== undefined) throw authInfoRefused(`A ${prefix} authInfo password carries no roid`, value);
-  if (a.pw.trim().length === 0) throw authInfoRefused('The authInfo password must not be empty', value);
+  if (a.pw === '') return null;
+  if (a.pw.trim().length === 0) throw authInfoRefused('The authInfo password must not be blank (an empty one unsets it)', value);
   if (a.pw.length > MAX_AUTH_PW) throw authInfoRefused(`The authInfo password is longer than ${MAX_AUTH_PW} characters`, value);
-  return a.pw;
+  if (a.pw.length < minLength) throw authInfoRefused(`The authInfo password is shorter than the ${minLength} characters this registry asks for`, value);
+  return { hash: a.hash ?? (await hashAuthInfo(a.pw)), setAt: now };
 }

@@ -45,9 +45,10 @@ export interface Outcome<D> {
 
 /**
  * Runs commands whatever door they came through: each object command inside one transaction together
- * with the due events before it, its audit row and its door's own writes; session commands (login, logout)
- * on their own. Every failure becomes an Outcome with its code (anything unexpected: 2400, logged), and
- * every command one log line. Handlers cannot forget the transaction, the audit trail or the logging.
+ * with the due events before it, its audit row and its door's own writes (its prepare step, if any, before
+ * that transaction); session commands (login, logout) on their own. Every failure becomes an Outcome with
+ * its code (anything unexpected: 2400, logged), and every command one log line. Handlers cannot forget the
+ * transaction, the audit trail or the logging.
  */
 export class CommandRunner {
   private readonly svTridPrefix = randomBytes(4).toString('hex').toUpperCase();
@@ -67,10 +68,11 @@ export class CommandRunner {
     const now = this.services.clock.now();
     let outcome: Outcome<D>;
     try {
+      const input = command.prepare ? await command.prepare(r.input) : r.input;
       outcome = await this.services.store.transaction(async (repos) => {
         // Time-driven events that fell due since the last command are applied first, in the same transaction.
         await this.services.dueEvents.applyIfDue(repos, now);
-        const result = await command.run(r.input, { session, registrar, repos, now, svTRID, services: this.services });
+        const result = await command.run(input, { session, registrar, repos, now, svTRID, services: this.services });
         // Forgotten inside the batch, before any later command runs: the handler may have added or moved an event.
         if (!command.readOnly) this.services.dueEvents.forget();
         if (r.alsoInTransaction) await r.alsoInTransaction(repos, result, { command: command.name, code: result.code ?? 1000, svTRID });
@@ -105,15 +107,18 @@ export class CommandRunner {
     return outcome;
   }
 
-  /** A session command (login, logout): no transaction is held while it runs; its audit row is written after. */
-  async runSession<I>(r: { session: Session; command: SessionCommand<I>; input: I; clTRID?: string }, started = process.hrtime.bigint()): Promise<Outcome<never>> {
+  /**
+   * A session command (login, logout): no transaction is held while it runs; its audit row is written after.
+   * Its data (login's security events) comes with the outcome whatever the code: a refused login has some.
+   */
+  async runSession<I, D>(r: { session: Session; command: SessionCommand<I, D>; input: I; clTRID?: string }, started = process.hrtime.bigint()): Promise<Outcome<D>> {
     const { session, command } = r;
     const svTRID = this.nextSvTRID();
-    let outcome: Outcome<never>;
+    let outcome: Outcome<D>;
     try {
       const result = await command.run(r.input, { session, now: this.services.clock.now(), services: this.services });
       const code = result.code ?? 1000;
-      outcome = { command: command.name, code, msg: result.msg, object: result.object, svTRID, close: !!result.close || closesConnection(code) };
+      outcome = { command: command.name, code, msg: result.msg, data: result.data, object: result.object, svTRID, close: !!result.close || closesConnection(code) };
     } catch (e) {
       outcome = { ...this.failure(e, session, command.name), svTRID, close: false };
       outcome.close = closesConnection(outcome.code);

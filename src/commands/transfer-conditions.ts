@@ -31,9 +31,13 @@ export const transferAuthInfoMissing = condition('transferAuthInfoMissing', 2202
   msg: `A transfer of ${label(kind, name)} requires the ${kind}'s authInfo`,
 }));
 
-/** 2202: an authInfo that is not the object's (nor, for a domain, its registrant's by roid). */
+/**
+ * 2202: an authInfo that does not match the object's (nor, for a domain, its registrant's by roid), or the
+ * object has none set or it is past its TTL (RFC 9154 §4.4). The answer does not say which: it would tell
+ * whether one is set.
+ */
 export const transferAuthInfoInvalid = condition('transferAuthInfoInvalid', 2202, (kind: TransferKind, name: string) => ({
-  msg: `The authInfo given for ${label(kind, name)} is not valid`,
+  msg: `The authInfo given for ${label(kind, name)} is not valid (it does not match, has expired, or none is set)`,
 }));
 
 /** 2300: a transfer of the object is already pending. */

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { authInfoMatches, type StoredAuthInfo } from '../registry/auth-info.js';
 import type { TransferRecord } from '../storage/transfer-repo.js';
 import type { AuthPassword } from './object-rules.js';
 import { noPendingTransfer, type TransferKind } from './transfer-conditions.js';
@@ -20,19 +20,24 @@ export function isTransferParty(registrarId: number, sponsorId: number, latest: 
   return sponsorId === registrarId || latest?.requesterId === registrarId || latest?.losingId === registrarId;
 }
 
-/**
- * Whether a command's authInfo matches: `secretFor(roid)` is the password it must carry (roid undefined: the
- * object's own; a roid: the password of the object it names), null when the roid names nothing acceptable.
- * 'absent' when no password was sent.
- */
-export function authInfoMatches(authInfo: AuthPassword | undefined, secretFor: (roid: string | undefined) => string | null): 'absent' | 'valid' | 'invalid' {
-  if (!authInfo) return 'absent';
-  const secret = secretFor(authInfo.roid);
-  return secret !== null && sameSecret(authInfo.pw, secret) ? 'valid' : 'invalid';
+/** The authInfo a command's password must match, and the days it works after it was set (0: no TTL). */
+export interface AuthInfoToMatch {
+  stored: StoredAuthInfo;
+  ttlDays: number;
 }
 
-/** Compares secrets in constant time (through their digests, so that lengths do not leak either). */
-export function sameSecret(a: string, b: string): boolean {
-  const h = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(h(a), h(b));
+/**
+ * Whether a command's authInfo matches (RFC 9154 §4.4): `storedFor(roid)` is the authInfo it must match
+ * (roid undefined: the object's own; a roid: that of the object it names), null when the roid names nothing
+ * acceptable. An empty password, an unset authInfo and one past its TTL never match. 'absent' when no
+ * password was sent.
+ */
+export async function authInfoCheck(
+  authInfo: AuthPassword | undefined,
+  storedFor: (roid: string | undefined) => Promise<AuthInfoToMatch | null> | AuthInfoToMatch | null,
+  now: Date,
+): Promise<'absent' | 'valid' | 'invalid'> {
+  if (!authInfo) return 'absent';
+  const target = await storedFor(authInfo.roid);
+  return target !== null && (await authInfoMatches(authInfo.pw, target.stored, target.ttlDays, now)) ? 'valid' : 'invalid';
 }

@@ -69,6 +69,11 @@ export interface ObjectCommand<I = unknown, D = unknown> {
   name: string;
   /** Changes no object (check, info, transfer query, poll request): cannot add or move a due event. */
   readOnly?: true;
+  /**
+   * Slow work on the input that needs no data (hashing an authInfo the command may set), done by the runner
+   * before the command's transaction, so that it holds no other command up. Changes nothing stored.
+   */
+  prepare?(input: I): Promise<I>;
   run(input: I, ctx: CommandContext): Promise<CommandResult<D>>;
 }
 
@@ -79,17 +84,17 @@ export interface SessionContext {
   services: Services;
 }
 
-export interface SessionResult extends CommandResult<undefined> {
+export interface SessionResult<D = undefined> extends CommandResult<D> {
   /** Close the connection after sending the response (logout, 2501, 2502). */
   close?: boolean;
 }
 
 /** A command that manages the session itself (login, logout). */
-export interface SessionCommand<I = unknown> {
+export interface SessionCommand<I = unknown, D = undefined> {
   kind: 'session';
   name: string;
   needsLogin: boolean;
-  run(input: I, ctx: SessionContext): Promise<SessionResult>;
+  run(input: I, ctx: SessionContext): Promise<SessionResult<D>>;
 }
 
-export type AnyCommand = ObjectCommand<any, any> | SessionCommand<any>;
+export type AnyCommand = ObjectCommand<any, any> | SessionCommand<any, any>;

@@ -19,7 +19,6 @@ import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
 import { eppDateTime } from '../protocol/response.js';
 import { child, childText, children, el, type Elem, type Out } from '../protocol/xml-node.js';
-import type { Session } from '../session/session.js';
 import type { Disclose, Phone, PostalInfo, PostalType, TciContactData } from '../storage/contact-repo.js';
 import type { Rendered } from './binding.js';
 
@@ -200,11 +199,12 @@ export function renderContactCheck(d: ContactCheckData): Rendered {
 }
 
 /**
- * <contact:infData> in the schema's order (the authInfo only for the sponsor: another registrar that
- * proved it sees everything else but never the password), and <tci:infData> when the contact has TCI data
- * and the session selected the TCI contact extension.
+ * <contact:infData> in the schema's order (for the sponsor with an empty <contact:pw/>: RFC 9154 §5.3, the
+ * value is kept only as a hash; another registrar that proved it sees everything else and no authInfo
+ * element), and <tci:infData> when the contact has TCI data
+ * (left out, or moved into <extValue>, by the door when the session did not select the TCI extension).
  */
-export function renderContactInfo(d: ContactInfoData, session: Session): Rendered {
+export function renderContactInfo(d: ContactInfoData): Rendered {
   const c = d.contact;
   const infData = el('contact:infData', null, [
     el('contact:id', null, c.handle),
@@ -221,10 +221,10 @@ export function renderContactInfo(d: ContactInfoData, session: Session): Rendere
     c.updaterClId !== null && el('contact:upID', null, c.updaterClId),
     c.updatedAt !== null && el('contact:upDate', null, eppDateTime(c.updatedAt)),
     c.transferredAt !== null && el('contact:trDate', null, eppDateTime(c.transferredAt)),
-    d.withAuthInfo && el('contact:authInfo', null, [el('contact:pw', null, c.authPw)]),
+    d.withAuthInfo && el('contact:authInfo', null, [el('contact:pw')]),
     c.disclose && discloseOut(c.disclose),
   ]);
-  const extension = c.tci && session.extURIs.has(NS.tciContact) ? [tciInfData(c.tci)] : [];
+  const extension = c.tci ? [tciInfData(c.tci)] : [];
   return { resData: [infData], extension };
 }
 

@@ -22,7 +22,7 @@ import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
 import { eppDateTime } from '../protocol/response.js';
 import { child, childText, children, el, type Elem, type Out } from '../protocol/xml-node.js';
-import type { Session } from '../session/session.js';
+import type { DomainSnapshot } from '../registry/poll-events.js';
 import type { DomainContactType, HostAttr } from '../storage/domain-repo.js';
 import type { Rendered } from './binding.js';
 import { readSecDnsCreate, readSecDnsUpdate, renderSecDnsInfData } from './secdns.js';
@@ -58,19 +58,16 @@ export function readDomainInfo(m: EppMessage): DomainInfo {
 }
 
 /**
- * <domain:infData>, and in <extension> (each only when the session selected its namespace): <secDNS:infData>
- * with the DNSSEC data, <rgp:infData> with the RFC 3915 states, <tcidom:infData> with the description.
+ * <domain:infData>, and in <extension>: <secDNS:infData> with the DNSSEC data, <rgp:infData> with the
+ * RFC 3915 states, <tcidom:infData> with the description. Each extension part the session did not select
+ * is left out or moved into <extValue> by the door (./unhandled.ts).
  */
-export function renderDomainInfo(d: DomainInfoData, session: Session): Rendered {
+export function renderDomainInfo(d: DomainInfoData): Rendered {
   const extension: Out[] = [];
-  if (session.extURIs.has(NS.secDNS)) {
-    const sec = renderSecDnsInfData(d.secDns, d.domain.maxSigLife);
-    if (sec) extension.push(sec);
-  }
-  if (session.extURIs.has(NS.rgp) && d.rgpStatuses.length > 0) {
-    extension.push(el('rgp:infData', null, d.rgpStatuses.map((s) => el('rgp:rgpStatus', { s }))));
-  }
-  if (session.extURIs.has(NS.tciDomain) && d.description !== null) {
+  const sec = renderSecDnsInfData(d.secDns, d.domain.maxSigLife);
+  if (sec) extension.push(sec);
+  if (d.rgpStatuses.length > 0) extension.push(el('rgp:infData', null, d.rgpStatuses.map((s) => el('rgp:rgpStatus', { s }))));
+  if (d.description !== null) {
     extension.push(el('tcidom:infData', null, d.description.split('\n').map((line) => el('tcidom:description', null, line))));
   }
   return { resData: [infData(d)], extension };
@@ -82,29 +79,76 @@ function infData(p: DomainInfoData): Out {
   const showDel = p.hosts === 'all' || p.hosts === 'del';
   const showSub = (p.hosts === 'all' || p.hosts === 'sub') && p.view !== 'public';
   const priv = p.view !== 'public';
-  const nsCount = p.nameservers.length + p.hostAttrs.length;
+  return infDataOut({
+    name: d.name,
+    roid: d.roid,
+    statuses: p.statuses,
+    registrant: priv ? d.registrantHandle : null,
+    contacts: priv ? p.contacts : [],
+    hostObjs: showDel ? p.nameservers.map((h) => h.name) : [],
+    hostAttrs: showDel ? p.hostAttrs : [],
+    hosts: showSub ? p.subordinates : [],
+    clID: d.sponsorClId,
+    crID: priv ? d.creatorClId : null,
+    crDate: d.createdAt,
+    upID: priv ? d.updaterClId : null,
+    upDate: priv ? d.updatedAt : null,
+    exDate: d.expiresAt,
+    trDate: priv ? d.transferredAt : null,
+    // RFC 9154 §5.3: the sponsor gets an empty one, whether a value is set or not (none is ever shown).
+    emptyAuthInfo: p.view === 'full',
+  });
+}
+
+/** <domain:infData> of a domain as a change poll message shows it (RFC 8590): the sponsor's view, without authInfo. */
+export function snapshotInfData(s: DomainSnapshot): Out {
+  return infDataOut(s);
+}
+
+/** What a <domain:infData> shows; null or empty: the element is left out. */
+interface InfDataFields {
+  name: string;
+  roid: string;
+  statuses: string[];
+  registrant: string | null;
+  contacts: Array<{ type: string; handle: string }>;
+  hostObjs: string[];
+  hostAttrs: HostAttr[];
+  hosts: string[];
+  clID: string;
+  crID: string | null;
+  crDate: Date | string;
+  upID: string | null;
+  upDate: Date | string | null;
+  exDate: Date | string;
+  trDate: Date | string | null;
+  /** RFC 9154 §5.3: the sponsor's <domain:authInfo><domain:pw/></domain:authInfo> (a value is never shown). */
+  emptyAuthInfo?: boolean;
+}
+
+function infDataOut(f: InfDataFields): Out {
+  const when = (x: Date | string) => eppDateTime(new Date(x));
   const hostAttr = (h: HostAttr) =>
     el('domain:hostAttr', null, [el('domain:hostName', null, h.name), ...h.addrs.map((a) => el('domain:hostAddr', { ip: a.ip }, a.addr))]);
   let ns: Out | undefined;
-  if (showDel && nsCount > 0) {
-    ns = el('domain:ns', null, p.nameservers.length > 0 ? p.nameservers.map((h) => el('domain:hostObj', null, h.name)) : p.hostAttrs.map(hostAttr));
-  }
+  if (f.hostObjs.length > 0) ns = el('domain:ns', null, f.hostObjs.map((h) => el('domain:hostObj', null, h)));
+  else if (f.hostAttrs.length > 0) ns = el('domain:ns', null, f.hostAttrs.map(hostAttr));
   return el('domain:infData', null, [
-    el('domain:name', null, d.name),
-    el('domain:roid', null, d.roid),
-    ...p.statuses.map((s) => el('domain:status', { s })),
-    priv && d.registrantHandle !== null && el('domain:registrant', null, d.registrantHandle),
-    ...(priv ? p.contacts.map((c) => el('domain:contact', { type: c.type }, c.handle)) : []),
+    el('domain:name', null, f.name),
+    el('domain:roid', null, f.roid),
+    ...f.statuses.map((s) => el('domain:status', { s })),
+    f.registrant !== null && el('domain:registrant', null, f.registrant),
+    ...f.contacts.map((c) => el('domain:contact', { type: c.type }, c.handle)),
     ns,
-    ...(showSub ? p.subordinates.map((h) => el('domain:host', null, h)) : []),
-    el('domain:clID', null, d.sponsorClId),
-    priv && el('domain:crID', null, d.creatorClId),
-    el('domain:crDate', null, eppDateTime(d.createdAt)),
-    priv && d.updaterClId !== null && el('domain:upID', null, d.updaterClId),
-    priv && d.updatedAt !== null && el('domain:upDate', null, eppDateTime(d.updatedAt)),
-    el('domain:exDate', null, eppDateTime(d.expiresAt)),
-    priv && d.transferredAt !== null && el('domain:trDate', null, eppDateTime(d.transferredAt)),
-    p.view === 'full' && d.authPw !== null && el('domain:authInfo', null, [el('domain:pw', null, d.authPw)]),
+    ...f.hosts.map((h) => el('domain:host', null, h)),
+    el('domain:clID', null, f.clID),
+    f.crID !== null && el('domain:crID', null, f.crID),
+    el('domain:crDate', null, when(f.crDate)),
+    f.upID !== null && el('domain:upID', null, f.upID),
+    f.upDate !== null && el('domain:upDate', null, when(f.upDate)),
+    el('domain:exDate', null, when(f.exDate)),
+    f.trDate !== null && el('domain:trDate', null, when(f.trDate)),
+    f.emptyAuthInfo && el('domain:authInfo', null, [el('domain:pw')]),
   ]);
 }
 

@@ -1,11 +1,12 @@
 import type { CommandRunner, Outcome } from '../commands/runner.js';
 import { EppError } from '../protocol/errors.js';
 import type { EppMessage, EppParser } from '../protocol/parser.js';
-import { buildResponse } from '../protocol/response.js';
+import { buildResponse, type ExtValue } from '../protocol/response.js';
 import { closesConnection } from '../protocol/result-codes.js';
 import type { Session } from '../session/session.js';
 import type { EppBinding, Rendered } from './binding.js';
 import { pickCommand } from './picker.js';
+import { placeForSession } from './unhandled.js';
 
 export interface Reply {
   xml: string;
@@ -58,27 +59,50 @@ export class EppDoor {
   private gate(session: Session, m: EppMessage, b: EppBinding): EppError | undefined {
     const c = b.command;
     if (!session.loggedIn) {
-      if (c.kind === 'session' && !c.needsLogin) return undefined;
-      return new EppError(2002, 'Log in first: only <hello> and <login> are accepted before login');
+      if (c.kind !== 'session' || c.needsLogin) return new EppError(2002, 'Log in first: only <hello> and <login> are accepted before login');
+      // Login selects the services itself: whether its extension's namespace is among them is the handler's.
+      return unaccepted(m, b);
     }
     if (m.object && !session.objURIs.has(m.object.ns)) {
       return new EppError(2307, `Object service ${m.object.ns} was not selected at login`);
     }
     for (const ext of m.extensions) {
       if (!session.extURIs.has(ext.ns)) return new EppError(2103, `Extension ${ext.ns} was not selected at login`);
-      if (!b.extensions.some(([ns, name]) => ext.ns === ns && ext.name === name)) {
-        return new EppError(2102, `The extension element <${ext.name}> (${ext.ns}) is not accepted by ${c.name}`);
-      }
     }
-    return undefined;
+    return unaccepted(m, b);
   }
 
+  /**
+   * The response of an outcome: its data rendered (a failure carries none, except a refused login's
+   * security events), each part placed by the services the session selected (./unhandled.ts).
+   */
   private respond(o: Outcome<unknown>, clTRID: string | undefined, binding?: EppBinding, session?: Session): Reply {
-    let parts: Rendered = {};
-    if (o.code < 2000 && o.data !== undefined && binding?.render) parts = binding.render(o.data, session!);
-    const xml = buildResponse({ code: o.code, msg: o.msg, value: o.value, reason: o.reason, msgQ: o.msgQ, resData: parts.resData, extension: parts.extension, clTRID, svTRID: o.svTRID });
+    let parts: Rendered & { extValues?: ExtValue[] } = {};
+    if (o.data !== undefined && binding?.render) parts = binding.render(o.data, session!);
+    if (session?.loggedIn) {
+      const poll = binding?.command.name === 'poll:req';
+      parts = placeForSession(parts, session, { poll, inResponses: this.runner.services.config.epp.unhandledNamespacesInResponses });
+    }
+    const xml = buildResponse({
+      code: o.code,
+      msg: o.msg,
+      value: o.value,
+      reason: o.reason,
+      extValues: parts.extValues,
+      msgQ: o.msgQ,
+      resData: parts.resData,
+      extension: parts.extension,
+      clTRID,
+      svTRID: o.svTRID,
+    });
     return { xml, close: o.close || closesConnection(o.code) };
   }
+}
+
+/** 2102 for the first extension element the command's binding does not accept. */
+function unaccepted(m: EppMessage, b: EppBinding): EppError | undefined {
+  const ext = m.extensions.find((e) => !b.extensions.some(([ns, name]) => e.ns === ns && e.name === name));
+  return ext && new EppError(2102, `The extension element <${ext.name}> (${ext.ns}) is not accepted by ${b.command.name}`);
 }
 
 /** The object a command names (its first name/id child), for the audit row of a failure. */

@@ -59,7 +59,7 @@ import {
   renderDomainRestore,
 } from './domain.js';
 import { readPollAck, readPollRequest, renderPollMessage } from './poll.js';
-import { readLogin, readLogout } from './session.js';
+import { readLogin, readLogout, renderLogin } from './session.js';
 import { readContactTransfer, readDomainTransfer, renderContactTransfer, renderDomainTransfer } from './transfer.js';
 
 const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
@@ -74,7 +74,7 @@ const tciContact = (name: string): ExtensionRef => [NS.tciContact, name];
  * RGP restore is a <domain:update> that carries <rgp:update>.
  */
 const TABLE: Record<string, EppBinding> = {
-  login: bind({ command: login, read: readLogin }),
+  login: bind({ command: login, extensions: [[NS.loginSec, 'loginSec']], read: readLogin, render: renderLogin }),
   logout: bind({ command: logout, read: readLogout }),
   'poll:req': bind({ command: pollRequest, read: readPollRequest, render: renderPollMessage }),
   'poll:ack': bind({ command: pollAck, read: readPollAck }),

@@ -79,9 +79,18 @@ export const patchBody = {
         remove: { type: 'array', items: clientStatus, uniqueItems: true, maxItems: 5 },
       },
     },
+    /** The registrar's own auth code for the domain; null unsets it (RFC 9154). */
+    auth_code: { type: ['string', 'null'], minLength: 1, maxLength: 255 },
     idempotency_key: idempotencyKey,
   },
-  anyOf: [{ required: ['registrant_email'] }, { required: ['registrant_external_id'] }, { required: ['client_statuses'] }],
+  anyOf: [{ required: ['registrant_email'] }, { required: ['registrant_external_id'] }, { required: ['client_statuses'] }, { required: ['auth_code'] }],
+} as const;
+
+/** POST /domains/{domain}/auth-code takes nothing: the registry makes the code. */
+export const authCodeBody = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {},
 } as const;
 
 export const transferBody = {

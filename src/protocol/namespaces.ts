@@ -7,6 +7,14 @@ export const NS = {
   contact: 'urn:ietf:params:xml:ns:contact-1.0',
   secDNS: 'urn:ietf:params:xml:ns:secDNS-1.1',
   rgp: 'urn:ietf:params:xml:ns:rgp-1.0',
+  /** RFC 9154: announced and negotiated only (its rules need no XML of their own). */
+  secureAuthInfo: 'urn:ietf:params:xml:ns:epp:secure-authinfo-transfer-1.0',
+  /** RFC 8807 login security: <loginSec:loginSec> in <login>, <loginSec:loginSecData> in its response. */
+  loginSec: 'urn:ietf:params:xml:ns:epp:loginSec-1.0',
+  /** RFC 9038: announced and negotiated only (unhandled data goes to <extValue>). */
+  unhandledNamespaces: 'urn:ietf:params:xml:ns:epp:unhandled-namespaces-1.0',
+  /** RFC 8590 change poll: <changePoll:changeData> in poll messages of registry-side changes. */
+  changePoll: 'urn:ietf:params:xml:ns:changePoll-1.0',
   tciContact: 'http://www.tcinet.ru/epp/tci-contact-ext-1.0',
   tciDomain: 'http://www.tcinet.ru/epp/tci-domain-ext-1.0',
 } as const;
@@ -15,7 +23,13 @@ export const NS = {
 export const OBJECT_URIS: readonly string[] = [NS.domain, NS.contact, NS.host];
 
 /** IANA-registered extensions, always offered. */
-export const STANDARD_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp];
+export const STANDARD_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp, NS.secureAuthInfo, NS.loginSec, NS.unhandledNamespaces, NS.changePoll];
+
+/**
+ * Extensions whose elements a command may carry (the parser refuses any other extension namespace with
+ * 2103): RFC 9154 and RFC 9038 define no XML, and changePoll appears only in responses.
+ */
+export const COMMAND_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp, NS.loginSec, NS.tciContact, NS.tciDomain];
 
 /**
  * The registry dialect of the .TATAR/.ДЕТИ OT&E TLDs (shared/notes/tci-contact-ext.md). These URIs are not
@@ -38,6 +52,8 @@ export const PREFIX: Record<string, string> = {
   [NS.contact]: 'contact',
   [NS.secDNS]: 'secDNS',
   [NS.rgp]: 'rgp',
+  [NS.loginSec]: 'loginSec',
+  [NS.changePoll]: 'changePoll',
   [NS.tciContact]: 'tci',
   [NS.tciDomain]: 'tcidom',
 };

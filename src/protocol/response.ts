@@ -13,11 +13,25 @@ export interface ResponseSpec {
   value?: Out;
   /** Adds <extValue> with this reason around `value`. */
   reason?: string;
+  /** Data the client did not select at login, moved into <extValue> elements of a successful result (RFC 9038). */
+  extValues?: ExtValue[];
   msgQ?: { count: number; id?: string; qDate?: Date; msg?: string };
   resData?: Out[];
   extension?: Out[];
   clTRID?: string;
   svTRID: string;
+}
+
+/** An <extValue>: an element and the reason it is there instead of its usual place. */
+export interface ExtValue {
+  value: Out;
+  reason: string;
+}
+
+/** The namespace URI of an outbound element, by its prefix (undefined for an unprefixed EPP element). */
+export function namespaceOf(out: Out): string | undefined {
+  const colon = out.name.indexOf(':');
+  return colon > 0 ? NS_BY_PREFIX[out.name.slice(0, colon)] : undefined;
 }
 
 /** An instant with tenths of a second, as registries commonly answer (2026-11-23T14:49:54.1Z). */
@@ -91,6 +105,11 @@ export function buildResponse(spec: ResponseSpec): string {
   } else if (spec.reason) {
     // RFC 5730 requires an element in <value>; name the command itself when no single element is at fault.
     p.push('<extValue><value><command/></value><reason>', escapeText(spec.reason), '</reason></extValue>');
+  }
+  for (const x of spec.extValues ?? []) {
+    p.push('<extValue><value>');
+    writeOut(p, x.value, ' ');
+    p.push('</value><reason>', escapeText(x.reason), '</reason></extValue>');
   }
   p.push('</result>');
   if (spec.msgQ && spec.msgQ.count > 0) {

@@ -2,7 +2,7 @@ import type { ContactTransfer } from '../storage/contact-transfer-repo.js';
 import type { Repos } from '../storage/store.js';
 import { plusDays } from './lifecycle.js';
 import { contactTransferEvent } from './poll-events.js';
-import { freshAuthInfo, sweepDue, tellParties } from './transfers.js';
+import { sweepDue, tellParties } from './transfers.js';
 
 /**
  * Contact transfers (RFC 5733 §3.2.4): the same rules as domain transfers (transfers.ts), without what only a
@@ -14,8 +14,8 @@ import { freshAuthInfo, sweepDue, tellParties } from './transfers.js';
  *                                                                                            └─ acDate = request + 5 days → serverApproved
  *
  * An approval changes the contact's sponsor, sets trDate (the approval instant; for serverApproved the
- * acDate) and replaces the authInfo by a random one nobody was told (the new sponsor sets its own with
- * <update>). Every outcome is a poll message to the other party (both parties for the registry's own acts),
+ * acDate) and unsets the authInfo (RFC 9154 §5.4: the new sponsor sets one with <update> when a transfer is
+ * asked for). Every outcome is a poll message to the other party (both parties for the registry's own acts),
  * carrying a contactTransfer event (poll-events.ts; polled as <contact:trnData>). Domains that use the
  * contact keep using it.
  *
@@ -51,7 +51,7 @@ export async function approveContactTransfer(
   now: Date,
 ): Promise<ContactTransfer> {
   const at = status === 'serverApproved' ? t.actionAt : now;
-  await repos.contactTransfers.moveContact(t.contactId, t.requesterId, freshAuthInfo(), at);
+  await repos.contactTransfers.moveContact(t.contactId, t.requesterId, at);
   const done = await repos.contactTransfers.close(t.id, status, at);
   await notifyContact(repos, done, now);
   return done;

@@ -6,6 +6,8 @@ import type { Repos } from '../storage/store.js';
 import { addYears } from './periods.js';
 import { applyDueContactTransfers } from './contact-transfers.js';
 import { applyDueTransfers } from './transfers.js';
+import { domainSnapshot } from './domain-snapshot.js';
+import { BATCH } from './poll-events.js';
 import type { TldPolicy } from './policy.js';
 
 /**
@@ -88,9 +90,11 @@ export async function deleteDomain(repos: Repos, domain: Domain, policy: TldPoli
 
 /**
  * Applies what is due at `now`: domain and contact transfers whose acDate passed (auto-approval), auto-renewals of expired
- * domains, purges at the end of pendingDelete.
+ * domains, purges at the end of pendingDelete. An auto-renew and a purge are changes the registry makes on its own:
+ * each gets a server transaction id of its own from `nextSvTRID` and tells the sponsor with a change poll message
+ * (RFC 8590, who: batch).
  */
-export async function applyDueEvents(repos: Repos, now: Date): Promise<void> {
+export async function applyDueEvents(repos: Repos, now: Date, nextSvTRID: () => string): Promise<void> {
   await applyDueTransfers(repos, now);
   await applyDueContactTransfers(repos, now);
   for (;;) {
@@ -109,16 +113,29 @@ export async function applyDueEvents(repos: Repos, now: Date): Promise<void> {
       await repos.billing.post(d.sponsorId, -tld.policy.prices.renew * years, 'autoRenew', d.name, now, true);
       await repos.lifecycle.setExpiry(d.id, expiresAt);
       await startGrace(repos, d.id, 'autoRenew', d.sponsorId, tld.policy, tld.policy.prices.renew * years, d.expiresAt);
-      await repos.poll.enqueue(d.sponsorId, `Domain ${d.name} auto-renewed until ${eppDateTime(expiresAt)}.`, { kind: 'autoRenew', name: d.name, expiresAt }, now);
+      const after = (await domainSnapshot(repos, d.name))!;
+      await repos.poll.enqueue(
+        d.sponsorId,
+        `Domain ${d.name} auto-renewed until ${eppDateTime(expiresAt)}.`,
+        { kind: 'change', operation: 'autoRenew', state: 'after', at: now, svTRID: nextSvTRID(), who: BATCH, domain: after },
+        now,
+      );
     }
   }
   for (;;) {
     const due = await repos.lifecycle.dueForPurge(now, 100);
     if (due.length === 0) break;
     for (const d of due) {
+      // RFC 8590: a purge leaves no object after it, so the message shows the domain as it was before.
+      const before = (await domainSnapshot(repos, d.name))!;
       await repos.lifecycle.detachSubordinateHosts(d.id);
       await repos.domains.purge(d.id);
-      await repos.poll.enqueue(d.sponsorId, `Domain ${d.name} purged at the end of its redemption; the name is available again.`, { kind: 'purge', name: d.name, paResult: true, deleteSvTRID: d.deleteSvTRID, purgedAt: now }, now);
+      await repos.poll.enqueue(
+        d.sponsorId,
+        `Domain ${d.name} purged at the end of its redemption; the name is available again.`,
+        { kind: 'change', operation: 'autoPurge', state: 'before', at: now, svTRID: nextSvTRID(), who: BATCH, domain: before, deleteSvTRID: d.deleteSvTRID },
+        now,
+      );
     }
   }
 }
@@ -133,12 +150,15 @@ export class DueEventSchedule {
   /** Epoch ms of the next event; null: none pending; undefined: not known. */
   private nextAt: number | null | undefined;
 
+  /** `nextSvTRID` names the registry's own changes (the runner's svTRID sequence). */
+  constructor(private readonly nextSvTRID: () => string) {}
+
   /** Applies due events (in the caller's transaction) unless the next event is still ahead. */
   async applyIfDue(repos: Repos, now: Date): Promise<void> {
     // Not known (after any change): four index probes say whether the six sweep queries are needed at all.
     if (this.nextAt === undefined) this.nextAt = (await repos.lifecycle.nextDueAt())?.getTime() ?? null;
     if (this.nextAt === null || now.getTime() < this.nextAt) return;
-    await applyDueEvents(repos, now);
+    await applyDueEvents(repos, now, this.nextSvTRID);
     this.nextAt = (await repos.lifecycle.nextDueAt())?.getTime() ?? null;
   }
 

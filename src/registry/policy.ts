@@ -85,6 +85,18 @@ export interface TldPolicy {
   rdap: { publish: ContactElement[]; consent: 'nobody' | 'legalPersons' | 'everyone' };
   /** The TLD's zone as `registry zone write` and the publisher of `serve` write it (src/zone/). */
   zone: ZonePolicy;
+  /** A domain's authInfo (RFC 9154; it is kept only as a salted hash, never shown, unset by a transfer). */
+  authInfo: {
+    /**
+     * What a create may carry: 'empty' (RFC 9154 §5.1: an empty one, so that a new domain is in no transfer
+     * process; the registry MAY refuse a value) or 'any' (a value or an empty one: the OT&E documents set one).
+     */
+    onCreate: 'empty' | 'any';
+    /** Shortest value accepted when one is set (RFC 9154 §4.1 asks registrars for 128 bits or more of randomness). */
+    minLength: number;
+    /** Days a value works after it is set (RFC 9154 §4.2 TTL); 0: until it is changed, unset or transferred. */
+    ttlDays: number;
+  };
 }
 
 /** One of the TLD's own name servers (the apex NS records). */
@@ -155,6 +167,7 @@ export const DEFAULT_POLICY: TldPolicy = {
     dsDigestTypes: [2],
   },
   rdap: { publish: [], consent: 'legalPersons' },
+  authInfo: { onCreate: 'any', minLength: 1, ttlDays: 14 },
 };
 
 /** Digest types the zone writer can compute (node:crypto): SHA-1, SHA-256, SHA-384. */
@@ -202,6 +215,9 @@ export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
     problems.push(`rdap.publish must list distinct contact elements among ${CONTACT_ELEMENTS.join(', ')}`);
   }
   if (!['nobody', 'legalPersons', 'everyone'].includes(p.rdap.consent)) problems.push('rdap.consent must be nobody, legalPersons or everyone');
+  if (!['empty', 'any'].includes(p.authInfo.onCreate)) problems.push('authInfo.onCreate must be empty or any');
+  intIn(p.authInfo.minLength, 1, 255, 'authInfo.minLength');
+  intIn(p.authInfo.ttlDays, 0, 3650, 'authInfo.ttlDays');
   if (problems.length) throw new Error(`invalid TLD policy: ${problems.join('; ')}`);
   return p;
 }

@@ -6,7 +6,7 @@ import type { Transfer, TransferStatus } from '../storage/transfer-repo.js';
  * event with its text, and each door renders it when the message is polled (EPP: src/epp/poll.ts, as the
  * <resData> of the poll response). Stored as `kind` plus the other fields in JSON, instants as ISO strings.
  */
-export type PollEvent = DomainTransferEvent | ContactTransferEvent | AutoRenewEvent | PurgeEvent | ServerStatusEvent;
+export type PollEvent = DomainTransferEvent | ContactTransferEvent | AutoRenewEvent | PurgeEvent | ServerStatusEvent | ChangeEvent;
 
 /** A domain transfer's state (RFC 5731 <domain:trnData>): requested, approved, rejected or cancelled. */
 export interface DomainTransferEvent {
@@ -33,14 +33,20 @@ export interface ContactTransferEvent {
   actionAt: Date;
 }
 
-/** The registry renewed an expired domain for its sponsor (<domain:renData>). */
+/**
+ * The registry renewed an expired domain for its sponsor (<domain:renData>). Queued before change poll
+ * messages existed; the registry now queues a ChangeEvent (autoRenew) instead.
+ */
 export interface AutoRenewEvent {
   kind: 'autoRenew';
   name: string;
   expiresAt: Date;
 }
 
-/** A deleted domain was purged at the end of its redemption (RFC 5731 <domain:panData>). */
+/**
+ * A deleted domain was purged at the end of its redemption (RFC 5731 <domain:panData>). Queued before change
+ * poll messages existed; the registry now queues a ChangeEvent (autoPurge) instead.
+ */
 export interface PurgeEvent {
   kind: 'purge';
   name: string;
@@ -52,13 +58,81 @@ export interface PurgeEvent {
   purgedAt: Date;
 }
 
-/** The registry operator changed a domain's server* statuses (no <resData>: the text says it all). */
+/**
+ * The registry operator changed a domain's server* statuses (no <resData>: the text says it all). Queued
+ * before change poll messages existed; the registry now queues a ChangeEvent instead.
+ */
 export interface ServerStatusEvent {
   kind: 'serverStatus';
   name: string;
   added: string[];
   removed: string[];
 }
+
+/** The operations of RFC 8590 §2.1 (changePoll:operationEnum). */
+export type ChangeOperation = 'create' | 'delete' | 'renew' | 'transfer' | 'update' | 'restore' | 'autoRenew' | 'autoDelete' | 'autoPurge' | 'custom';
+
+/** A case a change was made for (RFC 8590 <changePoll:caseId>): UDRP, URS or a custom kind named by `name`. */
+export interface ChangeCase {
+  type: 'udrp' | 'urs' | 'custom';
+  name?: string;
+  id: string;
+}
+
+/**
+ * A domain as its sponsor's <domain:info> shows it (RFC 5731 <domain:infData>, without authInfo), taken when
+ * a change poll message is queued: the message tells of the object as it was then, whatever happened
+ * since. Instants as ISO strings (the snapshot is stored as it is).
+ */
+export interface DomainSnapshot {
+  name: string;
+  roid: string;
+  /** Stored and computed statuses (ok, inactive). */
+  statuses: string[];
+  registrant: string | null;
+  contacts: Array<{ type: string; handle: string }>;
+  hostObjs: string[];
+  hostAttrs: Array<{ name: string; addrs: Array<{ ip: 'v4' | 'v6'; addr: string }> }>;
+  /** Subordinate host names. */
+  hosts: string[];
+  clID: string;
+  crID: string;
+  crDate: string;
+  upID: string | null;
+  upDate: string | null;
+  exDate: string;
+  trDate: string | null;
+}
+
+/**
+ * A change the registry made to a domain without its sponsor asking (RFC 8590 change poll): an operator's
+ * update, an auto-renew, a purge. Polled as the domain's <domain:infData> with <changePoll:changeData>
+ * (what, when, which transaction, who, why); a client that selected neither changePoll nor
+ * unhandled-namespaces gets the RFC 5731 form of the same news instead (src/epp/poll.ts).
+ */
+export interface ChangeEvent {
+  kind: 'change';
+  operation: ChangeOperation;
+  /** The op attribute: a sub-operation (e.g. purge) or the name of a custom operation. */
+  op?: string;
+  /** Whether `domain` is the object before the change (a purge: there is no after) or after it. */
+  state: 'before' | 'after';
+  /** When the change was made. */
+  at: Date;
+  /** The server transaction id of the change. */
+  svTRID: string;
+  /** Who made it: an operator, or `batch` for the registry's scheduled work. */
+  who: string;
+  caseId?: ChangeCase;
+  /** Why (at most 32 characters: eppcom reasonType). */
+  reason?: string;
+  domain: DomainSnapshot;
+  /** autoPurge: the svTRID of the delete the purge completes (the paTRID of its RFC 5731 form); null when not known. */
+  deleteSvTRID?: string | null;
+}
+
+/** Who a change of the registry's own scheduled work (auto-renew, purge) is by. */
+export const BATCH = 'batch';
 
 export type PollEventKind = PollEvent['kind'];
 
@@ -96,6 +170,7 @@ const INSTANTS: { readonly [K in PollEventKind]: ReadonlyArray<keyof Extract<Pol
   autoRenew: ['expiresAt'],
   purge: ['purgedAt'],
   serverStatus: [],
+  change: ['at'],
 };
 
 /** The stored form of an event: its kind, and its other fields as JSON (instants as ISO strings). */

@@ -38,3 +38,10 @@ export function updateProhibited(statuses: readonly string[]): boolean {
 export function deleteProhibited(statuses: readonly string[]): boolean {
   return statuses.includes('clientDeleteProhibited') || statuses.includes('serverDeleteProhibited');
 }
+
+/** A domain's statuses as shown: the stored ones, `inactive` without nameservers, `ok` when nothing else applies. */
+export function domainDisplayStatuses(stored: readonly string[], nsCount: number): string[] {
+  const s = [...stored];
+  if (nsCount === 0) s.push('inactive');
+  return s.length > 0 ? s : ['ok'];
+}

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Transfer, TransferDomain, TransferRecord } from '../storage/transfer-repo.js';
 import type { Repos } from '../storage/store.js';
 import { plusDays, startGrace } from './lifecycle.js';
@@ -15,8 +14,8 @@ import type { TldPolicy } from './policy.js';
  *                                                                                           └─ acDate = request + transferAutoApprove days → serverApproved
  *
  * An approval moves the domain and its subordinate hosts to the gaining registrar (trDate = the approval
- * instant; for serverApproved the acDate), extends the registration by the period, replaces the authInfo by
- * a random one nobody was told (RFC 9154: the new sponsor sets its own with <update>), ends the losing
+ * instant; for serverApproved the acDate), extends the registration by the period, unsets the authInfo
+ * (RFC 9154 §5.4: the new sponsor sets one with <update> when a transfer is asked for), ends the losing
  * registrar's grace periods, charges the gaining registrar the transfer price per year and starts the
  * transfer grace period. If the domain is in its auto-renew grace period, that auto-renew is refunded to
  * whoever paid it and its year counts as the transfer's first one (a 1-year transfer then does not extend
@@ -27,8 +26,7 @@ import type { TldPolicy } from './policy.js';
  * passed is approved exactly once (its status leaves `pending` in the same transaction).
  *
  * Contact transfers (contact-transfers.ts) follow the same rules and share the object-independent parts
- * below: the poll message texts, who is told of what, the blocking statuses, the new random authInfo and the
- * due sweep.
+ * below: the poll message texts, who is told of what, the blocking statuses and the due sweep.
  */
 
 /** Poll message texts, one per outcome. */
@@ -98,11 +96,6 @@ export async function tellParties(repos: Repos, t: TransferRecord, event: PollEv
   for (const id of partiesToTell(t)) await repos.poll.enqueue(id, TRANSFER_MESSAGES[t.status], event, now);
 }
 
-/** The authInfo an approved transfer leaves on the object: random, told to nobody (the new sponsor sets its own). */
-export function freshAuthInfo(): string {
-  return randomBytes(18).toString('base64url');
-}
-
 /**
  * Runs `apply` on every transfer `due` returns (up to `limit` at a time) until none is left; `apply` must take
  * the transfer out of `pending`, so each is applied exactly once.
@@ -136,7 +129,7 @@ export async function approveTransfer(repos: Repos, t: Transfer, status: 'client
   if (price > 0) await repos.billing.post(t.requesterId, -price, 'transfer', domain.name, now, true);
   await startGrace(repos, domain.id, 'transfer', t.requesterId, tld.policy, price, at);
 
-  await repos.transfers.moveDomain(domain.id, t.requesterId, expiresAt, freshAuthInfo(), at);
+  await repos.transfers.moveDomain(domain.id, t.requesterId, expiresAt, at);
   const done = await repos.transfers.close(t.id, status, at, expiresAt);
   await notify(repos, done, now);
   return done;

@@ -11,6 +11,8 @@ export class Session {
   /** Extension namespaces announced at login and offered by the server. */
   extURIs = new Set<string>();
   failedLogins = 0;
+  /** RFC 8807 <loginSec:userAgent> the client sent at login (logged with the login). */
+  userAgent: { app?: string; tech?: string; os?: string } | null = null;
   closing = false;
   readonly startedAt = Date.now();
 
@@ -22,6 +24,8 @@ export class Session {
     /** Whether the client certificate chains to the configured CA (and is not revoked or expired). */
     readonly certTrusted: boolean,
     readonly certError: string | null,
+    /** When the client certificate expires (RFC 8807 warns of it at login); null without one. */
+    readonly certNotAfter: Date | null = null,
   ) {}
 
   get loggedIn(): boolean {

@@ -1,3 +1,4 @@
+import type { AuthInfoChange } from './domain-repo.js';
 /** RFC 5733 postal data of one form (`int`: ASCII only; `loc`: any script). Country codes are upper case. */
 export interface PostalInfo {
   name: string;
@@ -69,7 +70,10 @@ export interface Contact {
   createdAt: Date;
   updatedAt: Date | null;
   transferredAt: Date | null;
-  authPw: string;
+  /** The authInfo's salted hash (RFC 9154: the value itself is never kept), null when none is set. */
+  authHash: string | null;
+  /** When the authInfo was set (its TTL counts from it), null when none is set. */
+  authSetAt: Date | null;
   /** Stored statuses (client*, server*, pending*); `ok` and `linked` are computed, never stored. */
   statuses: string[];
   postalInt: PostalInfo | null;
@@ -87,7 +91,7 @@ export interface NewContact {
   roid: string;
   registrarId: number;
   createdAt: Date;
-  authPw: string;
+  auth: AuthInfoChange;
   postalInt: PostalInfo | null;
   postalLoc: PostalInfo | null;
   voice: Phone | null;
@@ -105,7 +109,7 @@ export interface ContactChanges {
   voice?: Phone | null;
   fax?: Phone | null;
   email?: string;
-  authPw?: string;
+  auth?: AuthInfoChange;
   disclose?: Disclose | null;
   tci?: TciContactData | null;
 }

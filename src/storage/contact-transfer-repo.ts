@@ -28,8 +28,8 @@ export interface ContactTransferRepo {
   open(t: NewContactTransfer): Promise<ContactTransfer>;
   /** Ends a pending transfer with `status` at `actionAt`, and removes `pendingTransfer` from the contact's statuses. */
   close(id: number, status: Exclude<ContactTransfer['status'], 'pending'>, actionAt: Date): Promise<ContactTransfer>;
-  /** Moves the contact to the gaining registrar: sponsor, trDate and authInfo. Does not touch upID/upDate. */
-  moveContact(contactId: number, gainingId: number, authPw: string, at: Date): Promise<void>;
+  /** Moves the contact to the gaining registrar (sponsor, trDate) and unsets its authInfo (RFC 9154). Does not touch upID/upDate. */
+  moveContact(contactId: number, gainingId: number, at: Date): Promise<void>;
   /** Pending transfers whose acDate is at or before `now`, oldest first (one indexed query). */
   due(now: Date, limit: number): Promise<ContactTransfer[]>;
 }

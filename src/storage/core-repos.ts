@@ -25,6 +25,10 @@ export interface Registrar {
   url: string | null;
   /** Base URL of the registrar's own RDAP service, ending in "/" (RDAP: the "related" link of its domains). */
   rdapBaseUrl: string | null;
+  /** When the password was last set (RFC 8807 password expiry counts from it). */
+  passwordChangedAt: Date;
+  /** Wrong passwords given for the account since its last successful login. */
+  failedLogins: number;
 }
 
 export interface NewRegistrar {
@@ -48,7 +52,12 @@ export interface RegistrarRepo {
   byId(id: number): Promise<Registrar | undefined>;
   list(): Promise<Registrar[]>;
   insert(r: NewRegistrar, now: Date): Promise<Registrar>;
-  update(id: number, changes: Partial<Omit<Registrar, 'id' | 'clId'>>, now: Date): Promise<void>;
+  /** A new passwordHash also sets passwordChangedAt to `now`. */
+  update(id: number, changes: Partial<Omit<Registrar, 'id' | 'clId' | 'passwordChangedAt' | 'failedLogins'>>, now: Date): Promise<void>;
+  /** Counts a wrong password for the account. */
+  loginFailed(id: number): Promise<void>;
+  /** A successful login: the wrong passwords counted since the last one, and the count starts again. */
+  loginSucceeded(id: number): Promise<number>;
 }
 
 export interface Tld {

@@ -19,7 +19,10 @@ export interface Domain {
   updatedAt: Date | null;
   expiresAt: Date;
   transferredAt: Date | null;
-  authPw: string | null;
+  /** The authInfo's salted hash (RFC 9154: the value itself is never kept), null when none is set. */
+  authHash: string | null;
+  /** When the authInfo was set (its TTL counts from it), null when none is set. */
+  authSetAt: Date | null;
   /** Stored statuses (client*, server*, pending*); `ok` and `inactive` are computed, never stored. */
   statuses: string[];
   maxSigLife: number | null;
@@ -56,10 +59,15 @@ export interface ContactRef {
   id: number;
   handle: string;
   roid: string;
-  authPw: string;
+  /** The contact's authInfo (an info may name it by roid). */
+  authHash: string | null;
+  authSetAt: Date | null;
   /** Whether the contact carries the TCI extension's data (person or organization). */
   hasTci: boolean;
 }
+
+/** An authInfo to store: its salted hash and when it was set; null unsets it. */
+export type AuthInfoChange = { hash: string; setAt: Date } | null;
 
 export interface NewDomain {
   id: number;
@@ -70,7 +78,7 @@ export interface NewDomain {
   registrantId: number | null;
   createdAt: Date;
   expiresAt: Date;
-  authPw: string;
+  auth: AuthInfoChange;
   maxSigLife: number | null;
   description: string | null;
 }
@@ -78,7 +86,7 @@ export interface NewDomain {
 /** Columns an update may change; absent fields stay as they are. */
 export interface DomainChanges {
   registrantId?: number | null;
-  authPw?: string;
+  auth?: AuthInfoChange;
   statuses?: string[];
   maxSigLife?: number | null;
   description?: string | null;

@@ -817,4 +817,37 @@ END;
 CREATE INDEX http_transfer_intents_request ON http_transfer_intents(request_id);
 `,
   },
+  {
+    version: 16,
+    name: 'login security (RFC 8807): when each registrar password was set, failed logins since the last success',
+    sql: `
+-- Password expiry is counted from password_changed_at (set by every password change); a password set before
+-- this migration counts from the migration. failed_logins counts wrong passwords for the account since its
+-- last successful login, which reports and clears it.
+ALTER TABLE registrars ADD COLUMN password_changed_at INTEGER;
+UPDATE registrars SET password_changed_at = CAST(unixepoch('subsec') * 1000 AS INTEGER);
+ALTER TABLE registrars ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+`,
+  },
+  {
+    version: 17,
+    name: 'authInfo kept only as a salted hash with the instant it was set (RFC 9154)',
+    sql: `
+-- RFC 9154 §4.3: the registry keeps an authInfo only as a salted hash. Every value stored in clear is
+-- replaced by its scrypt hash (authinfo_hash(), src/registry/auth-info.ts, registered on the connection
+-- that migrates: SQL has no KDF of its own), and the column that held it goes. The TTL of a value
+-- (src/registry/auth-info.ts) counts from auth_set_at: for a value set before this migration, from the
+-- migration. An empty value was never accepted; it would mean none set (NULL).
+ALTER TABLE domains ADD COLUMN auth_hash TEXT;
+ALTER TABLE domains ADD COLUMN auth_set_at INTEGER;
+UPDATE domains SET auth_hash = authinfo_hash(auth_pw), auth_set_at = CAST(unixepoch('subsec') * 1000 AS INTEGER)
+ WHERE auth_pw IS NOT NULL AND auth_pw <> '';
+ALTER TABLE domains DROP COLUMN auth_pw;
+ALTER TABLE contacts ADD COLUMN auth_hash TEXT;
+ALTER TABLE contacts ADD COLUMN auth_set_at INTEGER;
+UPDATE contacts SET auth_hash = authinfo_hash(auth_pw), auth_set_at = CAST(unixepoch('subsec') * 1000 AS INTEGER)
+ WHERE auth_pw IS NOT NULL AND auth_pw <> '';
+ALTER TABLE contacts DROP COLUMN auth_pw;
+`,
+  },
 ];

@@ -45,10 +45,12 @@ export interface TransferDomain {
   createdAt: Date;
   expiresAt: Date;
   transferredAt: Date | null;
-  authPw: string | null;
+  /** The authInfo's salted hash and when it was set (null: none set). */
+  authHash: string | null;
+  authSetAt: Date | null;
   statuses: string[];
-  /** The registrant's roid and password (an authInfo may name the registrant's by roid). */
-  registrant: { roid: string; authPw: string } | null;
+  /** The registrant's roid and authInfo (an authInfo may name the registrant's by roid). */
+  registrant: { roid: string; authHash: string | null; authSetAt: Date | null } | null;
 }
 
 /**
@@ -67,10 +69,11 @@ export interface TransferRepo {
   /** Ends a pending transfer with `status` at `actionAt`, and removes `pendingTransfer` from the domain's statuses. */
   close(id: number, status: Exclude<TransferStatus, 'pending'>, actionAt: Date, newExpiresAt: Date | null): Promise<Transfer>;
   /**
-   * Moves the domain to the gaining registrar: sponsor, expiry (unless null), trDate and authInfo; its
-   * subordinate hosts change sponsor too, with the same trDate. Does not touch upID/upDate.
+   * Moves the domain to the gaining registrar: sponsor, expiry (unless null) and trDate, and unsets its
+   * authInfo (RFC 9154); its subordinate hosts change sponsor too, with the same trDate. Does not touch
+   * upID/upDate.
    */
-  moveDomain(domainId: number, gainingId: number, expiresAt: Date | null, authPw: string, at: Date): Promise<void>;
+  moveDomain(domainId: number, gainingId: number, expiresAt: Date | null, at: Date): Promise<void>;
   /** Pending transfers whose acDate is at or before `now`, oldest first (one indexed query). */
   due(now: Date, limit: number): Promise<Transfer[]>;
 }

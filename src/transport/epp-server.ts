@@ -107,6 +107,7 @@ export class EppServer {
       hasCert ? peer.fingerprint256 : null,
       hasCert && socket.authorized,
       hasCert && !socket.authorized ? String(socket.authorizationError) : null,
+      hasCert && peer.valid_to ? new Date(peer.valid_to) : null,
     );
     const conn: Connection = { socket, session, work: Promise.resolve(), queued: 0 };
     this.connections.add(conn);

@@ -18,7 +18,10 @@ const contactOf = (type: string) => `(SELECT contact_id FROM domain_contacts WHE
  * name, so that a check costs a few passes over each table however large a long run makes them.
  */
 const FACTS = `
-  WITH audits AS (SELECT object, command, code, count(*) AS n, min(registrar_id) AS rid_min, max(registrar_id) AS rid_max FROM audit_log GROUP BY 1, 2, 3),
+  WITH audits AS (SELECT object, command, code, count(*) AS n, min(registrar_id) AS rid_min, max(registrar_id) AS rid_max FROM audit_log
+                  -- The updates that only set an authInfo before a transfer request (clTRID …-auth) are not the clientHold toggles.
+                  WHERE NOT (command = 'domain:update' AND cl_trid LIKE '%-auth')
+                  GROUP BY 1, 2, 3),
        debits AS (SELECT object, count(*) AS n, min(registrar_id) AS rid_min, max(registrar_id) AS rid_max, min(amount) AS amount_min, max(amount) AS amount_max
                   FROM billing_ledger WHERE kind = 'create' GROUP BY 1),
        transfers AS (SELECT domain_id, count(*) AS requests, sum(status = 'clientApproved') AS approvals, sum(status = 'pending') AS pending

@@ -263,17 +263,21 @@ export class Worker {
     };
   }
 
-  /** The registrant gets the authInfo from the sponsor (domain:info), and the other registrar asks for the domain. */
+  /**
+   * The sponsor sets a fresh authInfo for the registrant (RFC 9154: the registry keeps only its hash, never
+   * shows it, and a completed transfer unsets it), and the other registrar asks for the domain with it.
+   */
   private async transferRequest(d: DomainState): Promise<Cmd> {
+    const pw = `tr-${d.name}-${this.nextTrid()}`;
     let xml: string;
     try {
-      xml = await this.sessions[d.sponsor]!.request(requests.info(this.nextTrid(), 'domain', d.name));
+      // Its clTRID ends in -auth: the invariants tell it from the clientHold updates they count.
+      xml = await this.sessions[d.sponsor]!.request(requests.domainUpdate(`${this.nextTrid()}-auth`, { name: d.name, chg: { authInfo: pw } }));
     } catch {
       throw new ConnectionLost();
     }
-    const info = checkResponse(xml);
-    const pw = info.text('//domain:authInfo/domain:pw');
-    if (info.code !== 1000 || !pw) throw new Error(`domain:info of ${d.name} by its sponsor gave no authInfo: ${info.xml}`);
+    const set = checkResponse(xml);
+    if (set.code !== 1000) throw new Error(`the sponsor of ${d.name} could not set its authInfo: ${set.xml}`);
     const clTRID = this.nextTrid();
     return {
       clTRID,

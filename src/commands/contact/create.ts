@@ -1,5 +1,5 @@
 import { roid } from '../../registry/roid.js';
-import { checkNewAuthPassword } from '../object-rules.js';
+import { hashedAuthPassword, newAuthInfo } from '../object-rules.js';
 import type { ObjectCommand } from '../types.js';
 import { contactExists } from './conditions.js';
 import { checkEmailInput, checkPhoneInput, checkPostalInfos, checkTci, contactId } from './contact-data.js';
@@ -13,11 +13,12 @@ import type { ContactCreate, ContactCreateData } from './types.js';
  * characters; the country an ISO 3166-1 alpha-2 code in either case (stored upper case). voice/fax:
  * +CC.NUMBER (1–3 digit country code not starting with 0, 4–14 digits, at most 15 in all) with an optional
  * numeric x extension; an empty <voice/> is refused. E-mail: local@domain with a dot-atom local part of at
- * most 64 octets and a valid domain name. The authInfo password: not empty. The disclose preference is
- * stored as given. The TCI extension is optional: a person (birthday, passport, optional TIN) or an
- * organization (legal addresses, TIN), stored and shown by info. A contact is an RFC 5733 object of no TLD:
- * a TLD whose policy requires the TCI data asks for it when the contact is linked to one of its domains
- * (../domain/domain-data.ts requireContactExtension), not here. The contact starts with status ok,
+ * most 64 octets and a valid domain name. The authInfo password (RFC 9154): empty (none set) or a value,
+ * kept only as a salted hash (computed before the transaction), working for CONTACT_AUTH_INFO_TTL_DAYS. The
+ * disclose preference is stored as given. The TCI extension is optional: a person (birthday, passport,
+ * optional TIN) or an organization (legal addresses, TIN), stored and shown by info. A contact is an RFC 5733
+ * object of no TLD: a TLD whose policy requires the TCI data asks for it when the contact is linked to one of
+ * its domains (../domain/domain-data.ts requireContactExtension), not here. The contact starts with status ok,
  * sponsored and created by the registrar.
  *
  * Errors:
@@ -27,13 +28,16 @@ import type { ContactCreate, ContactCreateData } from './types.js';
  * - 2005: contactValueSyntax (id, int data not ASCII, country code, telephone number, e-mail, birthday, TIN);
  * - 2102: authInfoExtUnsupported (<contact:ext>, refused while reading);
  * - 2302: contactExists;
- * - 2306: postalInfoTwice, legalAddrTwice, tooManyPassportLines, authInfoRefused (empty or over-long
+ * - 2306: postalInfoTwice, legalAddrTwice, tooManyPassportLines, authInfoRefused (blank or over-long
  *   password, password with a roid).
  * (A foreign extension element is 2102, the TCI extension without selecting it at login 2103: the door's.)
  */
 export const contactCreate: ObjectCommand<ContactCreate, ContactCreateData> = {
   kind: 'object',
   name: 'contact:create',
+  async prepare(input) {
+    return { ...input, authInfo: await hashedAuthPassword(input.authInfo) };
+  },
   async run(input, ctx) {
     const id = contactId(input.id);
     const repo = ctx.repos.contacts;
@@ -43,7 +47,7 @@ export const contactCreate: ObjectCommand<ContactCreate, ContactCreateData> = {
     const voice = input.voice ? checkPhoneInput(input.voice, 'voice', false) : null;
     const fax = input.fax ? checkPhoneInput(input.fax, 'fax', false) : null;
     const email = checkEmailInput(input.email);
-    const authPw = checkNewAuthPassword('contact', input.authInfo);
+    const auth = await newAuthInfo('contact', input.authInfo, ctx.now);
     const disclose = input.disclose ?? null;
     const tci = input.tci ? checkTci(input.tci, ctx.now) : null;
 
@@ -54,7 +58,7 @@ export const contactCreate: ObjectCommand<ContactCreate, ContactCreateData> = {
       roid: roid('C', rowId, ctx.services.config.roidSuffix),
       registrarId: ctx.registrar.id,
       createdAt: ctx.now,
-      authPw,
+      auth,
       postalInt: postal.int,
       postalLoc: postal.loc,
       voice,

@@ -6,8 +6,8 @@ import type { ContactTransferCommand, ContactTransferData } from './transfer-typ
 
 /**
  * <contact:transfer op="approve"> (RFC 5733 §3.2.4): the sponsor lets the pending transfer happen at once
- * (clientApproved): the contact moves to the requester (trDate now), its authInfo is replaced by a random one
- * nobody was told, and the requester is notified (poll). See src/registry/contact-transfers.ts. An authInfo
+ * (clientApproved): the contact moves to the requester (trDate now), its authInfo is unset (RFC 9154: the
+ * new sponsor sets one when a transfer is asked for), and the requester is notified (poll). See src/registry/contact-transfers.ts. An authInfo
  * in the command is not needed and not checked: the sponsor is identified by its session.
  *
  * Errors: contactValueRange (2004), contactValueSyntax (2005) an impossible id; contactNotFound (2303);

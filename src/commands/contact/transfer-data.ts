@@ -2,7 +2,8 @@ import type { Contact } from '../../storage/contact-repo.js';
 import type { ContactTransfer } from '../../storage/contact-transfer-repo.js';
 import type { AuthPassword } from '../object-rules.js';
 import { transferAuthInfoInvalid, transferAuthInfoMissing } from '../transfer-conditions.js';
-import { authInfoMatches, requirePendingTransfer } from '../transfer-shared.js';
+import { CONTACT_AUTH_INFO_TTL_DAYS } from '../../registry/auth-info.js';
+import { authInfoCheck as checkAuthInfo, requirePendingTransfer } from '../transfer-shared.js';
 import type { CommandContext } from '../types.js';
 import { loadContact } from './contact-data.js';
 
@@ -33,16 +34,19 @@ export function requirePending(target: ContactTransferTarget): ContactTransfer {
 }
 
 /**
- * Whether an authInfo authorises a transfer of `c`: the contact's password (a roid, when present, must be
- * the contact's own, as for <contact:info>).
+ * Whether an authInfo authorises a transfer of `c`: the contact's password, set and within the contacts'
+ * TTL (a roid, when present, must be the contact's own, as for <contact:info>).
  */
-export function authInfoCheck(c: Contact, authInfo: AuthPassword | undefined): 'absent' | 'valid' | 'invalid' {
-  return authInfoMatches(authInfo, (roid) => (roid === undefined || roid === c.roid ? c.authPw : null));
+export function authInfoCheck(c: Contact, authInfo: AuthPassword | undefined, now: Date): Promise<'absent' | 'valid' | 'invalid'> {
+  return checkAuthInfo(authInfo, (roid) => (roid === undefined || roid === c.roid ? { stored: c, ttlDays: CONTACT_AUTH_INFO_TTL_DAYS } : null), now);
 }
 
-/** A transfer request must carry the contact's authInfo: transferAuthInfoMissing / transferAuthInfoInvalid (2202). */
-export function requireAuthInfo(c: Contact, authInfo: AuthPassword | undefined): void {
-  const check = authInfoCheck(c, authInfo);
+/**
+ * A transfer request must carry the contact's authInfo, set and not expired: transferAuthInfoMissing /
+ * transferAuthInfoInvalid (2202).
+ */
+export async function requireAuthInfo(c: Contact, authInfo: AuthPassword | undefined, now: Date): Promise<void> {
+  const check = await authInfoCheck(c, authInfo, now);
   if (check === 'absent') throw transferAuthInfoMissing('contact', c.handle);
   if (check === 'invalid') throw transferAuthInfoInvalid('contact', c.handle);
 }

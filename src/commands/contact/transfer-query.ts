@@ -21,7 +21,7 @@ export const contactTransferQuery: ObjectCommand<ContactTransferCommand, Contact
   async run(input, ctx) {
     const { contact, latest } = await loadTransferTarget(ctx, input.id);
     if (!isTransferParty(ctx.registrar.id, contact.sponsorId, latest)) {
-      const check = authInfoCheck(contact, input.authInfo);
+      const check = await authInfoCheck(contact, input.authInfo, ctx.now);
       if (check === 'absent') throw transferQueryRefused('contact', contact.handle);
       if (check === 'invalid') throw transferAuthInfoInvalid('contact', contact.handle);
     }

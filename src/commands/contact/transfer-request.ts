@@ -26,7 +26,7 @@ export const contactTransferRequest: ObjectCommand<ContactTransferCommand, Conta
     const { contact } = target;
 
     if (contact.sponsorId === ctx.registrar.id) throw alreadySponsor('contact', contact.handle);
-    requireAuthInfo(contact, input.authInfo);
+    await requireAuthInfo(contact, input.authInfo, ctx.now);
     if (target.latest?.status === 'pending') throw transferAlreadyPending('contact', contact.handle);
     const blocker = contact.statuses.find((s) => TRANSFER_BLOCKERS.includes(s));
     if (blocker) throw transferProhibitedByStatus('contact', contact.handle, blocker);

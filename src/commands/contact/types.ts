@@ -64,7 +64,7 @@ export interface ContactInfoData {
   contact: Contact;
   /** Stored statuses plus the computed ones (ok, linked). */
   statuses: string[];
-  /** Only the sponsor sees the authInfo password. */
+  /** The sponsor gets an (always empty) authInfo element: RFC 9154 §5.3. */
   withAuthInfo: boolean;
 }
 

@@ -1,6 +1,6 @@
 import { CONTACT_CLIENT_STATUSES } from '../../registry/statuses.js';
 import type { ContactChanges } from '../../storage/contact-repo.js';
-import { applyClientStatuses, checkNewAuthPassword, requireSponsor, updateGate } from '../object-rules.js';
+import { applyClientStatuses, hashedAuthPassword, newAuthInfo, requireSponsor, updateGate } from '../object-rules.js';
 import type { ObjectCommand } from '../types.js';
 import { contactUpdateEmpty, idValue } from './conditions.js';
 import { checkEmailInput, checkPhoneInput, checkTci, loadContact, mergePostalInfos } from './contact-data.js';
@@ -18,7 +18,8 @@ import type { ContactUpdate } from './types.js';
  * removing one that is not there: 2306. Removals are applied before additions.
  * chg: postalInfo (per form: a given name or addr replaces the stored one, a given org replaces it and an
  * empty <org/> removes it; a form the contact lacks must come complete), voice and fax (an empty element
- * removes the number), email, authInfo password, disclose (one without children removes the preference),
+ * removes the number), email, authInfo password (RFC 9154: an empty <contact:pw/> unsets it; a value is kept
+ * only as a salted hash, hashed before the transaction), disclose (one without children removes the preference),
  * all checked as on create. The TCI extension, when present, replaces the stored person/organization data.
  *
  * Errors:
@@ -31,11 +32,14 @@ import type { ContactUpdate } from './types.js';
  * - 2304: updateBlockedByLifecycle (pendingDelete, pendingTransfer), serverUpdateProhibited,
  *   clientUpdateProhibited;
  * - 2306: statusNotSettable, statusAbsent, statusPresent, postalInfoTwice,
- *   legalAddrTwice, tooManyPassportLines, authInfoRefused (empty or over-long password, one with a roid).
+ *   legalAddrTwice, tooManyPassportLines, authInfoRefused (blank or over-long password, one with a roid).
  */
 export const contactUpdate: ObjectCommand<ContactUpdate, undefined> = {
   kind: 'object',
   name: 'contact:update',
+  async prepare(input) {
+    return input.chg.authInfo ? { ...input, chg: { ...input.chg, authInfo: await hashedAuthPassword(input.chg.authInfo) } } : input;
+  },
   async run(input, ctx) {
     const contact = await loadContact(ctx, input.id);
     requireSponsor(ctx, 'Contact', { name: contact.handle, sponsorId: contact.sponsorId }, 'update');
@@ -66,7 +70,7 @@ export const contactUpdate: ObjectCommand<ContactUpdate, undefined> = {
     if (chg.voice) changes.voice = checkPhoneInput(chg.voice, 'voice', true);
     if (chg.fax) changes.fax = checkPhoneInput(chg.fax, 'fax', true);
     if (chg.email !== undefined) changes.email = checkEmailInput(chg.email);
-    if (chg.authInfo) changes.authPw = checkNewAuthPassword('contact', chg.authInfo);
+    if (chg.authInfo) changes.auth = await newAuthInfo('contact', chg.authInfo, ctx.now);
     if (chg.disclose !== undefined) changes.disclose = chg.disclose;
     if (tci !== undefined) changes.tci = tci;
     if (addStatuses.length + remStatuses.length > 0) changes.statuses = statuses;

@@ -253,12 +253,6 @@ export const alreadyANameserver = condition('alreadyANameserver', 2306, (domain:
 /** 2003: an <domain:authInfo> without <domain:pw> (the schema leaves only <domain:ext>, refused before). */
 export const authInfoPwMissing = condition('authInfoPwMissing', 2003, () => ({ msg: 'authInfo requires <domain:pw>' }));
 
-/** 2306: <domain:null/> as the new authInfo: a domain always has one. */
-export const authInfoNotRemovable = condition('authInfoNotRemovable', 2306, () => ({
-  msg: 'The authInfo of a domain cannot be removed, only changed',
-  value: el('domain:null'),
-}));
-
 /** 2306: the TCI domain extension in a TLD that does not use it. */
 export const tciDomainNotUsed = condition('tciDomainNotUsed', 2306, (tld: string) => ({ msg: `The TCI domain extension is not used in .${tld}` }));
 

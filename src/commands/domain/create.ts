@@ -2,7 +2,8 @@ import { addYears, beyondMaxRegistration } from '../../registry/periods.js';
 import { roid } from '../../registry/roid.js';
 import type { ContactRef } from '../../storage/domain-repo.js';
 import { charge, startGrace } from '../../registry/lifecycle.js';
-import { checkNewAuthPassword } from '../object-rules.js';
+import { authInfoOnCreateRefused } from '../conditions.js';
+import { hashedAuthPassword, newAuthInfo } from '../object-rules.js';
 import type { ObjectCommand } from '../types.js';
 import {
   contactsNotAccepted,
@@ -41,8 +42,11 @@ import type { DomainCreate, DomainCreateData } from './types.js';
  * most maxContactsPerType each; 'minimum' refuses any registrant or contact. Nameservers: existing host
  * objects (or host attributes under the hostAttr model), count within the policy; an internal host without
  * addresses cannot be delegated to. The expiry is the creation instant plus the period in calendar years
- * (Feb 29 → Feb 28). Statuses: `ok`, or `inactive` while it has no nameservers (computed). The sponsor
- * is charged the TLD's create price per year, and the add grace period starts.
+ * (Feb 29 → Feb 28). Statuses: `ok`, or `inactive` while it has no nameservers (computed). The authInfo
+ * (RFC 9154): an empty <domain:pw/> creates the domain with none set; a value, where the policy's
+ * authInfo.onCreate allows one, is kept only as a salted hash (computed before the transaction), works for
+ * the policy's authInfo.ttlDays and must have its authInfo.minLength. The sponsor is charged the TLD's
+ * create price per year, and the add grace period starts.
  *
  * Errors, in the order they are checked:
  * - the name: domainNameInvalid (2005), tldNotServed (2004), nameNotRegistrable (2306: not a single label,
@@ -56,7 +60,8 @@ import type { DomainCreate, DomainCreateData } from './types.js';
  *   (2306), host attributes as ./domain-data.ts checkHostAttrs (hostAttrNameScripts, hostAddrInvalid 2005,
  *   hostAddrListedTwice, externalHostAddrs, glueRequired 2003, hostAttrWithoutAddrs, tooManyHostAddrs,
  *   hostAddrRefused 2306), hostNotFound (2303), hostNotDelegable (2306), nameserverCount (2306);
- * - authInfo: authInfoRefused (2306: empty, too long, roid); authInfoExtUnsupported (2102) and
+ * - authInfo: authInfoOnCreateRefused (2306: a value where the policy takes only an empty one),
+ *   authInfoRefused (2306: blank, too long, too short, roid); authInfoExtUnsupported (2102) and
  *   authInfoPwMissing (2003) are the codec's, before the handler runs;
  * - DNSSEC: the conditions of ./secdns.ts (2005, 2102, 2306);
  * - the description: tciDomainNotUsed, descriptionTooLong (2306);
@@ -65,6 +70,9 @@ import type { DomainCreate, DomainCreateData } from './types.js';
 export const domainCreate: ObjectCommand<DomainCreate, DomainCreateData> = {
   kind: 'object',
   name: 'domain:create',
+  async prepare(input) {
+    return { ...input, authInfo: await hashedAuthPassword(input.authInfo) };
+  },
   async run(input, ctx) {
     const c = await classifyName(ctx, input.name);
     if (!c.ok) {
@@ -99,7 +107,8 @@ export const domainCreate: ObjectCommand<DomainCreate, DomainCreateData> = {
     const nsCount = ns.kind === 'obj' ? ns.hosts.length : ns.attrs.length;
     checkNsCount(nsCount, policy);
 
-    const authPw = checkNewAuthPassword('domain', input.authInfo);
+    if (policy.authInfo.onCreate === 'empty' && input.authInfo.pw !== '') throw authInfoOnCreateRefused(tld.name);
+    const auth = await newAuthInfo('domain', input.authInfo, ctx.now, policy.authInfo.minLength);
     const secDns = input.secDns;
     checkSecDnsCreate(secDns, policy.dnssec);
     const description = descriptionOf(input.description, policy, tld.name) ?? null;
@@ -116,7 +125,7 @@ export const domainCreate: ObjectCommand<DomainCreate, DomainCreateData> = {
       registrantId: registrant?.id ?? null,
       createdAt,
       expiresAt,
-      authPw,
+      auth,
       maxSigLife: secDns?.maxSigLife ?? null,
       description,
     });

@@ -1,6 +1,7 @@
 import { addressRefusal, MAX_HOST_ADDRESSES, parseAddress } from '../../registry/addresses.js';
 import { hostNameScripts, normalizeName, scriptsAllowed, shortNameReason } from '../../registry/names.js';
 import { periodYears } from '../../registry/periods.js';
+import { domainDisplayStatuses } from '../../registry/statuses.js';
 import type { TldPolicy } from '../../registry/policy.js';
 import type { Tld } from '../../storage/core-repos.js';
 import type { ContactRef, Domain, DomainContactType, HostAddr, HostAttr, HostRef } from '../../storage/domain-repo.js';
@@ -306,7 +307,5 @@ export function descriptionOf(lines: readonly string[] | undefined, policy: TldP
 
 /** Stored statuses plus the computed ones: `inactive` without nameservers, `ok` when nothing else applies. */
 export function displayStatuses(d: Pick<Domain, 'statuses'>, nsCount: number): string[] {
-  const s = [...d.statuses];
-  if (nsCount === 0) s.push('inactive');
-  return s.length > 0 ? s : ['ok'];
+  return domainDisplayStatuses(d.statuses, nsCount);
 }

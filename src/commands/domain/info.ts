@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { authInfoMatches, CONTACT_AUTH_INFO_TTL_DAYS } from '../../registry/auth-info.js';
 import { rgpStatuses } from '../../registry/lifecycle.js';
+import type { TldPolicy } from '../../registry/policy.js';
 import type { Domain, DomainContact } from '../../storage/domain-repo.js';
 import type { CommandContext, ObjectCommand } from '../types.js';
 import { displayStatuses, loadDomain } from './domain-data.js';
@@ -10,9 +11,11 @@ import type { AuthInfoInput, DomainInfo, DomainInfoData, InfoView } from './type
  * (<domain:ns>), "sub" the subordinate hosts (<domain:host>), "none" neither.
  *
  * What a registrar sees (`view`):
- * - the sponsor ('full'): everything, including the authInfo;
+ * - the sponsor ('full'): everything, with an empty authInfo (RFC 9154 §5.3: it is kept only as a hash,
+ *   and the answer does not tell whether one is set);
  * - another registrar that sends the right authInfo (the domain's password, or with `roid` the password of
- *   the registrant or one of the domain's contacts) ('noAuth'): everything except the authInfo;
+ *   the registrant or one of the domain's contacts; set and within its TTL: RFC 9154 §4.4) ('noAuth'):
+ *   everything except the authInfo (this is how a gaining registrar checks a value before a transfer);
  * - another registrar without it (or with a wrong one) ('public'): the public data only: name, roid,
  *   statuses, delegated nameservers, clID, crDate, exDate and the DNSSEC data (all of it visible in DNS or
  *   WHOIS anyway); no contacts, subordinate hosts, crID/upID/upDate/trDate, description or authInfo. A wrong
@@ -28,13 +31,13 @@ export const domainInfo: ObjectCommand<DomainInfo, DomainInfoData> = {
   readOnly: true,
   name: 'domain:info',
   async run(input, ctx) {
-    const { domain } = await loadDomain(ctx, input.name);
+    const { domain, policy } = await loadDomain(ctx, input.name);
     const repo = ctx.repos.domains;
     const contacts = await repo.contacts(domain.id);
 
     let view: InfoView = 'public';
     if (domain.sponsorId === ctx.registrar.id) view = 'full';
-    else if (await authInfoMatches(ctx, domain, contacts, input.authInfo)) view = 'noAuth';
+    else if (await authorised(ctx, domain, policy, contacts, input.authInfo)) view = 'noAuth';
 
     const nameservers = await repo.nameservers(domain.id);
     const hostAttrs = await repo.hostAttrs(domain.id);
@@ -56,17 +59,12 @@ export const domainInfo: ObjectCommand<DomainInfo, DomainInfoData> = {
 };
 
 /** Whether the info command's authInfo authorises full data (the domain's, or a registrant/contact password by roid). */
-async function authInfoMatches(ctx: CommandContext, d: Domain, contacts: DomainContact[], authInfo: AuthInfoInput | undefined): Promise<boolean> {
+async function authorised(ctx: CommandContext, d: Domain, policy: TldPolicy, contacts: DomainContact[], authInfo: AuthInfoInput | undefined): Promise<boolean> {
   if (!authInfo) return false;
   const { pw, roid } = authInfo;
-  if (roid === undefined) return d.authPw !== null && sameSecret(pw, d.authPw);
+  if (roid === undefined) return authInfoMatches(pw, d, policy.authInfo.ttlDays, ctx.now);
   const c = await ctx.repos.domains.contactByRoid(roid);
   if (!c) return false;
   const associated = c.id === d.registrantId || contacts.some((x) => x.contactId === c.id);
-  return associated && sameSecret(pw, c.authPw);
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const h = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(h(a), h(b));
+  return associated && authInfoMatches(pw, c, CONTACT_AUTH_INFO_TTL_DAYS, ctx.now);
 }

@@ -3,7 +3,8 @@ import type { TldPolicy } from '../../registry/policy.js';
 import type { Transfer, TransferDomain } from '../../storage/transfer-repo.js';
 import { transferAuthInfoInvalid, transferAuthInfoMissing, transferPeriodRefused } from '../transfer-conditions.js';
 import { domainNotFound } from './conditions.js';
-import { authInfoMatches, requirePendingTransfer } from '../transfer-shared.js';
+import { authInfoCheck as checkAuthInfo, requirePendingTransfer } from '../transfer-shared.js';
+import { CONTACT_AUTH_INFO_TTL_DAYS } from '../../registry/auth-info.js';
 import type { CommandContext } from '../types.js';
 import { normalizedOrFail } from './domain-data.js';
 import type { AuthInfoInput, PeriodInput } from './types.js';
@@ -36,19 +37,30 @@ export function requirePending(target: TransferTarget): Transfer {
   return requirePendingTransfer(target.latest, 'domain', target.domain.name);
 }
 
-/** Whether an authInfo authorises a transfer of `d`: the domain's password, or (with `roid`) the registrant's. */
-export function authInfoCheck(d: TransferDomain, authInfo: AuthInfoInput | undefined): 'absent' | 'valid' | 'invalid' {
-  return authInfoMatches(authInfo, (roid) => {
-    if (roid === undefined) return d.authPw;
-    return d.registrant !== null && d.registrant.roid === roid ? d.registrant.authPw : null;
-  });
+/**
+ * Whether an authInfo authorises a transfer of `d`: the domain's password (within the TLD policy's TTL), or
+ * (with `roid`) the registrant's (within the contacts' TTL). Unset or expired: 'invalid' (RFC 9154 §4.4).
+ */
+export function authInfoCheck(t: TransferTarget, authInfo: AuthInfoInput | undefined, now: Date): Promise<'absent' | 'valid' | 'invalid'> {
+  const d = t.domain;
+  return checkAuthInfo(
+    authInfo,
+    (roid) => {
+      if (roid === undefined) return { stored: d, ttlDays: t.policy.authInfo.ttlDays };
+      return d.registrant !== null && d.registrant.roid === roid ? { stored: d.registrant, ttlDays: CONTACT_AUTH_INFO_TTL_DAYS } : null;
+    },
+    now,
+  );
 }
 
-/** A transfer request must carry the domain's (or the registrant's) authInfo: transferAuthInfoMissing / transferAuthInfoInvalid (2202). */
-export function requireAuthInfo(d: TransferDomain, authInfo: AuthInfoInput | undefined): void {
-  const check = authInfoCheck(d, authInfo);
-  if (check === 'absent') throw transferAuthInfoMissing('domain', d.name);
-  if (check === 'invalid') throw transferAuthInfoInvalid('domain', d.name);
+/**
+ * A transfer request must carry the domain's (or the registrant's) authInfo, set and not expired:
+ * transferAuthInfoMissing / transferAuthInfoInvalid (2202). RFC 9154: with none set, no request succeeds.
+ */
+export async function requireAuthInfo(t: TransferTarget, authInfo: AuthInfoInput | undefined, now: Date): Promise<void> {
+  const check = await authInfoCheck(t, authInfo, now);
+  if (check === 'absent') throw transferAuthInfoMissing('domain', t.domain.name);
+  if (check === 'invalid') throw transferAuthInfoInvalid('domain', t.domain.name);
 }
 
 /** The request's period (the policy's default when absent) with its length in years; transferPeriodRefused (2004) outside the policy. */

@@ -19,9 +19,10 @@ export const domainTransferQuery: ObjectCommand<DomainTransfer, DomainTransferDa
   readOnly: true,
   name: 'domain:transfer-query',
   async run(input, ctx) {
-    const { domain, latest } = await loadTransferTarget(ctx, input.name);
+    const target = await loadTransferTarget(ctx, input.name);
+    const { domain, latest } = target;
     if (!isTransferParty(ctx.registrar.id, domain.sponsorId, latest)) {
-      const check = authInfoCheck(domain, input.authInfo);
+      const check = await authInfoCheck(target, input.authInfo, ctx.now);
       if (check === 'absent') throw transferQueryRefused('domain', domain.name);
       if (check === 'invalid') throw transferAuthInfoInvalid('domain', domain.name);
     }

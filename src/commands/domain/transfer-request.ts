@@ -38,7 +38,7 @@ export const domainTransferRequest: ObjectCommand<DomainTransfer, DomainTransfer
     const period = transferPeriod(input.period, policy);
 
     if (domain.sponsorId === ctx.registrar.id) throw alreadySponsor('domain', domain.name);
-    requireAuthInfo(domain, input.authInfo);
+    await requireAuthInfo(target, input.authInfo, ctx.now);
     if (target.latest?.status === 'pending') throw transferAlreadyPending('domain', domain.name);
     const blocker = domain.statuses.find((s) => TRANSFER_BLOCKERS.includes(s));
     if (blocker) throw transferProhibitedByStatus('domain', domain.name, blocker);

@@ -93,7 +93,7 @@ export interface DomainUpdate {
   name: string;
   add: { ns?: NsInput; contacts: ContactInput[]; statuses: Array<{ s: string; lang?: string; text?: string }> };
   rem: { ns?: NsInput; contacts: ContactInput[]; statuses: Array<{ s: string }> };
-  /** registrant null: <domain:registrant/> (removing it); authInfo null: <domain:null/> (refused: a domain keeps one). */
+  /** registrant null: <domain:registrant/> (removing it); authInfo null: <domain:null/> (unsetting it, as an empty <domain:pw/> does). */
   chg: { registrant?: string | null; authInfo?: AuthInfoInput | null };
   secDns?: SecDnsUpdate;
   /** <tcidom:update><tcidom:chg> description lines; undefined when the extension is absent. */

@@ -1,12 +1,11 @@
 import { parseAddress } from '../../registry/addresses.js';
 import { DOMAIN_CLIENT_STATUSES } from '../../registry/statuses.js';
 import type { DomainChanges, DomainContact } from '../../storage/domain-repo.js';
-import { applyClientStatuses, checkNewAuthPassword, requireSponsor, updateGate } from '../object-rules.js';
+import { applyClientStatuses, hashedAuthPassword, newAuthInfo, requireSponsor, updateGate } from '../object-rules.js';
 import type { ObjectCommand } from '../types.js';
 import {
   alreadyAContact,
   alreadyANameserver,
-  authInfoNotRemovable,
   contactsNotAccepted,
   hostAddrInvalid,
   hostAttrAddrsDiffer,
@@ -50,7 +49,9 @@ import type { DomainUpdate, NsInput } from './types.js';
  *   registry's;
  * adding something already there or removing something that is not: 2306.
  * chg: registrant (must exist; refused under 'minimum'; cannot be removed under 'maximum') and the authInfo
- * password (it cannot be removed: <domain:null/> is 2306).
+ * password (RFC 9154: an empty <domain:pw/> or <domain:null/> unsets it; a value is kept only as a salted
+ * hash, computed before the transaction, works for the policy's authInfo.ttlDays, and must have its
+ * authInfo.minLength).
  *
  * Errors, in the order they are checked:
  * - the domain: nameSyntax (2005), domainNotFound (2303), notSponsor (2201);
@@ -66,7 +67,7 @@ import type { DomainUpdate, NsInput } from './types.js';
  *   2005, 2303, 2306), alreadyANameserver, hostNotDelegable, nameserverCount (2306);
  * - chg: registrantNotAccepted, registrantNotRemovable (2306), registrantNotFound (2303),
  *   contactExtensionDataMissing (2306: the new registrant without the TCI data the TLD requires),
- *   authInfoNotRemovable, authInfoRefused (2306); authInfoExtUnsupported (2102) is the codec's, before
+ *   authInfoRefused (2306); authInfoExtUnsupported (2102) is the codec's, before
  *   the handler runs;
  * - DNSSEC records: dsNotOnDomain, keyNotOnDomain, dsAlreadyOnDomain, keyAlreadyOnDomain,
  *   tooManyDnssecRecords (2306).
@@ -74,6 +75,9 @@ import type { DomainUpdate, NsInput } from './types.js';
 export const domainUpdate: ObjectCommand<DomainUpdate, undefined> = {
   kind: 'object',
   name: 'domain:update',
+  async prepare(input) {
+    return input.chg.authInfo ? { ...input, chg: { ...input.chg, authInfo: await hashedAuthPassword(input.chg.authInfo) } } : input;
+  },
   async run(input, ctx) {
     const { add, rem, chg } = input;
     const { domain, policy } = await loadDomain(ctx, input.name);
@@ -172,8 +176,7 @@ export const domainUpdate: ObjectCommand<DomainUpdate, undefined> = {
         changes.registrantId = registrant.id;
       }
     }
-    if (chg.authInfo === null) throw authInfoNotRemovable();
-    if (chg.authInfo) changes.authPw = checkNewAuthPassword('domain', chg.authInfo);
+    if (chg.authInfo !== undefined) changes.auth = await newAuthInfo('domain', chg.authInfo, ctx.now, policy.authInfo.minLength);
 
     // ---- DNSSEC
     let dnssec;

@@ -15,6 +15,7 @@ export const API_COMMANDS: Record<string, string[]> = {
   info_domain: ['domain:info'],
   renew_domain: ['domain:renew'],
   update_domain: ['domain:update'],
+  set_auth_code: ['domain:update'],
   transfer_domain: ['domain:transfer-request', 'domain:transfer-approve', TRANSFER_INTENT_COMMAND],
   set_nameservers: ['domain:update'],
   delete_domain: ['domain:delete'],
@@ -23,7 +24,7 @@ export const API_COMMANDS: Record<string, string[]> = {
 
 /** The API name of an EPP command seen in the audit trail (EPP rows of GET /poll). */
 export function apiCommandOfEpp(epp: string): string {
-  const first = Object.entries(API_COMMANDS).find(([name, list]) => list.includes(epp) && name !== 'sandbox_reset' && name !== 'set_nameservers');
+  const first = Object.entries(API_COMMANDS).find(([name, list]) => list.includes(epp) && !['sandbox_reset', 'set_nameservers', 'set_auth_code'].includes(name));
   return first ? first[0] : epp;
 }
 
@@ -47,7 +48,7 @@ export function requireNamespace(api: ApiState, name: string): void {
   }
 }
 
-/** A fresh auth code (domain authInfo) for domains created over HTTP: 128 bits, URL-safe. */
+/** A fresh auth code (domain authInfo) made by POST /domains/{domain}/auth-code: 128 bits, URL-safe (RFC 9154 §4.1). */
 export function newAuthCode(): string {
   return randomBytes(16).toString('base64url');
 }

@@ -8,6 +8,7 @@ import { domainTransferApprove } from '../../commands/domain/transfer-approve.js
 import { domainTransferRequest } from '../../commands/domain/transfer-request.js';
 import type { PeriodInput } from '../../commands/domain/types.js';
 import { domainUpdate } from '../../commands/domain/update.js';
+import { authInfoExpiresAt } from '../../registry/auth-info.js';
 import { utcDate } from '../../registry/periods.js';
 import { TRANSFER_BLOCKERS, transferLockEnds } from '../../registry/transfers.js';
 import type { Transfer } from '../../storage/transfer-repo.js';
@@ -28,7 +29,8 @@ import { registerNameserverRoute } from './nameservers.js';
  *   POST   /domains                     domain:create          (+ registrant metadata, kept by the API)
  *   GET    /domains/{domain}            domain:info            (another registrar's domain: 404)
  *   POST   /domains/{domain}/renew      domain:renew           (curExpDate: the current expiry unless given)
- *   PATCH  /domains/{domain}            domain:update          (client statuses; + registrant metadata)
+ *   PATCH  /domains/{domain}            domain:update          (client statuses, auth code; + registrant metadata)
+ *   POST   /domains/{domain}/auth-code  domain:update          (a new auth code made by the registry, shown once)
  *   POST   /domains/{domain}/transfer   domain:transfer request (gaining side) / outbound intent (sponsor)
  *   PUT    /domains/{domain}/nameservers see nameservers.ts
  *   DELETE /domains/{domain}            domain:delete          (redemption lifecycle, never a hard delete)
@@ -102,7 +104,8 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
           throw new ApiError(409, 'name_protected', `${name} is a protected record (${prot.reason}): not available until an operator records a recovery decision`, 'domain', 2306);
         }
         let out!: Outcome;
-        const create = { name: input, period: years(body.years), contacts: [], authInfo: { pw: body.auth_code ?? newAuthCode() } };
+        // RFC 9154: without an auth_code the domain has none set (POST /domains/{domain}/auth-code makes one).
+        const create = { name: input, period: years(body.years), contacts: [], authInfo: { pw: body.auth_code ?? '' } };
         await execOk(deps, api, api.registrar!, domainCreate, create, {
           object: objectOf(input),
           also: async (x, result, done) => {
@@ -166,7 +169,6 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
             updated_at: eppIso(dom.updatedAt),
             expires_at: eppIso(dom.expiresAt),
             transferred_at: eppIso(dom.transferredAt),
-            auth_code: inf.view === 'full' ? dom.authPw : null,
           },
           registrant: { email: registrant?.email ?? null, external_id: registrant?.externalId ?? null },
           lifecycle: {
@@ -242,12 +244,17 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
     '/domains/:domain',
     {
       schema: { params: S.domainParams, body: S.patchBody },
-      config: { command: 'update_domain', scope: 'update', form: 'at least one of registrant_email, registrant_external_id, client_statuses' },
+      config: { command: 'update_domain', scope: 'update', form: 'at least one of registrant_email, registrant_external_id, client_statuses, auth_code' },
     },
     async (req, reply) => {
       const api = req.api;
       const input = (req.params as DomainParams).domain;
-      const body = req.body as { registrant_email?: string | null; registrant_external_id?: string | null; client_statuses?: { add?: string[]; remove?: string[] } };
+      const body = req.body as {
+        registrant_email?: string | null;
+        registrant_external_id?: string | null;
+        client_statuses?: { add?: string[]; remove?: string[] };
+        auth_code?: string | null;
+      };
       describe(api, input, idempotencyKey(req.headers, body, true));
       const o = await run(req, async (save) => {
         requireNamespace(api, canonicalName(input));
@@ -262,7 +269,8 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
           name: input,
           add: { contacts: [], statuses: add.map((s) => ({ s })) },
           rem: { contacts: [], statuses: rem.map((s) => ({ s })) },
-          chg: {},
+          // auth_code null: unset (<domain:null/>); a string: the registrar's own code (never echoed).
+          chg: body.auth_code === undefined ? {} : { authInfo: body.auth_code === null ? null : { pw: body.auth_code } },
         };
         let out!: Outcome;
         await execOk(deps, api, api.registrar!, domainUpdate, update, {
@@ -277,6 +285,7 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
                 domain: name,
                 registrant: { email: registrant?.email ?? null, external_id: registrant?.externalId ?? null },
                 client_statuses: { added: add, removed: rem },
+                ...(body.auth_code !== undefined && { auth_code: body.auth_code === null ? 'unset' : 'set' }),
                 updated_at: iso(deps.clock.now()),
                 registry: registryOf(done),
                 request_id: api.requestId,
@@ -308,6 +317,46 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
         return body.auth_code !== undefined ? transferIn(ctx, req, input, body, save) : transferOut(ctx, req, input, body, save);
       });
       return ctx.send(reply, o);
+    },
+  );
+
+  // ---------------------------------------------------------------- auth code (RFC 9154)
+  /**
+   * The losing registrar's step of an RFC 9154 transfer: the registry makes a strong random auth code (128
+   * bits), sets it with domain:update (its TTL is the TLD policy's authInfo.ttlDays) and answers it once:
+   * it is kept only as a salted hash, so GET /domains/{domain} cannot show it, and no idempotency outcome
+   * keeps it either. A retry makes a new code, and the one before stops working: the request takes no
+   * idempotency key.
+   */
+  app.post(
+    '/domains/:domain/auth-code',
+    { schema: { params: S.domainParams, body: S.authCodeBody }, config: { command: 'set_auth_code', scope: 'update' } },
+    async (req, reply) => {
+      const api = req.api;
+      const input = (req.params as DomainParams).domain;
+      if (idempotencyKey(req.headers, req.body ?? {}, false) !== undefined) {
+        throw new ApiError(400, 'idempotency_not_supported', 'Each request sets a new auth code, kept only as a hash: there is nothing to replay; retry without an idempotency key', 'idempotency_key');
+      }
+      describe(api, input, undefined);
+      requireNamespace(api, canonicalName(input));
+      const code = newAuthCode();
+      let body!: Record<string, unknown>;
+      const update = { name: input, add: { contacts: [], statuses: [] }, rem: { contacts: [], statuses: [] }, chg: { authInfo: { pw: code } } };
+      await execOk(deps, api, api.registrar!, domainUpdate, update, {
+        object: objectOf(input),
+        also: async (x, _result, done) => {
+          const dom = (await x.domains.byName(canonicalName(input)))!;
+          const ttlDays = (await x.tlds.get(dom.tld))?.policy.authInfo.ttlDays ?? 0;
+          body = {
+            domain: dom.name,
+            auth_code: code,
+            expires_at: iso(authInfoExpiresAt(dom, ttlDays)),
+            registry: registryOf(done),
+            request_id: api.requestId,
+          };
+        },
+      });
+      return reply.code(201).send(body);
     },
   );
 

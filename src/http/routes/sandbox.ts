@@ -4,7 +4,7 @@ import { ApiError, auditOwn, eppFailure, exec } from '../gateway.js';
 import { idempotencyKey, idempotent } from '../idempotency.js';
 import * as S from '../schemas.js';
 import type { RouteContext } from '../server.js';
-import { eppIso, iso, newAuthCode, requireNamespace } from './common.js';
+import { eppIso, iso, requireNamespace } from './common.js';
 
 /** The predictable OT&E fixtures of the checklist, and the name that a reset keeps free. */
 export const FIXTURE_LABELS = ['ote-renew', 'ote-update', 'ote-transfer', 'ote-ns', 'ote-delete'] as const;
@@ -17,7 +17,7 @@ export const AVAILABLE_LABEL = 'ote-available';
  * sandbox TLD at a time), hard, as the OT&E environment reset does; it refuses with 409
  * sandbox_reset_conflict, changing nothing, when one of the names is a real domain (not a sandbox object),
  * a protected record, or has subordinate hosts that other domains use. The fixtures are then created
- * through domain:create like any registration (billed, audited), one year, with fresh auth codes.
+ * through domain:create like any registration (billed, audited), one year, with no auth code set (RFC 9154).
  */
 export function registerSandboxRoute(app: FastifyInstance, ctx: RouteContext): void {
   const { deps, locks } = ctx;
@@ -64,7 +64,7 @@ export function registerSandboxRoute(app: FastifyInstance, ctx: RouteContext): v
 
       const created: Array<Record<string, unknown>> = [];
       for (const name of fixtures) {
-        const create = { name, period: { value: 1, unit: 'y' as const, text: '1' }, contacts: [], authInfo: { pw: newAuthCode() } };
+        const create = { name, period: { value: 1, unit: 'y' as const, text: '1' }, contacts: [], authInfo: { pw: '' } };
         // The fixture is marked as a sandbox object in its create's transaction.
         const r = await exec(deps, api, me, domainCreate, create, {
           object: name,

@@ -13,6 +13,7 @@ export const COMMANDS: Array<{ command: string; method: string; path: string; sc
   { command: 'info_domain', method: 'GET', path: '/domains/{domain}', scope: 'info', idempotency: 'none' },
   { command: 'renew_domain', method: 'POST', path: '/domains/{domain}/renew', scope: 'renew', idempotency: 'required' },
   { command: 'update_domain', method: 'PATCH', path: '/domains/{domain}', scope: 'update', idempotency: 'required' },
+  { command: 'set_auth_code', method: 'POST', path: '/domains/{domain}/auth-code', scope: 'update', idempotency: 'none' },
   { command: 'transfer_domain', method: 'POST', path: '/domains/{domain}/transfer', scope: 'transfer', idempotency: 'required' },
   { command: 'set_nameservers', method: 'PUT', path: '/domains/{domain}/nameservers', scope: 'nameservers', idempotency: 'required' },
   { command: 'delete_domain', method: 'DELETE', path: '/domains/{domain}', scope: 'delete', idempotency: 'required' },

@@ -12,7 +12,7 @@ export class SqliteContactTransferRepo implements ContactTransferRepo {
 
   constructor(db: Database.Database) {
     this.table = new TransferTable<TransferRowBase>(db, { object: 'contact', nameColumn: 'handle' });
-    this.moveStmt = db.prepare('UPDATE contacts SET sponsor_id = ?, transferred_at = ?, auth_pw = ? WHERE id = ?');
+    this.moveStmt = db.prepare('UPDATE contacts SET sponsor_id = ?, transferred_at = ?, auth_hash = NULL, auth_set_at = NULL WHERE id = ?');
   }
 
   async latest(contactId: number) {
@@ -28,8 +28,8 @@ export class SqliteContactTransferRepo implements ContactTransferRepo {
     return toTransfer(this.table.close(id, status, actionAt));
   }
 
-  async moveContact(contactId: number, gainingId: number, authPw: string, at: Date) {
-    this.moveStmt.run(gainingId, at.getTime(), authPw, contactId);
+  async moveContact(contactId: number, gainingId: number, at: Date) {
+    this.moveStmt.run(gainingId, at.getTime(), contactId);
   }
 
   async history(id: number) {

@@ -14,7 +14,8 @@ interface ContactRow {
   created_at: number;
   updated_at: number | null;
   transferred_at: number | null;
-  auth_pw: string;
+  auth_hash: string | null;
+  auth_set_at: number | null;
   statuses: string;
   postal_int: string | null;
   postal_loc: string | null;
@@ -43,7 +44,8 @@ function toContact(r: ContactRow | undefined): Contact | undefined {
     createdAt: new Date(r.created_at),
     updatedAt: r.updated_at === null ? null : new Date(r.updated_at),
     transferredAt: r.transferred_at === null ? null : new Date(r.transferred_at),
-    authPw: r.auth_pw,
+    authHash: r.auth_hash,
+    authSetAt: r.auth_set_at === null ? null : new Date(r.auth_set_at),
     statuses: JSON.parse(r.statuses) as string[],
     postalInt: json<PostalInfo>(r.postal_int),
     postalLoc: json<PostalInfo>(r.postal_loc),
@@ -105,9 +107,9 @@ export class SqliteContactRepo implements ContactRepo {
   async insert(c: NewContact) {
     this.db
       .prepare(
-        `INSERT INTO contacts (id, handle, roid, sponsor_id, creator_id, created_at, auth_pw, statuses,
+        `INSERT INTO contacts (id, handle, roid, sponsor_id, creator_id, created_at, auth_hash, auth_set_at, statuses,
                                postal_int, postal_loc, voice, voice_x, fax, fax_x, email, disclose, tci)
-         VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         c.id,
@@ -116,7 +118,8 @@ export class SqliteContactRepo implements ContactRepo {
         c.registrarId,
         c.registrarId,
         c.createdAt.getTime(),
-        c.authPw,
+        c.auth?.hash ?? null,
+        c.auth?.setAt.getTime() ?? null,
         toJson(c.postalInt),
         toJson(c.postalLoc),
         c.voice?.number ?? null,
@@ -143,7 +146,10 @@ export class SqliteContactRepo implements ContactRepo {
       cols.fax_x = c.fax?.x ?? null;
     }
     if (c.email !== undefined) cols.email = c.email;
-    if (c.authPw !== undefined) cols.auth_pw = c.authPw;
+    if (c.auth !== undefined) {
+      cols.auth_hash = c.auth?.hash ?? null;
+      cols.auth_set_at = c.auth?.setAt.getTime() ?? null;
+    }
     if (c.disclose !== undefined) cols.disclose = toJson(c.disclose);
     if (c.tci !== undefined) cols.tci = toJson(c.tci);
     cols.updater_id = updaterId;

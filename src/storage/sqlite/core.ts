@@ -30,6 +30,8 @@ interface RegistrarRow {
   abuse_phone: string | null;
   url: string | null;
   rdap_base_url: string | null;
+  password_changed_at: number;
+  failed_logins: number;
 }
 
 function toRegistrar(r: RegistrarRow | undefined): Registrar | undefined {
@@ -50,6 +52,8 @@ function toRegistrar(r: RegistrarRow | undefined): Registrar | undefined {
     abusePhone: r.abuse_phone,
     url: r.url,
     rdapBaseUrl: r.rdap_base_url,
+    passwordChangedAt: new Date(r.password_changed_at),
+    failedLogins: r.failed_logins,
   };
 }
 
@@ -72,8 +76,8 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
   async insert(r: NewRegistrar, now: Date) {
     const info = this.db
       .prepare(
-        `INSERT INTO registrars (cl_id, name, password_hash, cert_fingerprints, allowed_ips, max_sessions, balance, email, iana_id, abuse_email, abuse_phone, url, rdap_base_url, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO registrars (cl_id, name, password_hash, cert_fingerprints, allowed_ips, max_sessions, balance, email, iana_id, abuse_email, abuse_phone, url, rdap_base_url, created_at, updated_at, password_changed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.clId,
@@ -91,13 +95,17 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
         r.rdapBaseUrl ?? null,
         now.getTime(),
         now.getTime(),
+        now.getTime(),
       );
     return (await this.byId(Number(info.lastInsertRowid)))!;
   }
-  async update(id: number, c: Partial<Omit<Registrar, 'id' | 'clId'>>, now: Date) {
+  async update(id: number, c: Partial<Omit<Registrar, 'id' | 'clId' | 'passwordChangedAt' | 'failedLogins'>>, now: Date) {
     const cols: Record<string, unknown> = {};
     if (c.name !== undefined) cols.name = c.name;
-    if (c.passwordHash !== undefined) cols.password_hash = c.passwordHash;
+    if (c.passwordHash !== undefined) {
+      cols.password_hash = c.passwordHash;
+      cols.password_changed_at = now.getTime();
+    }
     if (c.status !== undefined) cols.status = c.status;
     if (c.certFingerprints !== undefined) cols.cert_fingerprints = JSON.stringify(c.certFingerprints);
     if (c.allowedIps !== undefined) cols.allowed_ips = c.allowedIps === null ? null : JSON.stringify(c.allowedIps);
@@ -112,6 +120,14 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
     cols.updated_at = now.getTime();
     const keys = Object.keys(cols);
     this.db.prepare(`UPDATE registrars SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });
+  }
+  async loginFailed(id: number) {
+    this.db.prepare('UPDATE registrars SET failed_logins = failed_logins + 1 WHERE id = ?').run(id);
+  }
+  async loginSucceeded(id: number) {
+    const before = this.db.prepare<[number], { n: number }>('SELECT failed_logins AS n FROM registrars WHERE id = ?').get(id)?.n ?? 0;
+    if (before > 0) this.db.prepare('UPDATE registrars SET failed_logins = 0 WHERE id = ?').run(id);
+    return before;
   }
 }
 

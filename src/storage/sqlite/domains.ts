@@ -29,7 +29,8 @@ interface DomainRow {
   updated_at: number | null;
   expires_at: number;
   transferred_at: number | null;
-  auth_pw: string | null;
+  auth_hash: string | null;
+  auth_set_at: number | null;
   statuses: string;
   max_sig_life: number | null;
   description: string | null;
@@ -52,12 +53,25 @@ function toDomain(r: DomainRow | undefined): Domain | undefined {
     updatedAt: r.updated_at === null ? null : new Date(r.updated_at),
     expiresAt: new Date(r.expires_at),
     transferredAt: r.transferred_at === null ? null : new Date(r.transferred_at),
-    authPw: r.auth_pw,
+    authHash: r.auth_hash,
+    authSetAt: r.auth_set_at === null ? null : new Date(r.auth_set_at),
     statuses: JSON.parse(r.statuses) as string[],
     maxSigLife: r.max_sig_life,
     description: r.description,
   };
 }
+
+interface ContactRefRow {
+  id: number;
+  handle: string;
+  roid: string;
+  auth_hash: string | null;
+  auth_set_at: number | null;
+  has_tci: number;
+}
+
+const toContactRef = (r: ContactRefRow | undefined): ContactRef | undefined =>
+  r && { id: r.id, handle: r.handle, roid: r.roid, authHash: r.auth_hash, authSetAt: r.auth_set_at === null ? null : new Date(r.auth_set_at), hasTci: r.has_tci === 1 };
 
 interface HostRow {
   id: number;
@@ -87,7 +101,7 @@ export class SqliteDomainRepo implements DomainRepo {
       // The columns a Domain needs, not d.*: better-sqlite3 builds a row object property by property, and
       // the redemption columns nobody reads here cost about a third of the lookup.
       `SELECT d.id, d.name, d.tld, d.roid, d.sponsor_id, d.registrant_id, d.created_at, d.updated_at, d.expires_at,
-              d.transferred_at, d.auth_pw, d.statuses, d.max_sig_life, d.description,
+              d.transferred_at, d.auth_hash, d.auth_set_at, d.statuses, d.max_sig_life, d.description,
               s.cl_id AS sponsor_cl_id, c.cl_id AS creator_cl_id, u.cl_id AS updater_cl_id, r.handle AS registrant_handle
          FROM domains d
          JOIN registrars s ON s.id = d.sponsor_id
@@ -110,7 +124,7 @@ export class SqliteDomainRepo implements DomainRepo {
       `SELECT h.id, h.name, h.superordinate_id, (SELECT COUNT(*) FROM host_addresses a WHERE a.host_id = h.id) AS address_count
          FROM domain_nameservers n JOIN hosts h ON h.id = n.host_id WHERE n.domain_id = ? ORDER BY h.name`,
     );
-    this.contactByHandleStmt = db.prepare<[string], ContactRefRow>('SELECT id, handle, roid, auth_pw, tci IS NOT NULL AS has_tci FROM contacts WHERE handle = ?');
+    this.contactByHandleStmt = db.prepare<[string], ContactRefRow>('SELECT id, handle, roid, auth_hash, auth_set_at, tci IS NOT NULL AS has_tci FROM contacts WHERE handle = ?');
   }
 
   async nextId(): Promise<number> {
@@ -132,8 +146,8 @@ export class SqliteDomainRepo implements DomainRepo {
   async insert(d: NewDomain) {
     this.db
       .prepare(
-        `INSERT INTO domains (id, name, tld, roid, sponsor_id, creator_id, registrant_id, created_at, expires_at, auth_pw, statuses, max_sig_life, description)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)`,
+        `INSERT INTO domains (id, name, tld, roid, sponsor_id, creator_id, registrant_id, created_at, expires_at, auth_hash, auth_set_at, statuses, max_sig_life, description)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)`,
       )
       .run(
         d.id,
@@ -145,7 +159,8 @@ export class SqliteDomainRepo implements DomainRepo {
         d.registrantId,
         d.createdAt.getTime(),
         d.expiresAt.getTime(),
-        d.authPw,
+        d.auth?.hash ?? null,
+        d.auth?.setAt.getTime() ?? null,
         d.maxSigLife,
         d.description,
       );
@@ -154,7 +169,10 @@ export class SqliteDomainRepo implements DomainRepo {
   async update(id: number, c: DomainChanges, updaterId: number, now: Date) {
     const cols: Record<string, unknown> = {};
     if (c.registrantId !== undefined) cols.registrant_id = c.registrantId;
-    if (c.authPw !== undefined) cols.auth_pw = c.authPw;
+    if (c.auth !== undefined) {
+      cols.auth_hash = c.auth?.hash ?? null;
+      cols.auth_set_at = c.auth?.setAt.getTime() ?? null;
+    }
     if (c.statuses !== undefined) cols.statuses = JSON.stringify(c.statuses);
     if (c.maxSigLife !== undefined) cols.max_sig_life = c.maxSigLife;
     if (c.description !== undefined) cols.description = c.description;
@@ -265,13 +283,11 @@ export class SqliteDomainRepo implements DomainRepo {
   }
 
   async contactByHandle(handle: string) {
-    const r = this.contactByHandleStmt.get(handle);
-    return r && toContactRef(r);
+    return toContactRef(this.contactByHandleStmt.get(handle));
   }
 
   async contactByRoid(roid: string): Promise<ContactRef | undefined> {
-    const r = this.db.prepare('SELECT id, handle, roid, auth_pw, tci IS NOT NULL AS has_tci FROM contacts WHERE roid = ?').get(roid) as ContactRefRow | undefined;
-    return r && toContactRef(r);
+    return toContactRef(this.db.prepare<[string], ContactRefRow>('SELECT id, handle, roid, auth_hash, auth_set_at, tci IS NOT NULL AS has_tci FROM contacts WHERE roid = ?').get(roid));
   }
 
   async linkedContactsWithoutTci(domainId: number) {
@@ -301,16 +317,4 @@ export class SqliteDomainRepo implements DomainRepo {
     this.db.prepare('DELETE FROM hosts WHERE superordinate_id = ?').run(domainId);
     this.db.prepare('DELETE FROM domains WHERE id = ?').run(domainId);
   }
-}
-
-interface ContactRefRow {
-  id: number;
-  handle: string;
-  roid: string;
-  auth_pw: string;
-  has_tci: number;
-}
-
-function toContactRef(r: ContactRefRow): ContactRef {
-  return { id: r.id, handle: r.handle, roid: r.roid, authPw: r.auth_pw, hasTci: r.has_tci === 1 };
 }

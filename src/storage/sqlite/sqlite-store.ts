@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { closeSync, fdatasync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { hashAuthInfoSync } from '../../registry/auth-info.js';
 import { MIGRATIONS } from '../migrations.js';
 import type { Repos, Store } from '../store.js';
 import { SqliteAuditRepo, SqlitePollRepo, SqliteRegistrarRepo, SqliteSettingsRepo, SqliteTldRepo } from './core.js';
@@ -524,6 +525,8 @@ function checkpointEnded(cp: Checkpointer): Promise<void> {
 }
 
 function migrate(db: Database.Database): void {
+  // A migration that re-hashes stored authInfo values calls it (SQL has no KDF).
+  db.function('authinfo_hash', { deterministic: false }, (pw: unknown) => (typeof pw === 'string' && pw !== '' ? hashAuthInfoSync(pw) : null));
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   const applied = new Set((db.prepare('SELECT version FROM schema_version').all() as Array<{ version: number }>).map((r) => r.version));
   for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {

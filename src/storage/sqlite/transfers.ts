@@ -17,11 +17,15 @@ interface DomainRow {
   created_at: number;
   expires_at: number;
   transferred_at: number | null;
-  auth_pw: string | null;
+  auth_hash: string | null;
+  auth_set_at: number | null;
   statuses: string;
   registrant_roid: string | null;
-  registrant_pw: string | null;
+  registrant_hash: string | null;
+  registrant_set_at: number | null;
 }
+
+const instant = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 const toTransfer = (r: TransferRow): Transfer => ({
   ...toTransferRecord(r),
@@ -40,14 +44,15 @@ const toDomain = (r: DomainRow | undefined): TransferDomain | undefined =>
     createdAt: new Date(r.created_at),
     expiresAt: new Date(r.expires_at),
     transferredAt: r.transferred_at === null ? null : new Date(r.transferred_at),
-    authPw: r.auth_pw,
+    authHash: r.auth_hash,
+    authSetAt: instant(r.auth_set_at),
     statuses: JSON.parse(r.statuses) as string[],
-    registrant: r.registrant_roid !== null && r.registrant_pw !== null ? { roid: r.registrant_roid, authPw: r.registrant_pw } : null,
+    registrant: r.registrant_roid !== null ? { roid: r.registrant_roid, authHash: r.registrant_hash, authSetAt: instant(r.registrant_set_at) } : null,
   };
 
 const DOMAIN_SELECT = `
-  SELECT d.id, d.name, d.tld, d.sponsor_id, d.created_at, d.expires_at, d.transferred_at, d.auth_pw, d.statuses,
-         c.roid AS registrant_roid, c.auth_pw AS registrant_pw
+  SELECT d.id, d.name, d.tld, d.sponsor_id, d.created_at, d.expires_at, d.transferred_at, d.auth_hash, d.auth_set_at, d.statuses,
+         c.roid AS registrant_roid, c.auth_hash AS registrant_hash, c.auth_set_at AS registrant_set_at
     FROM domains d LEFT JOIN contacts c ON c.id = d.registrant_id`;
 
 /** SQLite domain transfers (the shared transfer SQL in transfer-table.ts). Times are epoch ms; domain statuses a JSON array. */
@@ -68,7 +73,7 @@ export class SqliteTransferRepo implements TransferRepo {
     this.domainByNameStmt = db.prepare<[string], DomainRow>(`${DOMAIN_SELECT} WHERE d.name = ?`);
     this.domainByIdStmt = db.prepare<[number], DomainRow>(`${DOMAIN_SELECT} WHERE d.id = ?`);
     this.moveDomainStmt = db.prepare(
-      'UPDATE domains SET sponsor_id = ?, expires_at = COALESCE(?, expires_at), transferred_at = ?, auth_pw = ? WHERE id = ?',
+      'UPDATE domains SET sponsor_id = ?, expires_at = COALESCE(?, expires_at), transferred_at = ?, auth_hash = NULL, auth_set_at = NULL WHERE id = ?',
     );
     this.moveHostsStmt = db.prepare('UPDATE hosts SET sponsor_id = ?, transferred_at = ? WHERE superordinate_id = ?');
   }
@@ -95,8 +100,8 @@ export class SqliteTransferRepo implements TransferRepo {
     return toTransfer(this.table.close(id, status, actionAt, [newExpiresAt?.getTime() ?? null]));
   }
 
-  async moveDomain(domainId: number, gainingId: number, expiresAt: Date | null, authPw: string, at: Date) {
-    this.moveDomainStmt.run(gainingId, expiresAt?.getTime() ?? null, at.getTime(), authPw, domainId);
+  async moveDomain(domainId: number, gainingId: number, expiresAt: Date | null, at: Date) {
+    this.moveDomainStmt.run(gainingId, expiresAt?.getTime() ?? null, at.getTime(), domainId);
     this.moveHostsStmt.run(gainingId, at.getTime(), domainId);
   }
 

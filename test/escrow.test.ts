@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XmlDocument, type XmlElement, type XsdValidator } from 'libxml2-wasm';
@@ -667,5 +667,21 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
       await y2.close();
       await t2.close();
     }
+  });
+
+  it('a differential deposit holds the domains whose grace period ended since the previous one (their RFC 3915 state changed without a write)', async () => {
+    // The previous deposit of .tatar is the import test's full one, at T0 + 3 days; alpha's and beta's add grace
+    // periods end at T0 + 5 days, delta's at T0 + 6 days.
+    t.clock.set(new Date(T0 + 5 * DAY + 60 * MIN));
+    const { view } = open(await deposit('tatar', 'diff', new Date(T0 + 5 * DAY + 30 * MIN)));
+    expect(view.domains.has('alpha.tatar')).to.equal(true);
+    expect(view.domains.has('beta.tatar')).to.equal(true);
+    expect(view.domains.get('alpha.tatar')!.rgp).to.deep.equal([]);
+    expect(view.domains.has('delta.tatar')).to.equal(false);
+    expect(view.hosts.size + view.contacts.size + Object.keys(view.deletes).length).to.equal(0);
+  });
+
+  it("npm start's development set-up wrote the development escrow keys beside the certificates", () => {
+    for (const f of Object.values(DEV_KEY_FILES)) expect(existsSync(join(t.config.certsDir, f)), f).to.equal(true);
   });
 });

@@ -50,7 +50,8 @@ const NS = {
  * The reference schemas (../shared/reference: the EPP RFCs', the TCI extensions' and the escrow ones) with
  * this registry's two TCI escrow schemas: an oracle independent of the copies in schemas/.
  */
-function referenceSchemas(): XsdValidator {
+function referenceSchemas(): XsdValidator | undefined {
+  if (!existsSync(REF)) return undefined;
   const files: Array<[string, string, string]> = [
     ['urn:ietf:params:xml:ns:eppcom-1.0', 'eppcom-1.0.xsd', `${REF}/epp-xsd/eppcom-1.0.xsd`],
     [RDE_NS.epp, 'epp-1.0.xsd', `${REF}/epp-xsd/epp-1.0.xsd`],
@@ -208,7 +209,8 @@ function readDeposit(xml: string): DepositView {
   }
 }
 
-function validateWith(schemas: XsdValidator, xml: string): void {
+function validateWith(schemas: XsdValidator | undefined, xml: string): void {
+  if (!schemas) return; // ../shared absent: the reference oracle is skipped, as for the EPP responses
   const doc = XmlDocument.fromString(xml);
   try {
     schemas.validate(doc);
@@ -227,7 +229,7 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
   let out: string;
   let gnupg: string;
   let ours: XsdValidator;
-  let reference: XsdValidator;
+  let reference: XsdValidator | undefined;
   let n = 0;
   const tr = () => `esc-${++n}`;
   const T0 = Date.UTC(2026, 5, 1, 10, 0, 0);

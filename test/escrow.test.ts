@@ -7,7 +7,7 @@ import { XmlDocument, type XmlElement, type XsdValidator } from 'libxml2-wasm';
 import type { EppClient } from '../src/client/epp-client.js';
 import { requests } from '../src/client/requests.js';
 import { makeDeposit, type DepositOutcome } from '../src/escrow/deposit.js';
-import { writeSignature } from '../src/escrow/ryde.js';
+import { writeRyde, writeSignature } from '../src/escrow/ryde.js';
 import { DEV_KEY_FILES, generateDevKeys, loadDepositKeys, readPublicKey, readSecretKey, type DepositKeys } from '../src/escrow/keys.js';
 import { RDE_NS } from '../src/escrow/namespaces.js';
 import { compileEscrowSchemas } from '../src/escrow/schemas.js';
@@ -382,6 +382,34 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
         doc.dispose();
       }
     }
+  });
+
+  it('verify refuses a deposit, signed and encrypted as it should be, whose counts are wrong or whose XML is not valid', async () => {
+    const { d, xml } = deposits.tatar;
+    const agent = await readSecretKey(join(keysDir, DEV_KEY_FILES.agentSecret), undefined, 'agent key', '-');
+    const signer = await readPublicKey(join(keysDir, DEV_KEY_FILES.signingPublic), 'signer', '-');
+    const repackaged = async (altered: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'escrow-altered-'));
+      writeFileSync(join(dir, `${d.base}.xml`), altered);
+      await writeRyde(join(dir, `${d.base}.xml`), `${d.base}.xml`, `${d.base}.tar`, join(dir, `${d.base}.ryde`), keys, new Date());
+      await writeSignature(join(dir, `${d.base}.ryde`), join(dir, `${d.base}.sig`), keys, new Date());
+      writeFileSync(join(dir, `${d.base}.rep`), readFileSync(d.files.rep));
+      rmSync(join(dir, `${d.base}.xml`));
+      try {
+        return await verifyDeposit(dir, d.base, { agent, signer }, ours, dir).then(
+          () => 'verified',
+          (e: Error) => e.message,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    expect(await repackaged(xml)).to.equal('verified');
+    const miscounted = xml.replace(/(<rdeHeader:count uri="urn:ietf:params:xml:ns:rdeDomain-1.0">)(\d+)/, (_, a, n) => `${a}${Number(n) + 1}`);
+    expect(await repackaged(miscounted)).to.match(/objects found: .*rdeDomain-1\.0":4\}?.*expected .*rdeDomain-1\.0":5/);
+    const invalid = xml.replace(/<rdeDomain:roid>[^<]*<\/rdeDomain:roid>/, '');
+    expect(await repackaged(invalid)).to.match(/a batch of contents is not valid against the escrow schemas/);
+    expect(await repackaged(`${xml}<extra/>`)).to.match(/not well-formed: a second root element \(extra\)/);
   });
 
   it('the header counts every object type and the menu lists exactly those URIs, by the TLD model', () => {

@@ -160,6 +160,7 @@ async function readDeposit(file: string, schemas: XsdValidator): Promise<ReadDep
       .map((a) => ` ${a.name}="${escapeAttr(a.value)}"`)
       .join('')}>`;
     if (depth === 1) {
+      if (rootTag !== '') throw new EscrowError(`the deposit XML is not well-formed: a second root element (${t.name}) follows rde:deposit`);
       if (t.uri !== RDE_NS.rde || t.local !== 'deposit') throw new EscrowError(`the root element is ${t.name}, not rde:deposit`);
       rootTag = `<?xml version="1.0" encoding="UTF-8"?>${start}`;
       out.id = t.attributes.id?.value ?? '';

@@ -88,7 +88,7 @@ export async function verifyDeposit(dir: string, base: string, keys: VerifyKeys,
     expect('header elements', headers, 1);
     expect('objects found', Object.fromEntries(Object.keys(deposit.headerCounts).map((u) => [u, found[u] ?? 0])), deposit.headerCounts);
     expect('object types found', Object.keys(found).filter((u) => !(u in deposit.headerCounts)), []);
-    expect('rdeMenu objURIs', deposit.menu, Object.keys(deposit.headerCounts));
+    expect('rdeMenu objURIs', [...deposit.menu].sort(), Object.keys(deposit.headerCounts).sort());
     expect('report id', report.id, deposit.id);
     expect('report kind', report.kind, deposit.type);
     expect('report resend', report.resend, deposit.resend);
@@ -160,6 +160,7 @@ async function readDeposit(file: string, schemas: XsdValidator): Promise<ReadDep
       .map((a) => ` ${a.name}="${escapeAttr(a.value)}"`)
       .join('')}>`;
     if (depth === 1) {
+      if (rootTag !== '') throw new EscrowError(`the deposit XML is not well-formed: a second root element (${t.name}) follows rde:deposit`);
       if (t.uri !== RDE_NS.rde || t.local !== 'deposit') throw new EscrowError(`the root element is ${t.name}, not rde:deposit`);
       rootTag = `<?xml version="1.0" encoding="UTF-8"?>${start}`;
       out.id = t.attributes.id?.value ?? '';
@@ -169,6 +170,7 @@ async function readDeposit(file: string, schemas: XsdValidator): Promise<ReadDep
       return;
     }
     if (depth === 2) {
+      text = '';
       order.push(t.local);
       if (t.local === 'deletes' || t.local === 'contents') {
         section = t.local;

@@ -778,7 +778,9 @@ describe('HTTP registrar API (issue 6)', function () {
     expect(known.body.transfer).to.deep.include({ status: 'intent_recorded', gaining_registrar_known: true });
 
     // ClientY asks with the auth code (metadata about itself is fine, no id needed): a pending EPP transfer.
-    const authCode = (await x.get('/domains/intent-1.defiwallet')).body.registration.auth_code as string;
+    const code = await x.post('/domains/intent-1.defiwallet/auth-code', {}); // RFC 9154: made and shown once, never read back
+    expect(code.status, code.text).to.equal(201);
+    const authCode = code.body.auth_code as string;
     const asked = await y.post(path, { auth_code: authCode, gaining_registrar: { name: 'Y', contact_email: 'y@example.org' }, idempotency_key: 'intent-y-1' });
     expect(asked.status, asked.text).to.equal(202);
     expect(asked.body.transfer).to.include({ direction: 'inbound', status: 'pending' });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { plusDays } from '../registry/lifecycle.js';
@@ -107,8 +106,6 @@ function tciData(n: Node): TciContactData {
   return { organization: { legalAddr: kids(org, 'legalAddr').map((a) => ({ type: a.attrs.type as PostalType, ...address(a) })), tin: txt(org, 'TIN')! } };
 }
 
-/** A random authInfo for an imported object: deposits carry none, and the sponsor sets a new one with <update>. */
-const freshAuthInfo = () => `Esc-${randomBytes(12).toString('base64url')}`;
 
 /**
  * RFC 3915 states back into the registry's records. A deposit gives the states, not their instants: grace
@@ -157,8 +154,8 @@ export interface ImportResult {
  * Restores a verified full deposit into a registry without domains, hosts or contacts: registrars (new ones
  * with an unusable password: `registry registrar set-password`), the TLD (when missing: `policy`, or one
  * inferred from the deposit: data and host model, TCI dialect, reserved names from NNDN, scripts from the IDN
- * tables), contacts with their TCI data, hosts, then domains with their descriptions. Every object gets a
- * fresh random authInfo (deposits hold none). Three passes over the XML, each object let go once written: registrars
+ * tables), contacts with their TCI data, hosts, then domains with their descriptions. No object gets an
+ * authInfo (deposits hold none; RFC 9154: the sponsor sets one for a transfer). Three passes over the XML, each object let go once written: registrars
  * and the TLD first, then contacts and hosts, then the domains that reference them.
  */
 export async function importDeposit(
@@ -217,7 +214,7 @@ export async function importDeposit(
   // Pass 2: contacts (each with the TCI data that follows it) and hosts, written as they come.
   let pending: EscrowContact | undefined;
   const flushContact = () => {
-    if (pending) target.contact(pending, freshAuthInfo());
+    if (pending) target.contact(pending);
     if (pending) result.contacts++;
     pending = undefined;
   };
@@ -274,7 +271,7 @@ export async function importDeposit(
   // Pass 3: the domains, each with the description that follows it.
   let domain: EscrowDomain | undefined;
   const flushDomain = () => {
-    if (domain) target.domain(domain, freshAuthInfo());
+    if (domain) target.domain(domain);
     if (domain) result.domains++;
     domain = undefined;
   };

@@ -192,9 +192,9 @@ export interface EscrowImport {
   addTld(name: string, policy: import('../registry/policy.js').TldPolicy, now: Date): void;
   /** Adds a registrar unless one of that clID exists; true when added. */
   registrar(r: EscrowRegistrar, passwordHash: string): boolean;
-  contact(c: EscrowContact, authPw: string): void;
+  contact(c: EscrowContact): void;
   host(h: EscrowHost): void;
-  domain(d: EscrowDomain, authPw: string): void;
+  domain(d: EscrowDomain): void;
   linkSubordinateHosts(): number;
   finish(): void;
 }

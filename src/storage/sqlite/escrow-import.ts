@@ -55,11 +55,11 @@ export class SqliteEscrowImport implements EscrowImport {
     return ((this.db.prepare(`SELECT MAX(id) FROM ${table}`).pluck().get() as number | null) ?? 0) + 1;
   }
 
-  contact(c: EscrowContact, authPw: string): void {
+  contact(c: EscrowContact): void {
     const id = this.idFor(c.roid, 'C', 'contacts');
     this.db
       .prepare(
-        `INSERT INTO contacts (id, handle, roid, sponsor_id, creator_id, updater_id, created_at, updated_at, transferred_at, auth_pw, statuses,
+        `INSERT INTO contacts (id, handle, roid, sponsor_id, creator_id, updater_id, created_at, updated_at, transferred_at, auth_hash, statuses,
                                postal_int, postal_loc, voice, voice_x, fax, fax_x, email, disclose, tci)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -73,7 +73,7 @@ export class SqliteEscrowImport implements EscrowImport {
         c.createdAt.getTime(),
         c.updatedAt?.getTime() ?? null,
         c.transferredAt?.getTime() ?? null,
-        authPw,
+        null, // no authInfo (RFC 9154): deposits hold none; the sponsor sets one when a transfer is wanted
         JSON.stringify(c.statuses),
         c.postalInt && JSON.stringify(c.postalInt),
         c.postalLoc && JSON.stringify(c.postalLoc),
@@ -105,7 +105,7 @@ export class SqliteEscrowImport implements EscrowImport {
     for (const a of h.addresses) addr.run(id, a.ip, a.addr);
   }
 
-  domain(d: EscrowDomain, authPw: string): void {
+  domain(d: EscrowDomain): void {
     const id = this.idFor(d.roid, 'D', 'domains');
     const contactId = (handle: string) => {
       const c = this.db.prepare('SELECT id FROM contacts WHERE handle = ?').pluck().get(handle) as number | undefined;
@@ -116,7 +116,7 @@ export class SqliteEscrowImport implements EscrowImport {
     this.db
       .prepare(
         `INSERT INTO domains (id, name, tld, roid, sponsor_id, creator_id, updater_id, registrant_id, created_at, updated_at, expires_at, transferred_at,
-                              auth_pw, statuses, max_sig_life, description, deleted_at, redemption_ends_at, purge_at, restore_requested_at, restore_report_by)
+                              auth_hash, statuses, max_sig_life, description, deleted_at, redemption_ends_at, purge_at, restore_requested_at, restore_report_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
@@ -132,7 +132,7 @@ export class SqliteEscrowImport implements EscrowImport {
         d.updatedAt?.getTime() ?? null,
         d.expiresAt.getTime(),
         d.transferredAt?.getTime() ?? null,
-        authPw,
+        null, // no authInfo (RFC 9154): deposits hold none; the sponsor sets one when a transfer is wanted
         JSON.stringify(d.statuses),
         d.maxSigLife,
         d.description,

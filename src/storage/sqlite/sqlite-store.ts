@@ -353,13 +353,7 @@ export class SqliteStore implements Store {
    * whole batch, and only once the WAL is synced after it does any command of the batch get its answer.
    */
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) await this.writeBatch();
-    // Cleared in the same synchronous step that saw the queue empty, so no command is ever left waiting.
-    this.draining = null;
-  }
-
-  private async writeBatch(): Promise<void> {
-    {
+    while (this.pending.length > 0) {
       // A read transaction open at the BEGIN that should restart the WAL would keep it from restarting
       // (one thread runs both, their steps interleaving at each await): that BEGIN waits for it to end.
       if (await this.letWalRestart()) await this.readOpen;
@@ -373,7 +367,7 @@ export class SqliteStore implements Store {
       } catch (e) {
         // The database is locked by another process past busy_timeout, or gone: fail what waits, keep serving.
         for (const w of this.pending.splice(0)) w.reject(e);
-        return;
+        continue;
       }
       try {
         let work: Work | undefined;
@@ -394,11 +388,13 @@ export class SqliteStore implements Store {
       } catch (e) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         for (const d of done) d.work.reject(e);
-        return;
+        continue;
       }
       const changed = (this.totalChanges.get() as number) - changesBefore > this.audit.rowsWritten - auditRowsBefore;
       this.afterCommit(done, changed);
     }
+    // Cleared in the same synchronous step that saw the queue empty, so no command is ever left waiting.
+    this.draining = null;
   }
 
   /**

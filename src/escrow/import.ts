@@ -70,6 +70,21 @@ async function eachObject(file: string, visit: (n: Node) => void): Promise<{ typ
 const COMPUTED = new Set(['ok', 'linked', 'inactive']);
 const statuses = (n: Node) => kids(n, 'status').map((s) => s.attrs.s).filter((s) => !COMPUTED.has(s));
 
+/** What every deposited object (domain, host, contact) carries: roid, registrars, dates, stored statuses. */
+function objectFields(n: Node, createdDefault: Date) {
+  return {
+    id: 0,
+    roid: txt(n, 'roid')!,
+    sponsorClId: txt(n, 'clID')!,
+    creatorClId: txt(n, 'crRr') ?? txt(n, 'clID')!,
+    updaterClId: txt(n, 'upRr') ?? null,
+    createdAt: date(txt(n, 'crDate')) ?? createdDefault,
+    updatedAt: date(txt(n, 'upDate')),
+    transferredAt: date(txt(n, 'trDate')),
+    statuses: statuses(n),
+  };
+}
+
 function transfer(n: Node | undefined): EscrowTransfer | undefined {
   if (!n) return undefined;
   return {
@@ -228,16 +243,8 @@ export async function importDeposit(
       const disclose = kid(n, 'disclose');
       const phone = (local: string) => (kid(n, local) ? { number: txt(n, local)!, ...(kid(n, local)!.attrs.x !== undefined ? { x: kid(n, local)!.attrs.x } : {}) } : null);
       pending = {
-        id: 0,
+        ...objectFields(n, o.now),
         handle: txt(n, 'id')!,
-        roid: txt(n, 'roid')!,
-        sponsorClId: txt(n, 'clID')!,
-        creatorClId: txt(n, 'crRr') ?? txt(n, 'clID')!,
-        updaterClId: txt(n, 'upRr') ?? null,
-        createdAt: date(txt(n, 'crDate')) ?? o.now,
-        updatedAt: date(txt(n, 'upDate')),
-        transferredAt: date(txt(n, 'trDate')),
-        statuses: statuses(n),
         postalInt: postal(kids(n, 'postalInfo').find((p) => p.attrs.type === 'int')),
         postalLoc: postal(kids(n, 'postalInfo').find((p) => p.attrs.type === 'loc')),
         voice: phone('voice'),
@@ -250,16 +257,8 @@ export async function importDeposit(
       };
     } else if (n.uri === RDE_NS.rdeHost) {
       target.host({
-        id: 0,
+        ...objectFields(n, o.now),
         name: txt(n, 'name')!,
-        roid: txt(n, 'roid')!,
-        sponsorClId: txt(n, 'clID')!,
-        creatorClId: txt(n, 'crRr') ?? txt(n, 'clID')!,
-        updaterClId: txt(n, 'upRr') ?? null,
-        createdAt: date(txt(n, 'crDate')) ?? o.now,
-        updatedAt: date(txt(n, 'upDate')),
-        transferredAt: date(txt(n, 'trDate')),
-        statuses: statuses(n),
         addresses: kids(n, 'addr').map((a) => ({ ip: (a.attrs.ip ?? 'v4') as 'v4' | 'v6', addr: a.text })),
         linked: false,
       });
@@ -282,26 +281,17 @@ export async function importDeposit(
     }
     flushDomain();
     if (n.uri !== RDE_NS.rdeDomain) return;
-    const crDate = date(txt(n, 'crDate')) ?? watermark;
+    const fields = objectFields(n, watermark);
+    const { createdAt: crDate, updatedAt: upDate, transferredAt: trDate } = fields;
     const exDate = new Date(txt(n, 'exDate')!);
-    const upDate = date(txt(n, 'upDate'));
-    const trDate = date(txt(n, 'trDate'));
     const secDNS = kid(n, 'secDNS');
     const keyOf = (k: Node) => ({ flags: Number(txt(k, 'flags')), protocol: Number(txt(k, 'protocol')), alg: Number(txt(k, 'alg')), pubKey: txt(k, 'pubKey')! });
     domain = {
-      id: 0,
+      ...fields,
       name: txt(n, 'name')!,
       tld: o.tld,
-      roid: txt(n, 'roid')!,
-      sponsorClId: txt(n, 'clID')!,
-      creatorClId: txt(n, 'crRr') ?? txt(n, 'clID')!,
-      updaterClId: txt(n, 'upRr') ?? null,
       registrantHandle: txt(n, 'registrant') ?? null,
-      createdAt: crDate,
-      updatedAt: upDate,
       expiresAt: exDate,
-      transferredAt: trDate,
-      statuses: statuses(n),
       maxSigLife: kid(secDNS, 'maxSigLife') ? Number(txt(secDNS, 'maxSigLife')) : null,
       description: null,
       contacts: kids(n, 'contact').map((c) => ({ type: c.attrs.type as DomainContactType, handle: c.text })),

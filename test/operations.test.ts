@@ -2,8 +2,13 @@ import { expect } from 'chai';
 import Database from 'better-sqlite3';
 import { requests } from '../src/client/requests.js';
 import { loadConfig } from '../src/config.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sqliteDb } from './seed.js';
-import { loginXml, send, startTestRegistry, type TestRegistry } from './helpers.js';
+import { loginXml, send, startTestRegistry, testCerts, type TestRegistry } from './helpers.js';
+import { CLI } from './crash/server-process.js';
 
 /**
  * Operating the registry (issue 22): /healthz, /readyz and /metrics on the HTTP listener, over real HTTP and
@@ -162,5 +167,34 @@ describe('operations: per-registrar command-rate limits (EPP fairness)', functio
     await Promise.all(flood.map((c, s) => send(c, requests.check(`after-${s}`, 'domain', ['taken.tatar']))));
     expect(sample((await get(t, '/metrics')).text, 'registry_paced_commands_total{registrar="ClientX"}')).to.equal(before);
     for (const c of [...flood, y]) await c.close();
+  });
+});
+
+describe('operations: registrar set --rate (CLI)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'epp-rate-'));
+    env = { ...process.env, REGISTRY_DATABASE: join(dir, 'db.sqlite'), REGISTRY_CERTS_DIR: testCerts(), REGISTRY_DEV_FIXTURES: 'false' };
+    expect(cli('registrar', 'add', 'RateX', '--password', 'rate-PW-1').status).to.equal(0);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('sets, shows and removes a rate; a bad one is refused with a one-line message naming it, changing nothing', () => {
+    for (const bad of ['banana', '0', '-5', '2.5', '100001']) {
+      const r = cli('registrar', 'set', 'RateX', '--rate', bad);
+      expect(r.status, bad).to.equal(1);
+      expect(r.stderr.trim().split('\n')).to.have.length(1);
+      expect(r.stderr).to.include(`${bad} is not a command rate (commands per second from 1 to 100000, or off)`);
+    }
+    expect(cli('registrar', 'list').stdout).to.match(/^RateX\t.*\trate=-\/s\t/m);
+    expect(cli('registrar', 'set', 'RateX', '--rate', '50').status).to.equal(0);
+    expect(cli('registrar', 'list').stdout).to.match(/^RateX\t.*\trate=50\/s\t/m);
+    expect(cli('registrar', 'set', 'RateX', '--rate', 'banana').status).to.equal(1);
+    expect(cli('registrar', 'list').stdout).to.match(/^RateX\t.*\trate=50\/s\t/m);
+    expect(cli('registrar', 'set', 'RateX', '--rate', 'off').status).to.equal(0);
+    expect(cli('registrar', 'list').stdout).to.match(/^RateX\t.*\trate=-\/s\t/m);
   });
 });

@@ -220,7 +220,7 @@ registrar
   .option('--url <url>', 'web site', webUrl)
   .option('--rdap-base-url <url>', "base URL of the registrar's RDAP service, https", rdapBaseUrl)
   .option('--rate <n|off>', 'EPP commands per second its sessions may start together (over it they wait); off: no limit', commandRate)
-  .action(async (clID: string, o: { name?: string; ianaId?: number; abuseEmail?: string; abusePhone?: string; url?: string; rdapBaseUrl?: string; rate?: number | null }) => {
+  .action(async (clID: string, o: { name?: string; ianaId?: number; abuseEmail?: string; abusePhone?: string; url?: string; rdapBaseUrl?: string; rate?: number }) => {
     if (Object.values(o).every((v) => v === undefined)) {
       throw new InvalidArgumentError('nothing to set: give --name, --iana-id, --abuse-email, --abuse-phone, --url, --rdap-base-url or --rate');
     }
@@ -229,16 +229,17 @@ registrar
         const reg = await r.registrars.byClId(clID);
         if (!reg) throw new Error(`no registrar ${clID}`);
         if (o.ianaId !== undefined) await ianaIdFree(r, o.ianaId, clID);
-        const { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl, rate: commandRate } = o;
+        const { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl, rate } = o;
+        const commandRate = rate === undefined ? undefined : rate === 0 ? null : rate;
         await r.registrars.update(reg.id, { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl, commandRate }, new Date());
       });
     });
     console.log(`registrar ${clID} updated`);
   });
 
-/** A command-rate limit: commands per second, a whole number from 1 to 100000, or "off" (null: no limit). */
-function commandRate(v: string): number | null {
-  if (v === 'off') return null;
+/** A command-rate limit: commands per second, a whole number from 1 to 100000, or "off" (0 here: no limit). */
+function commandRate(v: string): number {
+  if (v === 'off') return 0;
   if (!/^[0-9]{1,6}$/.test(v) || Number(v) < 1 || Number(v) > 100_000) throw new InvalidArgumentError(`${v} is not a command rate (commands per second from 1 to 100000, or off)`);
   return Number(v);
 }

@@ -856,7 +856,7 @@ ALTER TABLE contacts DROP COLUMN auth_pw;
     sql: `
 -- Commands per second a registrar's EPP sessions may start together; over it, its commands wait (never
 -- refused): one registrar's flood does not starve the others (src/session/command-pacer.ts). NULL: no limit.
-ALTER TABLE registrars ADD COLUMN command_rate INTEGER CHECK (command_rate IS NULL OR command_rate > 0);
+ALTER TABLE registrars ADD COLUMN command_rate INTEGER CHECK (command_rate IS NULL OR (typeof(command_rate) = 'integer' AND command_rate > 0));
 `,
   },
 ];

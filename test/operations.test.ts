@@ -156,7 +156,7 @@ describe('operations: per-registrar command-rate limits (EPP fairness)', functio
     expect(floodMs).to.be.at.least(1950);
     expect(quietDone).to.be.lessThan(floodMs);
     const m = await get(t, '/metrics');
-    expect(sample(m.text, 'registry_paced_commands_total{registrar="ClientX"}')).to.be.at.least(COMMANDS - RATE - 1);
+    expect(sample(m.text, 'registry_paced_commands_total{registrar="ClientX"}')).to.be.at.least((COMMANDS - RATE) / 2);
     expect(sample(m.text, 'registry_pacing_delay_seconds_total{registrar="ClientX"}')).to.be.greaterThan(1);
     expect(m.text).not.to.include('registry_paced_commands_total{registrar="ClientY"}');
 

@@ -204,6 +204,15 @@ describe('backup, restore and the schema version check', function () {
     const r1 = cli(target, 'restore', junk);
     expect(r1.status).to.equal(1);
     expect(r1.stderr).to.match(/junk\.backup (is not a SQLite database|fails SQLite's integrity check)/);
+    // Over a stopped registry's database: refused the same way, the database there unchanged.
+    const liveBefore = readFileSync(liveDb);
+    const overLive = cli(liveConfig, 'restore', junk);
+    expect(overLive.status).to.equal(1);
+    expect(readFileSync(liveDb).equals(liveBefore)).to.equal(true);
+    const noDatabase = cli(target, 'backup', join(dir, 'nothing.backup'));
+    expect(noDatabase.status).to.equal(1);
+    expect(noDatabase.stderr).to.match(/no database at .*target\.sqlite/);
+    expect(existsSync(join(dir, 'nothing.backup'))).to.equal(false);
     const missing = cli(target, 'restore', join(dir, 'missing.backup'));
     expect(missing.status).to.equal(1);
     expect(missing.stderr).to.match(/no backup file .*missing\.backup/);

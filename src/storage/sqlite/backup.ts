@@ -81,10 +81,11 @@ export function restoreDatabase(file: string, target: string): RestoreResult {
   rmSync(partial, { force: true });
   let lock: Database.Database | null = null;
   try {
-    if (existsSync(target)) lock = lockIdle(target);
+    // The copy is checked first: a bad backup leaves the database there as it was.
     copyFileSync(file, partial);
     const schemaVersion = checkCopy(partial, file);
     syncFile(partial);
+    if (existsSync(target)) lock = lockIdle(target);
     let previous: string | null = null;
     if (existsSync(target)) {
       previous = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;

@@ -26,6 +26,9 @@
  *                          at --rdap-sessions (default 10) alone, next to an RDAP load of --rdap-rate domain lookups/s
  *                          (default 200), and next to a closed-loop RDAP load of --rdap-concurrency requests in flight
  *                          (default 16); and that RDAP load alone: what RDAP takes from EPP, and RDAP's requests/s
+ *     --skip-fairness      no fairness phase. Otherwise, last: a quiet registrar's domain:info p50/p99 alone, next to
+ *                          --fairness-sessions (default 300; 100 with --quick) sessions of another registrar creating
+ *                          taken names, and next to that flood limited to 200 commands/s (bench/fairness.ts)
  *
  * Exit status: 0; 4 when any response lacked the expected result code; 1 on failure; 2 for bad options.
  * Everything runs on 127.0.0.1, bounded in time and count; the server, the baseline and the load workers
@@ -41,6 +44,7 @@ import { datasetFor, type Dataset } from './dataset.js';
 import type { FromWorker, OpenResult, RunResult, ToWorker } from './load-worker.js';
 import type { RdapResult, RdapRun } from './rdap-load.js';
 import { preload } from './preload.js';
+import { runFairness, type FairnessResult } from './fairness.js';
 import { cpuSeconds, machineCpu, rssBytes } from './proc.js';
 import { topSelfTime, type HotFunction } from './profile.js';
 import { DESCRIPTIONS, WORKLOADS, type LoadName, type WorkloadName } from './workloads.js';
@@ -74,6 +78,8 @@ const OPTIONS = {
   'rdap-sessions': { type: 'string', default: '10' },
   'rdap-rate': { type: 'string', default: '200' },
   'rdap-concurrency': { type: 'string', default: '16' },
+  'skip-fairness': { type: 'boolean', default: false },
+  'fairness-sessions': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>;
@@ -116,6 +122,8 @@ const opts = {
   cpuProf: argv['cpu-prof']!,
   keep: argv.keep!,
   rdap: !argv['skip-rdap'],
+  fairness: !argv['skip-fairness'],
+  fairnessSessions: int('fairness-sessions', argv['fairness-sessions'], quick ? 100 : 300, 1, 5000),
   rdapWorkload: argv['rdap-workload'] as WorkloadName,
   rdapSessions: int('rdap-sessions', argv['rdap-sessions'], 10, 1, 2000),
   rdapRate: int('rdap-rate', argv['rdap-rate'], 200, 1, 100_000),
@@ -154,6 +162,7 @@ const expectedS =
   opts.sessions.length * ((opts.growth ? 2 : 1) * opts.workloads.length + 1) * (opts.durationS + 3) +
   opts.idle / 20 +
   (opts.rdap ? 5 * (opts.durationS + 3) : 0) +
+  (opts.fairness ? 60 : 0) +
   opts.sessions.reduce((a, b) => a + b, 0) / 10;
 const watchdogS = Math.round(120 + 2 * (1 + opts.retries) * expectedS);
 const watchdog = setTimeout(() => {
@@ -998,8 +1007,12 @@ async function main(): Promise<number> {
     profiles,
     rdap: rdapPhase,
   };
+  // EPP fairness (issue 22): on a server and database of its own, after everything else.
+  let fairness: FairnessResult | null = null;
+  if (opts.fairness) fairness = await runFairness({ floodSessions: opts.fairnessSessions, durationS: quick ? 2 : 6, rate: 200 });
+  const fairnessBad = fairness ? fairness.alone.unexpected + fairness.flood.unexpected + fairness.limited.unexpected : 0;
   mkdirSync(resolve(jsonFile, '..'), { recursive: true });
-  writeFileSync(jsonFile, JSON.stringify(json, null, 2));
+  writeFileSync(jsonFile, JSON.stringify({ ...json, fairness }, null, 2));
   console.log(`JSON: ${jsonFile}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (!opts.keep) {
     for (const x of readdirSync(dir)) {
@@ -1009,7 +1022,7 @@ async function main(): Promise<number> {
   }
   const rdapBad = rdapPhase ? rdapPhase.rdapSteady.bad + rdapPhase.rdapSaturated.bad + rdapPhase.rdapAlone.bad : 0;
   if (rdapPhase && rdapBad > 0) console.error(`bench: ${rdapBad} RDAP answers were not a 200 domain object; first: ${rdapPhase.rdapSteady.firstBad ?? rdapPhase.rdapSaturated.firstBad ?? rdapPhase.rdapAlone.firstBad}`);
-  const unexpected = rows.reduce((a, r) => a + r.bad + r.errors, 0) + rdapBad;
+  const unexpected = rows.reduce((a, r) => a + r.bad + r.errors, 0) + rdapBad + fairnessBad;
   if (unexpected > 0) console.error(`bench: ${unexpected} responses without the expected result code (see firstUnexpected in the JSON)`);
   return unexpected > 0 ? 4 : 0;
 }

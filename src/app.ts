@@ -24,6 +24,8 @@ import { DEFAULT_HTTP_PORT, DEFAULT_RDAP_PORT } from './config.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
 import { ZonePublisher } from './zone/publisher.js';
 import { startRdapServer, type RdapServer } from './rdap/server.js';
+import { RegistryMetrics } from './ops/metrics.js';
+import { CommandPacer } from './session/command-pacer.js';
 
 export interface Registry {
   store: Store;
@@ -40,6 +42,8 @@ export interface Registry {
   httpServer?: HttpServer;
   /** Writes the TLDs' zones after changes (zone.publish; SQLite stores only: it reads snapshots of the file). */
   zonePublisher?: ZonePublisher;
+  /** The server's Prometheus metrics (GET /metrics on the HTTP listener). */
+  metrics: RegistryMetrics;
   /** The RDAP service's address and base URL (absent when rdap.enabled is false). */
   rdap?: { host: string; port: number; baseUrl: string };
   tlds: string[];
@@ -75,9 +79,11 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     const written = await generateDevKeys(config.certsDir, 'curve25519');
     if (written.length > 0) log.info({ files: written }, `development escrow keys written to ${config.certsDir}`);
   }
+  const metrics = new RegistryMetrics();
   const store =
     opts.store ??
     new SqliteStore({
+      stats: metrics,
       path: config.database,
       synchronous: config.synchronous,
       backgroundCheckpoints: true,
@@ -136,6 +142,14 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
 
   const validator = compileSchemaSet(config.schemasDir);
   const parser = new EppParser(validator, new Set(COMMAND_EXTENSION_URIS));
+  // Per-registrar command-rate limits: read now, and again every 2 s (a `registrar set --rate` applies
+  // without a restart).
+  const pacer = new CommandPacer();
+  const readRates = async () => pacer.setRates(await store.read((r) => r.registrars.list()));
+  await readRates();
+  const rateTimer = setInterval(() => void readRates().catch((e) => log.error({ err: e }, "rate refresh failed")), 2000);
+  rateTimer.unref();
+  timers.push(rateTimer);
   const services: Services = {
     store,
     clock,
@@ -145,6 +159,8 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     loginThrottle: new LoginThrottle(),
     dueEvents,
     extensionURIs: () => extensionURIs,
+    observer: metrics,
+    pacer,
   };
   const greeting = () =>
     buildGreeting({ svID: config.epp.svID, svDate: clock.now(), langs: LANGUAGES, objURIs: OBJECT_URIS, extURIs: extensionURIs });
@@ -157,6 +173,36 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   // The HTTP registrar API: a second door onto the same runner. An ephemeral EPP port (0: tests, throwaway
   // instances) makes the default HTTP port ephemeral too, so that such instances never contend for 7080.
   let httpServer: HttpServer | undefined;
+  let rdapServer: RdapServer | undefined;
+  let stopping = false;
+  // GET /readyz: each check is real and cheap; null when fine.
+  const readiness = async (): Promise<Record<string, string | null>> => {
+    const database = withTimeout(
+      store.transaction((r) => r.settings.set('ops.readyz', clock.now().toISOString())),
+      2000,
+      'no write committed within 2 s',
+    ).then(
+      () => null,
+      (e: Error) => `not writable: ${e.message}`,
+    );
+    const hello = parser.parse(Buffer.from('<?xml version="1.0" encoding="UTF-8"?><epp xmlns="urn:ietf:params:xml:ns:epp-1.0"><hello/></epp>'));
+    return {
+      database: await database,
+      schemas: hello.ok && hello.message.kind === 'hello' ? null : 'the EPP schema set does not validate a <hello>',
+      epp: stopping ? 'stopping' : epp.server.listening ? null : 'not listening',
+      rdap: !config.rdap.enabled ? null : rdapServer?.app.server.listening ? null : 'not listening',
+    };
+  };
+  metrics.setSources({
+    sessionsByRegistrar: () => services.sessions.byClId(),
+    connections: () => epp.connectionCount,
+    pollQueues: () =>
+      store.read(async (r) => {
+        const depths = new Map<string, number>();
+        for (const reg of await r.registrars.list()) depths.set(reg.clId, await r.poll.count(reg.id));
+        return depths;
+      }),
+  });
   if (config.http.enabled) {
     const httpConfig = config.epp.port === 0 && config.http.port === DEFAULT_HTTP_PORT ? { ...config, http: { ...config.http, port: 0 } } : config;
     try {
@@ -167,6 +213,12 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
         clock,
         log,
         epp: () => ({ host: address.host, port: address.port, tlds, extensions: extensionURIs }),
+        ops: {
+          readiness,
+          metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }),
+          metricsAllow: config.http.metricsAllow,
+          requestDone: (method, route, status) => metrics.httpRequest(method, route, status),
+        },
       });
     } catch (e) {
       for (const t of timers) clearInterval(t);
@@ -184,7 +236,6 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
 
   // RDAP: read-only, from the same store (its own read-only connection). Ephemeral like the HTTP API's port
   // when the EPP port is.
-  let rdapServer: RdapServer | undefined;
   if (config.rdap.enabled) {
     const rdapConfig = config.epp.port === 0 && config.rdap.port === DEFAULT_RDAP_PORT ? { ...config, rdap: { ...config.rdap, port: 0 } } : config;
     try {
@@ -198,6 +249,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
           dueEvents.forget();
           return store.transaction((r) => dueEvents.applyIfDue(r, clock.now()));
         },
+        requestDone: (type, status) => metrics.rdapRequest(type, status),
       });
     } catch (e) {
       for (const t of timers) clearInterval(t);
@@ -219,11 +271,13 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     http: httpServer && { host: httpServer.host, port: httpServer.port },
     httpServer,
     zonePublisher,
+    metrics,
     rdap: rdapServer && { host: rdapServer.host, port: rdapServer.port, baseUrl: rdapServer.baseUrl },
     get tlds() {
       return tlds;
     },
     async close() {
+      stopping = true;
       for (const t of timers) clearInterval(t);
       await rdapServer?.close();
       await httpServer?.close();
@@ -244,4 +298,10 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       }
     },
   };
+}
+
+/** `p`, or a rejection with `message` after `ms`. */
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addressList } from './http/ops.js';
 
 /** The installed package (dist/src/config.js → two folders up): home of schemas/ and fixtures/. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -86,6 +87,8 @@ export interface Config {
     adminTokenFile: string;
     /** TLDs where POST /sandbox/reset may create fixture domains (OT&E namespaces). */
     sandboxTlds: string[];
+    /** Addresses (CIDR ranges) GET /metrics answers to; [] turns it off. /healthz and /readyz answer anyone. */
+    metricsAllow: string[];
   };
   /** Zone publication by `serve` (src/zone/publisher.ts); what a zone holds is the TLD policy's `zone`. */
   zone: {
@@ -169,6 +172,7 @@ export function defaultConfig(base = process.cwd()): Config {
       adminTokenSha256: '',
       adminTokenFile: '',
       sandboxTlds: ['defiwallet'],
+      metricsAllow: ['127.0.0.0/8', '::1/128'],
     },
     zone: { publish: true, dir: resolve(base, 'data/zones'), interval: 60, reloadCommand: '' },
     rdap: {
@@ -223,6 +227,7 @@ const ENV: Record<string, string> = {
   REGISTRY_HTTP_ADMIN_TOKEN_SHA256: 'http.adminTokenSha256',
   REGISTRY_HTTP_ADMIN_TOKEN_FILE: 'http.adminTokenFile',
   REGISTRY_HTTP_SANDBOX_TLDS: 'http.sandboxTlds',
+  REGISTRY_HTTP_METRICS_ALLOW: 'http.metricsAllow',
   REGISTRY_ZONE_PUBLISH: 'zone.publish',
   REGISTRY_ZONE_DIR: 'zone.dir',
   REGISTRY_ZONE_INTERVAL: 'zone.interval',
@@ -360,6 +365,12 @@ function validate(c: Config): Config {
   if (h.adminTokenFile !== '' && !existsSync(h.adminTokenFile)) bad(`http.adminTokenFile ${h.adminTokenFile} does not exist`);
   if (!Array.isArray(h.sandboxTlds) || !h.sandboxTlds.every((t) => typeof t === 'string' && /^[a-z0-9-]{1,63}$/.test(t))) {
     bad('http.sandboxTlds must be a list of TLDs (lower-case A-labels)');
+  }
+  if (!Array.isArray(h.metricsAllow) || !h.metricsAllow.every((a) => typeof a === 'string')) bad('http.metricsAllow must be a list of IP addresses or CIDR ranges');
+  try {
+    addressList(h.metricsAllow);
+  } catch (e) {
+    bad(`http.metricsAllow: ${(e as Error).message}`);
   }
   const z = c.zone;
   if (typeof z.publish !== 'boolean') bad('zone.publish must be true or false');

@@ -24,6 +24,9 @@ const FORBIDDEN: Record<string, string[]> = {
   zone: ['commands', 'epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli', 'escrow'],
   // Escrow deposits read the storage's snapshot and the rules' computed states; no door, no session.
   escrow: ['epp', 'http', 'rdap', 'transport', 'session', 'ote', 'cli', 'zone'],
+  // The server's metrics are told of events through narrow interfaces (the runner's observer, the store's
+  // stats, the doors' request hooks); they reach into no layer, and only the app wires them in.
+  ops: ['protocol', 'commands', 'epp', 'http', 'rdap', 'transport', 'registry', 'storage', 'session', 'ote', 'cli', 'zone', 'escrow'],
 };
 
 function files(dir: string): string[] {

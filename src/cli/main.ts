@@ -25,6 +25,7 @@ import { listProtected, protectName, releaseName } from '../http/protected.js';
 import { archiveFileName, loadOteRun, maskSecrets, sha256File } from '../http/evidence.js';
 import { runHttpChecklist } from '../http/checklist.js';
 import { addEscrowCommands } from './escrow.js';
+import { addBackupCommands } from './backup.js';
 
 const program = new Command();
 program.name('registry').description('EPP domain registry: server, accounts, TLDs and certificates').option('-c, --config <file>', 'configuration file (JSON)');
@@ -204,7 +205,7 @@ registrar.command('list').action(async () => {
   await withStore(async (store) => {
     const list = await store.transaction((r) => r.registrars.list());
     for (const r of list) {
-      console.log(`${r.clId}\t${r.status}\tiana=${r.ianaId ?? '-'}\tsessions<=${r.maxSessions}\tbalance=${r.balance}\tcerts=${r.certFingerprints.length}\t${r.name}`);
+      console.log(`${r.clId}\t${r.status}\tiana=${r.ianaId ?? '-'}\tsessions<=${r.maxSessions}\trate=${r.commandRate ?? '-'}/s\tbalance=${r.balance}\tcerts=${r.certFingerprints.length}\t${r.name}`);
     }
   });
 });
@@ -218,21 +219,30 @@ registrar
   .option('--abuse-phone <phone>', 'abuse contact phone, +CC.NUMBER', abusePhone)
   .option('--url <url>', 'web site', webUrl)
   .option('--rdap-base-url <url>', "base URL of the registrar's RDAP service, https", rdapBaseUrl)
-  .action(async (clID: string, o: { name?: string; ianaId?: number; abuseEmail?: string; abusePhone?: string; url?: string; rdapBaseUrl?: string }) => {
+  .option('--rate <n|off>', 'EPP commands per second its sessions may start together (over it they wait); off: no limit', commandRate)
+  .action(async (clID: string, o: { name?: string; ianaId?: number; abuseEmail?: string; abusePhone?: string; url?: string; rdapBaseUrl?: string; rate?: number }) => {
     if (Object.values(o).every((v) => v === undefined)) {
-      throw new InvalidArgumentError('nothing to set: give --name, --iana-id, --abuse-email, --abuse-phone, --url or --rdap-base-url');
+      throw new InvalidArgumentError('nothing to set: give --name, --iana-id, --abuse-email, --abuse-phone, --url, --rdap-base-url or --rate');
     }
     await withStore(async (store) => {
       await store.transaction(async (r) => {
         const reg = await r.registrars.byClId(clID);
         if (!reg) throw new Error(`no registrar ${clID}`);
         if (o.ianaId !== undefined) await ianaIdFree(r, o.ianaId, clID);
-        const { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl } = o;
-        await r.registrars.update(reg.id, { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl }, new Date());
+        const { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl, rate } = o;
+        const commandRate = rate === undefined ? undefined : rate === 0 ? null : rate;
+        await r.registrars.update(reg.id, { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl, commandRate }, new Date());
       });
     });
     console.log(`registrar ${clID} updated`);
   });
+
+/** A command-rate limit: commands per second, a whole number from 1 to 100000, or "off" (0 here: no limit). */
+function commandRate(v: string): number {
+  if (v === 'off') return 0;
+  if (!/^[0-9]{1,6}$/.test(v) || Number(v) < 1 || Number(v) > 100_000) throw new InvalidArgumentError(`${v} is not a command rate (commands per second from 1 to 100000, or off)`);
+  return Number(v);
+}
 
 /** An IANA Registrar ID names one registrar: refused when another account has it. */
 async function ianaIdFree(r: Repos, id: number, clID: string): Promise<void> {
@@ -614,6 +624,7 @@ ote
   });
 
 addEscrowCommands(program, config);
+addBackupCommands(program, config);
 
 program.parseAsync().catch((e: Error) => {
   console.error(`registry: ${e.message}`);

@@ -152,6 +152,7 @@ export class CommandRunner {
   /** One log line per command: who, what, on which object, the result and how long it took. Never secrets. */
   log(session: Session, o: { command: string; object?: string; code: number; condition?: string; svTRID: string }, started: bigint): void {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    this.services.observer?.command(o.command, o.code, ms / 1000);
     const line = { session: session.id, clID: session.registrar?.clId, command: o.command, object: o.object, code: o.code, condition: o.condition, ms: Math.round(ms * 1000) / 1000, svTRID: o.svTRID };
     this.services.log.info(line, 'command');
   }

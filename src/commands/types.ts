@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { ResultCode } from '../protocol/result-codes.js';
 import type { Clock } from '../registry/clock.js';
 import type { LoginThrottle } from '../session/login-throttle.js';
+import type { CommandPacer } from '../session/command-pacer.js';
 import type { Session, SessionTable } from '../session/session.js';
 import type { Registrar } from '../storage/core-repos.js';
 import type { Repos, Store } from '../storage/store.js';
@@ -26,6 +27,17 @@ export interface Services {
   dueEvents: DueEventSchedule;
   /** Extension URIs the server offers in its greeting (depends on the TLDs it serves). */
   extensionURIs(): readonly string[];
+  /** Told of every command answered (the server's metrics, src/ops/metrics.ts); absent: nothing counted. */
+  observer?: CommandObserver;
+  /** Per-registrar command-rate limits of the EPP door (src/session/command-pacer.ts); absent: none. */
+  pacer?: CommandPacer;
+}
+
+/** Sees every command the runner answers: name, result code and seconds from read to answer. Must be cheap. */
+export interface CommandObserver {
+  command(name: string, code: number, seconds: number): void;
+  /** A command that waited for its registrar's command-rate limit, and how long. */
+  paced?(clID: string, seconds: number): void;
 }
 
 export interface CommandContext {

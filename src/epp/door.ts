@@ -48,11 +48,26 @@ export class EppDoor {
       const o = await this.runner.refuse({ session, command: command.name, clTRID: m.clTRID, source: 'epp', object: objectName(m), audited: true }, e, started);
       return this.respond(o, m.clTRID);
     }
+    if (command.kind === 'object') await this.pace(session);
     const outcome =
       command.kind === 'session'
         ? await this.runner.runSession({ session, command, input, clTRID: m.clTRID }, started)
         : await this.runner.run({ session, command, input, clTRID: m.clTRID, source: 'epp', object: objectName(m) }, started);
     return this.respond(outcome, m.clTRID, binding, session);
+  }
+
+  /**
+   * The registrar's command-rate limit (src/session/command-pacer.ts): over it, the command waits here, in
+   * its own session, before it costs the store anything; never refused.
+   */
+  private async pace(session: Session): Promise<void> {
+    const { pacer, observer } = this.runner.services;
+    const registrar = session.registrar;
+    if (!pacer || !registrar) return;
+    const ms = pacer.delay(registrar.id, registrar.commandRate);
+    if (ms <= 0) return;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    observer?.paced?.(registrar.clId, ms / 1000);
   }
 
   /** RFC 5730 session rules: before login only login (and hello); only negotiated namespaces afterwards. */

@@ -1,3 +1,4 @@
+import type { OpsEndpoints } from './ops.js';
 import type { Logger } from 'pino';
 import type { CommandRunner, Outcome } from '../commands/runner.js';
 import type { CommandResult, ObjectCommand } from '../commands/types.js';
@@ -29,6 +30,8 @@ export interface HttpDeps {
   log: Logger;
   /** The EPP door's address and the TLDs served, for GET /status. */
   epp: () => { host: string; port: number; tlds: string[]; extensions: readonly string[] };
+  /** The operator's /healthz, /readyz and /metrics (./ops.ts); absent: not served. */
+  ops?: OpsEndpoints;
 }
 
 /** Per-request state, set by the hooks in server.ts. */

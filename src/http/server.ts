@@ -13,6 +13,7 @@ import { registerSandboxRoute } from './routes/sandbox.js';
 import { registerStatusRoute } from './routes/status.js';
 import { applyPendingNameservers } from './routes/nameservers.js';
 import { syncProtectedNames } from './protected.js';
+import { OPS_PATHS, registerOpsRoutes } from './ops.js';
 
 /**
  * The HTTP registrar API (issue 6): a JSON door onto the same registry core as EPP, under
@@ -84,6 +85,8 @@ export async function startHttpServer(deps: HttpDeps): Promise<HttpServer> {
   };
 
   app.addHook('onRequest', async (req, reply) => {
+    // The operator's /healthz, /readyz and /metrics (./ops.ts): no token, no rate limit, no request log.
+    if (deps.ops && OPS_PATHS.has(req.routeOptions.url ?? '')) return;
     const config = req.routeOptions.config ?? {};
     req.api = { requestId: req.id, started: process.hrtime.bigint(), command: config.command ?? 'unknown', ownAudits: 0 };
     reply.header('X-Request-Id', req.id);
@@ -130,6 +133,11 @@ export async function startHttpServer(deps: HttpDeps): Promise<HttpServer> {
       return fail(req, reply, new ApiError(403, 'insufficient_scope', `This token does not have the "${config.scope}" scope`, undefined, undefined, { required_scope: config.scope }));
     }
   });
+
+  if (deps.ops?.requestDone) {
+    const done = deps.ops.requestDone;
+    app.addHook('onResponse', async (req, reply) => done(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode));
+  }
 
   // The request log: every request of a known registrar, with masked bodies (evidence and support).
   app.addHook('onSend', async (req, reply, payload) => {
@@ -217,6 +225,7 @@ export async function startHttpServer(deps: HttpDeps): Promise<HttpServer> {
       return reply.code(o.status).send(o.body);
     },
   };
+  if (deps.ops) registerOpsRoutes(app, deps.ops);
   await app.register(
     async (api) => {
       registerStatusRoute(api, ctx);

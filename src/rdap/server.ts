@@ -25,6 +25,8 @@ export interface RdapDeps {
   log: Logger;
   /** The registry's sweep of due time-driven events (see Snapshots); absent: responses never ask for it. */
   applyDueEvents?: () => Promise<void>;
+  /** Told of every request answered (the server's metrics): the lookup type (domain, nameserver, entity, help, other) and status. */
+  requestDone?: (type: string, status: number) => void;
 }
 
 export interface RdapServer {
@@ -77,6 +79,14 @@ export async function startRdapServer(deps: RdapDeps): Promise<RdapServer> {
     );
     return payload;
   });
+
+  if (deps.requestDone) {
+    const done = deps.requestDone;
+    app.addHook('onResponse', async (req, reply) => {
+      const type = /^\/(domain|nameserver|entity|help)\b/.exec(req.url)?.[1] ?? 'other';
+      done(type, reply.statusCode);
+    });
+  }
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof RdapError) return fail(req, reply, err);

@@ -45,6 +45,15 @@ export class SessionTable {
     if (!set) this.byRegistrar.set(registrarId, (set = new Set()));
     set.add(s);
   }
+  /** Open sessions per logged-in registrar, by clID (metrics). */
+  byClId(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const set of this.byRegistrar.values()) {
+      const first = set.values().next().value;
+      if (first?.registrar) out.set(first.registrar.clId, set.size);
+    }
+    return out;
+  }
   remove(s: Session): void {
     if (!s.registrar) return;
     const set = this.byRegistrar.get(s.registrar.id);

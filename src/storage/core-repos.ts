@@ -29,6 +29,8 @@ export interface Registrar {
   passwordChangedAt: Date;
   /** Wrong passwords given for the account since its last successful login. */
   failedLogins: number;
+  /** EPP commands per second the account's sessions may start together (over it they wait); null: no limit. */
+  commandRate: number | null;
 }
 
 export interface NewRegistrar {
@@ -45,6 +47,7 @@ export interface NewRegistrar {
   abusePhone?: string | null;
   url?: string | null;
   rdapBaseUrl?: string | null;
+  commandRate?: number | null;
 }
 
 export interface RegistrarRepo {

@@ -850,4 +850,13 @@ UPDATE contacts SET auth_hash = authinfo_hash(auth_pw), auth_set_at = CAST(unixe
 ALTER TABLE contacts DROP COLUMN auth_pw;
 `,
   },
+  {
+    version: 18,
+    name: 'per-registrar EPP command-rate limit',
+    sql: `
+-- Commands per second a registrar's EPP sessions may start together; over it, its commands wait (never
+-- refused): one registrar's flood does not starve the others (src/session/command-pacer.ts). NULL: no limit.
+ALTER TABLE registrars ADD COLUMN command_rate INTEGER CHECK (command_rate IS NULL OR (typeof(command_rate) = 'integer' AND command_rate > 0));
+`,
+  },
 ];

@@ -32,6 +32,7 @@ interface RegistrarRow {
   rdap_base_url: string | null;
   password_changed_at: number;
   failed_logins: number;
+  command_rate: number | null;
 }
 
 function toRegistrar(r: RegistrarRow | undefined): Registrar | undefined {
@@ -54,6 +55,7 @@ function toRegistrar(r: RegistrarRow | undefined): Registrar | undefined {
     rdapBaseUrl: r.rdap_base_url,
     passwordChangedAt: new Date(r.password_changed_at),
     failedLogins: r.failed_logins,
+    commandRate: r.command_rate,
   };
 }
 
@@ -76,8 +78,8 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
   async insert(r: NewRegistrar, now: Date) {
     const info = this.db
       .prepare(
-        `INSERT INTO registrars (cl_id, name, password_hash, cert_fingerprints, allowed_ips, max_sessions, balance, email, iana_id, abuse_email, abuse_phone, url, rdap_base_url, created_at, updated_at, password_changed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO registrars (cl_id, name, password_hash, cert_fingerprints, allowed_ips, max_sessions, balance, email, iana_id, abuse_email, abuse_phone, url, rdap_base_url, created_at, updated_at, password_changed_at, command_rate)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.clId,
@@ -96,6 +98,7 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
         now.getTime(),
         now.getTime(),
         now.getTime(),
+        r.commandRate ?? null,
       );
     return (await this.byId(Number(info.lastInsertRowid)))!;
   }
@@ -117,6 +120,7 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
     if (c.abusePhone !== undefined) cols.abuse_phone = c.abusePhone;
     if (c.url !== undefined) cols.url = c.url;
     if (c.rdapBaseUrl !== undefined) cols.rdap_base_url = c.rdapBaseUrl;
+    if (c.commandRate !== undefined) cols.command_rate = c.commandRate;
     cols.updated_at = now.getTime();
     const keys = Object.keys(cols);
     this.db.prepare(`UPDATE registrars SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });

@@ -36,6 +36,8 @@ export interface SqliteOptions {
    * other than a passing lock, the checkpoint worker gone. At most once a minute per kind.
    */
   warn?: (msg: string, detail: Record<string, unknown>) => void;
+  /** Told of each group commit's size and each WAL sync's duration (the server's metrics); must be cheap. */
+  stats?: { batch(commands: number): void; sync(seconds: number): void };
 }
 
 /** Least time between two warnings of the same kind (a failing checkpoint is retried every 200 ms). */
@@ -142,11 +144,13 @@ export class SqliteStore implements Store {
   private readOpen: Promise<void> | null = null;
   private readDraining: Promise<void> | null = null;
   private readonly warnings: SqliteOptions['warn'];
+  private readonly stats: SqliteOptions['stats'];
   private readonly lastWarned = new Map<string, number>();
 
   constructor(opts: SqliteOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
     this.warnings = opts.warn;
+    this.stats = opts.stats;
     this.db = new Database(opts.path);
     memoizePrepare(this.db);
     this.db.pragma('journal_mode = WAL');
@@ -161,7 +165,12 @@ export class SqliteStore implements Store {
     // 32 MB of page cache instead of SQLite's 2 MB: the hot part of a registry's indexes stays in memory.
     this.db.pragma('cache_size = -32768');
     this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
+    try {
+      migrate(this.db);
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
     this.totalChanges = prepareOwn(this.db, 'SELECT total_changes()').pluck();
     this.audit = new SqliteAuditRepo(this.db);
     if (opts.backgroundCheckpoints && opts.path !== ':memory:') this.startCheckpointer();
@@ -391,6 +400,7 @@ export class SqliteStore implements Store {
         continue;
       }
       const changed = (this.totalChanges.get() as number) - changesBefore > this.audit.rowsWritten - auditRowsBefore;
+      this.stats?.batch(done.length);
       this.afterCommit(done, changed);
     }
     // Cleared in the same synchronous step that saw the queue empty, so no command is ever left waiting.
@@ -439,7 +449,11 @@ export class SqliteStore implements Store {
       if (!failure) {
         try {
           const fd = this.wal();
-          if (fd !== null) await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+          if (fd !== null) {
+            const started = this.stats && performance.now();
+            await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+            if (started !== undefined) this.stats!.sync((performance.now() - started) / 1000);
+          }
         } catch (e) {
           // After a failed fsync the kernel may have dropped the pages: never acknowledge anything again.
           failure = this.syncFailure = new Error(`WAL sync failed, the store refuses further work: ${(e as Error).message}`);
@@ -520,7 +534,34 @@ function checkpointEnded(cp: Checkpointer): Promise<void> {
   });
 }
 
+/** The highest migration this code knows: a database at a higher version was written by a newer registry. */
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
+
+/** A database whose schema a newer version of the registry wrote: this one must not serve or change it. */
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly database: string,
+    readonly found: number,
+  ) {
+    super(
+      `database ${database} has schema version ${found}, written by a newer version of the registry; this version knows up to ${SCHEMA_VERSION}. ` +
+        'Run the newer version, or restore a backup made by this one (see README, Production: upgrades)',
+    );
+  }
+}
+
+/** The highest migration applied to a database (0 for a new one), without changing it. */
+export function schemaVersionOf(db: Database.Database): number {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+  if (!table) return 0;
+  return (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_version').get() as { v: number }).v;
+}
+
 function migrate(db: Database.Database): void {
+  // Checked before anything is written: migrations only go forwards, and an older registry cannot know what a
+  // newer one's schema means (columns it would not fill, rows it would misread).
+  const found = schemaVersionOf(db);
+  if (found > SCHEMA_VERSION) throw new SchemaTooNewError(db.name, found);
   // A migration that re-hashes stored authInfo values calls it (SQL has no KDF).
   db.function('authinfo_hash', { deterministic: false }, (pw: unknown) => (typeof pw === 'string' && pw !== '' ? hashAuthInfoSync(pw) : null));
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');

@@ -187,4 +187,32 @@ describe('domain lifecycle (RFC 3915) and billing', function () {
     expect(found, 'autoRenew poll message').to.equal(true);
     expect(renewed).to.equal(i.text('//domain:infData/domain:exDate'));
   });
+  it('auto-renews year by year when the registry was not running for years: one charge, one expiry and one poll message per year', async () => {
+    const name = uniq();
+    const cr = await s.as('ClientX').send(create(name)).expect(1000);
+    const exDate = new Date(cr.text('//domain:creData/domain:exDate')!);
+    // Ten years and a day after the expiry: eleven renewals fell due while nothing ran.
+    const when = new Date(exDate);
+    when.setUTCFullYear(when.getUTCFullYear() + 10);
+    const i = await s.at(when.getTime() + DAY).as('ClientX').send(domainInfo(name));
+    expect(i.text('//domain:infData/domain:exDate')!.slice(0, 4)).to.equal(String(exDate.getUTCFullYear() + 11));
+    const rows = await t.registry.store.transaction(async (r) => {
+      const reg = (await r.registrars.byClId('ClientX'))!;
+      return (await r.billing.ledger(reg.id, 500)).filter((e) => e.object === name && e.kind === 'autoRenew');
+    });
+    expect(rows.map((e) => e.amount)).to.deep.equal(Array(11).fill(-1000));
+    // Each charged at the expiry it renewed, a year apart.
+    const years = rows.map((e) => e.at.getUTCFullYear()).sort();
+    expect(years).to.deep.equal(Array.from({ length: 11 }, (_, k) => exDate.getUTCFullYear() + k));
+    expect(await rgp(name)).to.include('autoRenewPeriod');
+    const renewals: string[] = [];
+    // (the other tests' domains renewed year by year too: their messages are read past)
+    for (let k = 0; k < 400; k++) {
+      const p = await s.as('ClientX').send(pollReq());
+      if (p.code === 1300) break;
+      if (p.text('//domain:renData/domain:name') === name) renewals.push(p.text('//domain:renData/domain:exDate')!.slice(0, 4));
+      await s.as('ClientX').send(pollAck(p.text('//e:msgQ/@id')!));
+    }
+    expect(renewals).to.deep.equal(Array.from({ length: 11 }, (_, k) => String(exDate.getUTCFullYear() + k + 1)));
+  });
 });

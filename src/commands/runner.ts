@@ -81,9 +81,10 @@ export class CommandRunner {
         if (!done.msgQ) done.msgQ = await queueState(repos, registrar.id);
         return done;
       });
+      this.services.dueEvents.committed();
     } catch (e) {
       // The command's changes are rolled back, and with them any due events its sweep applied.
-      this.services.dueEvents.forget();
+      this.services.dueEvents.rolledBack();
       outcome = { ...this.failure(e, session, command.name), object: r.object, svTRID, close: false };
       await this.auditAlone(outcome, session, r.clTRID, started, r.source);
     }

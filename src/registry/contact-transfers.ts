@@ -1,6 +1,6 @@
 import type { ContactTransfer } from '../storage/contact-transfer-repo.js';
 import type { Repos } from '../storage/store.js';
-import { plusDays } from './lifecycle.js';
+import { plusDays, type AppliedEvent } from './lifecycle.js';
 import { contactTransferEvent } from './poll-events.js';
 import { sweepDue, tellParties } from './transfers.js';
 
@@ -70,11 +70,12 @@ export async function endContactTransfer(
 }
 
 /** Approves (serverApproved) every pending contact transfer whose acDate is at or before `now`. One indexed query when nothing is due. */
-export async function applyDueContactTransfers(repos: Repos, now: Date): Promise<void> {
+export async function applyDueContactTransfers(repos: Repos, now: Date, record: (e: AppliedEvent) => void = () => {}): Promise<void> {
   await sweepDue(
     (limit) => repos.contactTransfers.due(now, limit),
     async (t) => {
       await approveContactTransfer(repos, t, 'serverApproved', now);
+      record({ event: 'contactTransferServerApproved', object: t.contactHandle, at: now });
     },
   );
 }

@@ -88,38 +88,52 @@ export async function deleteDomain(repos: Repos, domain: Domain, policy: TldPoli
   return 'redemption';
 }
 
+/** A change the registry made on its own (logged once its transaction has committed). */
+export interface AppliedEvent {
+  event: 'autoRenew' | 'purge' | 'transferServerApproved' | 'transferServerCancelled' | 'contactTransferServerApproved';
+  /** The domain name or contact handle. */
+  object: string;
+  /** When it fell due (an auto-renew of a year long past: that year's expiry). */
+  at: Date;
+  detail?: string;
+}
+
 /**
  * Applies what is due at `now`: domain and contact transfers whose acDate passed (auto-approval), auto-renewals of expired
  * domains, purges at the end of pendingDelete. An auto-renew and a purge are changes the registry makes on its own:
  * each gets a server transaction id of its own from `nextSvTRID` and tells the sponsor with a change poll message
  * (RFC 8590, who: batch).
  */
-export async function applyDueEvents(repos: Repos, now: Date, nextSvTRID: () => string): Promise<void> {
-  await applyDueTransfers(repos, now);
-  await applyDueContactTransfers(repos, now);
+export async function applyDueEvents(repos: Repos, now: Date, nextSvTRID: () => string, record: (e: AppliedEvent) => void = () => {}): Promise<void> {
+  await applyDueTransfers(repos, now, record);
+  await applyDueContactTransfers(repos, now, record);
   for (;;) {
     const due = await repos.lifecycle.dueForAutoRenew(now, 100);
     if (due.length === 0) break;
     for (const d of due) {
       const tld = await repos.tlds.get(d.tld);
       if (!tld) continue;
+      // Year by year, as the registry would have run them had it been up (or its clock moved one year at a
+      // time): one charge, one expiry, one poll message per year, each at the instant it fell due. Only a grace
+      // period still running now is recorded (the earlier years' have ended).
       let expiresAt = d.expiresAt;
-      let years = 0;
       while (expiresAt <= now) {
-        expiresAt = addYears(expiresAt, 1);
-        years++;
+        const at = expiresAt;
+        expiresAt = addYears(at, 1);
+        const price = tld.policy.prices.renew;
+        // The registry renews whatever the balance: the sponsor owes it (a negative balance blocks its next paid command).
+        await repos.billing.post(d.sponsorId, -price, 'autoRenew', d.name, at, true);
+        await repos.lifecycle.setExpiry(d.id, expiresAt);
+        if (plusDays(at, tld.policy.grace.autoRenew) > now) await startGrace(repos, d.id, 'autoRenew', d.sponsorId, tld.policy, price, at);
+        const after = (await domainSnapshot(repos, d.name))!;
+        await repos.poll.enqueue(
+          d.sponsorId,
+          `Domain ${d.name} auto-renewed until ${eppDateTime(expiresAt)}.`,
+          { kind: 'change', operation: 'autoRenew', state: 'after', at, svTRID: nextSvTRID(), who: BATCH, domain: after },
+          at,
+        );
+        record({ event: 'autoRenew', object: d.name, at, detail: `until ${eppDateTime(expiresAt)}` });
       }
-      // The registry renews whatever the balance: the sponsor owes it (a negative balance blocks its next paid command).
-      await repos.billing.post(d.sponsorId, -tld.policy.prices.renew * years, 'autoRenew', d.name, now, true);
-      await repos.lifecycle.setExpiry(d.id, expiresAt);
-      await startGrace(repos, d.id, 'autoRenew', d.sponsorId, tld.policy, tld.policy.prices.renew * years, d.expiresAt);
-      const after = (await domainSnapshot(repos, d.name))!;
-      await repos.poll.enqueue(
-        d.sponsorId,
-        `Domain ${d.name} auto-renewed until ${eppDateTime(expiresAt)}.`,
-        { kind: 'change', operation: 'autoRenew', state: 'after', at: now, svTRID: nextSvTRID(), who: BATCH, domain: after },
-        now,
-      );
     }
   }
   for (;;) {
@@ -136,6 +150,7 @@ export async function applyDueEvents(repos: Repos, now: Date, nextSvTRID: () => 
         { kind: 'change', operation: 'autoPurge', state: 'before', at: now, svTRID: nextSvTRID(), who: BATCH, domain: before, deleteSvTRID: d.deleteSvTRID },
         now,
       );
+      record({ event: 'purge', object: d.name, at: now });
     }
   }
 }
@@ -149,17 +164,38 @@ export async function applyDueEvents(repos: Repos, now: Date, nextSvTRID: () => 
 export class DueEventSchedule {
   /** Epoch ms of the next event; null: none pending; undefined: not known. */
   private nextAt: number | null | undefined;
+  /** Events applied in the transaction under way (transactions never interleave): logged once it commits. */
+  private applied: AppliedEvent[] = [];
 
-  /** `nextSvTRID` names the registry's own changes (the runner's svTRID sequence). */
-  constructor(private readonly nextSvTRID: () => string) {}
+  /**
+   * `nextSvTRID` names the registry's own changes (the runner's svTRID sequence); `report` hears of each
+   * applied event once the transaction that applied it has committed (`committed`), never of a rolled back one.
+   */
+  constructor(
+    private readonly nextSvTRID: () => string,
+    private readonly report: (e: AppliedEvent) => void = () => {},
+  ) {}
 
   /** Applies due events (in the caller's transaction) unless the next event is still ahead. */
   async applyIfDue(repos: Repos, now: Date): Promise<void> {
     // Not known (after any change): four index probes say whether the six sweep queries are needed at all.
     if (this.nextAt === undefined) this.nextAt = (await repos.lifecycle.nextDueAt())?.getTime() ?? null;
     if (this.nextAt === null || now.getTime() < this.nextAt) return;
-    await applyDueEvents(repos, now, this.nextSvTRID);
+    await applyDueEvents(repos, now, this.nextSvTRID, (e) => this.applied.push(e));
     this.nextAt = (await repos.lifecycle.nextDueAt())?.getTime() ?? null;
+  }
+
+  /** The transaction that ran `applyIfDue` committed: its events are reported. */
+  committed(): void {
+    const done = this.applied;
+    this.applied = [];
+    for (const e of done) this.report(e);
+  }
+
+  /** The transaction rolled back: its events did not happen, and the next sweep looks again. */
+  rolledBack(): void {
+    this.applied = [];
+    this.nextAt = undefined;
   }
 
   forget(): void {

@@ -1,6 +1,6 @@
 import type { Transfer, TransferDomain, TransferRecord } from '../storage/transfer-repo.js';
 import type { Repos } from '../storage/store.js';
-import { plusDays, startGrace } from './lifecycle.js';
+import { plusDays, startGrace, type AppliedEvent } from './lifecycle.js';
 import { domainTransferEvent, type PollEvent } from './poll-events.js';
 import { addYears } from './periods.js';
 import type { TldPolicy } from './policy.js';
@@ -159,15 +159,17 @@ export async function contactsLackingExtension(repos: Repos, domainId: number, p
  * the domain has meanwhile entered pendingDelete or links a contact without the contact extension data its
  * TLD requires (contactsLackingExtension). Costs one indexed query when nothing is due.
  */
-export async function applyDueTransfers(repos: Repos, now: Date): Promise<void> {
+export async function applyDueTransfers(repos: Repos, now: Date, record: (e: AppliedEvent) => void = () => {}): Promise<void> {
   await sweepDue(
     (limit) => repos.transfers.due(now, limit),
     async (t) => {
       const domain = await repos.transfers.domainById(t.domainId);
       const policy = domain && (await repos.tlds.get(domain.tld))?.policy;
       const incomplete = domain && policy ? (await contactsLackingExtension(repos, domain.id, policy)).length > 0 : false;
-      if (domain?.statuses.includes('pendingDelete') || incomplete) await endTransfer(repos, t, 'serverCancelled', now);
+      const cancel = domain?.statuses.includes('pendingDelete') || incomplete;
+      if (cancel) await endTransfer(repos, t, 'serverCancelled', now);
       else await approveTransfer(repos, t, 'serverApproved', now);
+      record({ event: cancel ? 'transferServerCancelled' : 'transferServerApproved', object: domain?.name ?? `domain #${t.domainId}`, at: now });
     },
   );
 }

@@ -34,9 +34,16 @@ function usage(problem: string): never {
 let values: Record<string, string | undefined>;
 try {
   const str = { type: 'string' } as const;
-  ({ values } = parseArgs({ options: { domains: str, sessions: str, rounds: str, repeat: str, workloads: str } }));
+  ({ values } = parseArgs({ options: { domains: str, sessions: str, rounds: str, repeat: str, workloads: str, help: { type: 'boolean', short: 'h' } } }) as unknown as { values: Record<string, string | undefined> });
 } catch (e) {
   usage((e as Error).message);
+}
+if (values.help) {
+  console.log(
+    'usage: npm run bench:commands -- [--domains N] [--sessions S] [--rounds R] [--workloads LIST] [--repeat K]\n' +
+      `  CPU per command of each workload (${WORKLOADS.join(', ')}) in one server process, sessions in-process`,
+  );
+  process.exit(0);
 }
 
 function count(name: string, fallback: number): number {

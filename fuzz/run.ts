@@ -662,6 +662,9 @@ export async function runFuzz(o: Partial<FuzzOptions> = {}): Promise<FuzzReport>
   return report;
 }
 
+const FUZZ_USAGE = `usage: npm run fuzz -- [--frames N] [--seconds S] [--seed N] [--workers N] [--answer-ms MS] [--max-rss-growth-mb MB]
+  sends mutated EPP frames over real TLS sessions to a test registry and checks it answers, closes cleanly and stays up`;
+
 function parseArgs(argv: string[]): Partial<FuzzOptions> {
   const o: Partial<FuzzOptions> = {};
   const keys: Record<string, keyof FuzzOptions> = {
@@ -673,9 +676,16 @@ function parseArgs(argv: string[]): Partial<FuzzOptions> {
     '--max-rss-growth-mb': 'maxRssGrowthMb',
   };
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--help' || argv[i] === '-h') {
+      console.log(FUZZ_USAGE);
+      process.exit(0);
+    }
     const k = keys[argv[i]];
     const v = Number(argv[i + 1]);
-    if (!k || !Number.isFinite(v) || v < 0) throw new Error(`usage: run.js [--frames N] [--seconds S] [--seed N] [--workers N] [--answer-ms MS] [--max-rss-growth-mb MB] (at ${argv[i]})`);
+    if (!k || !Number.isFinite(v) || v < 0) {
+      console.error(`fuzz: ${k ? `${argv[i]} needs a number from 0` : `unknown option ${argv[i]}`}\n${FUZZ_USAGE}`);
+      process.exit(2);
+    }
     (o as Record<string, number>)[k] = v;
     i++;
   }

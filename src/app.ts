@@ -1,5 +1,6 @@
-import { destination, pino, type Logger } from 'pino';
-import { existsSync } from 'node:fs';
+import { destination, pino, stdTimeFunctions, type Logger } from 'pino';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Config } from './config.js';
 import { TurnBatchedDestination } from './log-stream.js';
 import { CommandRunner } from './commands/runner.js';
@@ -10,17 +11,19 @@ import { COMMAND_EXTENSION_URIS, OBJECT_URIS, offeredExtensionURIs, STANDARD_EXT
 import { EppParser } from './protocol/parser.js';
 import { buildGreeting } from './protocol/response.js';
 import { compileSchemaSet } from './protocol/schema.js';
-import { CLOCK_OFFSET_SETTING, OffsetClock, systemClock, type Clock } from './registry/clock.js';
+import { CLOCK_OFFSET_SETTING, REGISTRY_MODE_SETTING, OffsetClock, systemClock, type Clock } from './registry/clock.js';
 import { DueEventSchedule } from './registry/lifecycle.js';
 import { LoginThrottle } from './session/login-throttle.js';
 import { SessionTable } from './session/session.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import type { Store } from './storage/store.js';
 import { ENVIRONMENTS, loadEnvironment, readEnvironment } from './ote/environment.js';
-import { ensureDevCerts } from './transport/dev-certs.js';
+import { devCertPaths, ensureDevCerts } from './transport/dev-certs.js';
 import { generateDevKeys } from './escrow/keys.js';
 import { EppServer } from './transport/epp-server.js';
 import { DEFAULT_HTTP_PORT, DEFAULT_RDAP_PORT } from './config.js';
+import { gitRevision, VERSION } from './version.js';
+import { lockForServing } from './storage/sqlite/serve-lock.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
 import { ZonePublisher } from './zone/publisher.js';
 import { startRdapServer, type RdapServer } from './rdap/server.js';
@@ -51,6 +54,8 @@ export interface Registry {
 }
 
 export interface StartOptions {
+  /** Said in the log at start (e.g. why development mode was not taken). */
+  notes?: string[];
   clock?: Clock;
   log?: Logger;
   store?: Store;
@@ -66,13 +71,20 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   // exit; a kill -9 may lose the last second of them (the audit trail in the database is the durable record).
   const sonic = opts.log ? undefined : destination({ dest: 1, sync: false, minLength: 8192 });
   const logStream = sonic && new TurnBatchedDestination(sonic);
-  const log = opts.log ?? pino({ level: config.logLevel }, logStream);
+  // ISO-8601 times (UTC), as operators read and grep them, not epoch milliseconds.
+  const log = opts.log ?? pino({ level: config.logLevel, timestamp: stdTimeFunctions.isoTime }, logStream);
   // stdout gone (EPIPE: the reader went away): lines are lost from then on, but sonic-boom's flushSync, run
   // by pino at exit, would retry the failed write for ever and the process would never end.
   sonic?.on('error', () => (sonic.flushSync = () => {}));
   const devClock = !opts.clock && config.devFixtures ? new OffsetClock() : undefined;
   const clock = opts.clock ?? devClock ?? systemClock;
-  if (config.devFixtures || !existsSync(config.tls.cert)) ensureDevCerts(config.certsDir, []);
+  log.info({ version: VERSION, revision: gitRevision(), node: process.version, development: config.devFixtures }, `registry ${VERSION} (${gitRevision()}) starting, ${config.devFixtures ? 'development mode: OT&E fixtures, development certificates and an adjustable clock' : 'production mode: no development fixtures'}`);
+  for (const note of opts.notes ?? []) log.warn(note);
+  if (config.devFixtures || !existsSync(config.tls.cert)) {
+    const hadCa = existsSync(devCertPaths(config.certsDir).ca);
+    ensureDevCerts(config.certsDir, []);
+    if (!hadCa) log.warn({ dir: config.certsDir }, `development CA and server certificate generated in ${config.certsDir} (for development only: production sets tls.cert, tls.key and tls.ca)`);
+  }
   // A development registry can make escrow deposits at once: the development key pairs beside the certificates
   // (what `registry escrow keys generate` writes, and where the escrow settings look by default).
   if (config.devFixtures) {
@@ -80,6 +92,9 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     if (written.length > 0) log.info({ files: written }, `development escrow keys written to ${config.certsDir}`);
   }
   const metrics = new RegistryMetrics();
+  // One server per SQLite database, refused before anything is written (see serve-lock.ts).
+  if (!opts.store && config.database !== ':memory:') mkdirSync(dirname(config.database), { recursive: true });
+  const serveLock = opts.store ? undefined : lockForServing(config.database);
   const store =
     opts.store ??
     new SqliteStore({
@@ -101,8 +116,12 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       `database ${config.database}: journal_mode ${journalMode}, SQLite synchronous ${sqliteSynchronous}, durability ${durability}${store.syncsBeforeAnswer ? ' (WAL synced before any change is answered)' : ''}`,
     );
   }
+  // The database remembers which mode serves it, so that CLI commands (clock, escrow) know a development registry.
+  await store.transaction((r) => r.settings.set(REGISTRY_MODE_SETTING, config.devFixtures ? 'development' : 'production'));
   if (config.devFixtures) {
-    for (const name of Object.keys(ENVIRONMENTS)) await loadEnvironment(store, config.certsDir, readEnvironment(name), clock.now());
+    for (const name of Object.keys(ENVIRONMENTS)) {
+      for (const change of await loadEnvironment(store, config.certsDir, readEnvironment(name), clock.now())) log.warn({ environment: name }, `OT&E fixtures: ${change}`);
+    }
   }
 
   let extensionURIs: readonly string[] = [];
@@ -116,7 +135,10 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   const timers: NodeJS.Timeout[] = [];
   if (devClock) {
     const readOffset = async () => {
-      devClock.offsetMs = Number((await store.transaction((r) => r.settings.get(CLOCK_OFFSET_SETTING))) ?? 0);
+      const offset = Number((await store.transaction((r) => r.settings.get(CLOCK_OFFSET_SETTING))) ?? 0);
+      if (offset === devClock.offsetMs) return;
+      devClock.offsetMs = offset;
+      log.info({ event: 'clockMoved', offsetMs: offset, registryTime: clock.now().toISOString() }, `registry clock: ${clock.now().toISOString()} (offset ${Math.round(offset / 1000)} s)`);
     };
     await readOffset();
     timers.push(setInterval(() => void readOffset().catch((e) => log.error({ err: e }, 'clock refresh failed')), 1000));
@@ -125,12 +147,16 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   // full sweep every 10 s also bounds how long a change written by another process can go unnoticed.
   // The registry's own changes (auto-renew, purge) get svTRIDs from the runner's sequence (made below).
   let runner: CommandRunner | undefined;
-  const dueEvents = new DueEventSchedule(() => runner!.nextSvTRID());
+  // Every change the registry makes on its own gets a log line once committed.
+  const dueEvents = new DueEventSchedule(
+    () => runner!.nextSvTRID(),
+    (e) => log.info({ event: e.event, object: e.object, at: e.at.toISOString() }, `registry ${e.event}: ${e.object}${e.detail ? ` ${e.detail}` : ''}`),
+  );
   timers.push(
     setInterval(() => {
       dueEvents.forget();
-      void store.transaction((r) => dueEvents.applyIfDue(r, clock.now())).catch((e) => {
-        dueEvents.forget();
+      void store.transaction((r) => dueEvents.applyIfDue(r, clock.now())).then(() => dueEvents.committed(), (e) => {
+        dueEvents.rolledBack();
         log.error({ err: e }, 'due events failed');
       });
     }, 10_000),
@@ -247,7 +273,13 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
         // The read saw an event due in the database: whatever the schedule remembers, sweep.
         applyDueEvents: () => {
           dueEvents.forget();
-          return store.transaction((r) => dueEvents.applyIfDue(r, clock.now()));
+          return store.transaction((r) => dueEvents.applyIfDue(r, clock.now())).then(
+            () => dueEvents.committed(),
+            (e) => {
+              dueEvents.rolledBack();
+              throw e;
+            },
+          );
         },
         requestDone: (type, status) => metrics.rdapRequest(type, status),
       });
@@ -284,6 +316,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       await zonePublisher?.close();
       await epp.close();
       await store.close();
+      serveLock?.release();
       parser.dispose();
       validator.dispose();
       log.info('registry stopped');

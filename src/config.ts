@@ -55,8 +55,8 @@ export interface Config {
     key: string;
     /** CA that issues registrars' client certificates. */
     ca: string;
-    /** Optional certificate revocation list (PEM). */
-    crl?: string;
+    /** Certificate revocation list (PEM) of the client CA; empty: none. */
+    crl: string;
   };
   /** Suffix of repository object ids (roid), e.g. D12-REG. */
   roidSuffix: string;
@@ -158,10 +158,10 @@ export function defaultConfig(base = process.cwd()): Config {
       certificateExpiryWarningDays: 30,
     },
     // Follow certsDir unless set explicitly (see loadConfig).
-    tls: { cert: resolve(certsDir, 'server.crt'), key: resolve(certsDir, 'server.key'), ca: resolve(certsDir, 'ca.crt') },
+    tls: { cert: resolve(certsDir, 'server.crt'), key: resolve(certsDir, 'server.key'), ca: resolve(certsDir, 'ca.crt'), crl: '' },
     roidSuffix: 'REG',
     logLevel: 'info',
-    devFixtures: true,
+    devFixtures: false,
     http: {
       enabled: true,
       host: '127.0.0.1',
@@ -349,6 +349,8 @@ function validate(c: Config): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logLevel)) bad(`logLevel must be one of fatal, error, warn, info, debug, trace, silent`);
   if (!/^[A-Za-z0-9]{1,8}$/.test(c.roidSuffix)) bad('roidSuffix must be 1 to 8 letters or digits (RFC 5730 roid)');
   if (typeof c.devFixtures !== 'boolean') bad('devFixtures must be true or false');
+  if (typeof c.tls.crl !== 'string') bad('tls.crl must be the path of a PEM CRL file (or empty: none)');
+  else if (c.tls.crl !== '' && !existsSync(c.tls.crl)) bad(`tls.crl: no file ${c.tls.crl}`);
   const h = c.http;
   if (typeof h.enabled !== 'boolean') bad('http.enabled must be true or false');
   if (typeof h.host !== 'string' || !h.host) bad('http.host must be a host name or address');

@@ -32,7 +32,7 @@ describe('registry CLI', function () {
 
   /** `registry serve` as a child process: its port, its output so far, and stop() (SIGTERM, exit code). */
   async function serve(extraEnv: NodeJS.ProcessEnv = {}) {
-    const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...env, ...extraEnv }, cwd: dir });
+    const child = spawn(process.execPath, [CLI, 'serve', '--dev'], { env: { ...env, ...extraEnv }, cwd: dir });
     let out = '';
     // 'close', not 'exit': it comes after the child's output has all been read.
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -253,7 +253,7 @@ describe('registry CLI', function () {
       const r = cli('tld', 'add', 'scripts', '--policy', policy({ idnScripts }));
       expect(r.status).to.equal(1);
       expect(r.stderr.trim().split('\n')).to.have.length(1);
-      expect(r.stderr).to.match(/^registry: invalid TLD policy: idnScripts\[0\]/);
+      expect(r.stderr).to.match(/^registry: policy file .*: invalid TLD policy: idnScripts\[0\]/);
       expect(r.stderr).to.match(/"Klingon" is not a Unicode script|"д" \(U\+0434\) is Cyrillic/);
     }
     const fresh = cli('tld', 'add', 'klingon', '--policy', policy({ idnScripts: ['Klingon'] }));

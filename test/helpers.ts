@@ -55,7 +55,8 @@ export async function startTestRegistry(overrides: (c: Config) => void = () => {
   const config = defaultConfig(REPO_ROOT);
   config.database = join(dir, 'registry.sqlite');
   config.certsDir = certs;
-  config.tls = { cert: join(certs, 'server.crt'), key: join(certs, 'server.key'), ca: join(certs, 'ca.crt') };
+  config.tls = { cert: join(certs, 'server.crt'), key: join(certs, 'server.key'), ca: join(certs, 'ca.crt'), crl: '' };
+  config.devFixtures = true;
   config.epp.port = 0;
   config.epp.svID = 'Test Registry';
   // Zones are published by the tests that look at them (test/zone*.test.ts turn it on).

@@ -178,6 +178,7 @@ describe('operations: registrar set --rate (CLI)', function () {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'epp-rate-'));
     env = { ...process.env, REGISTRY_DATABASE: join(dir, 'db.sqlite'), REGISTRY_CERTS_DIR: testCerts(), REGISTRY_DEV_FIXTURES: 'false' };
+    expect(cli('init').status).to.equal(0);
     expect(cli('registrar', 'add', 'RateX', '--password', 'rate-PW-1').status).to.equal(0);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

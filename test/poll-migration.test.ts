@@ -9,7 +9,8 @@ import { el, type Out } from '../src/protocol/xml-node.js';
 import { pollEventFromStored, type PollEvent } from '../src/registry/poll-events.js';
 import { MIGRATIONS } from '../src/storage/migrations.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
-import { send, startTestRegistry } from './helpers.js';
+import { hashSecretSync } from '../src/registry/passwords.js';
+import { PASSWORDS, send, startTestRegistry } from './helpers.js';
 
 /**
  * Migration 10 turns the poll messages queued as response trees (res_data: JSON of the <resData> element)
@@ -126,7 +127,8 @@ function databaseBefore10(path: string, queue: ReturnType<typeof oldQueue>, extr
     }
     const now = Date.now();
     const rid = Number(
-      db.prepare("INSERT INTO registrars (cl_id, name, password_hash, created_at, updated_at) VALUES ('ClientX', 'X', 'x', ?, ?)").run(now, now).lastInsertRowid,
+      // The documented password: a server's start leaves an account's password as it finds it.
+      db.prepare("INSERT INTO registrars (cl_id, name, password_hash, created_at, updated_at) VALUES ('ClientX', 'X', ?, ?, ?)").run(hashSecretSync(PASSWORDS.ClientX), now, now).lastInsertRowid,
     );
     const insert = db.prepare('INSERT INTO poll_messages (registrar_id, queued_at, message, res_data, acked_at) VALUES (?, ?, ?, ?, ?)');
     const ids = queue.map(

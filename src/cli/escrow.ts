@@ -8,7 +8,7 @@ import { DEV_KEY_FILES, generateDevKeys, loadDepositKeys, passphraseFrom, readPu
 import { importDeposit } from '../escrow/import.js';
 import { compileEscrowSchemas } from '../escrow/schemas.js';
 import { depositsIn, verifyDeposit } from '../escrow/verify.js';
-import { CLOCK_OFFSET_SETTING } from '../registry/clock.js';
+import { REGISTRY_MODE_SETTING, CLOCK_OFFSET_SETTING } from '../registry/clock.js';
 import { normalizeName } from '../registry/names.js';
 import { hashSecret } from '../registry/passwords.js';
 import type { TldPolicyInput } from '../registry/policy.js';
@@ -42,7 +42,7 @@ export function addEscrowCommands(program: Command, config: () => Config): void 
     .action(async (o: { tld: string; type: 'full' | 'diff'; at?: Date; out?: string }) => {
       const cfg = config();
       const keys = await loadDepositKeys(cfg.escrow);
-      const registry = new SqliteStore({ path: cfg.database, synchronous: cfg.synchronous });
+      const registry = new SqliteStore({ path: cfg.database, synchronous: cfg.synchronous, mustExist: true });
       const now = await registryTime(registry, cfg);
       await registry.close();
       const store = new SqliteEscrowStore(cfg.database);
@@ -153,8 +153,10 @@ async function importInOneTransaction<T>(store: SqliteStore, run: () => Promise<
 
 /** The registry's time: a development registry's clock runs with the offset `registry clock advance` stored. */
 async function registryTime(store: SqliteStore, cfg: Config): Promise<Date> {
-  if (!cfg.devFixtures) return new Date();
-  const offset = Number((await store.transaction((r) => r.settings.get(CLOCK_OFFSET_SETTING))) ?? 0);
+  const offset = await store.transaction(async (r) => {
+    const development = cfg.devFixtures || (await r.settings.get(REGISTRY_MODE_SETTING)) === 'development';
+    return development ? Number((await r.settings.get(CLOCK_OFFSET_SETTING)) ?? 0) : 0;
+  });
   return new Date(Date.now() + offset);
 }
 

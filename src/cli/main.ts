@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { startRegistry } from '../app.js';
-import { CLOCK_OFFSET_SETTING, parseDuration } from '../registry/clock.js';
+import { CLOCK_OFFSET_SETTING, parseDuration, REGISTRY_MODE_SETTING } from '../registry/clock.js';
+import { gitRevision, VERSION } from '../version.js';
+import { isIP } from 'node:net';
 import { hashSecret, MAX_PASSWORD_LENGTH } from '../registry/passwords.js';
 import { checkEmail, checkPhone } from '../registry/contact-rules.js';
 import { changeServerStatuses, checkOperatorAct } from '../registry/operator.js';
 import type { ChangeCase } from '../registry/poll-events.js';
-import { checkZoneForTld, resolvePolicy } from '../registry/policy.js';
+import { checkZoneForTld, mergePolicy, resolvePolicy, type TldPolicy, type TldPolicyInput } from '../registry/policy.js';
 import { normalizeName } from '../registry/names.js';
 import { publishZone, zoneFile } from '../zone/publish.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
@@ -28,7 +30,11 @@ import { addEscrowCommands } from './escrow.js';
 import { addBackupCommands } from './backup.js';
 
 const program = new Command();
-program.name('registry').description('EPP domain registry: server, accounts, TLDs and certificates').option('-c, --config <file>', 'configuration file (JSON)');
+program
+  .name('registry')
+  .description('EPP domain registry: server, accounts, TLDs and certificates')
+  .version(`${VERSION} (${gitRevision()})`, '-V, --version', 'the version and git revision')
+  .option('-c, --config <file>', 'configuration file (JSON)');
 
 function config(): Config {
   try {
@@ -44,7 +50,8 @@ function config(): Config {
 
 async function withStore<T>(fn: (store: SqliteStore, cfg: Config) => Promise<T>): Promise<T> {
   const cfg = config();
-  const store = new SqliteStore({ path: cfg.database, synchronous: cfg.synchronous });
+  // Only serve and init create a database: any other command on a path that does not exist is refused.
+  const store = new SqliteStore({ path: cfg.database, synchronous: cfg.synchronous, mustExist: true });
   try {
     return await fn(store, cfg);
   } finally {
@@ -52,10 +59,26 @@ async function withStore<T>(fn: (store: SqliteStore, cfg: Config) => Promise<T>)
   }
 }
 
+/** A whole number from 0 (counts, balances in minor units, ports). */
 const positiveInt = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
-  return n;
+  if (!/^[0-9]{1,15}$/.test(v)) throw new InvalidArgumentError(`${v} is not a whole number from 0`);
+  return Number(v);
+};
+
+/** An amount to credit: a whole number of minor units from 1 (a debit is not a credit: refused, not negated). */
+const creditAmount = (v: string) => {
+  if (!/^[0-9]{1,15}$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${v} is not an amount to credit (a whole number of minor units from 1)`);
+  return Number(v);
+};
+
+/** An address or prefix logins may come from, as the login check reads it (node:net BlockList). */
+const addressRange = (v: string, previous: string[] | undefined) => {
+  const [net, bits, ...rest] = v.split('/');
+  const version = isIP(net);
+  if (!version || rest.length > 0) throw new InvalidArgumentError(`${v} is not an IP address or prefix (e.g. 192.0.2.0/24, 2001:db8::/32, 192.0.2.7)`);
+  const max = version === 4 ? 32 : 128;
+  if (bits !== undefined && (!/^[0-9]{1,3}$/.test(bits) || Number(bits) > max)) throw new InvalidArgumentError(`${v}: the prefix length must be 0 to ${max}`);
+  return [...(previous ?? []), v];
 };
 
 /** An IANA Registrar ID: a whole number from 1 (the IANA registry's ids are positive integers). */
@@ -101,10 +124,18 @@ const rdapBaseUrl = (v: string) => {
 
 program
   .command('serve')
-  .description('run the EPP server (creates the database, development certificates and fixtures when configured)')
-  .action(async () => {
+  .description('run the registry (creates the database when missing); production mode unless --dev or devFixtures')
+  .option('--dev', 'development mode (what npm start runs): OT&E fixtures, development certificates, an adjustable clock; refused by NODE_ENV=production')
+  .action(async (o: { dev?: boolean }) => {
     const cfg = config();
-    const registry = await startRegistry(cfg);
+    const notes: string[] = [];
+    if (o.dev) cfg.devFixtures = true;
+    // A production host says so once, in its environment: no flag or setting can then load published passwords.
+    if (process.env.NODE_ENV === 'production' && cfg.devFixtures) {
+      cfg.devFixtures = false;
+      notes.push(`NODE_ENV=production: development mode (${o.dev ? '--dev' : 'devFixtures'}) ignored; no OT&E fixtures loaded`);
+    }
+    const registry = await startRegistry(cfg, { notes });
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -128,6 +159,16 @@ program
         registry.services.log.error({ err: (e as Error).message }, 'TLS reload failed; the previous certificate, CA and CRL stay in use');
       }
     });
+  });
+
+program
+  .command('init')
+  .description('create the registry database (schema at the current version) when it does not exist; serve does the same')
+  .action(async () => {
+    const cfg = config();
+    const existed = cfg.database !== ':memory:' && existsSync(cfg.database);
+    await new SqliteStore({ path: cfg.database, synchronous: cfg.synchronous }).close();
+    console.log(existed ? `database ${cfg.database} exists (schema brought up to date)` : `database ${cfg.database} created`);
   });
 
 const certs = program.command('certs').description('development certificates');
@@ -161,19 +202,20 @@ const validPassword = (pw: string) => pw.length >= 6 && pw.length <= MAX_PASSWOR
 registrar
   .command('add')
   .argument('<clID>', 'client identifier (3-16 characters)')
-  .requiredOption('--password <pw>', 'EPP password (6-128 characters; beyond 16 only through the RFC 8807 login security extension)')
+  .option('--password <pw>', 'EPP password, required (6-128 characters; beyond 16 only through the RFC 8807 login security extension)')
   .option('--name <name>', 'display name')
   .option('--cert <file>', 'client certificate (PEM) to bind to the account')
   .option('--max-sessions <n>', 'concurrent session limit', positiveInt, 10)
   .option('--balance <minor>', 'starting balance in minor units', positiveInt, 0)
-  .option('--allow-ip <cidr...>', 'address ranges logins may come from')
+  .option('--allow-ip <cidr...>', 'addresses or prefixes logins may come from (e.g. 192.0.2.0/24 2001:db8::/32)', addressRange)
   .option('--iana-id <n>', 'IANA Registrar ID (published in RDAP and escrow deposits)', ianaId)
   .option('--abuse-email <email>', 'abuse contact e-mail (published in RDAP)', abuseEmail)
   .option('--abuse-phone <phone>', 'abuse contact phone, +CC.NUMBER (published in RDAP)', abusePhone)
   .option('--url <url>', 'web site (published in RDAP)', webUrl)
   .option('--rdap-base-url <url>', "base URL of the registrar's RDAP service, https (RDAP links its domains there)", rdapBaseUrl)
   .action(async (clID: string, o) => {
-    if (!/^.{3,16}$/.test(clID)) throw new InvalidArgumentError('clID must be 3 to 16 characters');
+    if (!/^[\x21-\x7e]{3,16}$/.test(clID)) throw new InvalidArgumentError(`clID ${clID} must be 3 to 16 printable characters without spaces`);
+    if (o.password === undefined) throw new InvalidArgumentError(`give the password of ${clID} with --password`);
     if (!validPassword(o.password)) throw new InvalidArgumentError(PASSWORD_RULE);
     const hash = await hashSecret(o.password);
     await withStore(async (store) => {
@@ -283,17 +325,99 @@ registrar
   });
 
 const tld = program.command('tld').description('top-level domains served');
+/** A TLD argument: one LDH label (A-label), lower-cased, without a leading dot. */
+const tldLabel = (name: string) => {
+  const label = name.toLowerCase().replace(/^\./, '');
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label)) throw new InvalidArgumentError(`${name} is not a TLD (one LDH label, an A-label)`);
+  return label;
+};
+/** A policy file's JSON, with the file named in any problem. */
+function readPolicyFile(file: string): TldPolicyInput {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`policy file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
+    return v as TldPolicyInput;
+  } catch (e) {
+    throw new Error(`policy file ${file}: ${(e as Error).message}`);
+  }
+}
+/** Validated in full where it enters (resolvePolicy names every problem), so no later command meets a bad policy. */
+function checkedPolicy(label: string, input: TldPolicyInput | undefined, file?: string): TldPolicy {
+  try {
+    const policy = resolvePolicy(input);
+    checkZoneForTld(label, policy);
+    return policy;
+  } catch (e) {
+    throw new Error(`${file ? `policy file ${file}` : `policy of ${label}`}: ${(e as Error).message}`);
+  }
+}
 tld
   .command('add')
   .argument('<name>', 'TLD as an A-label, e.g. tatar or xn--d1acj3b')
   .option('--policy <file>', 'policy JSON (fields of TldPolicy; defaults for the rest)')
-  .action(async (name: string, o) => {
-    const label = name.toLowerCase().replace(/^\./, '');
-    if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label)) throw new InvalidArgumentError('TLD must be one LDH label (A-label)');
-    const policy = resolvePolicy(o.policy ? JSON.parse(readFileSync(o.policy, 'utf8')) : undefined);
-    checkZoneForTld(label, policy);
-    await withStore((store) => store.transaction((r) => r.tlds.upsert({ name: label, policy }, new Date())));
-    console.log(`TLD ${label} served`);
+  .option('--replace', 'replace the whole policy of a TLD already served (set-policy changes only the fields given)')
+  .action(async (name: string, o: { policy?: string; replace?: boolean }) => {
+    const label = tldLabel(name);
+    const policy = checkedPolicy(label, o.policy ? readPolicyFile(o.policy) : undefined, o.policy);
+    await withStore((store) =>
+      store.transaction(async (r) => {
+        if ((await r.tlds.get(label)) && !o.replace) throw new Error(`TLD ${label} is already served: tld set-policy ${label} FILE changes fields of its policy, tld add --replace replaces it whole`);
+        await r.tlds.upsert({ name: label, policy }, new Date());
+      }),
+    );
+    console.log(`TLD ${label} served${o.replace ? ' (policy replaced)' : ''}`);
+  });
+tld
+  .command('set-policy')
+  .description("merge a partial policy (JSON) into the TLD's current one; the result is validated whole before it is stored")
+  .argument('<name>', 'TLD as an A-label')
+  .argument('<file>', 'policy JSON with the fields to change')
+  .action(async (name: string, file: string) => {
+    const label = tldLabel(name);
+    const change = readPolicyFile(file);
+    await withStore((store) =>
+      store.transaction(async (r) => {
+        const current = await r.tlds.get(label);
+        if (!current) throw new Error(`no TLD ${label} (see registry tld list)`);
+        const policy = checkedPolicy(label, mergePolicy(current.policy, change), file);
+        await r.tlds.upsert({ name: label, policy }, new Date());
+      }),
+    );
+    console.log(`policy of ${label} updated`);
+  });
+tld
+  .command('show')
+  .description("a TLD's whole policy (JSON), as stored")
+  .argument('<name>', 'TLD as an A-label')
+  .action(async (name: string) => {
+    const label = tldLabel(name);
+    await withStore(async (store) => {
+      const t = await store.transaction((r) => r.tlds.get(label));
+      if (!t) throw new Error(`no TLD ${label} (see registry tld list)`);
+      console.log(JSON.stringify(t.policy, null, 2));
+    });
+  });
+tld
+  .command('remove')
+  .description('stop serving a TLD that holds no domains (refused otherwise)')
+  .argument('<name>', 'TLD as an A-label')
+  .action(async (name: string) => {
+    const label = tldLabel(name);
+    await withStore((store) =>
+      store.transaction(async (r) => {
+        if (!(await r.tlds.get(label))) throw new Error(`no TLD ${label} (see registry tld list)`);
+        const domains = await r.tlds.domainCount(label);
+        if (domains > 0) throw new Error(`TLD ${label} holds ${domains} domain(s): delete them first; a TLD is removed only when empty`);
+        await r.tlds.remove(label);
+      }),
+    );
+    console.log(`TLD ${label} no longer served`);
   });
 tld.command('list').action(async () => {
   await withStore(async (store) => {
@@ -358,7 +482,7 @@ balance
 balance
   .command('credit')
   .argument('<clID>')
-  .argument('<amount>', 'minor units to add', positiveInt)
+  .argument('<amount>', 'minor units to add (from 1)', creditAmount)
   .action(async (clID: string, amount: number) => {
     await withStore(async (store) => {
       const after = await store.transaction(async (r) => {
@@ -401,8 +525,10 @@ function parseCase(v: string): ChangeCase {
 const clockCmd = program.command('clock').description("a development registry's clock (devFixtures on): watch domains live through their lifecycle");
 async function moveClock(change: (offset: number) => number): Promise<void> {
   await withStore(async (store, cfg) => {
-    if (!cfg.devFixtures) throw new Error('only a development registry (devFixtures on) has an adjustable clock');
     const offset = await store.transaction(async (r) => {
+      if (!cfg.devFixtures && (await r.settings.get(REGISTRY_MODE_SETTING)) !== 'development') {
+        throw new Error('only a development registry (served with --dev, as npm start does) has an adjustable clock');
+      }
       const next = change(Number((await r.settings.get(CLOCK_OFFSET_SETTING)) ?? 0));
       await r.settings.set(CLOCK_OFFSET_SETTING, String(next));
       return next;
@@ -413,8 +539,21 @@ async function moveClock(change: (offset: number) => number): Promise<void> {
 clockCmd.command('show').action(() => moveClock((o) => o));
 clockCmd
   .command('advance')
-  .argument('<duration>', 'e.g. 5d, 30d, 12h, 1y')
-  .action((d: string) => moveClock((o) => o + parseDuration(d)));
+  .argument('<duration>', 'e.g. 5d, 30d, 12h, 1y (forward only)')
+  // "-5d" would otherwise be read as an unknown option: it reaches the action, which says why it is refused.
+  .allowUnknownOption()
+  .action((d: string, _o: unknown, cmd: Command) => {
+    if (cmd.args.length !== 1) throw new InvalidArgumentError(`clock advance takes one duration, got: ${cmd.args.join(' ')}`);
+    if (d.trim().startsWith('-')) throw new InvalidArgumentError(`clock advance ${d}: the clock only moves forward (registry clock reset goes back to real time)`);
+    let ms: number;
+    try {
+      ms = parseDuration(d);
+    } catch (e) {
+      throw new InvalidArgumentError(`clock advance ${d}: ${(e as Error).message}`);
+    }
+    if (ms <= 0) throw new InvalidArgumentError(`clock advance ${d}: give a duration above zero`);
+    return moveClock((o) => o + ms);
+  });
 clockCmd.command('reset').description('back to real time').action(() => moveClock(() => 0));
 
 const ote = program.command('ote').description('OT&E certification: environments for support staff, script runner for registrars');
@@ -435,7 +574,7 @@ ote
   .action(async (name: string) => {
     const env = readEnvironment(name);
     await withStore(async (store, cfg) => {
-      await loadEnvironment(store, cfg.certsDir, env, new Date());
+      for (const change of await loadEnvironment(store, cfg.certsDir, env, new Date(), { restorePasswords: true })) console.log(change);
       printConnection(cfg, env);
     });
   });
@@ -447,6 +586,7 @@ ote
     const env = readEnvironment(name);
     await withStore(async (store, cfg) => {
       const n = await resetEnvironment(store, (tld, ids) => clearEnvironmentObjects(store.db, tld, ids), cfg.certsDir, env, new Date());
+      for (const change of n.changes) console.log(change);
       console.log(`reset ${env.tld}: deleted ${n.domains} domains, ${n.hosts} hosts, ${n.contacts} contacts`);
       printConnection(cfg, env);
     });
@@ -488,7 +628,9 @@ ote
         ),
     });
     const files = writeEvidence(result, o.out);
-    console.log(`${result.passed ? 'PASSED' : 'FAILED'}: ${result.steps.filter((s) => s.ok).length}/${script.steps.length} steps`);
+    console.log(`${result.passed ? 'PASSED' : 'FAILED'}: ${result.steps.filter((s) => s.ok).length} of ${script.steps.length} steps passed`);
+    // The usual reason a second run fails: the first one's objects are still there.
+    if (result.steps.some((s) => !s.ok && s.code === 2302)) console.log(`objects of an earlier run exist: registry ote reset ${script.tld} deletes them (on the server's host), then run again`);
     console.log(`evidence: ${files.markdown}\nsha256: ${files.sha256}\njson: ${files.json}`);
     process.exitCode = result.passed ? 0 : 1;
   });
@@ -550,14 +692,18 @@ program
   .option('--all', 'with --list: include released names')
   .description('make a name unavailable (create, sandbox reset, both doors) until an operator records a recovery decision')
   .action(async (name: string | undefined, o) => {
+    if (!name && !o.list) throw new InvalidArgumentError('give a domain name to protect, or --list');
+    if (name && o.list) throw new InvalidArgumentError('give a name to protect or --list, not both');
     await withStore(async (store) => {
-      if (o.list || !name) {
-        for (const p of await listProtected(store, !!o.all)) {
+      if (o.list) {
+        const names = await listProtected(store, !!o.all);
+        if (names.length === 0) console.log(o.all ? 'no protected names' : 'no protected names (--all: also released ones)');
+        for (const p of names) {
           console.log(`${p.name}\t${p.reason}\tprotected ${p.protectedAt.toISOString()}${p.decidedAt ? `\treleased ${p.decidedAt.toISOString()} by ${p.decidedBy}: ${p.decision}` : ''}`);
         }
         return;
       }
-      const p = await protectName(store, name, o.reason, new Date());
+      const p = await protectName(store, name!, o.reason, new Date());
       console.log(`${p.name} protected (${p.reason})`);
     });
   });
@@ -611,6 +757,7 @@ ote
       baseUrl,
       token,
       tld: o.tld,
+      onWait: (m) => console.log(m),
       onStep: (s) => console.log(`${s.id.padEnd(5)} ${s.at} ${s.method.padEnd(6)} ${s.path.padEnd(48)} ${String(s.status).padEnd(4)} ${s.replayed ? 'replay ' : ''}${s.requestId ?? ''} ${s.ok ? 'OK' : `FAIL ${s.problems.join('; ')}`}`),
     });
     mkdirSync(o.out, { recursive: true });

@@ -20,6 +20,8 @@ export interface ChecklistOptions {
   runTag?: string;
   registrar?: string;
   onStep?: (s: ChecklistStep, index: number) => void;
+  /** Told when the run waits on a 429. */
+  onWait?: (message: string) => void;
 }
 
 export interface ChecklistStep {
@@ -58,6 +60,30 @@ export async function runHttpChecklist(o: ChecklistOptions): Promise<ChecklistRe
   const steps: ChecklistStep[] = [];
   const startedAt = new Date().toISOString();
 
+  /**
+   * One request as a careful client sends it: a 429 is waited out (its Retry-After, 1 to 60 s, up to 5 times),
+   * a 401 ends the run at once (no later request could pass), and an address that does not answer is named.
+   */
+  const send = async (method: string, path: string, init: RequestInit): Promise<Response> => {
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch(o.baseUrl + path, init);
+      } catch (e) {
+        const cause = (e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message;
+        throw new Error(`cannot reach the HTTP API at ${o.baseUrl}: ${cause}`);
+      }
+      if (res.status === 401) {
+        throw new Error(`HTTP 401 at ${method} ${path}: the token was refused (revoked, mistyped or another server's?); the run stops here`);
+      }
+      if (res.status !== 429 || attempt > 5) return res;
+      const wait = Math.min(60, Math.max(1, Number(res.headers.get('retry-after')) || 1));
+      await res.arrayBuffer();
+      o.onWait?.(`HTTP 429 at ${method} ${path}: waiting ${wait} s (Retry-After) before trying again`);
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    }
+  };
+
   const call = async (
     id: string,
     title: string,
@@ -70,7 +96,7 @@ export async function runHttpChecklist(o: ChecklistOptions): Promise<ChecklistRe
     headers: Record<string, string> = {},
   ): Promise<ChecklistStep> => {
     const started = Date.now();
-    const res = await fetch(o.baseUrl + path, {
+    const res = await send(method, path, {
       method,
       headers: { authorization: `Bearer ${o.token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../config.js';
 import { resolvePolicy, type TldPolicyInput } from '../registry/policy.js';
-import { hashSecret } from '../registry/passwords.js';
+import { hashSecret, verifySecret } from '../registry/passwords.js';
 import type { Store } from '../storage/store.js';
 import { devCertPaths, ensureDevCerts } from '../transport/dev-certs.js';
 
@@ -49,12 +49,26 @@ function readEnv(file: string): OteEnvironment {
 }
 
 /**
- * Creates (or brings up to date) the environment's TLD and registrar accounts: passwords set to the
- * documented ones, certificates bound, balances topped up to the starting balance. Touches no objects.
+ * Creates (or brings up to date) the environment's TLD and registrar accounts: certificates bound, balances
+ * topped up to the starting balance (through the ledger, kind `fixtureTopUp`: a balance never changes without
+ * its row). A new account gets the documented password; an existing account's password is restored to it only
+ * with `restorePasswords` (`ote load`/`ote reset`, which support staff run to restore an environment), never
+ * at a server's start: a password a registrar or operator changed stays. Touches no objects.
+ * Returns one line per change made to an existing account, for the caller to log or print.
  */
-export async function loadEnvironment(store: Store, certsDir: string, env: OteEnvironment, now: Date): Promise<void> {
+export async function loadEnvironment(
+  store: Store,
+  certsDir: string,
+  env: OteEnvironment,
+  now: Date,
+  opts: { restorePasswords?: boolean } = {},
+): Promise<string[]> {
   const fps = ensureDevCerts(certsDir, env.registrars.map((r) => r.certificate));
   const hashes = await Promise.all(env.registrars.map((r) => hashSecret(r.password)));
+  const existingAccounts = await store.transaction(async (repos) => Promise.all(env.registrars.map((r) => repos.registrars.byClId(r.clId))));
+  // Whether each existing account still has the documented password (scrypt: checked outside the transaction).
+  const documented = await Promise.all(env.registrars.map((r, i) => (existingAccounts[i] ? verifySecret(r.password, existingAccounts[i]!.passwordHash) : true)));
+  const changes: string[] = [];
   await store.transaction(async (repos) => {
     await repos.tlds.upsert({ name: env.tld, policy: resolvePolicy(env.policy) }, now);
     for (const [i, r] of env.registrars.entries()) {
@@ -67,7 +81,7 @@ export async function loadEnvironment(store: Store, certsDir: string, env: OteEn
             name: r.name,
             passwordHash: hashes[i],
             certFingerprints: [fingerprint],
-            balance: r.balance,
+            balance: 0,
             maxSessions: r.maxSessions,
             ianaId: r.ianaId ?? null,
             abuseEmail: r.abuseEmail ?? null,
@@ -77,14 +91,19 @@ export async function loadEnvironment(store: Store, certsDir: string, env: OteEn
           },
           now,
         );
+        const created = (await repos.registrars.byClId(r.clId))!;
+        if (r.balance > 0) await repos.billing.post(created.id, r.balance, 'fixtureTopUp', null, now);
       } else {
         const certs = existing.certFingerprints.includes(fingerprint) ? existing.certFingerprints : [...existing.certFingerprints, fingerprint];
+        const restore = !documented[i] && opts.restorePasswords;
+        if (restore) changes.push(`${r.clId}: password reset to the documented one`);
+        else if (!documented[i]) changes.push(`${r.clId}: password differs from the documented one and is left as set (ote load ${env.tld} restores it)`);
+        if (existing.status !== 'active') changes.push(`${r.clId}: status ${existing.status} set back to active`);
         await repos.registrars.update(
           existing.id,
           {
-            passwordHash: hashes[i],
+            ...(restore && { passwordHash: hashes[i] }),
             certFingerprints: certs,
-            balance: Math.max(existing.balance, r.balance),
             status: 'active',
             // The published data is the environment's, unless an operator has set it.
             ianaId: existing.ianaId ?? r.ianaId ?? null,
@@ -95,9 +114,14 @@ export async function loadEnvironment(store: Store, certsDir: string, env: OteEn
           },
           now,
         );
+        if (existing.balance < r.balance) {
+          await repos.billing.post(existing.id, r.balance - existing.balance, 'fixtureTopUp', null, now);
+          changes.push(`${r.clId}: balance topped up from ${existing.balance} to ${r.balance} (ledger row fixtureTopUp)`);
+        }
       }
     }
   });
+  return changes;
 }
 
 export function clientCertFor(certsDir: string, env: OteEnvironment, clId: string): { cert: string; key: string } {
@@ -116,12 +140,12 @@ export async function resetEnvironment(
   certsDir: string,
   env: OteEnvironment,
   now: Date,
-): Promise<{ domains: number; hosts: number; contacts: number }> {
-  await loadEnvironment(store, certsDir, env, now);
+): Promise<{ domains: number; hosts: number; contacts: number; changes: string[] }> {
+  const changes = await loadEnvironment(store, certsDir, env, now, { restorePasswords: true });
   const ids = await store.transaction(async (r) => {
     const list = await Promise.all(env.registrars.map((x) => r.registrars.byClId(x.clId)));
     return list.map((x) => x!.id);
   });
   // Inside the store's transaction queue, so a running server's commands never interleave with it.
-  return store.transaction(async () => clear(env.tld, ids));
+  return { ...(await store.transaction(async () => clear(env.tld, ids))), changes };
 }

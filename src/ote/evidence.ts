@@ -49,7 +49,8 @@ function stepSection(s: StepRecord): string[] {
 }
 
 /** Writes `<base>.md`, `<base>.md.sha256` and `<base>.json`; returns the paths and the archive's SHA-256. */
-export function writeEvidence(run: RunResult, dir: string, base = `ote-${run.script.script}`): { markdown: string; sha256: string; json: string; shaFile: string } {
+/** Named by the script and the run's start, so an earlier run's archive is never overwritten. */
+export function writeEvidence(run: RunResult, dir: string, base = `ote-${run.script.script}-${run.startedAt.replace(/[:.]/g, '-')}`): { markdown: string; sha256: string; json: string; shaFile: string } {
   mkdirSync(dir, { recursive: true });
   const md = evidenceMarkdown(run);
   const markdown = join(dir, `${base}.md`);

@@ -1,5 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './environment.js';
 
@@ -37,9 +37,18 @@ export const SCRIPT_DIR = join(REPO_ROOT, 'fixtures/ote');
 let validate: ReturnType<Ajv2020['compile']> | undefined;
 
 /** Loads a script by name (`tatar`, `deti`) or path, checked against fixtures/ote/script.schema.json. */
+/** The kit's script names (fixtures/ote/*.json but the schema). */
+function kitScripts(): string[] {
+  return readdirSync(SCRIPT_DIR)
+    .filter((f) => f.endsWith('.json') && f !== 'script.schema.json' && !f.startsWith('env-'))
+    .map((f) => f.slice(0, -5));
+}
+
 export function loadScript(nameOrPath: string): Script {
-  const file = existsSync(nameOrPath) ? nameOrPath : join(SCRIPT_DIR, `${nameOrPath}.json`);
-  if (!existsSync(file)) throw new Error(`no OT&E script ${nameOrPath} (looked for ${file})`);
+  // A path (it has a slash or ends in .json) is read as given; a bare name is one of the kit's scripts.
+  const isPath = nameOrPath.includes('/') || nameOrPath.endsWith('.json');
+  const file = isPath ? nameOrPath : join(SCRIPT_DIR, `${nameOrPath}.json`);
+  if (!existsSync(file)) throw new Error(isPath ? `no OT&E script file ${nameOrPath}` : `no OT&E script named ${nameOrPath} (the kit has ${kitScripts().join(', ')}; or give a path to a script file)`);
   const data = JSON.parse(readFileSync(file, 'utf8'));
   if (!validate) {
     const schema = JSON.parse(readFileSync(join(SCRIPT_DIR, 'script.schema.json'), 'utf8'));

@@ -32,6 +32,8 @@ export class OffsetClock implements Clock {
 }
 
 export const CLOCK_OFFSET_SETTING = 'clock.offsetMs';
+/** 'development' or 'production': the mode the last server on this database ran in (only development moves its clock). */
+export const REGISTRY_MODE_SETTING = 'registry.mode';
 
 /** Parses a duration such as `30d`, `12h`, `90m`, `45s` or `1y` (365 days) into milliseconds. */
 export function parseDuration(text: string): number {

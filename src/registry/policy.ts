@@ -294,6 +294,14 @@ export function checkZoneForTld(tld: string, policy: TldPolicy): void {
   if (problems.length) throw new Error(`invalid TLD policy for ${tld}: ${problems.join('; ')}`);
 }
 
+/**
+ * A partial policy merged into a whole one (`tld set-policy`): objects field by field, lists replaced whole.
+ * Validate the result with resolvePolicy; an unknown field is refused here.
+ */
+export function mergePolicy(current: TldPolicy, change: TldPolicyInput): TldPolicyInput {
+  return mergeDeep(current, change) as TldPolicyInput;
+}
+
 function mergeDeep(base: unknown, over: unknown): unknown {
   if (over === undefined) return structuredClone(base);
   if (base && typeof base === 'object' && !Array.isArray(base) && over && typeof over === 'object' && !Array.isArray(over)) {

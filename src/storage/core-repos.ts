@@ -72,6 +72,10 @@ export interface TldRepo {
   get(name: string): Promise<Tld | undefined>;
   list(): Promise<Tld[]>;
   upsert(tld: Tld, now: Date): Promise<void>;
+  /** How many domains (any state, pendingDelete included) the TLD holds. */
+  domainCount(name: string): Promise<number>;
+  /** Stops serving a TLD (the caller has checked it holds no domains). */
+  remove(name: string): Promise<void>;
 }
 
 /** A message in a registrar's queue: its text, and the event it tells of (rendered when it is polled). */

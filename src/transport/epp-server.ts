@@ -229,7 +229,7 @@ export class EppServer {
    */
   reloadTls(): void {
     this.server.setSecureContext({ ...secureContextOptions(this.config.tls), ticketKeys: randomBytes(48) });
-    this.log.info({ cert: this.config.tls.cert, ca: this.config.tls.ca, crl: this.config.tls.crl ?? null }, 'TLS certificate, CA and CRL files reloaded');
+    this.log.info({ cert: this.config.tls.cert, ca: this.config.tls.ca, crl: this.config.tls.crl || null }, 'TLS certificate, CA and CRL files reloaded');
   }
 
   get connectionCount(): number {

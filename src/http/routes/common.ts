@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eppDateTime } from '../../protocol/response.js';
 import { normalizeName } from '../../registry/names.js';
+import type { TldPolicy } from '../../registry/policy.js';
 import { ApiError, type ApiState } from '../gateway.js';
 
 /** The audit command of a recorded outbound transfer intent (no EPP command runs for it): a transfer_domain row of GET /poll. */
@@ -62,4 +63,9 @@ export const eppIso = (d: Date | undefined | null): string | null => (d === unde
 export function describe(api: ApiState, domain: string | undefined, key: string | undefined): void {
   if (domain !== undefined) api.domain = canonicalName(domain);
   if (key !== undefined) api.idempotencyKey = key;
+}
+
+/** Whether POST /domains can create in a TLD: the API sends no contacts, so only where none is required. */
+export function creatableOverHttp(policy: TldPolicy): boolean {
+  return policy.dataModel === 'minimum';
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../server.js';
 import { BASE_PATH } from '../gateway.js';
 import { SCOPES } from '../tokens.js';
-import { API_COMMANDS, iso } from './common.js';
+import { API_COMMANDS, creatableOverHttp, iso } from './common.js';
 
 /** The commands of the API: method, path, scope, and the EPP command each one runs. */
 export const COMMANDS: Array<{ command: string; method: string; path: string; scope: string; idempotency: 'required' | 'optional' | 'none' }> = [
@@ -53,6 +53,8 @@ export function registerStatusRoute(app: FastifyInstance, ctx: RouteContext): vo
           approved: true,
           sandbox: cfg.sandboxTlds.includes(t.name),
           data_model: t.policy.dataModel,
+          // The API sends no contacts: only a TLD that needs none (minimum data model) takes creates here.
+          create_available: creatableOverHttp(t.policy),
           periods: t.policy.period,
           host_model: t.policy.hostModel,
           prices: t.policy.prices,

@@ -185,6 +185,13 @@ export class SqliteTldRepo implements TldRepo {
       .run(tld.name, JSON.stringify(policy), now.getTime());
     this.cached = null;
   }
+  async domainCount(name: string) {
+    return (this.db.prepare('SELECT count(*) AS n FROM domains WHERE tld = ?').get(name) as { n: number }).n;
+  }
+  async remove(name: string) {
+    this.db.prepare('DELETE FROM tlds WHERE name = ?').run(name);
+    this.cached = null;
+  }
 }
 
 function deepFreeze<T>(o: T): T {

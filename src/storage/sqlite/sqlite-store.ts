@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, fdatasync, fstatSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { hashAuthInfoSync } from '../../registry/auth-info.js';
@@ -19,6 +19,11 @@ import { memoizePrepare, prepareOwn } from './statements.js';
 export interface SqliteOptions {
   /** File path, or ':memory:'. */
   path: string;
+  /**
+   * Refuse (NoDatabaseError) when the file does not exist instead of creating an empty registry: every CLI
+   * command but `serve` and `init`, so that a mistyped path never looks like an empty registry.
+   */
+  mustExist?: boolean;
   /**
    * FULL (default): a transaction that changed anything resolves only after the WAL holding its COMMIT has
    * been synced to disk, so an acknowledged change survives power loss; one that wrote only audit rows once
@@ -148,6 +153,7 @@ export class SqliteStore implements Store {
   private readonly lastWarned = new Map<string, number>();
 
   constructor(opts: SqliteOptions) {
+    if (opts.mustExist && opts.path !== ':memory:' && !existsSync(opts.path)) throw new NoDatabaseError(opts.path);
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
     this.warnings = opts.warn;
     this.stats = opts.stats;
@@ -547,6 +553,13 @@ export class SchemaTooNewError extends Error {
       `database ${database} has schema version ${found}, written by a newer version of the registry; this version knows up to ${SCHEMA_VERSION}. ` +
         'Run the newer version, or restore a backup made by this one (see README, Production: upgrades)',
     );
+  }
+}
+
+/** A command other than serve/init named a database file that does not exist. */
+export class NoDatabaseError extends Error {
+  constructor(readonly database: string) {
+    super(`no registry database at ${database} (check the database setting or REGISTRY_DATABASE; registry serve or registry init creates one)`);
   }
 }
 

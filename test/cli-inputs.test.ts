@@ -246,4 +246,36 @@ describe('registry CLI: inputs refused where they enter, TLD policy commands, pr
       expect(r.stdout).to.match(/^usage: npm run /);
     }
   });
+  it('npm start runs the server as the process npm waits for: SIGTERM to npm stops the server too', async function () {
+    this.timeout(180_000);
+    const startEnv = {
+      ...env,
+      REGISTRY_DATABASE: join(dir, 'npm-start.sqlite'),
+      REGISTRY_HTTP_PORT: '0',
+      REGISTRY_RDAP_PORT: '0',
+      REGISTRY_ZONE_PUBLISH: 'false',
+      REGISTRY_ZONE_DIR: join(dir, 'zones'),
+    };
+    const npm = spawn('npm', ['start'], { cwd: REPO_ROOT, env: startEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const closed = new Promise<void>((resolve) => npm.on('close', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      const on = (d: Buffer) => {
+        out += d.toString();
+        if (/EPP server listening/.test(out)) resolve();
+      };
+      npm.stdout.on('data', on);
+      npm.stderr.on('data', on);
+      void closed.then(() => reject(new Error(`npm start ended: ${out}`)));
+    });
+    const serverPid = Number(/"pid":(\d+)/.exec(out)![1]);
+    expect(serverPid).to.not.equal(npm.pid);
+    npm.kill('SIGTERM');
+    await closed;
+    keepArtifact(`cli-inputs/${++n}-npm-start.log`, out);
+    expect(out).to.match(/"signal":"SIGTERM"[^\n]*shutting down/);
+    // The server is gone, not left behind by npm.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(() => process.kill(serverPid, 0)).to.throw();
+  });
 });

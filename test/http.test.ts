@@ -347,6 +347,17 @@ describe('HTTP registrar API (issue 6)', function () {
 
   // ---------------------------------------------------------------- both doors, one registry
 
+  it('offers create only in TLDs it can serve: a maximum-model TLD (a registrant needed, no field for it) says create_available false and refuses POST /domains with 422, creating nothing', async () => {
+    const status = await x.get('/status');
+    const ns = (tld: string) => status.body.namespaces.find((n: { tld: string }) => n.tld === tld);
+    expect(ns('defiwallet')).to.include({ data_model: 'minimum', create_available: true });
+    expect(ns('tatar')).to.include({ data_model: 'maximum', create_available: false });
+    const r = await x.post('/domains', { domain: 'http-needs-registrant.tatar', idempotency_key: 'max-model-create-1' });
+    expectError(r, 422, 'namespace_not_creatable', 'domain');
+    expect(r.body.error.message).to.match(/\.tatar needs a registrant contact/);
+    expect((await x.get('/domains/http-needs-registrant.tatar')).status).to.equal(404);
+  });
+
   it('shows a domain created over HTTP to EPP, and one created over EPP to HTTP', async () => {
     const c = await t.login('ClientX');
     try {

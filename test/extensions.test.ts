@@ -29,12 +29,15 @@ describe('extension allow-lists in the picker', () => {
   it('lists the accepted extension elements of every command (the command surface on one screen)', () => {
     const table = commandTable();
     const of = (key: string) => table[key].extensions.map(([ns, name]) => `${ns}#${name}`).sort();
-    expect(of('create:domain')).to.deep.equal([`${NS.tciDomain}#create`, `${NS.secDNS}#create`]);
+    expect(of('create:domain')).to.deep.equal([`${NS.tciDomain}#create`, `${NS.fee}#create`, `${NS.secDNS}#create`]);
     expect(of('update:domain')).to.deep.equal([`${NS.tciDomain}#update`, `${NS.secDNS}#update`]);
-    expect(of('update:domain+rgp')).to.deep.equal([`${NS.rgp}#update`]);
+    expect(of('update:domain+rgp')).to.deep.equal([`${NS.fee}#update`, `${NS.rgp}#update`]);
+    expect(of('check:domain')).to.deep.equal([`${NS.fee}#check`]);
+    expect(of('renew:domain')).to.deep.equal([`${NS.fee}#renew`]);
+    expect(of('transfer:domain:request')).to.deep.equal([`${NS.fee}#transfer`]);
     expect(of('create:contact')).to.deep.equal([`${NS.tciContact}#create`]);
     expect(of('login')).to.deep.equal([`${NS.loginSec}#loginSec`]);
-    for (const key of ['check:domain', 'info:domain', 'delete:domain', 'renew:domain', 'poll:req', 'poll:ack', 'check:host', 'logout']) {
+    for (const key of ['info:domain', 'delete:domain', 'transfer:domain:approve', 'poll:req', 'poll:ack', 'check:host', 'logout']) {
       expect(of(key), key).to.deep.equal([]);
     }
   });

@@ -168,6 +168,7 @@ function validators(): Array<[string, XsdValidator]> {
       add('epp-xsd', 'rgp-1.0.xsd', 'urn:ietf:params:xml:ns:rgp-1.0');
       add('ext-xsd', 'loginSec-1.0.xsd', 'urn:ietf:params:xml:ns:epp:loginSec-1.0');
       add('ext-xsd', 'changePoll-1.0.xsd', 'urn:ietf:params:xml:ns:changePoll-1.0');
+      add('ext-xsd', 'fee-1.0.xsd', 'urn:ietf:params:xml:ns:epp:fee-1.0');
       add('tci-xsd', 'tci-contact-ext-1.0.xsd', 'http://www.tcinet.ru/epp/tci-contact-ext-1.0');
       add('tci-xsd', 'tci-domain-ext-1.0.xsd', 'http://www.tcinet.ru/epp/tci-domain-ext-1.0');
       referenceValidator = compileSchemaFiles(files, ns);
@@ -183,6 +184,7 @@ export const NSMAP: Record<string, string> = {
   domain: 'urn:ietf:params:xml:ns:domain-1.0',
   host: 'urn:ietf:params:xml:ns:host-1.0',
   contact: 'urn:ietf:params:xml:ns:contact-1.0',
+  fee: 'urn:ietf:params:xml:ns:epp:fee-1.0',
   secDNS: 'urn:ietf:params:xml:ns:secDNS-1.1',
   rgp: 'urn:ietf:params:xml:ns:rgp-1.0',
   tci: 'http://www.tcinet.ru/epp/tci-contact-ext-1.0',

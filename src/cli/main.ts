@@ -28,6 +28,7 @@ import { archiveFileName, loadOteRun, maskSecrets, sha256File } from '../http/ev
 import { runHttpChecklist } from '../http/checklist.js';
 import { addEscrowCommands } from './escrow.js';
 import { addBackupCommands } from './backup.js';
+import { addPremiumCommands } from './premium.js';
 
 const program = new Command();
 program
@@ -419,10 +420,11 @@ tld
     );
     console.log(`TLD ${label} no longer served`);
   });
+addPremiumCommands(tld, withStore);
 tld.command('list').action(async () => {
   await withStore(async (store) => {
     for (const t of await store.transaction((r) => r.tlds.list())) {
-      console.log(`${t.name}\tcontacts=${t.policy.dataModel}\tdnssec=${t.policy.dnssec.interface}\tdelete=${t.policy.deleteResultCode}`);
+      console.log(`${t.name}\tcontacts=${t.policy.dataModel}\tdnssec=${t.policy.dnssec.interface}\tdelete=${t.policy.deleteResultCode}\tcurrency=${t.policy.currency}`);
     }
   });
 });

@@ -33,6 +33,7 @@ import { EppError } from '../protocol/errors.js';
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
 import { bind, type EppBinding, type ExtensionRef } from './binding.js';
+import { readFeeAgreement, readFeeCheck, renderFeeCharged, renderFeeCheck, withFee } from './fee.js';
 import {
   readContactCheck,
   readContactCreate,
@@ -65,6 +66,7 @@ import { readContactTransfer, readDomainTransfer, renderContactTransfer, renderD
 const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
 const rgp = (name: string): ExtensionRef => [NS.rgp, name];
 const tciDomain = (name: string): ExtensionRef => [NS.tciDomain, name];
+const fee = (name: string): ExtensionRef => [NS.fee, name];
 const tciContact = (name: string): ExtensionRef => [NS.tciContact, name];
 
 /**
@@ -79,14 +81,39 @@ const TABLE: Record<string, EppBinding> = {
   'poll:req': bind({ command: pollRequest, read: readPollRequest, render: renderPollMessage }),
   'poll:ack': bind({ command: pollAck, read: readPollAck }),
 
-  'check:domain': bind({ command: domainCheck, read: readDomainCheck, render: renderDomainCheck }),
+  'check:domain': bind({
+    command: domainCheck,
+    extensions: [fee('check')],
+    read: (m) => ({ ...readDomainCheck(m), fee: readFeeCheck(m) }),
+    render: (d, s) => withFee(renderDomainCheck(d), renderFeeCheck(d.fees, s)),
+  }),
   'info:domain': bind({ command: domainInfo, read: readDomainInfo, render: renderDomainInfo }),
-  'create:domain': bind({ command: domainCreate, extensions: [secDNS('create'), tciDomain('create')], read: readDomainCreate, render: renderDomainCreate }),
+  'create:domain': bind({
+    command: domainCreate,
+    extensions: [secDNS('create'), tciDomain('create'), fee('create')],
+    read: (m) => ({ ...readDomainCreate(m), fee: readFeeAgreement(m, 'create') }),
+    render: (d, s) => withFee(renderDomainCreate(d), renderFeeCharged('creData', d.fee, s)),
+  }),
   'update:domain': bind({ command: domainUpdate, extensions: [secDNS('update'), tciDomain('update')], read: readDomainUpdate }),
-  'update:domain+rgp': bind({ command: domainRestore, extensions: [rgp('update')], read: readDomainRestore, render: renderDomainRestore }),
+  'update:domain+rgp': bind({
+    command: domainRestore,
+    extensions: [rgp('update'), fee('update')],
+    read: (m) => ({ ...readDomainRestore(m), fee: readFeeAgreement(m, 'update') }),
+    render: (d, s) => withFee(renderDomainRestore(d), renderFeeCharged('updData', d.fee, s)),
+  }),
   'delete:domain': bind({ command: domainDelete, read: readDomainDelete }),
-  'renew:domain': bind({ command: domainRenew, read: readDomainRenew, render: renderDomainRenew }),
-  'transfer:domain:request': bind({ command: domainTransferRequest, read: readDomainTransfer, render: renderDomainTransfer }),
+  'renew:domain': bind({
+    command: domainRenew,
+    extensions: [fee('renew')],
+    read: (m) => ({ ...readDomainRenew(m), fee: readFeeAgreement(m, 'renew') }),
+    render: (d, s) => withFee(renderDomainRenew(d), renderFeeCharged('renData', d.fee, s)),
+  }),
+  'transfer:domain:request': bind({
+    command: domainTransferRequest,
+    extensions: [fee('transfer')],
+    read: (m) => ({ ...readDomainTransfer(m), fee: readFeeAgreement(m, 'transfer') }),
+    render: (d, s) => withFee(renderDomainTransfer(d), renderFeeCharged('trnData', d.fee, s)),
+  }),
   'transfer:domain:query': bind({ command: domainTransferQuery, read: readDomainTransfer, render: renderDomainTransfer }),
   'transfer:domain:approve': bind({ command: domainTransferApprove, read: readDomainTransfer, render: renderDomainTransfer }),
   'transfer:domain:reject': bind({ command: domainTransferReject, read: readDomainTransfer, render: renderDomainTransfer }),

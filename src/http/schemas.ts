@@ -9,6 +9,8 @@ const domainName = { type: 'string', minLength: 3, maxLength: 253 } as const;
 const label = { type: 'string', minLength: 1, maxLength: 63 } as const;
 const tld = { type: 'string', minLength: 1, maxLength: 63 } as const;
 const years = { type: 'integer', minimum: 1, maximum: 99 } as const;
+/** The fee the registrar agrees to (RFC 8748 semantics), a decimal in the TLD's currency: needed for premium names. */
+const fee = { type: 'string', pattern: '^[0-9]{1,12}(\\.[0-9]{1,6})?$' } as const;
 const email = { type: ['string', 'null'], format: 'email', maxLength: 254 } as const;
 const externalId = { type: ['string', 'null'], minLength: 1, maxLength: 255 } as const;
 const authCode = { type: 'string', minLength: 1, maxLength: 255 } as const;
@@ -49,6 +51,7 @@ export const createBody = {
     registrant_email: email,
     registrant_external_id: externalId,
     auth_code: authCode,
+    fee,
     idempotency_key: idempotencyKey,
   },
   oneOf: [{ required: ['domain'] }, { required: ['label', 'tld'] }],
@@ -61,6 +64,7 @@ export const renewBody = {
     years,
     /** The expiry date being renewed (YYYY-MM-DD); the current one when omitted. */
     current_expiry: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    fee,
     idempotency_key: idempotencyKey,
   },
 } as const;

@@ -15,6 +15,8 @@ export const NS = {
   unhandledNamespaces: 'urn:ietf:params:xml:ns:epp:unhandled-namespaces-1.0',
   /** RFC 8590 change poll: <changePoll:changeData> in poll messages of registry-side changes. */
   changePoll: 'urn:ietf:params:xml:ns:changePoll-1.0',
+  /** RFC 8748 fees: <fee:check> on domain:check, <fee:create|renew|transfer|update> on the transform commands. */
+  fee: 'urn:ietf:params:xml:ns:epp:fee-1.0',
   tciContact: 'http://www.tcinet.ru/epp/tci-contact-ext-1.0',
   tciDomain: 'http://www.tcinet.ru/epp/tci-domain-ext-1.0',
 } as const;
@@ -23,13 +25,13 @@ export const NS = {
 export const OBJECT_URIS: readonly string[] = [NS.domain, NS.contact, NS.host];
 
 /** IANA-registered extensions, always offered. */
-export const STANDARD_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp, NS.secureAuthInfo, NS.loginSec, NS.unhandledNamespaces, NS.changePoll];
+export const STANDARD_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp, NS.secureAuthInfo, NS.loginSec, NS.unhandledNamespaces, NS.changePoll, NS.fee];
 
 /**
  * Extensions whose elements a command may carry (the parser refuses any other extension namespace with
  * 2103): RFC 9154 and RFC 9038 define no XML, and changePoll appears only in responses.
  */
-export const COMMAND_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp, NS.loginSec, NS.tciContact, NS.tciDomain];
+export const COMMAND_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp, NS.loginSec, NS.fee, NS.tciContact, NS.tciDomain];
 
 /**
  * The registry dialect of the .TATAR/.ДЕТИ OT&E TLDs (shared/notes/tci-contact-ext.md). These URIs are not
@@ -54,6 +56,7 @@ export const PREFIX: Record<string, string> = {
   [NS.rgp]: 'rgp',
   [NS.loginSec]: 'loginSec',
   [NS.changePoll]: 'changePoll',
+  [NS.fee]: 'fee',
   [NS.tciContact]: 'tci',
   [NS.tciDomain]: 'tcidom',
 };

@@ -74,6 +74,8 @@ export interface TldPolicy {
   };
   /** Prices per year in minor currency units. */
   prices: { create: number; renew: number; transfer: number; restore: number };
+  /** ISO 4217 code of the prices (fee-1.0 `<fee:currency>`); amounts stay in its minor units. */
+  currency: string;
   /**
    * What RDAP publishes of the domains' contacts (ICANN Registration Data Policy). Of a contact only the
    * state/province and country are published unless listed here; every element withheld is declared in the
@@ -159,6 +161,7 @@ export const DEFAULT_POLICY: TldPolicy = {
     transferLock: 0,
   },
   prices: { create: 1000, renew: 1000, transfer: 1000, restore: 4000 },
+  currency: 'USD',
   // Development defaults: a zone any DNS server loads, served from this machine. Production sets them all.
   zone: {
     ttl: 3600,
@@ -210,6 +213,7 @@ export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
   }
   for (const [k, v] of Object.entries(p.grace)) intIn(v, 0, 3650, `grace.${k}`);
   for (const [k, v] of Object.entries(p.prices)) intIn(v, 0, 1e12, `prices.${k}`);
+  if (typeof p.currency !== 'string' || !Intl.supportedValuesOf('currency').includes(p.currency)) problems.push(`currency must be an ISO 4217 code such as USD or EUR (got ${JSON.stringify(p.currency)})`);
   problems.push(...zoneProblems(p.zone));
   if (!Array.isArray(p.rdap.publish) || !p.rdap.publish.every((e) => (CONTACT_ELEMENTS as readonly string[]).includes(e)) || new Set(p.rdap.publish).size !== p.rdap.publish.length) {
     problems.push(`rdap.publish must list distinct contact elements among ${CONTACT_ELEMENTS.join(', ')}`);

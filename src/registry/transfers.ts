@@ -3,6 +3,7 @@ import type { Repos } from '../storage/store.js';
 import { plusDays, startGrace, type AppliedEvent } from './lifecycle.js';
 import { domainTransferEvent, type PollEvent } from './poll-events.js';
 import { addYears } from './periods.js';
+import { priceOf } from './pricing.js';
 import type { TldPolicy } from './policy.js';
 
 /**
@@ -125,7 +126,9 @@ export async function approveTransfer(repos: Repos, t: Transfer, status: 'client
   for (const g of autoRenew) if (g.amount > 0) await repos.billing.post(g.registrarId, g.amount, 'refund:autoRenew', domain.name, now);
   await repos.lifecycle.endGrace(domain.id);
   // The request checked the balance; what was spent since is owed (a negative balance blocks the next paid command).
-  const price = tld.policy.prices.transfer * years;
+  // The same price source as the request's (premium list included): what the gaining registrar agreed to.
+  const label = domain.name.slice(0, domain.name.length - tld.name.length - 1);
+  const price = priceOf(tld.policy, await repos.tlds.premium(tld.name, label), 'transfer', years).amount;
   if (price > 0) await repos.billing.post(t.requesterId, -price, 'transfer', domain.name, now, true);
   await startGrace(repos, domain.id, 'transfer', t.requesterId, tld.policy, price, at);
 

@@ -1,3 +1,4 @@
+import type { PremiumName } from '../registry/pricing.js';
 import type { PollEvent } from '../registry/poll-events.js';
 import type { TldPolicy } from '../registry/policy.js';
 
@@ -76,6 +77,11 @@ export interface TldRepo {
   domainCount(name: string): Promise<number>;
   /** Stops serving a TLD (the caller has checked it holds no domains). */
   remove(name: string): Promise<void>;
+  /** The premium list entry of a label (the domain's name without its TLD), if any. */
+  premium(tld: string, label: string): Promise<PremiumName | undefined>;
+  premiumList(tld: string): Promise<PremiumName[]>;
+  /** Replaces the TLD's whole premium list. */
+  replacePremium(tld: string, list: PremiumName[]): Promise<void>;
 }
 
 /** A message in a registrar's queue: its text, and the event it tells of (rendered when it is polled). */

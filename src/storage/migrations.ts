@@ -859,4 +859,22 @@ ALTER TABLE contacts DROP COLUMN auth_pw;
 ALTER TABLE registrars ADD COLUMN command_rate INTEGER CHECK (command_rate IS NULL OR (typeof(command_rate) = 'integer' AND command_rate > 0));
 `,
   },
+  {
+    version: 19,
+    name: 'premium names per TLD (fee-1.0)',
+    sql: `
+-- A TLD's premium list: a label's class and its own prices (minor units of the TLD's currency; create,
+-- renew and transfer a year, restore once). Replaced whole by \`registry tld premium load\`.
+CREATE TABLE premium_names (
+  tld TEXT NOT NULL REFERENCES tlds(name) ON DELETE CASCADE,
+  label TEXT NOT NULL,
+  class TEXT NOT NULL,
+  create_price INTEGER NOT NULL CHECK (create_price >= 0),
+  renew_price INTEGER NOT NULL CHECK (renew_price >= 0),
+  transfer_price INTEGER NOT NULL CHECK (transfer_price >= 0),
+  restore_price INTEGER NOT NULL CHECK (restore_price >= 0),
+  PRIMARY KEY (tld, label)
+) WITHOUT ROWID;
+`,
+  },
 ];

@@ -1,6 +1,8 @@
-import type { ObjectCommand } from '../types.js';
-import { classifyName } from './domain-data.js';
-import type { DomainCheck, DomainCheckData } from './types.js';
+import { periodYears } from '../../registry/periods.js';
+import { PRICED_COMMANDS, priceOf, type PricedCommand } from '../../registry/pricing.js';
+import type { CommandContext, ObjectCommand } from '../types.js';
+import { classifyName, type NameClass } from './domain-data.js';
+import type { DomainCheck, DomainCheckData, FeeCheck, FeeCheckCommand, FeeCheckResult } from './types.js';
 
 /**
  * <domain:check> (RFC 5731 §3.1.1): for each name, whether it can be registered now.
@@ -27,6 +29,58 @@ export const domainCheck: ObjectCommand<DomainCheck, DomainCheckData> = {
       if (taken.has(c.name)) return { name: c.name, available: false, reason: 'In use' };
       return { name: c.name, available: true };
     });
-    return { data: { results }, object: input.names.join(',').slice(0, 255) };
+    const fees = input.fee && { currency: feeCurrency(input.fee, classes), results: await Promise.all(classes.map(({ input: asked, c }) => feeCheck(ctx, asked, c, input.fee!))) };
+    return { data: { results, ...(fees && { fees }) }, object: input.names.join(',').slice(0, 255) };
   },
 };
+
+/**
+ * The currency of a fee answer: the TLDs' (one currency per answer, RFC 8748 §3.4). A client that asks in
+ * another currency is answered in the TLD's (the server's choice the RFC allows), each name saying so
+ * through its amounts' currency; names of TLDs priced in another currency than the first are unavailable.
+ */
+function feeCurrency(fee: FeeCheck, classes: Array<{ c: NameClass }>): string {
+  const first = classes.find(({ c }) => c.ok);
+  return first && first.c.ok ? first.c.tld.policy.currency : (fee.currency ?? 'USD');
+}
+
+/**
+ * One name's fee answer (RFC 8748 §3.1): per command asked, the price for the period (the policy's default
+ * when none is given), its refundability (the grace period), and the class; a name that cannot be
+ * registered here (bad syntax, TLD not served, reserved: classifyName) is avail="0" with the reason. Prices do not depend
+ * on the launch phase in this registry: a phase other than "open" is answered without a fee, with a reason.
+ */
+async function feeCheck(ctx: CommandContext, asked: string, c: NameClass, fee: FeeCheck): Promise<FeeCheckResult> {
+  if (!c.ok) return { name: c.name ?? asked, avail: false, commands: [], reason: c.short };
+  const policy = c.tld.policy;
+  if (fee.currency !== undefined && fee.currency !== policy.currency) {
+    return { name: c.name, avail: false, commands: [], reason: `Priced in ${policy.currency}, not ${fee.currency}` };
+  }
+  const premium = await ctx.repos.tlds.premium(c.tld.name, c.label);
+  const commands: FeeCheckCommand[] = [];
+  for (const cmd of fee.commands) {
+    const base = { name: cmd.name, ...(cmd.customName !== undefined && { customName: cmd.customName }), ...(cmd.phase !== undefined && { phase: cmd.phase }), ...(cmd.subphase !== undefined && { subphase: cmd.subphase }) };
+    if (!(PRICED_COMMANDS as readonly string[]).includes(cmd.name)) {
+      commands.push({ ...base, amount: 0, graceDays: 0 });
+      continue;
+    }
+    if (cmd.phase !== undefined && cmd.phase !== 'open') {
+      commands.push({ ...base, reason: `Phase ${cmd.phase} is not running; ${c.tld.name} is open` });
+      continue;
+    }
+    const command = cmd.name as PricedCommand;
+    let years = 1;
+    if (command !== 'restore') {
+      const r = cmd.period ? periodYears(cmd.period.value, cmd.period.unit, policy.period) : { ok: true as const, years: policy.period.default };
+      if (!r.ok) {
+        commands.push({ ...base, reason: `Period refused: ${r.reason}`.slice(0, 255) });
+        continue;
+      }
+      years = r.years;
+    }
+    const price = priceOf(policy, premium, command, years);
+    const graceDays = command === 'create' ? policy.grace.add : command === 'restore' ? 0 : policy.grace[command];
+    commands.push({ ...base, ...(command !== 'restore' && { years }), amount: price.amount, graceDays });
+  }
+  return { name: c.name, avail: true, class: premium ? premium.class : 'standard', commands };
+}

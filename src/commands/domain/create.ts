@@ -1,7 +1,8 @@
 import { addYears, beyondMaxRegistration } from '../../registry/periods.js';
 import { roid } from '../../registry/roid.js';
 import type { ContactRef } from '../../storage/domain-repo.js';
-import { charge, startGrace } from '../../registry/lifecycle.js';
+import { startGrace } from '../../registry/lifecycle.js';
+import { agreePrice, chargePrice, priceFor } from './fees.js';
 import { authInfoOnCreateRefused } from '../conditions.js';
 import { hashedAuthPassword, newAuthInfo } from '../object-rules.js';
 import type { ObjectCommand } from '../types.js';
@@ -86,6 +87,9 @@ export const domainCreate: ObjectCommand<DomainCreate, DomainCreateData> = {
 
     const years = periodYearsOf(input.period, policy);
     if (beyondMaxRegistration(addYears(ctx.now, years), ctx.now, policy.maxRegistrationYears)) throw registrationTooLong(policy.maxRegistrationYears, years);
+    // The price (premium list included) and the client's agreement to it, before anything is written.
+    const price = await priceFor(ctx, policy, tld.name, name, 'create', years);
+    agreePrice(price, policy, 'create', name, input.fee);
 
     let registrant: ContactRef | undefined;
     let contacts: ContactLine[];
@@ -134,10 +138,9 @@ export const domainCreate: ObjectCommand<DomainCreate, DomainCreateData> = {
     else for (const a of ns.attrs) await repo.addHostAttr(id, a);
     if (secDns) await repo.replaceDnssec(id, secDns.ds, secDns.keys);
     // Billing and the add grace period (RFC 3915): a delete within it purges and refunds the create.
-    const price = policy.prices.create * years;
-    await charge(ctx.repos, ctx.registrar.id, price, 'create', name, ctx.now);
-    await startGrace(ctx.repos, id, 'add', ctx.registrar.id, policy, price, ctx.now);
+    const fee = await chargePrice(ctx, policy, price, 'create', name, policy.grace.add);
+    await startGrace(ctx.repos, id, 'add', ctx.registrar.id, policy, price.amount, ctx.now);
 
-    return { data: { name, createdAt, expiresAt }, object: name };
+    return { data: { name, createdAt, expiresAt, fee }, object: name };
   },
 };

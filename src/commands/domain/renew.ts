@@ -1,5 +1,6 @@
 import { addYears, beyondMaxRegistration, utcDate } from '../../registry/periods.js';
-import { charge, startGrace } from '../../registry/lifecycle.js';
+import { startGrace } from '../../registry/lifecycle.js';
+import { agreePrice, chargePrice, priceFor } from './fees.js';
 import { requireSponsor } from '../object-rules.js';
 import type { ObjectCommand } from '../types.js';
 import { curExpDateMismatch, renewProhibited, renewTooLong } from './conditions.js';
@@ -40,10 +41,11 @@ export const domainRenew: ObjectCommand<DomainRenew, DomainRenewData> = {
     if (beyondMaxRegistration(expiresAt, ctx.now, policy.maxRegistrationYears)) {
       throw renewTooLong(domain.name, years, utcDate(expiresAt), policy.maxRegistrationYears);
     }
+    const price = await priceFor(ctx, policy, domain.tld, domain.name, 'renew', years);
+    agreePrice(price, policy, 'renew', domain.name, input.fee);
     await ctx.repos.domains.update(domain.id, { expiresAt }, ctx.registrar.id, ctx.now);
-    const price = policy.prices.renew * years;
-    await charge(ctx.repos, ctx.registrar.id, price, 'renew', domain.name, ctx.now);
-    await startGrace(ctx.repos, domain.id, 'renew', ctx.registrar.id, policy, price, ctx.now);
-    return { data: { name: domain.name, expiresAt }, object: domain.name };
+    const fee = await chargePrice(ctx, policy, price, 'renew', domain.name, policy.grace.renew);
+    await startGrace(ctx.repos, domain.id, 'renew', ctx.registrar.id, policy, price.amount, ctx.now);
+    return { data: { name: domain.name, expiresAt, fee }, object: domain.name };
   },
 };

@@ -1,5 +1,6 @@
 import { addYears } from '../../registry/periods.js';
-import { charge, plusDays, rgpStatuses } from '../../registry/lifecycle.js';
+import { plusDays, rgpStatuses } from '../../registry/lifecycle.js';
+import { agreePrice, chargePrice, priceFor } from './fees.js';
 import { requireSponsor } from '../object-rules.js';
 import type { ObjectCommand } from '../types.js';
 import { noPendingRestore, notInRedemption, restoreNotAlone, restoreStatementsMissing, restoreTimesRefused } from './conditions.js';
@@ -34,9 +35,11 @@ export const domainRestore: ObjectCommand<DomainRestore, DomainRestoreData> = {
 
     if (input.op === 'request') {
       if (!deletion || state !== 'redemptionPeriod') throw notInRedemption(domain.name, state);
-      await charge(ctx.repos, ctx.registrar.id, policy.prices.restore, 'restore', domain.name, ctx.now);
+      const price = await priceFor(ctx, policy, domain.tld, domain.name, 'restore', 1);
+      agreePrice(price, policy, 'restore', domain.name, input.fee);
+      const fee = await chargePrice(ctx, policy, price, 'restore', domain.name, 0);
       await ctx.repos.lifecycle.setDeletion(domain.id, { ...deletion, restoreRequestedAt: ctx.now, restoreReportBy: plusDays(ctx.now, policy.grace.restoreReport) });
-      return { data: { name: domain.name, rgpStatus: 'pendingRestore' }, object: domain.name };
+      return { data: { name: domain.name, rgpStatus: 'pendingRestore', fee }, object: domain.name };
     }
 
     if (!deletion || state !== 'pendingRestore') throw noPendingRestore(domain.name);

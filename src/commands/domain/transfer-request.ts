@@ -1,4 +1,5 @@
 import { beyondMaxRegistration } from '../../registry/periods.js';
+import { agreePrice, priceFor } from './fees.js';
 import { autoApproveAt, notify, TRANSFER_BLOCKERS, transferExpiry, transferLockEnds } from '../../registry/transfers.js';
 import {
   alreadySponsor,
@@ -48,8 +49,11 @@ export const domainTransferRequest: ObjectCommand<DomainTransfer, DomainTransfer
     if (expiresAt && beyondMaxRegistration(expiresAt, ctx.now, policy.maxRegistrationYears)) {
       throw transferBeyondMaxRegistration(domain.name, period.years, expiresAt, policy.maxRegistrationYears, input.period && period);
     }
-    const price = policy.prices.transfer * period.years;
-    if ((await ctx.repos.billing.balance(ctx.registrar.id)) < price) throw transferInsufficientFunds(domain.name, period.years, price);
+    // Charged at approval (src/registry/transfers.ts, the same price source); agreed and covered now.
+    const price = await priceFor(ctx, policy, domain.tld, domain.name, 'transfer', period.years);
+    agreePrice(price, policy, 'transfer', domain.name, input.fee);
+    const balance = await ctx.repos.billing.balance(ctx.registrar.id);
+    if (balance < price.amount) throw transferInsufficientFunds(domain.name, period.years, price.amount);
 
     const transfer = await ctx.repos.transfers.open({
       domainId: domain.id,
@@ -61,6 +65,8 @@ export const domainTransferRequest: ObjectCommand<DomainTransfer, DomainTransfer
       newExpiresAt: expiresAt,
     });
     await notify(ctx.repos, transfer, ctx.now);
-    return { code: 1001, data: { transfer }, object: domain.name };
+    // <fee:trnData>: the fee the approval will charge (refundable within the transfer grace period).
+    const fee = { currency: policy.currency, amount: price.amount, balance, graceDays: policy.grace.transfer };
+    return { code: 1001, data: { transfer, fee }, object: domain.name };
   },
 };

@@ -31,14 +31,59 @@ export interface NsInput {
   hostAttrs: Array<{ name: string; addrs: Array<{ ip: 'v4' | 'v6'; addr: string }> }>;
 }
 
+// ---------------------------------------------------------------- fees (RFC 8748)
+
+/** <fee:create|renew|transfer|update> of a transform command: what the client agreed to pay, as sent. */
+export interface FeeAgreement {
+  currency?: string;
+  /** The <fee:fee> amounts (decimals in major units); their sum is the agreed fee. */
+  fees: string[];
+}
+/** What a transform command charged (its <fee:*Data>), in minor units of `currency`. */
+export interface FeeCharged {
+  currency: string;
+  amount: number;
+  /** The registrar's balance after the charge. */
+  balance: number;
+  /** Refundable within the grace period of this many days (0: not refundable). */
+  graceDays: number;
+}
+/** <fee:check>: the commands whose fees a check asks for. */
+export interface FeeCheck {
+  currency?: string;
+  commands: Array<{ name: string; customName?: string; phase?: string; subphase?: string; period?: PeriodInput }>;
+}
+export interface FeeCheckCommand {
+  name: string;
+  customName?: string;
+  phase?: string;
+  subphase?: string;
+  /** Years priced (restore: none). */
+  years?: number;
+  /** Minor units; absent with a reason when the command has no fee here. */
+  amount?: number;
+  graceDays?: number;
+  reason?: string;
+}
+export interface FeeCheckResult {
+  name: string;
+  avail: boolean;
+  class?: string;
+  commands: FeeCheckCommand[];
+  reason?: string;
+}
+
 // ---------------------------------------------------------------- check
 
 export interface DomainCheck {
   names: string[];
+  fee?: FeeCheck;
 }
 export interface DomainCheckData {
   /** One per name asked, in order (a name asked twice is answered twice); names normalised where possible. */
   results: Array<{ name: string; available: boolean; reason?: string }>;
+  /** The fee answers (one per name, in order) when the check carried <fee:check>. */
+  fees?: { currency: string; results: FeeCheckResult[] };
 }
 
 // ---------------------------------------------------------------- info
@@ -80,11 +125,14 @@ export interface DomainCreate {
   secDns?: SecDnsCreate;
   /** <tcidom:create> description lines; undefined when the extension is absent. */
   description?: string[];
+  /** <fee:create> (RFC 8748): the fee the client agreed to. */
+  fee?: FeeAgreement;
 }
 export interface DomainCreateData {
   name: string;
   createdAt: Date;
   expiresAt: Date;
+  fee?: FeeCharged;
 }
 
 // ---------------------------------------------------------------- update
@@ -107,10 +155,12 @@ export interface DomainRenew {
   /** <domain:curExpDate> as sent (YYYY-MM-DD). */
   curExpDate: string;
   period?: PeriodInput;
+  fee?: FeeAgreement;
 }
 export interface DomainRenewData {
   name: string;
   expiresAt: Date;
+  fee?: FeeCharged;
 }
 
 export interface DomainDelete {
@@ -132,11 +182,13 @@ export interface DomainRestore {
     statements: string[];
     other?: string;
   };
+  fee?: FeeAgreement;
 }
 /** After a restore: a request leaves the domain pendingRestore (<rgp:upData>); a report restores it at once (no state left). */
 export interface DomainRestoreData {
   name: string;
   rgpStatus?: 'pendingRestore';
+  fee?: FeeCharged;
 }
 
 // ---------------------------------------------------------------- transfer
@@ -146,8 +198,10 @@ export interface DomainTransfer {
   name: string;
   period?: PeriodInput;
   authInfo?: AuthInfoInput;
+  fee?: FeeAgreement;
 }
 /** The transfer's state after the command (<domain:trnData>). */
 export interface DomainTransferData {
   transfer: Transfer;
+  fee?: FeeCharged;
 }

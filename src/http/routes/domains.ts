@@ -90,7 +90,7 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
     { schema: { body: S.createBody }, config: { command: 'create_domain', scope: 'create', form: '"domain", or "label" and "tld"' } },
     async (req, reply) => {
       const api = req.api;
-      const body = req.body as Body & { domain?: string; label?: string; tld?: string; years?: number; auth_code?: string };
+      const body = req.body as Body & { domain?: string; label?: string; tld?: string; years?: number; auth_code?: string; fee?: string };
       const input = nameFromBody(body);
       describe(api, input, idempotencyKey(req.headers, body, true));
       const o = await run(req, async (save) => {
@@ -111,7 +111,8 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
         }
         let out!: Outcome;
         // RFC 9154: without an auth_code the domain has none set (POST /domains/{domain}/auth-code makes one).
-        const create = { name: input, period: years(body.years), contacts: [], authInfo: { pw: body.auth_code ?? '' } };
+        // `fee`: the agreed price in the TLD's currency, as <fee:create> (a premium name needs it).
+        const create = { name: input, period: years(body.years), contacts: [], authInfo: { pw: body.auth_code ?? '' }, ...(body.fee !== undefined && { fee: { fees: [body.fee] } }) };
         await execOk(deps, api, api.registrar!, domainCreate, create, {
           object: objectOf(input),
           also: async (x, result, done) => {
@@ -214,7 +215,7 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
     async (req, reply) => {
       const api = req.api;
       const input = (req.params as DomainParams).domain;
-      const body = (req.body ?? {}) as { years?: number; current_expiry?: string };
+      const body = (req.body ?? {}) as { years?: number; current_expiry?: string; fee?: string };
       describe(api, input, idempotencyKey(req.headers, body, true));
       const o = await run(req, async (save) => {
         requireNamespace(api, canonicalName(input));
@@ -222,7 +223,8 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
         // The expiry being renewed, as EPP's curExpDate: a renew can never apply twice by accident.
         const cur = body.current_expiry ?? (facts ? utcDate(facts.expiresAt) : '1970-01-01');
         let out!: Outcome;
-        await execOk(deps, api, api.registrar!, domainRenew, { name: input, curExpDate: cur, period: years(body.years) }, {
+        const renew = { name: input, curExpDate: cur, period: years(body.years), ...(body.fee !== undefined && { fee: { fees: [body.fee] } }) };
+        await execOk(deps, api, api.registrar!, domainRenew, renew, {
           object: objectOf(input),
           also: async (x, result, done) => {
             out = {

@@ -1,3 +1,4 @@
+import type { PremiumName } from '../../registry/pricing.js';
 import type Database from 'better-sqlite3';
 import { pollEventFromStored, storedPollEvent, type PollEvent } from '../../registry/poll-events.js';
 import { resolvePolicy } from '../../registry/policy.js';
@@ -192,7 +193,33 @@ export class SqliteTldRepo implements TldRepo {
     this.db.prepare('DELETE FROM tlds WHERE name = ?').run(name);
     this.cached = null;
   }
+  async premium(tld: string, label: string) {
+    const r = this.db.prepare('SELECT * FROM premium_names WHERE tld = ? AND label = ?').get(tld, label) as PremiumRow | undefined;
+    return r && premiumOf(r);
+  }
+  async premiumList(tld: string) {
+    return (this.db.prepare('SELECT * FROM premium_names WHERE tld = ? ORDER BY label').all(tld) as PremiumRow[]).map(premiumOf);
+  }
+  async replacePremium(tld: string, list: PremiumName[]) {
+    this.db.prepare('DELETE FROM premium_names WHERE tld = ?').run(tld);
+    const insert = this.db.prepare('INSERT INTO premium_names (tld, label, class, create_price, renew_price, transfer_price, restore_price) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (const p of list) insert.run(tld, p.label, p.class, p.prices.create, p.prices.renew, p.prices.transfer, p.prices.restore);
+  }
 }
+
+interface PremiumRow {
+  label: string;
+  class: string;
+  create_price: number;
+  renew_price: number;
+  transfer_price: number;
+  restore_price: number;
+}
+const premiumOf = (r: PremiumRow): PremiumName => ({
+  label: r.label,
+  class: r.class,
+  prices: { create: r.create_price, renew: r.renew_price, transfer: r.transfer_price, restore: r.restore_price },
+});
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JSONPath } from 'jsonpath-plus';
 import type { EppClient } from '../src/client/epp-client.js';
@@ -521,5 +522,48 @@ describe('RDAP service over TLS, disabled', function () {
     } finally {
       await off.close();
     }
+  });
+});
+
+describe('RDAP rate limiting (RFC 7480 §5.5)', function () {
+  this.timeout(60_000);
+
+  it('answers a client over its rate 429 with an RDAP error body and Retry-After, then serves it again', async () => {
+    const t = await startTestRegistry((c) => {
+      c.rdap.rateLimit = { perSecond: 2, burst: 3 };
+    });
+    try {
+      const get = async () => {
+        const res = await fetch(`${t.registry.rdap!.baseUrl}help`, { headers: { accept: 'application/rdap+json' } });
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), type: res.headers.get('content-type'), cors: res.headers.get('access-control-allow-origin'), body: (await res.json()) as Record<string, unknown> };
+      };
+      const answers = [];
+      for (let i = 0; i < 6; i++) answers.push(await get());
+      // The burst of 3 (and perhaps one refilled token, on a slow machine) is served; the rest is refused.
+      expect(answers.slice(0, 3).map((a) => a.status)).to.deep.equal([200, 200, 200]);
+      const refused = answers.filter((a) => a.status === 429);
+      expect(refused.length).to.be.greaterThan(0);
+      for (const a of refused) {
+        expect(a.retryAfter).to.match(/^[1-9]\d*$/);
+        expect(a.type).to.match(/^application\/rdap\+json/);
+        expect(a.cors).to.equal('*');
+        expect(a.body.errorCode).to.equal(429);
+        expect((a.body.description as string[]).join(' ')).to.match(/more than 2 queries a second .* from 127\.0\.0\.1/);
+        expect(validateResponse(a.body), ajv.errorsText(validateResponse.errors)).to.equal(true);
+      }
+      await new Promise((r) => setTimeout(r, Number(refused[0].retryAfter) * 1000));
+      expect((await get()).status).to.equal(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('takes its limit from the configuration, checked where it enters', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rdap-rate-'));
+    expect(loadConfig({ base: dir }).rdap.rateLimit).to.deep.equal({ perSecond: 0, burst: 50 });
+    expect(loadConfig({ env: { REGISTRY_RDAP_RATE_LIMIT_PER_SECOND: '20', REGISTRY_RDAP_RATE_LIMIT_BURST: '100' }, base: dir }).rdap.rateLimit).to.deep.equal({ perSecond: 20, burst: 100 });
+    expect(() => loadConfig({ env: { REGISTRY_RDAP_RATE_LIMIT_PER_SECOND: '-1' }, base: dir })).to.throw(/rdap.rateLimit.perSecond must be an integer from 0/);
+    expect(() => loadConfig({ env: { REGISTRY_RDAP_RATE_LIMIT_BURST: '0' }, base: dir })).to.throw(/rdap.rateLimit.burst must be an integer from 1/);
+    expect(() => loadConfig({ env: { REGISTRY_RDAP_RATE_LIMIT_BURST: 'lots' }, base: dir })).to.throw(/REGISTRY_RDAP_RATE_LIMIT_BURST=lots/);
   });
 });

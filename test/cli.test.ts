@@ -95,9 +95,16 @@ describe('registry CLI', function () {
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.match(/^application\/rdap\+json/);
     expect(await res.json()).to.deep.include({ objectClassName: 'domain', ldhName: 'newcomer.tatar' });
+    expect(server.output()).to.match(/RDAP service listening .*in the worker thread of its own/);
     expect(await server.stop()).to.equal(0);
     await c.closed;
     expect(server.output()).to.match(/registry stopped/);
+    // The worker's lines reach the server's log before it stops; its listener is gone with the process.
+    expect(server.output()).to.match(/"rdap":"GET","url":"\/domain\/newcomer.tatar","ip":"127.0.0.1","status":200/);
+    await fetch(`${baseUrl}help`).then(
+      () => expect.fail('RDAP still answers after SIGTERM'),
+      () => {},
+    );
     expect(server.output()).to.not.contain(PASSWORDS.ClientX);
   });
 

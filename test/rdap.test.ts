@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,6 +161,21 @@ describe('RDAP service', function () {
         secDNS: o.ds ? { dsData: [DS] } : undefined,
       }),
     );
+
+  it('runs in a worker thread of its own: it answers, at once, a change made over EPP while the EPP thread is blocked', async () => {
+    expect(t.registry.rdap!.thread).to.equal('worker');
+    await createDomain(x, 'rdap-thread.tatar');
+    await ok(x, requests.domainUpdate(tr(), { name: 'rdap-thread.tatar', add: { status: ['clientHold'] } }));
+    // spawnSync blocks this thread, where EPP, the HTTP API and this test run: only a lookup that needs
+    // nothing of it is answered (in the main thread, curl would time out).
+    const r = spawnSync('curl', ['-s', '--max-time', '10', '-w', '\\n%{http_code}', `${base}domain/rdap-thread.tatar`], { encoding: 'utf8' });
+    const [body, status] = [r.stdout.slice(0, r.stdout.lastIndexOf('\n')), r.stdout.slice(r.stdout.lastIndexOf('\n') + 1)];
+    expect(status, r.stderr).to.equal('200');
+    const answer = JSON.parse(body) as Body;
+    expect(answer.ldhName).to.equal('rdap-thread.tatar');
+    expect(answer.status).to.include('client hold');
+    expect(validateResponse(answer), ajv.errorsText(validateResponse.errors)).to.equal(true);
+  });
 
   it('answers a domain created over EPP in the same test, at once (same core, no cache)', async () => {
     await createDomain(x, 'rdap-first.tatar');

@@ -220,6 +220,18 @@ describe('RDAP service', function () {
     expect(e.body.handle).to.equal('9995');
     expect(e.body.status).to.deep.equal(['active']);
     expect(e.body.links).to.deep.include({ value: e.uri, rel: 'self', href: `${base}entity/9995`, type: 'application/rdap+json' });
+    // Looked up by itself, its postal address and phone (profile 3.1), from the OT&E fixtures; not in a domain.
+    expect(vcard(e.body, 'adr')).to.deep.equal([['adr', { cc: 'RU' }, 'text', ['', '', ['12 Example Street', 'Office 4'], 'Kazan', 'Tatarstan', '420111', '']]]);
+    expect(vcard(e.body, 'tel')).to.deep.equal([['tel', { type: 'voice' }, 'uri', 'tel:+7.8435550101']]);
+    expect(vcard(r, 'adr')).to.deep.equal([]);
+    const y = await rdap('entity/9996');
+    expect(vcard(y.body, 'adr')).to.deep.equal([['adr', { cc: 'RU' }, 'text', ['', '', '7 Test Avenue', 'Moscow', '', '101000', '']]]);
+    // The schema asks for them (profile 3.1): a registrar lookup without its address or phone is refused.
+    for (const prop of ['adr', 'tel']) {
+      const mutated = JSON.parse(JSON.stringify(e.body)) as Body;
+      mutated.vcardArray[1] = mutated.vcardArray[1].filter((p: Body) => p[0] !== prop);
+      expect(validateResponse(mutated), `a registrar without ${prop}`).to.equal(false);
+    }
   });
 
   it("redacts the contacts' personal data by default and declares each redaction (Registration Data Policy, RFC 9537)", async () => {

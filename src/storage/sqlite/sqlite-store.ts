@@ -421,6 +421,13 @@ export class SqliteStore implements Store {
       } catch (e) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         for (const d of done) d.work.reject(e);
+        if (this.shared && this.walPath) {
+          // The number published for this COMMIT is used up by a sync all the same, so that a reader in
+          // another thread that took it is not left waiting for a batch that never committed.
+          this.committedBatches++;
+          this.syncWanted = true;
+          if (!this.syncing) this.syncing = this.syncLoop();
+        }
         continue;
       }
       const changed = (this.totalChanges.get() as number) - changesBefore > this.audit.rowsWritten - auditRowsBefore;

@@ -11,11 +11,13 @@ import { COMMAND_EXTENSION_URIS, OBJECT_URIS, offeredExtensionURIs, STANDARD_EXT
 import { EppParser } from './protocol/parser.js';
 import { buildGreeting } from './protocol/response.js';
 import { compileSchemaSet } from './protocol/schema.js';
-import { CLOCK_OFFSET_SETTING, REGISTRY_MODE_SETTING, OffsetClock, systemClock, type Clock } from './registry/clock.js';
+import { CLOCK_OFFSET_SETTING, REGISTRY_MODE_SETTING, OffsetClock, shareClock, systemClock, type Clock } from './registry/clock.js';
 import { DueEventSchedule } from './registry/lifecycle.js';
 import { LoginThrottle } from './session/login-throttle.js';
 import { SessionTable } from './session/session.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
+import { SharedDurability } from './storage/sqlite/shared-durability.js';
+import { openStore } from './storage/open.js';
 import type { Store } from './storage/store.js';
 import { ENVIRONMENTS, loadEnvironment, readEnvironment } from './ote/environment.js';
 import { devCertPaths, ensureDevCerts } from './transport/dev-certs.js';
@@ -26,7 +28,8 @@ import { gitRevision, VERSION } from './version.js';
 import { lockForServing } from './storage/sqlite/serve-lock.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
 import { ZonePublisher } from './zone/publisher.js';
-import { startRdapServer, type RdapServer } from './rdap/server.js';
+import { startRdapServer } from './rdap/server.js';
+import { startRdapThread } from './rdap/thread.js';
 import { RegistryMetrics } from './ops/metrics.js';
 import { CommandPacer } from './session/command-pacer.js';
 
@@ -47,8 +50,8 @@ export interface Registry {
   zonePublisher?: ZonePublisher;
   /** The server's Prometheus metrics (GET /metrics on the HTTP listener). */
   metrics: RegistryMetrics;
-  /** The RDAP service's address and base URL (absent when rdap.enabled is false). */
-  rdap?: { host: string; port: number; baseUrl: string };
+  /** The RDAP service's address and base URL (absent when rdap.enabled is false), and the thread it runs on. */
+  rdap?: { host: string; port: number; baseUrl: string; thread: 'worker' | 'main' };
   tlds: string[];
   close(): Promise<void>;
 }
@@ -95,13 +98,14 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   // One server per SQLite database, refused before anything is written (see serve-lock.ts).
   if (!opts.store && config.database !== ':memory:') mkdirSync(dirname(config.database), { recursive: true });
   const serveLock = opts.store ? undefined : lockForServing(config.database);
+  // Shared with the RDAP worker's read-only store: it answers a read once what it could have read is on disk.
+  const durability = new SharedDurability();
   const store =
     opts.store ??
-    new SqliteStore({
+    openStore(config, {
       stats: metrics,
-      path: config.database,
-      synchronous: config.synchronous,
       backgroundCheckpoints: true,
+      shared: durability,
       // Checkpoint trouble the store works around (a failing disk, the worker gone): the operator hears of it.
       warn: (msg, detail) => log.warn(detail, msg),
     });
@@ -199,7 +203,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   // The HTTP registrar API: a second door onto the same runner. An ephemeral EPP port (0: tests, throwaway
   // instances) makes the default HTTP port ephemeral too, so that such instances never contend for 7080.
   let httpServer: HttpServer | undefined;
-  let rdapServer: RdapServer | undefined;
+  let rdapServer: { host: string; port: number; baseUrl: string; thread: 'worker' | 'main'; readonly listening: boolean; close(): Promise<void> } | undefined;
   let stopping = false;
   // GET /readyz: each check is real and cheap; null when fine.
   const readiness = async (): Promise<Record<string, string | null>> => {
@@ -216,7 +220,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       database: await database,
       schemas: hello.ok && hello.message.kind === 'hello' ? null : 'the EPP schema set does not validate a <hello>',
       epp: stopping ? 'stopping' : epp.server.listening ? null : 'not listening',
-      rdap: !config.rdap.enabled ? null : rdapServer?.app.server.listening ? null : 'not listening',
+      rdap: !config.rdap.enabled ? null : rdapServer?.listening ? null : 'not listening',
     };
   };
   metrics.setSources({
@@ -260,36 +264,48 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     log.info({ dir: config.zone.dir, interval: config.zone.interval }, `zones published in ${config.zone.dir} (at most every ${config.zone.interval} s per TLD)`);
   }
 
-  // RDAP: read-only, from the same store (its own read-only connection). Ephemeral like the HTTP API's port
-  // when the EPP port is.
+  // RDAP: read-only, never on the EPP thread when it can be helped: in a worker thread of its own (its own
+  // read-only store on the same database file, the clock and the durability counters in shared memory).
+  // An in-memory database or a store handed in cannot be opened from another thread, nor a clock that is
+  // not shareable: RDAP then runs here, as one more door. Ephemeral like the HTTP API's port when the EPP
+  // port is.
   if (config.rdap.enabled) {
     const rdapConfig = config.epp.port === 0 && config.rdap.port === DEFAULT_RDAP_PORT ? { ...config, rdap: { ...config.rdap, port: 0 } } : config;
-    try {
-      rdapServer = await startRdapServer({
-        config: rdapConfig,
-        store,
-        clock,
-        log,
-        // The read saw an event due in the database: whatever the schedule remembers, sweep.
-        applyDueEvents: () => {
-          dueEvents.forget();
-          return store.transaction((r) => dueEvents.applyIfDue(r, clock.now())).then(
-            () => dueEvents.committed(),
-            (e) => {
-              dueEvents.rolledBack();
-              throw e;
-            },
-          );
+    // The read saw an event due in the database: whatever the schedule remembers, sweep.
+    const applyDueEvents = () => {
+      dueEvents.forget();
+      return store.transaction((r) => dueEvents.applyIfDue(r, clock.now())).then(
+        () => dueEvents.committed(),
+        (e) => {
+          dueEvents.rolledBack();
+          throw e;
         },
-        requestDone: (type, status) => metrics.rdapRequest(type, status),
-      });
+      );
+    };
+    const sharedClock = shareClock(clock);
+    try {
+      if (!opts.store && config.database !== ':memory:' && sharedClock) {
+        const worker = await startRdapThread({
+          config: rdapConfig,
+          clock: sharedClock,
+          durability: durability.cells,
+          log,
+          applyDueEvents,
+          requestDone: (type, status, n) => metrics.rdapRequest(type, status, n),
+        });
+        rdapServer = { host: worker.host, port: worker.port, baseUrl: worker.baseUrl, thread: 'worker', close: worker.close, get listening() { return worker.listening; } };
+      } else {
+        const inThread = await startRdapServer({ config: rdapConfig, store, clock, log, applyDueEvents, requestDone: (type, status) => metrics.rdapRequest(type, status) });
+        rdapServer = { host: inThread.host, port: inThread.port, baseUrl: inThread.baseUrl, thread: 'main', close: inThread.close, get listening() { return inThread.app.server.listening; } };
+        log.warn('RDAP runs on the EPP thread (an in-memory database, a store or clock that another thread cannot open)');
+      }
     } catch (e) {
       for (const t of timers) clearInterval(t);
       await httpServer?.close();
       await epp.close();
       throw e;
     }
-    log.info({ host: rdapServer.host, port: rdapServer.port, baseUrl: rdapServer.baseUrl }, `RDAP service listening on ${rdapServer.host}:${rdapServer.port}, base URL ${rdapServer.baseUrl}`);
+    log.info({ host: rdapServer.host, port: rdapServer.port, baseUrl: rdapServer.baseUrl, thread: rdapServer.thread }, `RDAP service listening on ${rdapServer.host}:${rdapServer.port}, base URL ${rdapServer.baseUrl}, in the ${rdapServer.thread === 'worker' ? 'worker thread of its own' : 'main thread'}`);
   }
   log.flush(); // whoever waits for "listening" (an operator, a supervisor, a test) sees it at once
 
@@ -304,7 +320,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     httpServer,
     zonePublisher,
     metrics,
-    rdap: rdapServer && { host: rdapServer.host, port: rdapServer.port, baseUrl: rdapServer.baseUrl },
+    rdap: rdapServer && { host: rdapServer.host, port: rdapServer.port, baseUrl: rdapServer.baseUrl, thread: rdapServer.thread },
     get tlds() {
       return tlds;
     },

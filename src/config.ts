@@ -116,6 +116,8 @@ export interface Config {
     tls: { cert: string; key: string };
     /** The terms of service every response links to; '' links the service's own /help. */
     termsOfServiceUrl: string;
+    /** Per client address (RFC 7480 §5.5): queries a second and the burst allowed; perSecond 0: no limit. */
+    rateLimit: { perSecond: number; burst: number };
   };
   /** Registry data escrow (src/escrow/): the keys deposits are encrypted to and signed with, and where they go. */
   escrow: {
@@ -182,6 +184,7 @@ export function defaultConfig(base = process.cwd()): Config {
       baseUrl: '',
       tls: { cert: '', key: '' },
       termsOfServiceUrl: '',
+      rateLimit: { perSecond: 0, burst: 50 },
     },
     // The development keys `registry escrow keys generate` writes (and `npm start` makes), beside the certificates.
     escrow: {
@@ -239,6 +242,8 @@ const ENV: Record<string, string> = {
   REGISTRY_RDAP_TLS_CERT: 'rdap.tls.cert',
   REGISTRY_RDAP_TLS_KEY: 'rdap.tls.key',
   REGISTRY_RDAP_TERMS_URL: 'rdap.termsOfServiceUrl',
+  REGISTRY_RDAP_RATE_LIMIT_PER_SECOND: 'rdap.rateLimit.perSecond',
+  REGISTRY_RDAP_RATE_LIMIT_BURST: 'rdap.rateLimit.burst',
   REGISTRY_ESCROW_AGENT_PUBLIC_KEY: 'escrow.agentPublicKey',
   REGISTRY_ESCROW_SIGNING_KEY: 'escrow.signingKey',
   REGISTRY_ESCROW_SIGNING_KEY_PASSPHRASE_FILE: 'escrow.signingKeyPassphraseFile',
@@ -392,6 +397,8 @@ function validate(c: Config): Config {
   }
   if (typeof r.termsOfServiceUrl !== 'string') bad('rdap.termsOfServiceUrl must be a URL (or empty)');
   if (r.termsOfServiceUrl !== '') checkedBaseUrl(r.termsOfServiceUrl, 'rdap.termsOfServiceUrl');
+  int(r.rateLimit?.perSecond, 0, 1_000_000, 'rdap.rateLimit.perSecond');
+  int(r.rateLimit?.burst, 1, 1_000_000, 'rdap.rateLimit.burst');
   const e = c.escrow;
   for (const k of ['agentPublicKey', 'signingKey', 'outDir'] as const) if (typeof e[k] !== 'string' || e[k] === '') bad(`escrow.${k} must be a file or folder path`);
   if (typeof e.signingKeyPassphraseFile !== 'string') bad('escrow.signingKeyPassphraseFile must be a file path (or empty)');

@@ -95,9 +95,16 @@ describe('registry CLI', function () {
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.match(/^application\/rdap\+json/);
     expect(await res.json()).to.deep.include({ objectClassName: 'domain', ldhName: 'newcomer.tatar' });
+    expect(server.output()).to.match(/RDAP service listening .*in the worker thread of its own/);
     expect(await server.stop()).to.equal(0);
     await c.closed;
     expect(server.output()).to.match(/registry stopped/);
+    // The worker's lines reach the server's log before it stops; its listener is gone with the process.
+    expect(server.output()).to.match(/"rdap":"GET","url":"\/domain\/newcomer.tatar","ip":"127.0.0.1","status":200/);
+    await fetch(`${baseUrl}help`).then(
+      () => expect.fail('RDAP still answers after SIGTERM'),
+      () => {},
+    );
     expect(server.output()).to.not.contain(PASSWORDS.ClientX);
   });
 
@@ -239,6 +246,39 @@ describe('registry CLI', function () {
     expect(await read()).to.deep.equal(['http://www.link-reg.example/', 'https://rdap.link-reg.example/rdap/']);
     expect(cli('registrar', 'set', 'LinkReg', '--rdap-base-url', 'https://rdap2.link-reg.example/').status).to.equal(0);
     expect(await read()).to.deep.equal(['http://www.link-reg.example/', 'https://rdap2.link-reg.example/']);
+  });
+
+  it("sets a registrar's postal address and phone (RDAP profile 3.1), checked where they enter; the OT&E fixtures give test values", async () => {
+    const refused = (args: string[], says: RegExp) => {
+      const r = cli(...args);
+      expect(r.status, args.join(' ')).to.not.equal(0);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).to.have.length.below(3);
+      expect(r.stderr, args.join(' ')).to.match(says);
+    };
+    const add = cli('registrar', 'add', 'PostReg', '--password', 'secret-PW5', '--street', '1 Main St', 'Suite 2', '--city', 'Kazan', '--pc', '420000', '--cc', 'ru', '--phone', '+7.8435551234');
+    expect(add.status, add.stderr).to.equal(0);
+    refused(['registrar', 'add', 'PostReg2', '--password', 'secret-PW5', '--city', 'Kazan', '--cc', 'RU'], /1 to 3 street lines \(--street\)/);
+    refused(['registrar', 'add', 'PostReg2', '--password', 'secret-PW5', '--street', 'x', '--city', 'Kazan'], /needs its country code \(--cc\)/);
+    refused(['registrar', 'set', 'PostReg', '--cc', 'XX'], /XX is not an ISO 3166-1 alpha-2 country code/);
+    refused(['registrar', 'set', 'PostReg', '--street', 'a', 'b', 'c', 'd'], /1 to 3 street lines/);
+    refused(['registrar', 'set', 'PostReg', '--pc', '12345678901234567'], /postal code "12345678901234567" must be 1 to 16 characters/);
+    refused(['registrar', 'set', 'PostReg', '--phone', '555-1234'], /555-1234 is not a telephone number of the form \+CC.NUMBER/);
+    expect(cli('registrar', 'list').stdout).to.not.match(/^PostReg2\t/m);
+    const { SqliteStore } = await import('../src/storage/sqlite/sqlite-store.js');
+    const read = async (clId: string) => {
+      const store = new SqliteStore({ path: env.REGISTRY_DATABASE!, synchronous: 'FULL' });
+      try {
+        const r = await store.transaction((x) => x.registrars.byClId(clId));
+        return { address: r!.address, phone: r!.phone };
+      } finally {
+        await store.close();
+      }
+    };
+    // Refused changes changed nothing; the country code is kept upper-case.
+    expect(await read('PostReg')).to.deep.equal({ address: { street: ['1 Main St', 'Suite 2'], city: 'Kazan', sp: null, pc: '420000', cc: 'RU' }, phone: '+7.8435551234' });
+    // set changes a part and keeps the rest.
+    expect(cli('registrar', 'set', 'PostReg', '--city', 'Naberezhnye Chelny', '--sp', 'Tatarstan').status).to.equal(0);
+    expect((await read('PostReg')).address).to.deep.equal({ street: ['1 Main St', 'Suite 2'], city: 'Naberezhnye Chelny', sp: 'Tatarstan', pc: '420000', cc: 'RU' });
   });
 
   it('tld add checks the IDN tables of a policy: an unknown script is refused with a line naming it, nothing changes', () => {

@@ -194,7 +194,14 @@ function readDeposit(xml: string): DepositView {
       });
     }
     for (const r of all('/rde:deposit/rde:contents/r:registrar')) {
-      v.registrars.set(one('r:id', r)!, { name: one('r:name', r), gurid: one('r:gurid', r), status: one('r:status', r), email: one('r:email', r) });
+      v.registrars.set(one('r:id', r)!, {
+        name: one('r:name', r),
+        gurid: one('r:gurid', r),
+        status: one('r:status', r),
+        email: one('r:email', r),
+        voice: one('r:voice', r),
+        postalInfo: [all('r:postalInfo', r)[0]?.attr('type')?.value, all('r:postalInfo/r:addr/r:street', r).map((e) => e.content), one('r:postalInfo/r:addr/r:city', r), one('r:postalInfo/r:addr/r:sp', r), one('r:postalInfo/r:addr/r:pc', r), one('r:postalInfo/r:addr/r:cc', r)],
+      });
     }
     for (const x of all('/rde:deposit/rde:contents/tc:contact')) v.tciContacts.set(one('tc:id', x)!, one('tci:infData', x)!.replace(/\s+/g, ' ').trim());
     for (const x of all('/rde:deposit/rde:contents/td:domain')) v.tciDomains.set(one('td:name', x)!, attr('tcidom:infData/tcidom:description', x));
@@ -495,7 +502,8 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
 
   it('registrars carry their IANA ids; NNDN objects hold the reserved names; the EPP parameters are the greeting\'s', async () => {
     const { view } = deposits.example;
-    expect(view.registrars.get('ClientX')).to.deep.include({ name: 'OT&E registrar X', gurid: '9995', status: 'ok' });
+    expect(view.registrars.get('ClientX')).to.deep.include({ name: 'OT&E registrar X', gurid: '9995', status: 'ok', voice: '+7.8435550101' });
+    expect(view.registrars.get('ClientX')!.postalInfo).to.deep.equal(['int', ['12 Example Street', 'Office 4'], 'Kazan', 'Tatarstan', '420111', 'RU']);
     expect(view.registrars.get('ClientY')).to.deep.include({ gurid: '9996' });
     expect(view.nndn).to.deep.equal([
       { aName: 'nic.example', uName: undefined, table: undefined, state: 'withheld' },

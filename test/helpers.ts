@@ -67,7 +67,7 @@ export async function startTestRegistry(overrides: (c: Config) => void = () => {
   expectedArtifacts.push(logFile);
   const log = pino({ level: 'info' }, destination({ dest: logFile, sync: true }));
   const clock = new ManualClock(Date.now());
-  const registry = await startRegistry(config, { clock: { now: () => clock.now() }, log });
+  const registry = await startRegistry(config, { clock, log });
   const t: TestRegistry = {
     registry,
     config,

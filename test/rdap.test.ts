@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JSONPath } from 'jsonpath-plus';
 import type { EppClient } from '../src/client/epp-client.js';
@@ -160,6 +162,21 @@ describe('RDAP service', function () {
       }),
     );
 
+  it('runs in a worker thread of its own: it answers, at once, a change made over EPP while the EPP thread is blocked', async () => {
+    expect(t.registry.rdap!.thread).to.equal('worker');
+    await createDomain(x, 'rdap-thread.tatar');
+    await ok(x, requests.domainUpdate(tr(), { name: 'rdap-thread.tatar', add: { status: ['clientHold'] } }));
+    // spawnSync blocks this thread, where EPP, the HTTP API and this test run: only a lookup that needs
+    // nothing of it is answered (in the main thread, curl would time out).
+    const r = spawnSync('curl', ['-s', '--max-time', '10', '-w', '\\n%{http_code}', `${base}domain/rdap-thread.tatar`], { encoding: 'utf8' });
+    const [body, status] = [r.stdout.slice(0, r.stdout.lastIndexOf('\n')), r.stdout.slice(r.stdout.lastIndexOf('\n') + 1)];
+    expect(status, r.stderr).to.equal('200');
+    const answer = JSON.parse(body) as Body;
+    expect(answer.ldhName).to.equal('rdap-thread.tatar');
+    expect(answer.status).to.include('client hold');
+    expect(validateResponse(answer), ajv.errorsText(validateResponse.errors)).to.equal(true);
+  });
+
   it('answers a domain created over EPP in the same test, at once (same core, no cache)', async () => {
     await createDomain(x, 'rdap-first.tatar');
     const info = await ok(x, requests.info(tr(), 'domain', 'rdap-first.tatar'));
@@ -203,6 +220,18 @@ describe('RDAP service', function () {
     expect(e.body.handle).to.equal('9995');
     expect(e.body.status).to.deep.equal(['active']);
     expect(e.body.links).to.deep.include({ value: e.uri, rel: 'self', href: `${base}entity/9995`, type: 'application/rdap+json' });
+    // Looked up by itself, its postal address and phone (profile 3.1), from the OT&E fixtures; not in a domain.
+    expect(vcard(e.body, 'adr')).to.deep.equal([['adr', { cc: 'RU' }, 'text', ['', '', ['12 Example Street', 'Office 4'], 'Kazan', 'Tatarstan', '420111', '']]]);
+    expect(vcard(e.body, 'tel')).to.deep.equal([['tel', { type: 'voice' }, 'uri', 'tel:+7.8435550101']]);
+    expect(vcard(r, 'adr')).to.deep.equal([]);
+    const y = await rdap('entity/9996');
+    expect(vcard(y.body, 'adr')).to.deep.equal([['adr', { cc: 'RU' }, 'text', ['', '', '7 Test Avenue', 'Moscow', '', '101000', '']]]);
+    // The schema asks for them (profile 3.1): a registrar lookup without its address or phone is refused.
+    for (const prop of ['adr', 'tel']) {
+      const mutated = JSON.parse(JSON.stringify(e.body)) as Body;
+      mutated.vcardArray[1] = mutated.vcardArray[1].filter((p: Body) => p[0] !== prop);
+      expect(validateResponse(mutated), `a registrar without ${prop}`).to.equal(false);
+    }
   });
 
   it("redacts the contacts' personal data by default and declares each redaction (Registration Data Policy, RFC 9537)", async () => {
@@ -521,5 +550,48 @@ describe('RDAP service over TLS, disabled', function () {
     } finally {
       await off.close();
     }
+  });
+});
+
+describe('RDAP rate limiting (RFC 7480 §5.5)', function () {
+  this.timeout(60_000);
+
+  it('answers a client over its rate 429 with an RDAP error body and Retry-After, then serves it again', async () => {
+    const t = await startTestRegistry((c) => {
+      c.rdap.rateLimit = { perSecond: 2, burst: 3 };
+    });
+    try {
+      const get = async () => {
+        const res = await fetch(`${t.registry.rdap!.baseUrl}help`, { headers: { accept: 'application/rdap+json' } });
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), type: res.headers.get('content-type'), cors: res.headers.get('access-control-allow-origin'), body: (await res.json()) as Record<string, unknown> };
+      };
+      const answers = [];
+      for (let i = 0; i < 6; i++) answers.push(await get());
+      // The burst of 3 (and perhaps one refilled token, on a slow machine) is served; the rest is refused.
+      expect(answers.slice(0, 3).map((a) => a.status)).to.deep.equal([200, 200, 200]);
+      const refused = answers.filter((a) => a.status === 429);
+      expect(refused.length).to.be.greaterThan(0);
+      for (const a of refused) {
+        expect(a.retryAfter).to.match(/^[1-9]\d*$/);
+        expect(a.type).to.match(/^application\/rdap\+json/);
+        expect(a.cors).to.equal('*');
+        expect(a.body.errorCode).to.equal(429);
+        expect((a.body.description as string[]).join(' ')).to.match(/more than 2 queries a second .* from 127\.0\.0\.1/);
+        expect(validateResponse(a.body), ajv.errorsText(validateResponse.errors)).to.equal(true);
+      }
+      await new Promise((r) => setTimeout(r, Number(refused[0].retryAfter) * 1000));
+      expect((await get()).status).to.equal(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('takes its limit from the configuration, checked where it enters', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rdap-rate-'));
+    expect(loadConfig({ base: dir }).rdap.rateLimit).to.deep.equal({ perSecond: 0, burst: 50 });
+    expect(loadConfig({ env: { REGISTRY_RDAP_RATE_LIMIT_PER_SECOND: '20', REGISTRY_RDAP_RATE_LIMIT_BURST: '100' }, base: dir }).rdap.rateLimit).to.deep.equal({ perSecond: 20, burst: 100 });
+    expect(() => loadConfig({ env: { REGISTRY_RDAP_RATE_LIMIT_PER_SECOND: '-1' }, base: dir })).to.throw(/rdap.rateLimit.perSecond must be an integer from 0/);
+    expect(() => loadConfig({ env: { REGISTRY_RDAP_RATE_LIMIT_BURST: '0' }, base: dir })).to.throw(/rdap.rateLimit.burst must be an integer from 1/);
+    expect(() => loadConfig({ env: { REGISTRY_RDAP_RATE_LIMIT_BURST: 'lots' }, base: dir })).to.throw(/REGISTRY_RDAP_RATE_LIMIT_BURST=lots/);
   });
 });

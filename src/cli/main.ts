@@ -9,6 +9,8 @@ import { gitRevision, VERSION } from '../version.js';
 import { isIP } from 'node:net';
 import { hashSecret, MAX_PASSWORD_LENGTH } from '../registry/passwords.js';
 import { checkEmail, checkPhone } from '../registry/contact-rules.js';
+import { checkRegistrarAddress } from '../registry/registrar-address.js';
+import type { RegistrarAddress } from '../storage/core-repos.js';
 import { changeServerStatuses, checkOperatorAct } from '../registry/operator.js';
 import type { ChangeCase } from '../registry/poll-events.js';
 import { checkZoneForTld, mergePolicy, resolvePolicy, type TldPolicy, type TldPolicyInput } from '../registry/policy.js';
@@ -102,6 +104,27 @@ const abusePhone = (v: string) => {
   if (p) throw new InvalidArgumentError(p.reason);
   return v;
 };
+
+/** The address options of `registrar add/set` (RDAP profile 3.1). */
+type AddressOptions = { street?: string[]; city?: string; sp?: string; pc?: string; cc?: string };
+
+/**
+ * The registrar's address from the options, over the address it has (`set` changes a part): undefined when no
+ * address option is given; refused, naming the value, when the result is incomplete or malformed.
+ */
+function addressFrom(o: AddressOptions, existing: RegistrarAddress | null): RegistrarAddress | undefined {
+  if ([o.street, o.city, o.sp, o.pc, o.cc].every((v) => v === undefined)) return undefined;
+  const merged: RegistrarAddress = {
+    street: o.street ?? existing?.street ?? [],
+    city: o.city ?? existing?.city ?? '',
+    sp: o.sp ?? existing?.sp ?? null,
+    pc: o.pc ?? existing?.pc ?? null,
+    cc: o.cc ?? existing?.cc ?? '',
+  };
+  const checked = checkRegistrarAddress(merged);
+  if (!checked.ok) throw new InvalidArgumentError(checked.reason);
+  return checked.address;
+}
 
 /** A registrar's web site: an absolute http(s) URL. */
 const webUrl = (v: string) => {
@@ -214,9 +237,16 @@ registrar
   .option('--abuse-phone <phone>', 'abuse contact phone, +CC.NUMBER (published in RDAP)', abusePhone)
   .option('--url <url>', 'web site (published in RDAP)', webUrl)
   .option('--rdap-base-url <url>', "base URL of the registrar's RDAP service, https (RDAP links its domains there)", rdapBaseUrl)
+  .option('--street <line...>', 'postal address: 1 to 3 street lines (published in RDAP when the registrar is looked up)')
+  .option('--city <city>', 'postal address: city')
+  .option('--sp <sp>', 'postal address: state or province')
+  .option('--pc <pc>', 'postal address: postal code')
+  .option('--cc <cc>', 'postal address: ISO 3166-1 alpha-2 country code')
+  .option('--phone <phone>', "the registrar's phone, +CC.NUMBER (published in RDAP with the address)", abusePhone)
   .action(async (clID: string, o) => {
     if (!/^[\x21-\x7e]{3,16}$/.test(clID)) throw new InvalidArgumentError(`clID ${clID} must be 3 to 16 printable characters without spaces`);
     if (o.password === undefined) throw new InvalidArgumentError(`give the password of ${clID} with --password`);
+    const address = addressFrom(o as AddressOptions, null);
     if (!validPassword(o.password)) throw new InvalidArgumentError(PASSWORD_RULE);
     const hash = await hashSecret(o.password);
     await withStore(async (store) => {
@@ -237,6 +267,8 @@ registrar
             abusePhone: o.abusePhone ?? null,
             url: o.url ?? null,
             rdapBaseUrl: o.rdapBaseUrl ?? null,
+            address: address ?? null,
+            phone: o.phone ?? null,
           },
           new Date(),
         );
@@ -254,7 +286,7 @@ registrar.command('list').action(async () => {
 });
 registrar
   .command('set')
-  .description("change a registrar's published data: name, IANA Registrar ID, abuse contact, web site, RDAP base URL")
+  .description("change a registrar's published data: name, IANA Registrar ID, abuse contact, web site, RDAP base URL, address, phone")
   .argument('<clID>')
   .option('--name <name>', 'display name')
   .option('--iana-id <n>', 'IANA Registrar ID', ianaId)
@@ -263,18 +295,25 @@ registrar
   .option('--url <url>', 'web site', webUrl)
   .option('--rdap-base-url <url>', "base URL of the registrar's RDAP service, https", rdapBaseUrl)
   .option('--rate <n|off>', 'EPP commands per second its sessions may start together (over it they wait); off: no limit', commandRate)
-  .action(async (clID: string, o: { name?: string; ianaId?: number; abuseEmail?: string; abusePhone?: string; url?: string; rdapBaseUrl?: string; rate?: number }) => {
+  .option('--street <line...>', 'postal address: 1 to 3 street lines (replacing those it has)')
+  .option('--city <city>', 'postal address: city')
+  .option('--sp <sp>', 'postal address: state or province')
+  .option('--pc <pc>', 'postal address: postal code')
+  .option('--cc <cc>', 'postal address: ISO 3166-1 alpha-2 country code')
+  .option('--phone <phone>', "the registrar's phone, +CC.NUMBER", abusePhone)
+  .action(async (clID: string, o: AddressOptions & { name?: string; ianaId?: number; abuseEmail?: string; abusePhone?: string; url?: string; rdapBaseUrl?: string; rate?: number; phone?: string }) => {
     if (Object.values(o).every((v) => v === undefined)) {
-      throw new InvalidArgumentError('nothing to set: give --name, --iana-id, --abuse-email, --abuse-phone, --url, --rdap-base-url or --rate');
+      throw new InvalidArgumentError('nothing to set: give --name, --iana-id, --abuse-email, --abuse-phone, --url, --rdap-base-url, --rate, --street/--city/--sp/--pc/--cc or --phone');
     }
     await withStore(async (store) => {
       await store.transaction(async (r) => {
         const reg = await r.registrars.byClId(clID);
         if (!reg) throw new Error(`no registrar ${clID}`);
         if (o.ianaId !== undefined) await ianaIdFree(r, o.ianaId, clID);
-        const { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl, rate } = o;
+        const { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl, rate, phone } = o;
         const commandRate = rate === undefined ? undefined : rate === 0 ? null : rate;
-        await r.registrars.update(reg.id, { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl, commandRate }, new Date());
+        const address = addressFrom(o, reg.address);
+        await r.registrars.update(reg.id, { name, ianaId, abuseEmail, abusePhone, url, rdapBaseUrl, commandRate, address, phone }, new Date());
       });
     });
     console.log(`registrar ${clID} updated`);

@@ -426,6 +426,20 @@ function writeRegistrar(w: XmlStreamWriter, r: EscrowRegistrar): void {
   if (r.ianaId !== null) w.el('rdeRegistrar:gurid', r.ianaId);
   // A suspended account can log in no more: nothing it sponsors changes through it.
   w.el('rdeRegistrar:status', r.status === 'active' ? 'ok' : 'readonly');
+  if (r.address) {
+    // RFC 9022 §5.4.1: "int" when the address is all ASCII (as RFC 5733 means it), "loc" otherwise.
+    const a = r.address;
+    w.open('rdeRegistrar:postalInfo', { type: /^[\x20-\x7e]*$/.test([...a.street, a.city, a.sp ?? '', a.pc ?? ''].join('')) ? 'int' : 'loc' });
+    w.open('rdeRegistrar:addr');
+    for (const s of a.street) w.el('rdeRegistrar:street', s);
+    w.el('rdeRegistrar:city', a.city);
+    if (a.sp !== null) w.el('rdeRegistrar:sp', a.sp);
+    if (a.pc !== null) w.el('rdeRegistrar:pc', a.pc);
+    w.el('rdeRegistrar:cc', a.cc);
+    w.close('rdeRegistrar:addr');
+    w.close('rdeRegistrar:postalInfo');
+  }
+  if (r.phone !== null) w.el('rdeRegistrar:voice', r.phone);
   if (r.email !== null) w.el('rdeRegistrar:email', r.email);
   date(w, 'rdeRegistrar:crDate', r.createdAt);
   date(w, 'rdeRegistrar:upDate', r.updatedAt);

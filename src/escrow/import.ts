@@ -107,6 +107,12 @@ function address(n: Node): Omit<PostalInfo, 'name' | 'org'> {
   };
 }
 
+function registrarAddress(n: Node | undefined): EscrowRegistrar['address'] {
+  if (!n) return null;
+  const a = address(kid(n, 'addr')!);
+  return { street: a.street, city: a.city, sp: a.sp ?? null, pc: a.pc ?? null, cc: a.cc };
+}
+
 function postal(n: Node | undefined): PostalInfo | null {
   if (!n) return null;
   return { name: txt(n, 'name')!, ...(kid(n, 'org') ? { org: txt(n, 'org') } : {}), ...address(kid(n, 'addr')!) };
@@ -193,6 +199,8 @@ export async function importDeposit(
         status: txt(n, 'status') === 'ok' || txt(n, 'status') === undefined ? 'active' : 'suspended',
         email: txt(n, 'email') ?? null,
         ianaId: kid(n, 'gurid') ? Number(txt(n, 'gurid')) : null,
+        address: registrarAddress(kid(n, 'postalInfo')),
+        phone: txt(n, 'voice') ?? null,
         createdAt: date(txt(n, 'crDate')) ?? o.now,
         updatedAt: date(txt(n, 'upDate')) ?? o.now,
       });

@@ -186,8 +186,8 @@ export class RegistryMetrics {
     this.httpRequests.inc({ method, route, status: String(status) });
   }
 
-  rdapRequest(type: string, status: number): void {
-    this.rdapRequests.inc({ type, status: String(status) });
+  rdapRequest(type: string, status: number, count = 1): void {
+    this.rdapRequests.inc({ type, status: String(status) }, count);
   }
 
   /** A command held back by its registrar's command-rate limit. */

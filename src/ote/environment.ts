@@ -4,6 +4,9 @@ import { PACKAGE_ROOT } from '../config.js';
 import { resolvePolicy, type TldPolicyInput } from '../registry/policy.js';
 import { hashSecret, verifySecret } from '../registry/passwords.js';
 import type { Store } from '../storage/store.js';
+import type { RegistrarAddress } from '../storage/core-repos.js';
+import { checkRegistrarAddress } from '../registry/registrar-address.js';
+import { checkPhone } from '../registry/contact-rules.js';
 import { devCertPaths, ensureDevCerts } from '../transport/dev-certs.js';
 
 /** An OT&E environment as support staff load it: a TLD with its policy and the two test registrars. */
@@ -26,6 +29,9 @@ export interface OteEnvironment {
     /** Web site and RDAP base URL published for the account (RDAP links). */
     url?: string;
     rdapBaseUrl?: string;
+    /** Postal address and phone published for the account (RDAP profile 3.1). */
+    address?: RegistrarAddress;
+    phone?: string;
   }>;
 }
 
@@ -45,6 +51,15 @@ export function readEnvironment(name: string): OteEnvironment {
 function readEnv(file: string): OteEnvironment {
   const env = JSON.parse(readFileSync(file, 'utf8')) as OteEnvironment;
   resolvePolicy(env.policy);
+  for (const r of env.registrars) {
+    if (r.address) {
+      const checked = checkRegistrarAddress(r.address);
+      if (!checked.ok) throw new Error(`${file}: registrar ${r.clId}: ${checked.reason}`);
+      r.address = checked.address;
+    }
+    const phone = r.phone === undefined ? undefined : checkPhone(r.phone);
+    if (phone) throw new Error(`${file}: registrar ${r.clId}: ${phone.reason}`);
+  }
   return env;
 }
 
@@ -88,6 +103,8 @@ export async function loadEnvironment(
             abusePhone: r.abusePhone ?? null,
             url: r.url ?? null,
             rdapBaseUrl: r.rdapBaseUrl ?? null,
+            address: r.address ?? null,
+            phone: r.phone ?? null,
           },
           now,
         );
@@ -111,6 +128,8 @@ export async function loadEnvironment(
             abusePhone: existing.abusePhone ?? r.abusePhone ?? null,
             url: existing.url ?? r.url ?? null,
             rdapBaseUrl: existing.rdapBaseUrl ?? r.rdapBaseUrl ?? null,
+            address: existing.address ?? r.address ?? null,
+            phone: existing.phone ?? r.phone ?? null,
           },
           now,
         );

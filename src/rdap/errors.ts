@@ -6,7 +6,7 @@ import { conformance, termsOfServiceNotice, type JsonObject, type RenderContext 
  */
 export class RdapError extends Error {
   constructor(
-    readonly status: 400 | 404 | 405 | 500 | 501,
+    readonly status: 400 | 404 | 405 | 429 | 500 | 501,
     readonly title: string,
     readonly description: string[],
   ) {

@@ -7,6 +7,7 @@ import type { Store } from '../storage/store.js';
 import { RDAP_MEDIA_TYPE, type JsonObject } from './common.js';
 import { badRequest, errorBody, notImplemented, RdapError } from './errors.js';
 import { domainLookup, entityLookup, helpResponse, nameserverLookup, type RequestContext } from './lookups.js';
+import { RateLimiter } from './rate-limit.js';
 import { Snapshots } from './snapshots.js';
 
 /**
@@ -67,8 +68,15 @@ export async function startRdapServer(deps: RdapDeps): Promise<RdapServer> {
   };
 
   // Every answer, errors included, can be read by a web page of any origin (TIG 1.14); one log line each.
-  app.addHook('onRequest', async (req) => {
+  const limiter = cfg.rateLimit.perSecond > 0 ? new RateLimiter(cfg.rateLimit.perSecond, cfg.rateLimit.burst) : undefined;
+  app.addHook('onRequest', async (req, reply) => {
     (req as FastifyRequest & { started: bigint }).started = process.hrtime.bigint();
+    // RFC 7480 §5.5: a client over its rate is told so (429) and when to come back, before any lookup runs.
+    const wait = limiter?.take(req.ip) ?? 0;
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new RdapError(429, 'Too Many Requests', [`more than ${cfg.rateLimit.perSecond} queries a second (bursts of ${cfg.rateLimit.burst}) from ${req.ip}: retry after ${wait} s`]);
+    }
   });
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('access-control-allow-origin', '*');

@@ -7,15 +7,20 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** A clock that tests (and development registries) move by hand. */
 export class ManualClock implements Clock {
-  constructor(private t: number = Date.now()) {}
+  /** The time, in memory another thread (the RDAP worker) can read: see `shareClock`. */
+  readonly cell: Float64Array;
+  constructor(t: number = Date.now(), cell?: Float64Array) {
+    this.cell = cell ?? new Float64Array(new SharedArrayBuffer(8));
+    if (!cell) this.cell[0] = t;
+  }
   now(): Date {
-    return new Date(this.t);
+    return new Date(this.cell[0]);
   }
   set(d: Date): void {
-    this.t = d.getTime();
+    this.cell[0] = d.getTime();
   }
   advance(ms: number): void {
-    this.t += ms;
+    this.cell[0] += ms;
   }
 }
 
@@ -25,10 +30,40 @@ export class ManualClock implements Clock {
  * in seconds. The server re-reads the offset every second. Never used with devFixtures off.
  */
 export class OffsetClock implements Clock {
-  offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+  /** The offset, in memory another thread (the RDAP worker) can read: see `shareClock`. */
+  readonly cell: Float64Array;
+  constructor(cell?: Float64Array) {
+    this.cell = cell ?? new Float64Array(new SharedArrayBuffer(8));
   }
+  get offsetMs(): number {
+    return this.cell[0];
+  }
+  set offsetMs(ms: number) {
+    this.cell[0] = ms;
+  }
+  now(): Date {
+    return new Date(Date.now() + this.cell[0]);
+  }
+}
+
+/**
+ * A clock another thread can follow: the system clock, or a manual or offset clock whose time or offset
+ * lives in shared memory, so a worker sees a change the moment the main thread makes it.
+ */
+export type SharedClock = { kind: 'system' } | { kind: 'manual' | 'offset'; cell: Float64Array };
+
+/** The shareable form of `clock`; null for a clock of another kind (it cannot be followed from a thread). */
+export function shareClock(clock: Clock): SharedClock | null {
+  if (clock === systemClock) return { kind: 'system' };
+  if (clock instanceof ManualClock) return { kind: 'manual', cell: clock.cell };
+  if (clock instanceof OffsetClock) return { kind: 'offset', cell: clock.cell };
+  return null;
+}
+
+/** The clock a worker thread reads: the same time as the main thread's. */
+export function sharedClock(s: SharedClock): Clock {
+  if (s.kind === 'system') return systemClock;
+  return s.kind === 'manual' ? new ManualClock(0, s.cell) : new OffsetClock(s.cell);
 }
 
 export const CLOCK_OFFSET_SETTING = 'clock.offsetMs';

@@ -32,6 +32,19 @@ export interface Registrar {
   failedLogins: number;
   /** EPP commands per second the account's sessions may start together (over it they wait); null: no limit. */
   commandRate: number | null;
+  /** The registrar's postal address (RDAP profile 3.1: published when the registrar is looked up by itself). */
+  address: RegistrarAddress | null;
+  /** The registrar's phone in the EPP form +CC.NUMBER (RFC 5733), published with the address. */
+  phone: string | null;
+}
+
+/** A postal address as RFC 5733 gives a contact's: 1 to 3 street lines, city, optional state/province and postal code, ISO 3166 country code. */
+export interface RegistrarAddress {
+  street: string[];
+  city: string;
+  sp: string | null;
+  pc: string | null;
+  cc: string;
 }
 
 export interface NewRegistrar {
@@ -49,6 +62,8 @@ export interface NewRegistrar {
   url?: string | null;
   rdapBaseUrl?: string | null;
   commandRate?: number | null;
+  address?: RegistrarAddress | null;
+  phone?: string | null;
 }
 
 export interface RegistrarRepo {

@@ -1,3 +1,4 @@
+import type { RegistrarAddress } from './core-repos.js';
 import type { HostAddress } from '../registry/addresses.js';
 import type { DsRecord, KeyRecord } from '../registry/dnssec.js';
 import type { Disclose, Phone, PostalInfo, TciContactData } from './contact-repo.js';
@@ -18,6 +19,9 @@ export interface EscrowRegistrar {
   status: 'active' | 'suspended';
   email: string | null;
   ianaId: number | null;
+  /** Postal address and phone (RFC 9022 rdeRegistrar:postalInfo, voice); null when not given. */
+  address: RegistrarAddress | null;
+  phone: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

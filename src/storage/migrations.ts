@@ -877,4 +877,14 @@ CREATE TABLE premium_names (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 20,
+    name: "registrars: postal address and phone (RDAP profile 3.1: a registrar looked up by itself)",
+    sql: `
+-- The address as JSON {street: [1-3 lines], city, sp, pc, cc} (checked where it enters: the CLI, the OT&E
+-- fixtures); the phone in the EPP form +CC.NUMBER. NULL: not given.
+ALTER TABLE registrars ADD COLUMN postal_address TEXT CHECK (postal_address IS NULL OR json_valid(postal_address));
+ALTER TABLE registrars ADD COLUMN phone TEXT;
+`,
+  },
 ];

@@ -34,6 +34,8 @@ interface RegistrarRow {
   password_changed_at: number;
   failed_logins: number;
   command_rate: number | null;
+  postal_address: string | null;
+  phone: string | null;
 }
 
 function toRegistrar(r: RegistrarRow | undefined): Registrar | undefined {
@@ -57,6 +59,8 @@ function toRegistrar(r: RegistrarRow | undefined): Registrar | undefined {
     passwordChangedAt: new Date(r.password_changed_at),
     failedLogins: r.failed_logins,
     commandRate: r.command_rate,
+    address: r.postal_address === null ? null : (JSON.parse(r.postal_address) as Registrar['address']),
+    phone: r.phone,
   };
 }
 
@@ -79,8 +83,8 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
   async insert(r: NewRegistrar, now: Date) {
     const info = this.db
       .prepare(
-        `INSERT INTO registrars (cl_id, name, password_hash, cert_fingerprints, allowed_ips, max_sessions, balance, email, iana_id, abuse_email, abuse_phone, url, rdap_base_url, created_at, updated_at, password_changed_at, command_rate)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO registrars (cl_id, name, password_hash, cert_fingerprints, allowed_ips, max_sessions, balance, email, iana_id, abuse_email, abuse_phone, url, rdap_base_url, created_at, updated_at, password_changed_at, command_rate, postal_address, phone)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.clId,
@@ -100,6 +104,8 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
         now.getTime(),
         now.getTime(),
         r.commandRate ?? null,
+        r.address ? JSON.stringify(r.address) : null,
+        r.phone ?? null,
       );
     return (await this.byId(Number(info.lastInsertRowid)))!;
   }
@@ -122,6 +128,8 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
     if (c.url !== undefined) cols.url = c.url;
     if (c.rdapBaseUrl !== undefined) cols.rdap_base_url = c.rdapBaseUrl;
     if (c.commandRate !== undefined) cols.command_rate = c.commandRate;
+    if (c.address !== undefined) cols.postal_address = c.address === null ? null : JSON.stringify(c.address);
+    if (c.phone !== undefined) cols.phone = c.phone;
     cols.updated_at = now.getTime();
     const keys = Object.keys(cols);
     this.db.prepare(`UPDATE registrars SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });

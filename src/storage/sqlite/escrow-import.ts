@@ -33,10 +33,10 @@ export class SqliteEscrowImport implements EscrowImport {
     if (this.registrarIds.has(r.clId)) return false;
     const id = this.db
       .prepare(
-        `INSERT INTO registrars (cl_id, name, password_hash, status, email, iana_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        `INSERT INTO registrars (cl_id, name, password_hash, status, email, iana_id, postal_address, phone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
       .pluck()
-      .get(r.clId, r.name, passwordHash, r.status, r.email, r.ianaId, r.createdAt.getTime(), r.updatedAt.getTime()) as number;
+      .get(r.clId, r.name, passwordHash, r.status, r.email, r.ianaId, r.address ? JSON.stringify(r.address) : null, r.phone, r.createdAt.getTime(), r.updatedAt.getTime()) as number;
     this.registrarIds.set(r.clId, id);
     return true;
   }

@@ -173,8 +173,8 @@ class SqliteEscrowSnapshot implements EscrowSnapshot {
 
   private registrarRows(where: string, ...params: unknown[]): EscrowRegistrar[] {
     const rows = this.db
-      .prepare(`SELECT id, cl_id, name, status, email, iana_id, created_at, updated_at FROM registrars ${where} ORDER BY cl_id`)
-      .all(...params) as Array<{ id: number; cl_id: string; name: string; status: 'active' | 'suspended'; email: string | null; iana_id: number | null; created_at: number; updated_at: number }>;
+      .prepare(`SELECT id, cl_id, name, status, email, iana_id, postal_address, phone, created_at, updated_at FROM registrars ${where} ORDER BY cl_id`)
+      .all(...params) as Array<{ id: number; cl_id: string; name: string; status: 'active' | 'suspended'; email: string | null; iana_id: number | null; postal_address: string | null; phone: string | null; created_at: number; updated_at: number }>;
     return rows.map((r) => ({
       id: r.id,
       clId: r.cl_id,
@@ -182,6 +182,8 @@ class SqliteEscrowSnapshot implements EscrowSnapshot {
       status: r.status,
       email: r.email,
       ianaId: r.iana_id,
+      address: r.postal_address === null ? null : (JSON.parse(r.postal_address) as EscrowRegistrar['address']),
+      phone: r.phone,
       createdAt: new Date(r.created_at),
       updatedAt: new Date(r.updated_at),
     }));

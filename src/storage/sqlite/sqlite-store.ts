@@ -1,3 +1,4 @@
+import { SharedDurability } from './shared-durability.js';
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, fdatasync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -43,6 +44,13 @@ export interface SqliteOptions {
   warn?: (msg: string, detail: Record<string, unknown>) => void;
   /** Told of each group commit's size and each WAL sync's duration (the server's metrics); must be cheap. */
   stats?: { batch(commands: number): void; sync(seconds: number): void };
+  /**
+   * Durability shared with stores in other threads: the writer publishes its commits and syncs; a store
+   * opened with `reader: true` answers reads only once what the writer committed before is on disk.
+   */
+  shared?: SharedDurability;
+  /** This store only reads (`read`), in a thread beside the writer's: no migration, no checkpoints of its own. */
+  reader?: boolean;
 }
 
 /** Least time between two warnings of the same kind (a failing checkpoint is retried every 200 ms). */
@@ -151,6 +159,8 @@ export class SqliteStore implements Store {
   private readonly warnings: SqliteOptions['warn'];
   private readonly stats: SqliteOptions['stats'];
   private readonly lastWarned = new Map<string, number>();
+  private readonly shared: SharedDurability | undefined;
+  private readonly readerOnly: boolean;
 
   constructor(opts: SqliteOptions) {
     if (opts.mustExist && opts.path !== ':memory:' && !existsSync(opts.path)) throw new NoDatabaseError(opts.path);
@@ -171,15 +181,19 @@ export class SqliteStore implements Store {
     // 32 MB of page cache instead of SQLite's 2 MB: the hot part of a registry's indexes stays in memory.
     this.db.pragma('cache_size = -32768');
     this.db.pragma('busy_timeout = 5000');
+    this.shared = opts.shared;
+    this.readerOnly = opts.reader === true;
+    if (this.shared && !this.readerOnly) this.shared.setDurable(durable);
     try {
-      migrate(this.db);
+      // A reader beside the writer finds the schema the writer migrated (and must never write).
+      if (!this.readerOnly) migrate(this.db);
     } catch (e) {
       this.db.close();
       throw e;
     }
     this.totalChanges = prepareOwn(this.db, 'SELECT total_changes()').pluck();
     this.audit = new SqliteAuditRepo(this.db);
-    if (opts.backgroundCheckpoints && opts.path !== ':memory:') this.startCheckpointer();
+    if (opts.backgroundCheckpoints && opts.path !== ':memory:' && !this.readerOnly) this.startCheckpointer();
     this.repos = reposOn(this.db, this.audit);
   }
 
@@ -345,6 +359,14 @@ export class SqliteStore implements Store {
    * anything when it ended (its snapshot is no newer) must be synced, as for a query's answer.
    */
   private afterRead(batch: Committed): void {
+    if (this.readerOnly && this.shared) {
+      // The writer is another thread's store: its published commits and syncs decide.
+      this.shared.untilDurable().then(
+        () => batch.forEach((d) => d.work.resolve(d.result)),
+        (e) => batch.forEach((d) => d.work.reject(e)),
+      );
+      return;
+    }
     if (!this.walPath) {
       for (const d of batch) d.work.resolve(d.result);
       return;
@@ -399,10 +421,19 @@ export class SqliteStore implements Store {
             work.reject(e);
           }
         }
+        // Published before the COMMIT: a reader in another thread whose snapshot holds it will wait for its sync.
+        this.shared?.committing(this.committedBatches + 1);
         this.db.prepare('COMMIT').run();
       } catch (e) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         for (const d of done) d.work.reject(e);
+        if (this.shared && this.walPath) {
+          // The number published for this COMMIT is used up by a sync all the same, so that a reader in
+          // another thread that took it is not left waiting for a batch that never committed.
+          this.committedBatches++;
+          this.syncWanted = true;
+          if (!this.syncing) this.syncing = this.syncLoop();
+        }
         continue;
       }
       const changed = (this.totalChanges.get() as number) - changesBefore > this.audit.rowsWritten - auditRowsBefore;
@@ -466,6 +497,8 @@ export class SqliteStore implements Store {
         }
       }
       if (!failure) this.syncedBatches = upTo;
+      if (failure) this.shared?.failed();
+      else this.shared?.synced(upTo);
       const waiting = this.awaitingSync;
       this.awaitingSync = [];
       for (const w of waiting) {

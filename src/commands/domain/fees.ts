@@ -37,8 +37,8 @@ export async function priceFor(ctx: CommandContext, policy: TldPolicy, tld: stri
 }
 
 /**
- * Checks the client's agreement against the price (before anything is written), then, in `charge`, debits
- * it: the returned function charges and says what was charged (for <fee:*Data>).
+ * Checks the client's agreement against the price, before anything is written: 2004 when the fee sent is
+ * below it, in another currency or not an amount of the currency, or when a premium name comes without one.
  */
 export function agreePrice(price: Price, policy: TldPolicy, command: PricedCommand, name: string, fee: FeeAgreement | undefined): void {
   const currency = policy.currency;

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +120,15 @@ export interface Config {
     /** Per client address (RFC 7480 §5.5): queries a second and the burst allowed; perSecond 0: no limit. */
     rateLimit: { perSecond: number; burst: number };
   };
+  /** The Trademark Clearinghouse (launch phases, RFC 8334/7848/9361). */
+  tmch: {
+    /**
+     * PEM file of the TMCH CA certificate(s) the signed marks of sunrise creates must chain to; '' for none
+     * (sunrise creates are then refused), which development mode (`serve --dev`) replaces by ICANN's test
+     * CA, fixtures/tmch/icann-tmch-pilot.crt (see tmchCaFile).
+     */
+    ca: string;
+  };
   /** Registry data escrow (src/escrow/): the keys deposits are encrypted to and signed with, and where they go. */
   escrow: {
     /** The escrow agent's armored public key file. */
@@ -130,6 +140,21 @@ export interface Config {
     /** Folder the deposits are written to (`escrow deposit --out` overrides it). */
     outDir: string;
   };
+}
+
+/** ICANN's TMCH test ("Pilot") CA, trusted for signed marks in development mode when tmch.ca is unset. */
+export const TMCH_PILOT_CA = resolve(PACKAGE_ROOT, 'fixtures/tmch/icann-tmch-pilot.crt');
+
+/** The TMCH CA file in effect: tmch.ca, or in development mode ICANN's test CA; '' for none. */
+export function tmchCaFile(c: Config, development = c.devFixtures): string {
+  return c.tmch.ca !== '' ? c.tmch.ca : development ? TMCH_PILOT_CA : '';
+}
+
+/** The certificates of a PEM text (at least one; each must parse). */
+export function pemCertificates(pem: string): X509Certificate[] {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new Error('no PEM certificate in it');
+  return blocks.map((b) => new X509Certificate(b));
 }
 
 /** Default port of the HTTP registrar API. */
@@ -186,6 +211,7 @@ export function defaultConfig(base = process.cwd()): Config {
       termsOfServiceUrl: '',
       rateLimit: { perSecond: 0, burst: 50 },
     },
+    tmch: { ca: '' },
     // The development keys `registry escrow keys generate` writes (and `npm start` makes), beside the certificates.
     escrow: {
       agentPublicKey: resolve(certsDir, 'escrow-agent.pub.asc'),
@@ -244,6 +270,7 @@ const ENV: Record<string, string> = {
   REGISTRY_RDAP_TERMS_URL: 'rdap.termsOfServiceUrl',
   REGISTRY_RDAP_RATE_LIMIT_PER_SECOND: 'rdap.rateLimit.perSecond',
   REGISTRY_RDAP_RATE_LIMIT_BURST: 'rdap.rateLimit.burst',
+  REGISTRY_TMCH_CA: 'tmch.ca',
   REGISTRY_ESCROW_AGENT_PUBLIC_KEY: 'escrow.agentPublicKey',
   REGISTRY_ESCROW_SIGNING_KEY: 'escrow.signingKey',
   REGISTRY_ESCROW_SIGNING_KEY_PASSPHRASE_FILE: 'escrow.signingKeyPassphraseFile',
@@ -354,6 +381,14 @@ function validate(c: Config): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logLevel)) bad(`logLevel must be one of fatal, error, warn, info, debug, trace, silent`);
   if (!/^[A-Za-z0-9]{1,8}$/.test(c.roidSuffix)) bad('roidSuffix must be 1 to 8 letters or digits (RFC 5730 roid)');
   if (typeof c.devFixtures !== 'boolean') bad('devFixtures must be true or false');
+  if (typeof c.tmch?.ca !== 'string') bad('tmch.ca must be the path of a PEM file of TMCH CA certificates (or empty: none)');
+  else if (c.tmch.ca !== '') {
+    try {
+      pemCertificates(readFileSync(c.tmch.ca, 'utf8'));
+    } catch (e) {
+      bad(`tmch.ca ${c.tmch.ca}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+  }
   if (typeof c.tls.crl !== 'string') bad('tls.crl must be the path of a PEM CRL file (or empty: none)');
   else if (c.tls.crl !== '' && !existsSync(c.tls.crl)) bad(`tls.crl: no file ${c.tls.crl}`);
   const h = c.http;

@@ -169,6 +169,10 @@ function validators(): Array<[string, XsdValidator]> {
       add('ext-xsd', 'loginSec-1.0.xsd', 'urn:ietf:params:xml:ns:epp:loginSec-1.0');
       add('ext-xsd', 'changePoll-1.0.xsd', 'urn:ietf:params:xml:ns:changePoll-1.0');
       add('ext-xsd', 'fee-1.0.xsd', 'urn:ietf:params:xml:ns:epp:fee-1.0');
+      add('ext-xsd', 'xmldsig-core-schema.xsd', 'http://www.w3.org/2000/09/xmldsig#');
+      add('ext-xsd', 'mark-1.0.xsd', 'urn:ietf:params:xml:ns:mark-1.0');
+      add('ext-xsd', 'signedMark-1.0.xsd', 'urn:ietf:params:xml:ns:signedMark-1.0');
+      add('ext-xsd', 'launch-1.0.xsd', 'urn:ietf:params:xml:ns:launch-1.0');
       add('tci-xsd', 'tci-contact-ext-1.0.xsd', 'http://www.tcinet.ru/epp/tci-contact-ext-1.0');
       add('tci-xsd', 'tci-domain-ext-1.0.xsd', 'http://www.tcinet.ru/epp/tci-domain-ext-1.0');
       referenceValidator = compileSchemaFiles(files, ns);
@@ -185,6 +189,9 @@ export const NSMAP: Record<string, string> = {
   host: 'urn:ietf:params:xml:ns:host-1.0',
   contact: 'urn:ietf:params:xml:ns:contact-1.0',
   fee: 'urn:ietf:params:xml:ns:epp:fee-1.0',
+  launch: 'urn:ietf:params:xml:ns:launch-1.0',
+  smd: 'urn:ietf:params:xml:ns:signedMark-1.0',
+  mark: 'urn:ietf:params:xml:ns:mark-1.0',
   secDNS: 'urn:ietf:params:xml:ns:secDNS-1.1',
   rgp: 'urn:ietf:params:xml:ns:rgp-1.0',
   tci: 'http://www.tcinet.ru/epp/tci-contact-ext-1.0',

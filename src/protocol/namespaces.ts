@@ -17,6 +17,11 @@ export const NS = {
   changePoll: 'urn:ietf:params:xml:ns:changePoll-1.0',
   /** RFC 8748 fees: <fee:check> on domain:check, <fee:create|renew|transfer|update> on the transform commands. */
   fee: 'urn:ietf:params:xml:ns:epp:fee-1.0',
+  /** RFC 8334 launch phases: <launch:check> on domain:check, <launch:create> (signed marks, claims notices) on domain:create. */
+  launch: 'urn:ietf:params:xml:ns:launch-1.0',
+  /** RFC 7848 signed marks and marks: content of <launch:create>, never an extension of their own. */
+  signedMark: 'urn:ietf:params:xml:ns:signedMark-1.0',
+  mark: 'urn:ietf:params:xml:ns:mark-1.0',
   tciContact: 'http://www.tcinet.ru/epp/tci-contact-ext-1.0',
   tciDomain: 'http://www.tcinet.ru/epp/tci-domain-ext-1.0',
 } as const;
@@ -25,13 +30,13 @@ export const NS = {
 export const OBJECT_URIS: readonly string[] = [NS.domain, NS.contact, NS.host];
 
 /** IANA-registered extensions, always offered. */
-export const STANDARD_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp, NS.secureAuthInfo, NS.loginSec, NS.unhandledNamespaces, NS.changePoll, NS.fee];
+export const STANDARD_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp, NS.secureAuthInfo, NS.loginSec, NS.unhandledNamespaces, NS.changePoll, NS.fee, NS.launch];
 
 /**
  * Extensions whose elements a command may carry (the parser refuses any other extension namespace with
  * 2103): RFC 9154 and RFC 9038 define no XML, and changePoll appears only in responses.
  */
-export const COMMAND_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp, NS.loginSec, NS.fee, NS.tciContact, NS.tciDomain];
+export const COMMAND_EXTENSION_URIS: readonly string[] = [NS.secDNS, NS.rgp, NS.loginSec, NS.fee, NS.launch, NS.tciContact, NS.tciDomain];
 
 /**
  * The registry dialect of the .TATAR/.ДЕТИ OT&E TLDs (shared/notes/tci-contact-ext.md). These URIs are not
@@ -57,6 +62,9 @@ export const PREFIX: Record<string, string> = {
   [NS.loginSec]: 'loginSec',
   [NS.changePoll]: 'changePoll',
   [NS.fee]: 'fee',
+  [NS.launch]: 'launch',
+  [NS.signedMark]: 'smd',
+  [NS.mark]: 'mark',
   [NS.tciContact]: 'tci',
   [NS.tciDomain]: 'tcidom',
 };

@@ -887,4 +887,41 @@ ALTER TABLE registrars ADD COLUMN postal_address TEXT CHECK (postal_address IS N
 ALTER TABLE registrars ADD COLUMN phone TEXT;
 `,
   },
+  {
+    version: 21,
+    name: 'launch phases: the TMCH lists (DNL, SMDRL, CRL) and the sunrise/claims registrations reported in LORDN files',
+    sql: `
+-- The TMCH files (RFC 9361), each replaced whole by \`registry tmch dnl|smdrl|crl load\`; times in ms.
+CREATE TABLE tmch_dnl (label TEXT PRIMARY KEY, lookup_key TEXT NOT NULL, inserted_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE tmch_smdrl (smd_id TEXT PRIMARY KEY, revoked_at INTEGER NOT NULL) WITHOUT ROWID;
+-- Serial numbers of the TMCH certificates the CRL revokes: upper-case hex without leading zeros.
+CREATE TABLE tmch_crl (serial TEXT PRIMARY KEY, revoked_at INTEGER) WITHOUT ROWID;
+CREATE TABLE tmch_lists (
+  list TEXT PRIMARY KEY CHECK (list IN ('dnl', 'smdrl', 'crl')),
+  created_at INTEGER NOT NULL,
+  loaded_at INTEGER NOT NULL,
+  entries INTEGER NOT NULL,
+  next_update INTEGER
+) WITHOUT ROWID;
+-- Sunrise (with the SMD id) and claims (with the accepted notice) registrations, for the LORDN files. No
+-- foreign key to domains: a registration deleted and purged before the next LORDN is still reported.
+CREATE TABLE launch_registrations (
+  domain_id INTEGER PRIMARY KEY,
+  roid TEXT NOT NULL,
+  name TEXT NOT NULL,
+  tld TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('sunrise', 'claims')),
+  registrar_id INTEGER NOT NULL REFERENCES registrars(id),
+  registered_at INTEGER NOT NULL,
+  smd_id TEXT,
+  notice_id TEXT,
+  notice_validator TEXT,
+  notice_not_after INTEGER,
+  notice_accepted_at INTEGER,
+  reported_at INTEGER,
+  CHECK ((kind = 'sunrise' AND smd_id IS NOT NULL) OR (kind = 'claims' AND notice_id IS NOT NULL))
+);
+CREATE INDEX launch_registrations_unreported ON launch_registrations(tld, kind) WHERE reported_at IS NULL;
+`,
+  },
 ];

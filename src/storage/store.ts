@@ -6,6 +6,7 @@ import type { HostRepo } from './host-repo.js';
 import type { HttpRepo } from './http-repo.js';
 import type { BillingRepo, LifecycleRepo } from './lifecycle-repo.js';
 import type { TransferRepo } from './transfer-repo.js';
+import type { TmchRepo } from './tmch-repo.js';
 import type { ZoneRepo } from './zone-repo.js';
 
 /** Every repository, as one transaction sees them. */
@@ -26,6 +27,8 @@ export interface Repos {
   http: HttpRepo;
   /** Zone publication bookkeeping (serials, last publication per TLD). */
   zone: ZoneRepo;
+  /** The Trademark Clearinghouse's lists and the launch registrations to report (RFC 9361). */
+  tmch: TmchRepo;
 }
 
 /**

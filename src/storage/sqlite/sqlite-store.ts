@@ -14,6 +14,7 @@ import { SqliteHostRepo } from './hosts.js';
 import { SqliteHttpRepo } from './http.js';
 import { SqliteBillingRepo, SqliteLifecycleRepo } from './lifecycle.js';
 import { SqliteTransferRepo } from './transfers.js';
+import { SqliteTmchRepo } from './tmch.js';
 import { SqliteZoneRepo } from './zone.js';
 import { memoizePrepare, prepareOwn } from './statements.js';
 
@@ -112,6 +113,7 @@ function reposOn(db: Database.Database, audit = new SqliteAuditRepo(db)): Repos 
     contactTransfers: new SqliteContactTransferRepo(db),
     http: new SqliteHttpRepo(db),
     zone: new SqliteZoneRepo(db),
+    tmch: new SqliteTmchRepo(db),
   };
 }
 

@@ -1,5 +1,5 @@
 import { destination, pino, stdTimeFunctions, type Logger } from 'pino';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config } from './config.js';
 import { TurnBatchedDestination } from './log-stream.js';
@@ -23,7 +23,7 @@ import { ENVIRONMENTS, loadEnvironment, readEnvironment } from './ote/environmen
 import { devCertPaths, ensureDevCerts } from './transport/dev-certs.js';
 import { generateDevKeys } from './escrow/keys.js';
 import { EppServer } from './transport/epp-server.js';
-import { DEFAULT_HTTP_PORT, DEFAULT_RDAP_PORT } from './config.js';
+import { DEFAULT_HTTP_PORT, DEFAULT_RDAP_PORT, pemCertificates, tmchCaFile } from './config.js';
 import { gitRevision, VERSION } from './version.js';
 import { lockForServing } from './storage/sqlite/serve-lock.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
@@ -180,6 +180,11 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   const rateTimer = setInterval(() => void readRates().catch((e) => log.error({ err: e }, "rate refresh failed")), 2000);
   rateTimer.unref();
   timers.push(rateTimer);
+  // The TMCH CA(s) signed marks must chain to (checked by loadConfig; development: ICANN's test CA).
+  const tmchCa = tmchCaFile(config);
+  const tmchCas = tmchCa === '' ? [] : pemCertificates(readFileSync(tmchCa, 'utf8'));
+  if (tmchCa === '') log.info('no TMCH CA configured (tmch.ca): sunrise creates will be refused');
+  else log.info({ file: tmchCa, certificates: tmchCas.map((c) => c.subject.replace(/\n/g, ', ')) }, `TMCH CA for signed marks: ${tmchCa}`);
   const services: Services = {
     store,
     clock,
@@ -191,6 +196,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     extensionURIs: () => extensionURIs,
     observer: metrics,
     pacer,
+    tmchCas,
   };
   const greeting = () =>
     buildGreeting({ svID: config.epp.svID, svDate: clock.now(), langs: LANGUAGES, objURIs: OBJECT_URIS, extURIs: extensionURIs });

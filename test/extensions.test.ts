@@ -29,10 +29,10 @@ describe('extension allow-lists in the picker', () => {
   it('lists the accepted extension elements of every command (the command surface on one screen)', () => {
     const table = commandTable();
     const of = (key: string) => table[key].extensions.map(([ns, name]) => `${ns}#${name}`).sort();
-    expect(of('create:domain')).to.deep.equal([`${NS.tciDomain}#create`, `${NS.fee}#create`, `${NS.secDNS}#create`]);
+    expect(of('create:domain')).to.deep.equal([`${NS.tciDomain}#create`, `${NS.fee}#create`, `${NS.launch}#create`, `${NS.secDNS}#create`]);
     expect(of('update:domain')).to.deep.equal([`${NS.tciDomain}#update`, `${NS.secDNS}#update`]);
     expect(of('update:domain+rgp')).to.deep.equal([`${NS.fee}#update`, `${NS.rgp}#update`]);
-    expect(of('check:domain')).to.deep.equal([`${NS.fee}#check`]);
+    expect(of('check:domain')).to.deep.equal([`${NS.fee}#check`, `${NS.launch}#check`]);
     expect(of('renew:domain')).to.deep.equal([`${NS.fee}#renew`]);
     expect(of('transfer:domain:request')).to.deep.equal([`${NS.fee}#transfer`]);
     expect(of('create:contact')).to.deep.equal([`${NS.tciContact}#create`]);

@@ -132,17 +132,17 @@ describe('EPP sessions (RFC 5730 §2.9.1)', () => {
     const c = await t.connect();
     const r = await send(
       c,
-      loginXml('ClientX', PASSWORDS.ClientX, { extURIs: ['http://www.tcinet.ru/epp/tci-billing-1.0', 'urn:ietf:params:xml:ns:launch-1.0'] }),
+      loginXml('ClientX', PASSWORDS.ClientX, { extURIs: ['http://www.tcinet.ru/epp/tci-billing-1.0', 'urn:ietf:params:xml:ns:allocationToken-1.0'] }),
     );
     expect(r.code).to.equal(1000);
-    const withLaunch = await send(
+    const withToken = await send(
       c,
       command(
         '<check><domain:check xmlns:domain="urn:ietf:params:xml:ns:domain-1.0"><domain:name>a.tatar</domain:name></domain:check></check>' +
-          '<extension><launch:check xmlns:launch="urn:ietf:params:xml:ns:launch-1.0" type="avail"><launch:phase>sunrise</launch:phase></launch:check></extension>',
+          '<extension><allocationToken:allocationToken xmlns:allocationToken="urn:ietf:params:xml:ns:allocationToken-1.0">abc</allocationToken:allocationToken></extension>',
       ),
     );
-    expect(withLaunch.code).to.equal(2103);
+    expect(withToken.code).to.equal(2103);
     await c.close();
   });
 

@@ -31,6 +31,7 @@ import { runHttpChecklist } from '../http/checklist.js';
 import { addEscrowCommands } from './escrow.js';
 import { addBackupCommands } from './backup.js';
 import { addPremiumCommands } from './premium.js';
+import { addTmchCommands } from './tmch.js';
 
 const program = new Command();
 program
@@ -467,6 +468,8 @@ tld.command('list').action(async () => {
     }
   });
 });
+
+addTmchCommands(program, withStore);
 
 const zone = program.command('zone').description("the TLDs' zones (RFC 1035 master files) for the DNS servers");
 zone

@@ -15,7 +15,38 @@ export const URI = {
   rgp: 'urn:ietf:params:xml:ns:rgp-1.0',
   tciContact: 'http://www.tcinet.ru/epp/tci-contact-ext-1.0',
   tciDomain: 'http://www.tcinet.ru/epp/tci-domain-ext-1.0',
+  launch: 'urn:ietf:params:xml:ns:launch-1.0',
+  smd: 'urn:ietf:params:xml:ns:signedMark-1.0',
+  fee: 'urn:ietf:params:xml:ns:epp:fee-1.0',
 };
+
+/** <launch:check> of a domain check: the claims form, or the availability form of a phase (RFC 8334 §3.1). */
+export interface LaunchCheckParams {
+  type: 'claims' | 'avail';
+  phase?: string;
+}
+/** <launch:create>: the phase, a sunrise signed mark (base64 text) or a claims notice. */
+export interface LaunchCreateParams {
+  phase: string;
+  encodedSignedMark?: string;
+  notice?: { id: string; notAfter: string; acceptedDate: string };
+}
+/** <fee:check> of a domain check (RFC 8748): the commands to price. */
+export interface FeeCheckParams {
+  currency?: string;
+  commands: Array<{ name: string; period?: Period; phase?: string }>;
+}
+/** <fee:create> etc.: the fee the client agrees to. */
+export interface FeeParams {
+  amount: string;
+  currency?: string;
+}
+
+function feeAgreement(e: XMLBuilder, verb: string, fee: FeeParams): void {
+  const f = e.ele(URI.fee, `fee:${verb}`);
+  if (fee.currency) f.ele(URI.fee, 'fee:currency').txt(lit(fee.currency));
+  f.ele(URI.fee, 'fee:fee').txt(lit(fee.amount));
+}
 
 /**
  * xmlbuilder2 leaves text that looks like an entity or character reference (`&amp;`, `&#0;`) unescaped;
@@ -126,7 +157,7 @@ export const requests = {
       opt.ele('lang').txt(lit('en'));
       const svcs = l.ele('svcs');
       for (const u of o.objURIs ?? [URI.domain, URI.contact, URI.host]) svcs.ele('objURI').txt(lit(u));
-      const ext = o.extURIs ?? [URI.secDNS, URI.rgp, URI.tciContact, URI.tciDomain];
+      const ext = o.extURIs ?? [URI.secDNS, URI.rgp, URI.tciContact, URI.tciDomain, URI.launch, URI.fee];
       if (ext.length) {
         const se = svcs.ele('svcExtension');
         for (const u of ext) se.ele('extURI').txt(lit(u));
@@ -144,12 +175,29 @@ export const requests = {
       return {};
     }),
 
-  check(clTRID: string, object: 'domain' | 'host' | 'contact', items: string[]): string {
+  check(clTRID: string, object: 'domain' | 'host' | 'contact', items: string[], o: { launch?: LaunchCheckParams; fee?: FeeCheckParams } = {}): string {
     const key = object === 'contact' ? 'id' : 'name';
     return doc(clTRID, (cmd) => {
       const c = cmd.ele('check').ele(URI[object], `${object}:check`);
       for (const i of items) c.ele(URI[object], `${object}:${key}`).txt(lit(object === 'contact' ? i : aLabel(i)));
-      return {};
+      if (!o.launch && !o.fee) return {};
+      return {
+        ext: (e) => {
+          if (o.launch) {
+            const l = e.ele(URI.launch, 'launch:check').att('type', o.launch.type);
+            if (o.launch.phase) l.ele(URI.launch, 'launch:phase').txt(lit(o.launch.phase));
+          }
+          if (o.fee) {
+            const f = e.ele(URI.fee, 'fee:check');
+            if (o.fee.currency) f.ele(URI.fee, 'fee:currency').txt(lit(o.fee.currency));
+            for (const c of o.fee.commands) {
+              const cmdEl = f.ele(URI.fee, 'fee:command').att('name', c.name);
+              if (c.phase) cmdEl.att('phase', c.phase);
+              if (c.period) cmdEl.ele(URI.fee, 'fee:period').att('unit', c.period.unit).txt(String(c.period.value));
+            }
+          }
+        },
+      };
     });
   },
 
@@ -271,6 +319,8 @@ export const requests = {
       ns?: string[];
       authInfo: string;
       secDNS?: { dsData?: DsData[] };
+      launch?: LaunchCreateParams;
+      fee?: FeeParams;
     },
   ): string {
     return doc(clTRID, (cmd) => {
@@ -285,7 +335,24 @@ export const requests = {
       for (const ct of p.contacts ?? []) c.ele(URI.domain, 'domain:contact').att('type', ct.type).txt(lit(ct.id));
       c.ele(URI.domain, 'domain:authInfo').ele(URI.domain, 'domain:pw').txt(lit(p.authInfo));
       const ds = p.secDNS?.dsData;
-      return { ext: ds?.length ? (e) => dsBlock(e.ele(URI.secDNS, 'secDNS:create'), ds) : undefined };
+      if (!ds?.length && !p.launch && !p.fee) return {};
+      return {
+        ext: (e) => {
+          if (ds?.length) dsBlock(e.ele(URI.secDNS, 'secDNS:create'), ds);
+          if (p.launch) {
+            const l = e.ele(URI.launch, 'launch:create');
+            l.ele(URI.launch, 'launch:phase').txt(lit(p.launch.phase));
+            if (p.launch.encodedSignedMark) l.ele(URI.smd, 'smd:encodedSignedMark').txt(lit(p.launch.encodedSignedMark));
+            if (p.launch.notice) {
+              const n = l.ele(URI.launch, 'launch:notice');
+              n.ele(URI.launch, 'launch:noticeID').txt(lit(p.launch.notice.id));
+              n.ele(URI.launch, 'launch:notAfter').txt(lit(p.launch.notice.notAfter));
+              n.ele(URI.launch, 'launch:acceptedDate').txt(lit(p.launch.notice.acceptedDate));
+            }
+          }
+          if (p.fee) feeAgreement(e, 'create', p.fee);
+        },
+      };
     });
   },
 

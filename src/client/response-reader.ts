@@ -12,6 +12,10 @@ export interface Reply {
   /** resData facts: exDate, crDate, trStatus, roid, reDate, acDate, name, id (first occurrence of each). */
   facts: Record<string, string>;
   msgQ: { count: number; id: string | null } | null;
+  /** A claims check's answer (launch:chkData): name → on the claims list, with its claim key. */
+  claims: Record<string, { exists: boolean; claimKey: string | null }>;
+  /** fee-1.0 answers: the fee a transform command charged (creData etc.), and a check's create fee per name. */
+  fees: { charged: string | null; create: Record<string, string> };
 }
 
 const parser = new XMLParser({
@@ -21,7 +25,7 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   processEntities: true,
-  isArray: (name) => name === 'cd',
+  isArray: (name) => name === 'cd' || name === 'command',
 });
 
 const FACTS = ['exDate', 'crDate', 'trStatus', 'roid', 'reDate', 'acDate', 'name', 'id', 'upDate', 'clID'];
@@ -30,7 +34,7 @@ export function readReply(xml: string): Reply {
   const doc = parser.parse(xml) as Record<string, any>;
   const epp = doc.epp ?? {};
   if (epp.greeting) {
-    return { greeting: true, code: null, msg: null, clTRID: null, svTRID: null, avail: {}, facts: { svDate: String(epp.greeting.svDate ?? '') }, msgQ: null };
+    return { greeting: true, code: null, msg: null, clTRID: null, svTRID: null, avail: {}, facts: { svDate: String(epp.greeting.svDate ?? '') }, msgQ: null, claims: {}, fees: { charged: null, create: {} } };
   }
   const res = epp.response ?? {};
   const result = Array.isArray(res.result) ? res.result[0] : res.result;
@@ -48,6 +52,23 @@ export function readReply(xml: string): Reply {
     }
     for (const f of FACTS) if (data[f] !== undefined && facts[f] === undefined) facts[f] = text(Array.isArray(data[f]) ? data[f][0] : data[f]) ?? '';
   }
+  // Extensions by local name: launch:chkData (claims), fee:chkData and fee:creData/renData/… (RFC 8748).
+  const claims: Reply['claims'] = {};
+  const fees: Reply['fees'] = { charged: null, create: {} };
+  const extension = res.extension ?? {};
+  const chks = (Array.isArray(extension.chkData) ? extension.chkData : [extension.chkData]) as any[];
+  for (const cd of chks.flatMap((c) => (c?.cd ?? []) as any[])) {
+    if (cd.name !== undefined) {
+      const name = text(cd.name);
+      const e = typeof cd.name === 'object' ? cd.name['@exists'] : undefined;
+      if (name !== null) claims[name] = { exists: e === '1' || e === 'true', claimKey: text(cd.claimKey) };
+    } else if (cd.objID !== undefined) {
+      const create = ((cd.command ?? []) as any[]).find((c) => c['@name'] === 'create' && c.fee !== undefined);
+      const id = text(cd.objID);
+      if (id !== null && create) fees.create[id] = text(create.fee) ?? '';
+    }
+  }
+  for (const k of ['creData', 'renData', 'trnData', 'updData']) if (extension[k]?.fee !== undefined) fees.charged = text(extension[k].fee);
   const q = res.msgQ;
   return {
     greeting: false,
@@ -58,5 +79,7 @@ export function readReply(xml: string): Reply {
     avail,
     facts,
     msgQ: q ? { count: Number(q['@count']), id: q['@id'] ?? null } : null,
+    claims,
+    fees,
   };
 }

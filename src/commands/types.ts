@@ -1,3 +1,4 @@
+import type { X509Certificate } from 'node:crypto';
 import type { DueEventSchedule } from '../registry/lifecycle.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -31,6 +32,8 @@ export interface Services {
   observer?: CommandObserver;
   /** Per-registrar command-rate limits of the EPP door (src/session/command-pacer.ts); absent: none. */
   pacer?: CommandPacer;
+  /** The TMCH CA certificates signed marks must chain to (tmch.ca); absent or empty: sunrise creates are refused. */
+  tmchCas?: X509Certificate[];
 }
 
 /** Sees every command the runner answers: name, result code and seconds from read to answer. Must be cheap. */

@@ -34,6 +34,7 @@ import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
 import { bind, type EppBinding, type ExtensionRef } from './binding.js';
 import { readFeeAgreement, readFeeCheck, renderFeeCharged, renderFeeCheck, withFee } from './fee.js';
+import { readLaunchCheck, readLaunchCreate, renderClaimsCheck } from './launch.js';
 import {
   readContactCheck,
   readContactCreate,
@@ -67,6 +68,7 @@ const secDNS = (name: string): ExtensionRef => [NS.secDNS, name];
 const rgp = (name: string): ExtensionRef => [NS.rgp, name];
 const tciDomain = (name: string): ExtensionRef => [NS.tciDomain, name];
 const fee = (name: string): ExtensionRef => [NS.fee, name];
+const launch = (name: string): ExtensionRef => [NS.launch, name];
 const tciContact = (name: string): ExtensionRef => [NS.tciContact, name];
 
 /**
@@ -83,15 +85,16 @@ const TABLE: Record<string, EppBinding> = {
 
   'check:domain': bind({
     command: domainCheck,
-    extensions: [fee('check')],
-    read: (m) => ({ ...readDomainCheck(m), fee: readFeeCheck(m) }),
-    render: (d, s) => withFee(renderDomainCheck(d), renderFeeCheck(d.fees, s)),
+    extensions: [fee('check'), launch('check')],
+    read: (m) => ({ ...readDomainCheck(m), fee: readFeeCheck(m), launch: readLaunchCheck(m) }),
+    // The claims form answers <launch:chkData> instead of availability (RFC 8334 §3.1.1).
+    render: (d, s) => (d.launch ? renderClaimsCheck(d.launch) : withFee(renderDomainCheck(d), renderFeeCheck(d.fees, s))),
   }),
   'info:domain': bind({ command: domainInfo, read: readDomainInfo, render: renderDomainInfo }),
   'create:domain': bind({
     command: domainCreate,
-    extensions: [secDNS('create'), tciDomain('create'), fee('create')],
-    read: (m) => ({ ...readDomainCreate(m), fee: readFeeAgreement(m, 'create') }),
+    extensions: [secDNS('create'), tciDomain('create'), fee('create'), launch('create')],
+    read: (m) => ({ ...readDomainCreate(m), fee: readFeeAgreement(m, 'create'), launch: readLaunchCreate(m) }),
     render: (d, s) => withFee(renderDomainCreate(d), renderFeeCharged('creData', d.fee, s)),
   }),
   'update:domain': bind({ command: domainUpdate, extensions: [secDNS('update'), tciDomain('update')], read: readDomainUpdate }),

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../config.js';
 import { resolvePolicy, type TldPolicyInput } from '../registry/policy.js';
+import type { PhaseName } from '../registry/launch-phases.js';
+import { parsePremiumLine, type PremiumName } from '../registry/pricing.js';
 import { hashSecret, verifySecret } from '../registry/passwords.js';
 import type { Store } from '../storage/store.js';
 import type { RegistrarAddress } from '../storage/core-repos.js';
@@ -9,11 +11,26 @@ import { checkRegistrarAddress } from '../registry/registrar-address.js';
 import { checkPhone } from '../registry/contact-rules.js';
 import { devCertPaths, ensureDevCerts } from '../transport/dev-certs.js';
 
-/** An OT&E environment as support staff load it: a TLD with its policy and the two test registrars. */
-export interface OteEnvironment {
+/** A TLD of an OT&E environment: its policy, and what the launch environment adds to it. */
+export interface OteTld {
   tld: string;
   description: string;
   policy: TldPolicyInput;
+  /**
+   * Launch phases in days from the moment the environment is loaded (the policy gets the instants): the
+   * launch environment's TLDs are in their phase whenever support staff load or reset it.
+   */
+  phaseDays?: Array<{ name: PhaseName; from: number; to: number }>;
+  /** Premium list lines, `label,class,create,renew,transfer,restore` (minor units), loaded with the TLD. */
+  premium?: string[];
+}
+
+/** An OT&E environment as support staff load it: a TLD with its policy (and maybe more TLDs) and the two test registrars. */
+export interface OteEnvironment extends OteTld {
+  /** More TLDs the environment's scripts use (the launch environment: one TLD in sunrise, one in claims). */
+  alsoTlds?: OteTld[];
+  /** Domain Name Label list entries the environment's claims steps need: added to the DNL, never replacing it. */
+  dnl?: Array<{ label: string; lookupKey: string }>;
   registrars: Array<{
     clId: string;
     name: string;
@@ -40,7 +57,26 @@ export const ENVIRONMENTS: Record<string, string> = {
   tatar: join(REPO_ROOT, 'fixtures/ote/env-tatar.json'),
   deti: join(REPO_ROOT, 'fixtures/ote/env-deti.json'),
   http: join(REPO_ROOT, 'fixtures/ote/env-http.json'),
+  launch: join(REPO_ROOT, 'fixtures/ote/env-launch.json'),
 };
+
+/** The environment's TLDs: its own and the others it holds. */
+export const environmentTlds = (env: OteEnvironment): OteTld[] => [env, ...(env.alsoTlds ?? [])];
+
+/** A TLD's policy as loaded at `now`: relative launch phases made instants. */
+function policyAt(t: OteTld, now: Date): TldPolicyInput {
+  if (!t.phaseDays) return t.policy;
+  const at = (days: number) => new Date(now.getTime() + days * 86_400_000).toISOString();
+  return { ...t.policy, launch: { phases: t.phaseDays.map((p) => ({ name: p.name, start: at(p.from), end: at(p.to) })) } };
+}
+
+function premiumOf(t: OteTld, file: string): PremiumName[] {
+  return (t.premium ?? []).map((line) => {
+    const p = parsePremiumLine(line);
+    if (typeof p === 'string') throw new Error(`${file}: premium line of ${t.tld} ${JSON.stringify(line)}: ${p}`);
+    return p;
+  });
+}
 
 export function readEnvironment(name: string): OteEnvironment {
   const file = ENVIRONMENTS[name] ?? ENVIRONMENTS[Object.keys(ENVIRONMENTS).find((k) => readEnv(ENVIRONMENTS[k]).tld === name) ?? ''];
@@ -50,7 +86,10 @@ export function readEnvironment(name: string): OteEnvironment {
 
 function readEnv(file: string): OteEnvironment {
   const env = JSON.parse(readFileSync(file, 'utf8')) as OteEnvironment;
-  resolvePolicy(env.policy);
+  for (const t of environmentTlds(env)) {
+    resolvePolicy(policyAt(t, new Date()));
+    premiumOf(t, file);
+  }
   for (const r of env.registrars) {
     if (r.address) {
       const checked = checkRegistrarAddress(r.address);
@@ -85,7 +124,11 @@ export async function loadEnvironment(
   const documented = await Promise.all(env.registrars.map((r, i) => (existingAccounts[i] ? verifySecret(r.password, existingAccounts[i]!.passwordHash) : true)));
   const changes: string[] = [];
   await store.transaction(async (repos) => {
-    await repos.tlds.upsert({ name: env.tld, policy: resolvePolicy(env.policy) }, now);
+    for (const t of environmentTlds(env)) {
+      await repos.tlds.upsert({ name: t.tld, policy: resolvePolicy(policyAt(t, now)) }, now);
+      if (t.premium) await repos.tlds.replacePremium(t.tld, premiumOf(t, env.tld));
+    }
+    if (env.dnl?.length) await repos.tmch.addDnl(env.dnl.map((d) => ({ ...d, insertedAt: now })), now);
     for (const [i, r] of env.registrars.entries()) {
       const fingerprint = fps[r.certificate];
       const existing = await repos.registrars.byClId(r.clId);
@@ -166,5 +209,12 @@ export async function resetEnvironment(
     return list.map((x) => x!.id);
   });
   // Inside the store's transaction queue, so a running server's commands never interleave with it.
-  return { ...(await store.transaction(async () => clear(env.tld, ids))), changes };
+  const counts = { domains: 0, hosts: 0, contacts: 0 };
+  for (const t of environmentTlds(env)) {
+    const n = await store.transaction(async () => clear(t.tld, ids));
+    counts.domains += n.domains;
+    counts.hosts += n.hosts;
+    counts.contacts += n.contacts;
+  }
+  return { ...counts, changes };
 }

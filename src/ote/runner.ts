@@ -1,6 +1,9 @@
 import { EppClient } from '../client/epp-client.js';
 import { readReply, type Reply } from '../client/response-reader.js';
-import { aLabel, requests } from '../client/requests.js';
+import { aLabel, requests, type LaunchCreateParams } from '../client/requests.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './environment.js';
 import type { Script, Step, Value } from './script.js';
 
 export interface Account {
@@ -166,9 +169,35 @@ export async function runScript(script: Script, opts: RunOptions): Promise<RunRe
   };
 }
 
+/** A script's <launch:create>: the signed mark read from its SMD file, the notice's times resolved. */
+function launchCreate(l: { phase: string; encodedSignedMarkFile?: string; notice?: { id: string; notAfter: Value; acceptedDate: Value } }, stepId: string, resolve: (v: Value, id: string) => string): LaunchCreateParams {
+  return {
+    phase: l.phase,
+    ...(l.encodedSignedMarkFile && { encodedSignedMark: encodedSignedMarkOf(readFileSync(join(REPO_ROOT, 'fixtures', l.encodedSignedMarkFile), 'utf8'), l.encodedSignedMarkFile) }),
+    ...(l.notice && { notice: { id: l.notice.id, notAfter: resolve(l.notice.notAfter, stepId), acceptedDate: resolve(l.notice.acceptedDate, stepId) } }),
+  };
+}
+
+/** The base64 of an SMD file as the TMCH hands it out (RFC 7848 §2.3's armour), or of a file that holds only the base64. */
+export function encodedSignedMarkOf(text: string, file: string): string {
+  const m = /-----BEGIN ENCODED SMD-----([\s\S]+?)-----END ENCODED SMD-----/.exec(text);
+  const b64 = (m ? m[1] : text).replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new Error(`${file} holds no encoded signed mark`);
+  return b64;
+}
+
 function checkExpectations(step: Step, reply: Reply, resolve: (v: Value, id: string) => string): string[] {
   const problems: string[] = [];
   const e = step.expect;
+  for (const [key, want] of Object.entries(e.claims ?? {})) {
+    const got = reply.claims[aLabel(key)]?.exists;
+    if (got !== want) problems.push(`claims check of ${key}: exists is ${got}, expected ${want}`);
+    else if (want && !reply.claims[aLabel(key)].claimKey) problems.push(`claims check of ${key}: no claim key`);
+  }
+  if (e.fee !== undefined) {
+    const got = step.command === 'domain:check' ? Object.values(reply.fees.create)[0] : reply.fees.charged;
+    if (got === undefined || got === null || Number(got) !== Number(e.fee)) problems.push(`fee ${got ?? 'absent'}, expected ${e.fee}`);
+  }
   if (e.code !== undefined && reply.code !== e.code) problems.push(`result code ${reply.code} (${reply.msg ?? ''}), expected ${e.code}`);
   for (const [key, want] of Object.entries(e.avail ?? {})) {
     const onWire = step.command === 'contact:check' ? key : aLabel(key);
@@ -210,7 +239,7 @@ function buildRequest(step: Step, clTRID: string, password: string, resolve: (v:
     case 'host:check':
       return requests.check(clTRID, 'host', p.names);
     case 'domain:check':
-      return requests.check(clTRID, 'domain', p.names);
+      return requests.check(clTRID, 'domain', p.names, { launch: p.launch, fee: p.fee });
     case 'contact:info':
       return requests.info(clTRID, 'contact', p.id, p.authInfo);
     case 'host:info':
@@ -230,7 +259,7 @@ function buildRequest(step: Step, clTRID: string, password: string, resolve: (v:
     case 'host:delete':
       return requests.delete(clTRID, 'host', p.name);
     case 'domain:create':
-      return requests.domainCreate(clTRID, p as never);
+      return requests.domainCreate(clTRID, { ...(p as never as Parameters<typeof requests.domainCreate>[1]), launch: p.launch && launchCreate(p.launch, step.id, resolve) });
     case 'domain:renew':
       return requests.domainRenew(clTRID, { name: p.name, curExpDate: resolve(p.curExpDate, step.id), period: p.period });
     case 'domain:update':

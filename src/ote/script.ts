@@ -19,6 +19,10 @@ export interface Step {
     trStatus?: string;
     exDate?: Value;
     capture?: string[];
+    /** Claims checks: name → on the claims list. */
+    claims?: Record<string, boolean>;
+    /** The fee charged (or, on a check, the first name's create fee), in the currency's decimals. */
+    fee?: string;
   };
 }
 

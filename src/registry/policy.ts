@@ -1,4 +1,5 @@
 import { parseAddress } from './addresses.js';
+import { launchProblems, type LaunchPolicy } from './launch-phases.js';
 import { normalizeName } from './names.js';
 import { resolveIdnTables, type IdnTable, type IdnTableInput } from './scripts.js';
 
@@ -87,6 +88,8 @@ export interface TldPolicy {
   rdap: { publish: ContactElement[]; consent: 'nobody' | 'legalPersons' | 'everyone' };
   /** The TLD's zone as `registry zone write` and the publisher of `serve` write it (src/zone/). */
   zone: ZonePolicy;
+  /** The launch phases (RFC 8334): sunrise, landrush, claims, open with their instants; none: open from the start. */
+  launch: LaunchPolicy;
   /** A domain's authInfo (RFC 9154; it is kept only as a salted hash, never shown, unset by a transfer). */
   authInfo: {
     /**
@@ -170,6 +173,7 @@ export const DEFAULT_POLICY: TldPolicy = {
     dsDigestTypes: [2],
   },
   rdap: { publish: [], consent: 'legalPersons' },
+  launch: { phases: [] },
   authInfo: { onCreate: 'any', minLength: 1, ttlDays: 14 },
 };
 
@@ -215,6 +219,7 @@ export function resolvePolicy(input: TldPolicyInput | undefined): TldPolicy {
   for (const [k, v] of Object.entries(p.prices)) intIn(v, 0, 1e12, `prices.${k}`);
   if (typeof p.currency !== 'string' || !Intl.supportedValuesOf('currency').includes(p.currency)) problems.push(`currency must be an ISO 4217 code such as USD or EUR (got ${JSON.stringify(p.currency)})`);
   problems.push(...zoneProblems(p.zone));
+  problems.push(...launchProblems(p.launch));
   if (!Array.isArray(p.rdap.publish) || !p.rdap.publish.every((e) => (CONTACT_ELEMENTS as readonly string[]).includes(e)) || new Set(p.rdap.publish).size !== p.rdap.publish.length) {
     problems.push(`rdap.publish must list distinct contact elements among ${CONTACT_ELEMENTS.join(', ')}`);
   }

@@ -46,6 +46,8 @@ export interface TmchRepo {
   /** Whether the TMCH CRL revokes the certificate with this serial (upper-case hex, no leading zeros). */
   certRevoked(serial: string): Promise<boolean>;
   replaceDnl(entries: DnlEntry[], createdAt: Date, now: Date): Promise<void>;
+  /** Adds (or updates) single DNL entries, leaving the rest of the list: the OT&E launch environment's labels. */
+  addDnl(entries: DnlEntry[], now: Date): Promise<void>;
   replaceSmdrl(entries: Array<{ smdId: string; revokedAt: Date }>, createdAt: Date, now: Date): Promise<void>;
   replaceCrl(serials: Array<{ serial: string; revokedAt: Date | null }>, createdAt: Date, nextUpdate: Date | null, now: Date): Promise<void>;
   lists(): Promise<TmchListInfo[]>;

@@ -2,6 +2,8 @@ import { periodYears } from '../../registry/periods.js';
 import { PRICED_COMMANDS, priceOf, type PricedCommand } from '../../registry/pricing.js';
 import type { CommandContext, ObjectCommand } from '../types.js';
 import { classifyName, type NameClass } from './domain-data.js';
+import { availCheckPhase, claimsCheck, phasesOf } from './launch.js';
+import { describePhases, phaseRunning } from '../../registry/launch-phases.js';
 import type { DomainCheck, DomainCheckData, FeeCheck, FeeCheckCommand, FeeCheckResult } from './types.js';
 
 /**
@@ -13,7 +15,12 @@ import type { DomainCheck, DomainCheckData, FeeCheck, FeeCheckCommand, FeeCheckR
  * or upper-case input comes back as the A-label that would be registered); a name that cannot be normalised
  * (a syntax error) is echoed as sent. A name asked twice is answered twice.
  *
- * Errors: none of its own (schema errors are 2001 before it runs).
+ * With <launch:check> (RFC 8334): the claims form answers <launch:chkData> (is each label on the TMCH's
+ * Domain Name Label list, with its claim key) instead of availability; the availability form answers as
+ * above for the phase it names. Either refuses a phase that is not running in a TLD of the names, and the
+ * claims form a TLD whose claims period is not running: phaseNotRunning, claimsNotRunning (2306).
+ *
+ * Errors: those of the launch forms; none otherwise (schema errors are 2001 before it runs).
  */
 export const domainCheck: ObjectCommand<DomainCheck, DomainCheckData> = {
   kind: 'object',
@@ -29,6 +36,12 @@ export const domainCheck: ObjectCommand<DomainCheck, DomainCheckData> = {
       if (taken.has(c.name)) return { name: c.name, available: false, reason: 'In use' };
       return { name: c.name, available: true };
     });
+    // The claims check form answers whether each label is under a trademark claim instead (RFC 8334 §3.1.1).
+    if (input.launch?.type === 'claims') {
+      const launch = await claimsCheck(ctx, input.launch, classes.map(({ input: asked, c }) => (c.ok ? { name: c.name, label: c.label, tld: c.tld } : { name: c.name ?? asked })));
+      return { data: { results: [], launch }, object: input.names.join(',').slice(0, 255) };
+    }
+    if (input.launch) availCheckPhase(ctx, input.launch, classes.flatMap(({ c }) => (c.ok ? [c.tld] : [])));
     const fees = input.fee && { currency: feeCurrency(input.fee, classes), results: await Promise.all(classes.map(({ input: asked, c }) => feeCheck(ctx, asked, c, input.fee!))) };
     return { data: { results, ...(fees && { fees }) }, object: input.names.join(',').slice(0, 255) };
   },
@@ -48,7 +61,8 @@ function feeCurrency(fee: FeeCheck, classes: Array<{ c: NameClass }>): string {
  * One name's fee answer (RFC 8748 §3.1): per command asked, the price for the period (the policy's default
  * when none is given), its refundability (the grace period), and the class; a name that cannot be
  * registered here (bad syntax, TLD not served, reserved: classifyName) is avail="0" with the reason. Prices do not depend
- * on the launch phase in this registry: a phase other than "open" is answered without a fee, with a reason.
+ * on the launch phase in this registry: a phase asked is priced as any other while it runs, and answered
+ * without a fee, with a reason, when it does not.
  */
 async function feeCheck(ctx: CommandContext, asked: string, c: NameClass, fee: FeeCheck): Promise<FeeCheckResult> {
   if (!c.ok) return { name: c.name ?? asked, avail: false, commands: [], reason: c.short };
@@ -64,9 +78,12 @@ async function feeCheck(ctx: CommandContext, asked: string, c: NameClass, fee: F
       commands.push({ ...base, amount: 0, graceDays: 0 });
       continue;
     }
-    if (cmd.phase !== undefined && cmd.phase !== 'open') {
-      commands.push({ ...base, reason: `Phase ${cmd.phase} is not running; ${c.tld.name} is open` });
-      continue;
+    if (cmd.phase !== undefined) {
+      const state = phasesOf(c.tld, ctx.now);
+      if (cmd.phase === 'custom' || !phaseRunning(state, cmd.phase)) {
+        commands.push({ ...base, reason: `Phase ${cmd.phase} is not running in ${c.tld.name}; running now: ${describePhases(state)}`.slice(0, 255) });
+        continue;
+      }
     }
     const command = cmd.name as PricedCommand;
     let years = 1;

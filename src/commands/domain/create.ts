@@ -30,6 +30,7 @@ import {
   resolveRegistrant,
   type ContactLine,
 } from './domain-data.js';
+import { launchRulesForCreate } from './launch.js';
 import { checkSecDnsCreate } from './secdns.js';
 import type { DomainCreate, DomainCreateData } from './types.js';
 
@@ -49,9 +50,15 @@ import type { DomainCreate, DomainCreateData } from './types.js';
  * the policy's authInfo.ttlDays and must have its authInfo.minLength. The sponsor is charged the TLD's
  * create price per year, and the add grace period starts.
  *
+ * Launch phases (RFC 8334, ./launch.ts): in sunrise the create carries the trademark holder's signed mark,
+ * verified (signature, TMCH chain, revocations, validity) and covering the label; in landrush it names the
+ * phase; during claims a label on the DNL needs the registrant's accepted notice. The SMD id or the notice
+ * is kept with the domain for the LORDN files.
+ *
  * Errors, in the order they are checked:
  * - the name: domainNameInvalid (2005), tldNotServed (2004), nameNotRegistrable (2306: not a single label,
  *   script, reserved), domainExists (2302);
+ * - the launch phase: the conditions of ./launch.ts launchRulesForCreate (2003, 2005, 2102, 2306);
  * - the period: periodRefused (2004), registrationTooLong (2004, beyond maxRegistrationYears);
  * - contacts: registrantNotAccepted, contactsNotAccepted (2306, 'minimum' model); registrantRequired (2003),
  *   registrantNotFound (2303), contactTypeMissing (2003), domainContactNotFound (2303), contactListedTwice (2306),
@@ -84,6 +91,8 @@ export const domainCreate: ObjectCommand<DomainCreate, DomainCreateData> = {
     const policy = tld.policy;
     const repo = ctx.repos.domains;
     if ((await repo.existing([name])).has(name)) throw domainExists(name, input.name);
+    // What the TLD's launch phase asks of a create (a signed mark in sunrise, an accepted notice in claims).
+    const launch = await launchRulesForCreate(ctx, tld, name, c.label, input.launch);
 
     const years = periodYearsOf(input.period, policy);
     if (beyondMaxRegistration(addYears(ctx.now, years), ctx.now, policy.maxRegistrationYears)) throw registrationTooLong(policy.maxRegistrationYears, years);
@@ -120,11 +129,12 @@ export const domainCreate: ObjectCommand<DomainCreate, DomainCreateData> = {
     const id = await repo.nextId();
     const createdAt = ctx.now;
     const expiresAt = addYears(createdAt, years);
+    const domainRoid = roid('D', id, ctx.services.config.roidSuffix);
     await repo.insert({
       id,
       name,
       tld: tld.name,
-      roid: roid('D', id, ctx.services.config.roidSuffix),
+      roid: domainRoid,
       registrarId: ctx.registrar.id,
       registrantId: registrant?.id ?? null,
       createdAt,
@@ -137,6 +147,8 @@ export const domainCreate: ObjectCommand<DomainCreate, DomainCreateData> = {
     if (ns.kind === 'obj') for (const h of ns.hosts) await repo.addNameserver(id, h.id);
     else for (const a of ns.attrs) await repo.addHostAttr(id, a);
     if (secDns) await repo.replaceDnssec(id, secDns.ds, secDns.keys);
+    // Kept for the LORDN files (RFC 9361): the SMD of a sunrise create, the notice of a claims create.
+    if (launch) await ctx.repos.tmch.recordLaunch({ ...launch, domainId: id, roid: domainRoid, registeredAt: createdAt });
     // Billing and the add grace period (RFC 3915): a delete within it purges and refunds the create.
     const fee = await chargePrice(ctx, policy, price, 'create', name, policy.grace.add);
     await startGrace(ctx.repos, id, 'add', ctx.registrar.id, policy, price.amount, ctx.now);

@@ -73,17 +73,58 @@ export interface FeeCheckResult {
   reason?: string;
 }
 
+// ---------------------------------------------------------------- launch phases (RFC 8334)
+
+/** <launch:phase> as sent: a phase value, with the name of a custom phase (or sub-phase). */
+export interface PhaseInput {
+  value: string;
+  name?: string;
+}
+/** <launch:check>: the claims check form (is the label under a trademark claim?) or the availability check of a phase. */
+export interface LaunchCheck {
+  type: 'claims' | 'avail';
+  phase?: PhaseInput;
+}
+/** <launch:notice> of a create in the claims period: the claims notice the registrant accepted. */
+export interface NoticeInput {
+  id: string;
+  /** The validator that issued the notice; absent: the TMCH ("tmch"). */
+  validatorId?: string;
+  /** dateTime texts as sent (schema-valid). */
+  notAfter: string;
+  acceptedDate: string;
+}
+/** <launch:create>: the phase, the signed marks (sunrise) and notices (claims). */
+export interface LaunchCreate {
+  phase: PhaseInput;
+  type?: 'application' | 'registration';
+  /** <smd:encodedSignedMark> texts (base64 of a signed mark). */
+  encodedSignedMarks: string[];
+  /** Forms this registry does not take: inline <smd:signedMark> and <launch:codeMark>. */
+  signedMarks: number;
+  codeMarks: number;
+  notices: NoticeInput[];
+}
+/** The claims check's answer (<launch:chkData>). */
+export interface LaunchCheckData {
+  phase: PhaseInput;
+  results: Array<{ name: string; exists: boolean; claimKey?: string }>;
+}
+
 // ---------------------------------------------------------------- check
 
 export interface DomainCheck {
   names: string[];
   fee?: FeeCheck;
+  launch?: LaunchCheck;
 }
 export interface DomainCheckData {
   /** One per name asked, in order (a name asked twice is answered twice); names normalised where possible. */
   results: Array<{ name: string; available: boolean; reason?: string }>;
   /** The fee answers (one per name, in order) when the check carried <fee:check>. */
   fees?: { currency: string; results: FeeCheckResult[] };
+  /** The claims check form's answer, instead of availability (RFC 8334 §3.1.1). */
+  launch?: LaunchCheckData;
 }
 
 // ---------------------------------------------------------------- info
@@ -127,6 +168,8 @@ export interface DomainCreate {
   description?: string[];
   /** <fee:create> (RFC 8748): the fee the client agreed to. */
   fee?: FeeAgreement;
+  /** <launch:create> (RFC 8334): the phase, a signed mark (sunrise) or a claims notice. */
+  launch?: LaunchCreate;
 }
 export interface DomainCreateData {
   name: string;

@@ -62,6 +62,15 @@ export class SqliteTmchRepo implements TmchRepo {
     for (const e of entries) insert.run(e.label, e.lookupKey, e.insertedAt.getTime());
     this.header('dnl', createdAt, entries.length, null, now);
   }
+  async addDnl(entries: DnlEntry[], now: Date) {
+    const insert = this.db.prepare('INSERT OR REPLACE INTO tmch_dnl (label, lookup_key, inserted_at) VALUES (?, ?, ?)');
+    for (const e of entries) insert.run(e.label, e.lookupKey, e.insertedAt.getTime());
+    const n = (this.db.prepare('SELECT count(*) AS n FROM tmch_dnl').get() as { n: number }).n;
+    // No TMCH file made these entries: a list header made at time 0, so that any DNL file is newer.
+    this.db
+      .prepare('INSERT INTO tmch_lists (list, created_at, loaded_at, entries) VALUES (?, 0, ?, ?) ON CONFLICT(list) DO UPDATE SET entries = excluded.entries')
+      .run('dnl', now.getTime(), n);
+  }
   async replaceSmdrl(entries: Array<{ smdId: string; revokedAt: Date }>, createdAt: Date, now: Date) {
     this.db.prepare('DELETE FROM tmch_smdrl').run();
     const insert = this.db.prepare('INSERT INTO tmch_smdrl (smd_id, revoked_at) VALUES (?, ?)');

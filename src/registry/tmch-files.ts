@@ -1,0 +1,134 @@
+import { webcrypto, type X509Certificate } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import { parse } from 'csv-parse/sync';
+import * as pkijs from 'pkijs';
+import type { DnlEntry, LaunchRegistration } from '../storage/tmch-repo.js';
+import { normalSerial } from './signed-mark.js';
+
+/**
+ * The Trademark Clearinghouse's files (RFC 9361 §§5-6): the Domain Name Label list (DNL) and the SMD
+ * revocation list (SMDRL) the registry downloads, the TMCH CA's CRL, and the LORDN files the registry sends
+ * back. Each parser checks the whole file and throws naming the first bad line; nothing is half-loaded.
+ * CSV by csv-parse, the CRL and its signature by pkijs.
+ */
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+const LDH_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function instant(text: string, where: string): Date {
+  const d = new Date(text);
+  if (!RFC3339.test(text) || Number.isNaN(d.getTime())) throw new Error(`${where}: ${JSON.stringify(text)} is not an RFC 3339 date-time`);
+  return d;
+}
+
+/** The records of a CSV file with their line numbers (csv-parse; quoted fields, CRLF and blank lines handled). */
+function records(text: string): Array<{ line: number; fields: string[] }> {
+  let rows: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    rows = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as typeof rows;
+  } catch (e) {
+    throw new Error(`not a CSV file: ${(e as Error).message}`);
+  }
+  return rows.map((r) => ({ line: r.info.lines, fields: r.record }));
+}
+
+/** Line 1 of the DNL and SMDRL: `1,<creation datetime>`; line 2 the header. */
+function header(rows: Array<{ line: number; fields: string[] }>, columns: string[], what: string): Date {
+  if (rows.length < 2) throw new Error(`${what}: expected a version line and a header line`);
+  const [first, head] = rows;
+  if (first.fields.length !== 2) throw new Error(`line ${first.line}: expected "1,<creation date-time>", got ${first.fields.length} field(s)`);
+  if (first.fields[0] !== '1') throw new Error(`line ${first.line}: version ${JSON.stringify(first.fields[0])} is not supported (only 1)`);
+  const created = instant(first.fields[1], `line ${first.line}`);
+  if (head.fields.join(',') !== columns.join(',')) throw new Error(`line ${head.line}: expected the header ${columns.join(',')}, got ${head.fields.join(',')}`);
+  return created;
+}
+
+/** The DNL (RFC 9361 §6.3.1.1): labels under a trademark claim and their lookup keys. */
+export function parseDnl(text: string): { createdAt: Date; entries: DnlEntry[] } {
+  const rows = records(text);
+  const createdAt = header(rows, ['DNL', 'lookup-key', 'insertion-datetime'], 'DNL');
+  const seen = new Set<string>();
+  const entries = rows.slice(2).map(({ line, fields }) => {
+    if (fields.length !== 3) throw new Error(`line ${line}: expected 3 fields (DNL,lookup-key,insertion-datetime), got ${fields.length}`);
+    const label = fields[0].toLowerCase();
+    if (!LDH_LABEL.test(label)) throw new Error(`line ${line}: ${JSON.stringify(fields[0])} is not an LDH label (an IDN as its A-label)`);
+    if (seen.has(label)) throw new Error(`line ${line}: label ${label} is listed twice`);
+    seen.add(label);
+    if (!/^\S{1,255}$/.test(fields[1])) throw new Error(`line ${line}: lookup key ${JSON.stringify(fields[1])} must be 1 to 255 characters without spaces`);
+    return { label, lookupKey: fields[1], insertedAt: instant(fields[2], `line ${line}`) };
+  });
+  return { createdAt, entries };
+}
+
+/** The SMD revocation list (RFC 9361 §6.2.1.1): revoked signed mark ids. */
+export function parseSmdrl(text: string): { createdAt: Date; entries: Array<{ smdId: string; revokedAt: Date }> } {
+  const rows = records(text);
+  const createdAt = header(rows, ['smd-id', 'insertion-datetime'], 'SMDRL');
+  const seen = new Set<string>();
+  const entries = rows.slice(2).map(({ line, fields }) => {
+    if (fields.length !== 2) throw new Error(`line ${line}: expected 2 fields (smd-id,insertion-datetime), got ${fields.length}`);
+    if (!/^\d+-\d+$/.test(fields[0])) throw new Error(`line ${line}: ${JSON.stringify(fields[0])} is not an SMD id (digits-digits)`);
+    if (seen.has(fields[0])) throw new Error(`line ${line}: SMD id ${fields[0]} is listed twice`);
+    seen.add(fields[0]);
+    return { smdId: fields[0], revokedAt: instant(fields[1], `line ${line}`) };
+  });
+  return { createdAt, entries };
+}
+
+let engineSet = false;
+
+/** A CRL (PEM or DER) signed by one of the TMCH CAs: its dates and the serials it revokes. */
+export async function parseCrl(data: Buffer, cas: X509Certificate[]): Promise<{ thisUpdate: Date; nextUpdate: Date | null; revoked: Array<{ serial: string; revokedAt: Date | null }> }> {
+  if (!engineSet) {
+    pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as never }));
+    engineSet = true;
+  }
+  const text = data.toString('latin1');
+  const armoured = /-----BEGIN X509 CRL-----([\s\S]+?)-----END X509 CRL-----/.exec(text);
+  const der = armoured ? Buffer.from(armoured[1].replace(/\s+/g, ''), 'base64') : data;
+  let crl: pkijs.CertificateRevocationList;
+  try {
+    crl = pkijs.CertificateRevocationList.fromBER(new Uint8Array(der));
+  } catch (e) {
+    throw new Error(`not an X.509 CRL (PEM or DER): ${(e as Error).message.split('\n')[0]}`);
+  }
+  let signedBy: X509Certificate | undefined;
+  for (const ca of cas) {
+    try {
+      if (await crl.verify({ issuerCertificate: pkijs.Certificate.fromBER(new Uint8Array(ca.raw)) })) {
+        signedBy = ca;
+        break;
+      }
+    } catch {
+      // Another issuer's CRL: try the next CA.
+    }
+  }
+  if (!signedBy) throw new Error('the CRL is not signed by a TMCH CA of tmch.ca');
+  return {
+    thisUpdate: crl.thisUpdate.value,
+    nextUpdate: crl.nextUpdate?.value ?? null,
+    revoked: (crl.revokedCertificates ?? []).map((r) => ({ serial: normalSerial(Buffer.from(r.userCertificate.valueBlock.valueHexView).toString('hex')), revokedAt: r.revocationDate?.value ?? null })),
+  };
+}
+
+export const LORDN_COLUMNS = {
+  sunrise: 'roid,domain-name,SMD-id,registrar-id,registration-datetime,application-datetime',
+  claims: 'roid,domain-name,notice-id,registrar-id,registration-datetime,ack-datetime,application-datetime',
+} as const;
+
+/**
+ * A LORDN file (RFC 9361 §6.3.1): `1,<creation date-time>,<number of lines>`, the header, one line per
+ * registration. application-datetime stays empty: this registry registers at once, it keeps no applications.
+ * registrar-id is the registrar's IANA id; a registrar without one cannot be reported (the TMCH refuses the
+ * line), so the file is refused naming it.
+ */
+export function lordnFile(kind: 'sunrise' | 'claims', rows: LaunchRegistration[], registrar: (id: number) => { clId: string; ianaId: number | null } | undefined, now: Date): string {
+  const lines = rows.map((r) => {
+    const reg = registrar(r.registrarId);
+    if (!reg || reg.ianaId === null) throw new Error(`registrar ${reg?.clId ?? r.registrarId} of ${r.name} has no IANA id (registry registrar set ${reg?.clId ?? '<clID>'} --iana-id N): the LORDN file cannot report it`);
+    const common = [r.roid, r.name];
+    if (kind === 'sunrise') return [...common, r.smdId ?? '', String(reg.ianaId), r.registeredAt.toISOString(), ''].join(',');
+    return [...common, r.notice?.id ?? '', String(reg.ianaId), r.registeredAt.toISOString(), r.notice?.acceptedAt.toISOString() ?? '', ''].join(',');
+  });
+  return [`1,${now.toISOString()},${lines.length}`, LORDN_COLUMNS[kind], ...lines].join('\n') + '\n';
+}

@@ -243,6 +243,7 @@ describe('launch phases (RFC 8334): sunrise, landrush, claims, TMCH files and LO
     const bad: Array<[string, RegExp]> = [
       [notice(id, notAfter, new Date(now.getTime() - 49 * HOUR)), /more than 48 hours ago/],
       [notice(id, notAfter, new Date(now.getTime() + HOUR)), /in the future/],
+      [notice(id, notAfter, new Date(now.getTime() + 6 * 60_000)), /in the future/],
       [notice(tmchNoticeId('markone', new Date(now.getTime() - HOUR), 1n), new Date(now.getTime() - HOUR), new Date(now.getTime() - 2 * HOUR)), /expired/],
       [notice(tmchNoticeId('marktwo', notAfter, 123456789n), notAfter, accepted), /checksum .* does not match the label markone/],
       [notice('not-a-tmch-id', notAfter, accepted), /not a TMCH notice id/],

@@ -86,6 +86,23 @@ describe('OT&E scripts replayed over TLS', function () {
     });
   }
 
+  it('launch: sunrise with ICANN\'s test SMD, claims check and create with a notice, a premium create with its fee, on the launch environment', async () => {
+    // The notice's acceptedDate is the runner's time: the registry clock must not lag it (the suite's clock is set, not running).
+    t.clock.set(new Date());
+    const env = readEnvironment('launch');
+    await resetEnvironment(t.registry.store, environmentClearer(t), t.config.certsDir, env, t.clock.now());
+    const script = loadScript('launch');
+    const r = await run(script);
+    assertPassed(r);
+    expect(r.steps.find((s) => s.id === '4')!.response).to.match(/<result code="1000">/);
+    // The sunrise and claims registrations wait for the LORDN files.
+    const pending = await t.registry.store.transaction(async (repos) => [...(await repos.tmch.unreported('ote-sunrise', 'sunrise')), ...(await repos.tmch.unreported('ote-claims', 'claims'))]);
+    expect(pending.map((p) => p.name).sort()).to.deep.equal(['test-and-validate.ote-sunrise', 'testandvalidate.ote-claims']);
+    // A second run after a reset passes again (the reset clears both TLDs of the environment).
+    await resetEnvironment(t.registry.store, environmentClearer(t), t.config.certsDir, env, t.clock.now());
+    assertPassed(await run(script));
+  });
+
   it('deti: passes with A-label input as well as U-labels', async () => {
     await reset();
     const r = await run(withALabels(loadScript('deti')));

@@ -16,6 +16,8 @@ import type { LaunchCheck, LaunchCheckData, LaunchCreate, NoticeInput, PhaseInpu
 
 /** Hours a claims notice stays acceptable after the registrant accepted it (the TMCH's rule). */
 export const NOTICE_ACCEPTANCE_HOURS = 48;
+/** How far a registrar's clock may run ahead of the registry's: an acceptedDate up to this far ahead is taken as now. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
 
 const phaseText = (p: PhaseInput) => (p.name ? `${p.value} (${p.name})` : p.value);
 const phaseEl = (p: PhaseInput) => el('launch:phase', p.name ? { name: p.name } : null, p.value);
@@ -148,7 +150,7 @@ export async function launchRulesForCreate(
   const acceptedAt = new Date(notice.acceptedDate);
   if (Number.isNaN(notAfter.getTime()) || Number.isNaN(acceptedAt.getTime())) throw claimsNoticeInvalid('notAfter and acceptedDate must be date-times with a time zone', notice);
   const now = ctx.now.getTime();
-  if (acceptedAt.getTime() > now) throw claimsNoticeInvalid(`acceptedDate ${acceptedAt.toISOString()} is in the future`, notice);
+  if (acceptedAt.getTime() > now + CLOCK_SKEW_MS) throw claimsNoticeInvalid(`acceptedDate ${acceptedAt.toISOString()} is in the future (registry time ${ctx.now.toISOString()})`, notice);
   if (now >= notAfter.getTime()) throw claimsNoticeInvalid(`the notice expired at ${notAfter.toISOString()} (notAfter)`, notice);
   if (now - acceptedAt.getTime() > NOTICE_ACCEPTANCE_HOURS * 3600_000) {
     throw claimsNoticeInvalid(`it was accepted at ${acceptedAt.toISOString()}, more than ${NOTICE_ACCEPTANCE_HOURS} hours ago: show the notice again`, notice);

@@ -198,9 +198,14 @@ describe('launch phases (RFC 8334): sunrise, landrush, claims, TMCH files and LO
       body: JSON.stringify({ domain: 'viahttp.sunrisetld' }),
     });
     const body = (await res.json()) as { error?: { code: string; message: string; epp_code: number } };
-    expect(res.status, JSON.stringify(body)).to.be.within(400, 499);
-    expect(JSON.stringify(body), JSON.stringify(body)).to.match(/sunrise/);
+    expect(res.status, JSON.stringify(body)).to.equal(422);
+    expect(body.error?.code).to.equal('namespace_not_creatable');
+    expect(body.error?.message).to.match(/sunrise phase: a create needs the trademark holder's signed mark/);
     expect(await exists('viahttp.sunrisetld')).to.equal(false);
+    const status = await fetch(`http://127.0.0.1:${t.registry.http!.port}/api/v1/registrar/v1/status`, { headers: { authorization: `Bearer ${token}` } });
+    const namespaces = ((await status.json()) as { namespaces: Array<{ tld: string; create_available: boolean; launch_phase: string; claims_period: boolean }> }).namespaces;
+    expect(namespaces.find((n) => n.tld === 'sunrisetld')).to.include({ create_available: false, launch_phase: 'sunrise', claims_period: false });
+    expect(namespaces.find((n) => n.tld === 'claimstld')).to.include({ create_available: true, launch_phase: 'open', claims_period: true });
   });
 
   it('claims: the claims check form answers from the DNL loaded with the CLI; outside the claims period 2306', async () => {

@@ -19,7 +19,7 @@ import { publishZone, zoneFile } from '../zone/publish.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { Repos } from '../storage/store.js';
 import { devCertPaths, ensureDevCerts, fingerprint, revokeDevCertificate } from '../transport/dev-certs.js';
-import { loadEnvironment, readEnvironment, resetEnvironment, type OteEnvironment } from '../ote/environment.js';
+import { ENVIRONMENTS, loadEnvironment, readEnvironment, resetEnvironment, type OteEnvironment } from '../ote/environment.js';
 import { writeEvidence } from '../ote/evidence.js';
 import { runScript, type Account } from '../ote/runner.js';
 import { loadScript } from '../ote/script.js';
@@ -604,6 +604,7 @@ const ote = program.command('ote').description('OT&E certification: environments
 function printConnection(cfg: Config, env: OteEnvironment): void {
   const paths = devCertPaths(cfg.certsDir);
   console.log(`OT&E environment ${env.tld}: ${env.description}`);
+  for (const t of env.alsoTlds ?? []) console.log(`  also TLD ${t.tld}: ${t.description}`);
   console.log(`  EPP server: ${cfg.epp.host}:${cfg.epp.port} (TLS 1.2+, client certificate required)`);
   console.log(`  CA certificate: ${paths.ca}`);
   for (const r of env.registrars) {
@@ -613,8 +614,8 @@ function printConnection(cfg: Config, env: OteEnvironment): void {
 }
 ote
   .command('load')
-  .argument('<env>', 'environment: tatar or deti (or its TLD)')
-  .description('create or update the TLD and the two OT&E accounts; objects are left as they are')
+  .argument('<env>', `environment: ${Object.keys(ENVIRONMENTS).join(', ')} (or its TLD)`)
+  .description('create or update the TLD(s) and the two OT&E accounts; objects are left as they are')
   .action(async (name: string) => {
     const env = readEnvironment(name);
     await withStore(async (store, cfg) => {
@@ -624,8 +625,8 @@ ote
   });
 ote
   .command('reset')
-  .argument('<env>', 'environment: tatar or deti (or its TLD)')
-  .description("load the environment and delete every object its accounts own in its TLD (never another registrar's or TLD's)")
+  .argument('<env>', `environment: ${Object.keys(ENVIRONMENTS).join(', ')} (or its TLD)`)
+  .description("load the environment and delete every object its accounts own in its TLD(s) (never another registrar's or TLD's)")
   .action(async (name: string) => {
     const env = readEnvironment(name);
     await withStore(async (store, cfg) => {
@@ -638,7 +639,7 @@ ote
 const collect = (v: string, acc: string[]) => [...acc, v];
 ote
   .command('run')
-  .argument('<script>', 'script name (tatar, deti) or path of a script JSON file')
+  .argument('<script>', 'script name (tatar, deti, launch) or path of a script JSON file')
   .description('run an OT&E script against an EPP server (this one or any other) and write the evidence archive')
   .option('--host <host>', 'EPP server host', '127.0.0.1')
   .option('--port <port>', 'EPP server port', positiveInt)

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eppDateTime } from '../../protocol/response.js';
 import { normalizeName } from '../../registry/names.js';
+import { phaseAt } from '../../registry/launch-phases.js';
 import type { TldPolicy } from '../../registry/policy.js';
 import { ApiError, type ApiState } from '../gateway.js';
 
@@ -68,4 +69,14 @@ export function describe(api: ApiState, domain: string | undefined, key: string 
 /** Whether POST /domains can create in a TLD: the API sends no contacts, so only where none is required. */
 export function creatableOverHttp(policy: TldPolicy): boolean {
   return policy.dataModel === 'minimum';
+}
+
+/**
+ * Why POST /domains cannot create in a TLD at `now`, if it cannot: a registrant it has no field for (maximum
+ * data model), or a sunrise phase (the API sends no signed mark, RFC 7848). undefined: it can.
+ */
+export function notCreatableOverHttp(tld: { name: string; policy: TldPolicy }, now: Date): string | undefined {
+  if (!creatableOverHttp(tld.policy)) return `.${tld.name} needs a registrant contact (data model ${tld.policy.dataModel}), which this API cannot send: create its domains over EPP`;
+  if (phaseAt(tld.policy.launch, now).main === 'sunrise') return `.${tld.name} is in its sunrise phase: a create needs the trademark holder's signed mark, which this API cannot send: create it over EPP (launch-1.0)`;
+  return undefined;
 }

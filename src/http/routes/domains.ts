@@ -16,7 +16,7 @@ import { ApiError, auditOwn, auditOwnIn, execOk, type CommandDone } from '../gat
 import { idempotencyKey, idempotent, type Outcome, type SaveOutcome } from '../idempotency.js';
 import * as S from '../schemas.js';
 import type { RouteContext } from '../server.js';
-import { canonicalName, creatableOverHttp, describe, eppIso, iso, nameFromBody, newAuthCode, requireNamespace, TRANSFER_INTENT_COMMAND } from './common.js';
+import { canonicalName, describe, eppIso, iso, nameFromBody, newAuthCode, notCreatableOverHttp, requireNamespace, TRANSFER_INTENT_COMMAND } from './common.js';
 import { registerNameserverRoute } from './nameservers.js';
 
 /**
@@ -96,12 +96,12 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
       const o = await run(req, async (save) => {
         const name = canonicalName(input);
         requireNamespace(api, name);
-        // The API has no contact fields: a TLD whose data model needs a registrant (maximum) is not creatable
-        // here (GET /status says so per namespace), refused before any command runs instead of an EPP 2003.
+        // The API has no contact fields and no signed marks: a TLD whose data model needs a registrant
+        // (maximum), or one in its sunrise phase, is not creatable here (GET /status says so per namespace),
+        // refused before any command runs instead of an EPP 2003/2306.
         const tld = await deps.store.transaction((x) => x.tlds.get(name.slice(name.indexOf('.') + 1)));
-        if (tld && !creatableOverHttp(tld.policy)) {
-          throw new ApiError(422, 'namespace_not_creatable', `.${tld.name} needs a registrant contact (data model ${tld.policy.dataModel}), which this API cannot send: create its domains over EPP`, 'domain');
-        }
+        const why = tld && notCreatableOverHttp(tld, deps.clock.now());
+        if (why) throw new ApiError(422, 'namespace_not_creatable', why, 'domain');
         const prot = await deps.store.transaction((x) => x.http.protectedName(name));
         if (prot && !prot.decidedAt) {
           // Refused before any command runs; audited all the same, so that GET /poll shows the attempt.

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { RouteContext } from '../server.js';
 import { BASE_PATH } from '../gateway.js';
 import { SCOPES } from '../tokens.js';
-import { API_COMMANDS, creatableOverHttp, iso } from './common.js';
+import { phaseAt } from '../../registry/launch-phases.js';
+import { API_COMMANDS, iso, notCreatableOverHttp } from './common.js';
 
 /** The commands of the API: method, path, scope, and the EPP command each one runs. */
 export const COMMANDS: Array<{ command: string; method: string; path: string; scope: string; idempotency: 'required' | 'optional' | 'none' }> = [
@@ -53,8 +54,11 @@ export function registerStatusRoute(app: FastifyInstance, ctx: RouteContext): vo
           approved: true,
           sandbox: cfg.sandboxTlds.includes(t.name),
           data_model: t.policy.dataModel,
-          // The API sends no contacts: only a TLD that needs none (minimum data model) takes creates here.
-          create_available: creatableOverHttp(t.policy),
+          // The API sends no contacts nor signed marks: only a TLD that needs none (minimum data model, not in
+          // sunrise) takes creates here.
+          create_available: notCreatableOverHttp(t, deps.clock.now()) === undefined,
+          launch_phase: phaseAt(t.policy.launch, deps.clock.now()).main,
+          claims_period: phaseAt(t.policy.launch, deps.clock.now()).claims !== undefined,
           periods: t.policy.period,
           host_model: t.policy.hostModel,
           prices: t.policy.prices,

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { domainToASCII } from 'node:url';
 import { writeEvidence } from '../src/ote/evidence.js';
-import { readEnvironment, resetEnvironment } from '../src/ote/environment.js';
+import { readEnvironment, REPO_ROOT, resetEnvironment } from '../src/ote/environment.js';
+import { makeTestTmch } from './support/tmch-test-ca.js';
 import { runScript, type Account, type RunResult } from '../src/ote/runner.js';
 import { loadScript, type Script } from '../src/ote/script.js';
 import { PASSWORDS, readLog, startTestRegistry, testCerts, type TestRegistry } from './helpers.js';
@@ -39,15 +41,28 @@ describe('OT&E scripts replayed over TLS', function () {
   this.timeout(120_000);
   let t: TestRegistry;
   let accounts: Record<string, Account>;
+  let launchFiles: string;
   before(async () => {
-    t = await startTestRegistry();
+    const tm = await makeTestTmch();
+    launchFiles = mkdtempSync(join(tmpdir(), 'ote-launch-'));
+    mkdirSync(join(launchFiles, 'tmch'));
+    const mark = await tm.signedMark({ id: '0000001800-1', labels: ['test-and-validate', 'testandvalidate', 'test-validate'] });
+    writeFileSync(join(launchFiles, 'tmch/active.smd'), `Marks: Mark test-and-validate\n-----BEGIN ENCODED SMD-----\n${mark.encoded.replace(/(.{76})/g, '$1\n')}\n-----END ENCODED SMD-----\n`);
+    const cas = join(launchFiles, 'tmch-cas.pem');
+    writeFileSync(cas, tm.caPem + readFileSync(join(REPO_ROOT, 'fixtures/tmch/icann-tmch-pilot.crt'), 'utf8'));
+    t = await startTestRegistry((c) => {
+      c.tmch.ca = cas;
+    });
     const certs = testCerts();
     accounts = {
       ClientX: { password: PASSWORDS.ClientX, cert: join(certs, 'clientx.crt'), key: join(certs, 'clientx.key') },
       ClientY: { password: PASSWORDS.ClientY, cert: join(certs, 'clienty.crt'), key: join(certs, 'clienty.key') },
     };
   });
-  after(() => t.close());
+  after(async () => {
+    await t.close();
+    rmSync(launchFiles, { recursive: true, force: true });
+  });
 
   /** Both scripts use the same contact ids and host names: a run starts from both environments reset. */
   async function reset(): Promise<void> {
@@ -86,13 +101,15 @@ describe('OT&E scripts replayed over TLS', function () {
     });
   }
 
-  it('launch: sunrise with ICANN\'s test SMD, claims check and create with a notice, a premium create with its fee, on the launch environment', async () => {
+  it('launch: sunrise with a signed mark, claims check and create with a notice, a premium create with its fee, on the launch environment', async () => {
     // The notice's acceptedDate is the runner's time: the registry clock must not lag it (the suite's clock is set, not running).
     t.clock.set(new Date());
     const env = readEnvironment('launch');
     await resetEnvironment(t.registry.store, environmentClearer(t), t.config.certsDir, env, t.clock.now());
     const script = loadScript('launch');
-    const r = await run(script);
+    // The script's SMD file replaced by one of the suite's TMCH for the same labels (ICANN's test SMD expires in
+    // 2027-10; test/launch.test.ts checks it with the clock inside its window), the suite CA trusted as well.
+    const r = await runScript(script, { host: '127.0.0.1', port: t.registry.address.port, ca: join(testCerts(), 'ca.crt'), servername: 'localhost', accounts, filesDir: launchFiles });
     assertPassed(r);
     expect(r.steps.find((s) => s.id === '4')!.response).to.match(/<result code="1000">/);
     // The sunrise and claims registrations wait for the LORDN files.
@@ -100,7 +117,7 @@ describe('OT&E scripts replayed over TLS', function () {
     expect(pending.map((p) => p.name).sort()).to.deep.equal(['test-and-validate.ote-sunrise', 'testandvalidate.ote-claims']);
     // A second run after a reset passes again (the reset clears both TLDs of the environment).
     await resetEnvironment(t.registry.store, environmentClearer(t), t.config.certsDir, env, t.clock.now());
-    assertPassed(await run(script));
+    assertPassed(await runScript(script, { host: '127.0.0.1', port: t.registry.address.port, ca: join(testCerts(), 'ca.crt'), servername: 'localhost', accounts, filesDir: launchFiles }));
   });
 
   it('deti: passes with A-label input as well as U-labels', async () => {

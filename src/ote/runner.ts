@@ -23,6 +23,8 @@ export interface RunOptions {
   /** Called after every step (progress lines). */
   onStep?: (s: StepRecord, index: number, total: number) => void;
   timeout?: number;
+  /** Folder the files a script names (its SMD files) are read from; default: the kit's fixtures/. */
+  filesDir?: string;
 }
 
 export interface StepRecord {
@@ -133,7 +135,7 @@ export async function runScript(script: Script, opts: RunOptions): Promise<RunRe
             }
           }
           rec.clTRID = clTRID;
-          rec.request = buildRequest(step, clTRID, opts.accounts[step.as]?.password ?? '', resolve);
+          rec.request = buildRequest(step, clTRID, opts.accounts[step.as]?.password ?? '', resolve, opts.filesDir ?? join(REPO_ROOT, 'fixtures'));
           rec.response = await c.request(rec.request);
           reply = readReply(rec.response);
           rec.code = reply.code;
@@ -170,10 +172,10 @@ export async function runScript(script: Script, opts: RunOptions): Promise<RunRe
 }
 
 /** A script's <launch:create>: the signed mark read from its SMD file, the notice's times resolved. */
-function launchCreate(l: { phase: string; encodedSignedMarkFile?: string; notice?: { id: string; notAfter: Value; acceptedDate: Value } }, stepId: string, resolve: (v: Value, id: string) => string): LaunchCreateParams {
+function launchCreate(l: { phase: string; encodedSignedMarkFile?: string; notice?: { id: string; notAfter: Value; acceptedDate: Value } }, stepId: string, resolve: (v: Value, id: string) => string, filesDir: string): LaunchCreateParams {
   return {
     phase: l.phase,
-    ...(l.encodedSignedMarkFile && { encodedSignedMark: encodedSignedMarkOf(readFileSync(join(REPO_ROOT, 'fixtures', l.encodedSignedMarkFile), 'utf8'), l.encodedSignedMarkFile) }),
+    ...(l.encodedSignedMarkFile && { encodedSignedMark: encodedSignedMarkOf(readFileSync(join(filesDir, l.encodedSignedMarkFile), 'utf8'), l.encodedSignedMarkFile) }),
     ...(l.notice && { notice: { id: l.notice.id, notAfter: resolve(l.notice.notAfter, stepId), acceptedDate: resolve(l.notice.acceptedDate, stepId) } }),
   };
 }
@@ -227,7 +229,7 @@ function describe(params: Record<string, unknown>): string {
   return JSON.stringify(params, (k, v) => (k === 'authInfo' || k === 'password' ? '********' : v));
 }
 
-function buildRequest(step: Step, clTRID: string, password: string, resolve: (v: Value, id: string) => string): string {
+function buildRequest(step: Step, clTRID: string, password: string, resolve: (v: Value, id: string) => string, filesDir: string): string {
   const p = step.params;
   switch (step.command) {
     case 'login':
@@ -259,7 +261,7 @@ function buildRequest(step: Step, clTRID: string, password: string, resolve: (v:
     case 'host:delete':
       return requests.delete(clTRID, 'host', p.name);
     case 'domain:create':
-      return requests.domainCreate(clTRID, { ...(p as never as Parameters<typeof requests.domainCreate>[1]), launch: p.launch && launchCreate(p.launch, step.id, resolve) });
+      return requests.domainCreate(clTRID, { ...(p as never as Parameters<typeof requests.domainCreate>[1]), launch: p.launch && launchCreate(p.launch, step.id, resolve, filesDir) });
     case 'domain:renew':
       return requests.domainRenew(clTRID, { name: p.name, curExpDate: resolve(p.curExpDate, step.id), period: p.period });
     case 'domain:update':

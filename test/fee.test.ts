@@ -7,7 +7,7 @@ import { issueToken } from '../src/http/tokens.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
 import { resolvePolicy } from '../src/registry/policy.js';
 import { ALL_EXT_URIS, checkResponse, command, HELLO, send, startTestRegistry, type CheckedResponse, type TestRegistry } from './helpers.js';
-import { balance } from './seed.js';
+import { balance, setBalance } from './seed.js';
 
 const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
 const FEE = 'urn:ietf:params:xml:ns:epp:fee-1.0';
@@ -238,5 +238,27 @@ describe('fees (RFC 8748) and premium names', function () {
     const created = await post({ domain: 'silver.feetld', fee: '300.00', idempotency_key: 'fee-http-3' });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     expect((await ledger('ClientX', 'silver.feetld')).map((e) => e.amount)).to.deep.equal([-30000]);
+
+    // A premium transfer over HTTP: the gaining registrar's `fee` goes with its auth code (<fee:transfer>).
+    const pw = 'Silver-auth-1';
+    expect((await req(x, `<update><domain:update ${DOM}><domain:name>silver.feetld</domain:name><domain:chg><domain:authInfo><domain:pw>${pw}</domain:pw></domain:authInfo></domain:chg></domain:update></update>`)).code).to.equal(1000);
+    const yToken = (await issueToken(t.registry.store, { clId: 'ClientY', channel: 'fee-http-y' }, new Date())).token;
+    const transfer = async (token: string, body: Record<string, unknown>) => {
+      const r = await fetch(`http://127.0.0.1:${t.registry.http!.port}/api/v1/registrar/v1/domains/silver.feetld/transfer`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: r.status, body: (await r.json()) as { error?: { code: string; message: string; epp_code: number } } };
+    };
+    const noFee = await transfer(yToken, { auth_code: pw, idempotency_key: 'fee-http-t1' });
+    expect(noFee.status).to.equal(422);
+    expect(noFee.body.error!.message).to.match(/silver\.feetld is a premium name \(class premium\): its transfer costs 30\.00 EUR/);
+    const intentWithFee = await transfer(token, { gaining_registrar: { id: 'ClientY' }, fee: '30.00', idempotency_key: 'fee-http-t2' });
+    expect(intentWithFee.status).to.equal(400);
+    expect(intentWithFee.body.error!.message).to.match(/send it with auth_code/);
+    await setBalance(t, 'ClientY', 1_000_000);
+    const requested = await transfer(yToken, { auth_code: pw, fee: '30.00', idempotency_key: 'fee-http-t3' });
+    expect(requested.status, JSON.stringify(requested.body)).to.equal(202);
   });
 });

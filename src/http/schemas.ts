@@ -120,6 +120,8 @@ export const transferBody = {
     /** The domain's auth code: a gaining registrar requesting the transfer sends it. */
     auth_code: authCode,
     years: { type: 'integer', minimum: 1, maximum: 10 },
+    /** With auth_code: the transfer fee the gaining registrar agrees to (<fee:transfer>; a premium name needs it). */
+    fee,
     reason: { type: 'string', maxLength: 1000 },
     idempotency_key: idempotencyKey,
   },

@@ -318,10 +318,12 @@ export function registerDomainRoutes(app: FastifyInstance, ctx: RouteContext): v
     async (req, reply) => {
       const api = req.api;
       const input = (req.params as DomainParams).domain;
-      const body = req.body as { gaining_registrar?: GainingRegistrar; auth_code?: string; years?: number; reason?: string };
+      const body = req.body as { gaining_registrar?: GainingRegistrar; auth_code?: string; years?: number; reason?: string; fee?: string };
       describe(api, input, idempotencyKey(req.headers, body, true));
       const o = await run(req, (save) => {
         requireNamespace(api, canonicalName(input));
+        // The fee is the gaining registrar's agreement: it goes with auth_code, never with an outbound intent.
+        if (body.fee !== undefined && body.auth_code === undefined) throw new ApiError(400, 'invalid_request', 'fee is the gaining registrar\'s agreement to the transfer price: send it with auth_code', 'fee');
         return body.auth_code !== undefined ? transferIn(ctx, req, input, body, save) : transferOut(ctx, req, input, body, save);
       });
       return ctx.send(reply, o);
@@ -435,7 +437,7 @@ async function transferIn(
   ctx: RouteContext,
   req: FastifyRequest,
   input: string,
-  body: { gaining_registrar?: GainingRegistrar; auth_code?: string; years?: number },
+  body: { gaining_registrar?: GainingRegistrar; auth_code?: string; years?: number; fee?: string },
   save: SaveOutcome,
 ): Promise<Outcome> {
   const api = req.api;
@@ -444,7 +446,8 @@ async function transferIn(
     throw new ApiError(422, 'gaining_registrar_mismatch', `With an auth_code the caller (${me.clId}) is the gaining registrar; gaining_registrar.id says ${body.gaining_registrar.id}`, 'gaining_registrar.id');
   }
   let out!: Outcome;
-  const request = { op: 'request' as const, name: input, period: years(body.years), authInfo: { pw: body.auth_code! } };
+  // `fee`: the agreed transfer price in the TLD's currency, as <fee:transfer> (a premium name needs it).
+  const request = { op: 'request' as const, name: input, period: years(body.years), authInfo: { pw: body.auth_code! }, ...(body.fee !== undefined && { fee: { fees: [body.fee] } }) };
   await execOk(ctx.deps, api, me, domainTransferRequest, request, {
     object: objectOf(input),
     also: async (x, result, done) => {

@@ -24,6 +24,7 @@ import { devCertPaths, ensureDevCerts } from './transport/dev-certs.js';
 import { generateDevKeys } from './escrow/keys.js';
 import { EppServer } from './transport/epp-server.js';
 import { DEFAULT_HTTP_PORT, DEFAULT_RDAP_PORT, pemCertificates, tmchCaFile } from './config.js';
+import { releaseSignedMarkSchema, useSignedMarkSchema } from './registry/signed-mark.js';
 import { gitRevision, VERSION } from './version.js';
 import { lockForServing } from './storage/sqlite/serve-lock.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
@@ -171,6 +172,8 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   for (const t of timers) t.unref();
 
   const validator = compileSchemaSet(config.schemasDir);
+  // Signed marks (sunrise creates) are checked against the same schema set.
+  useSignedMarkSchema(validator);
   const parser = new EppParser(validator, new Set(COMMAND_EXTENSION_URIS));
   // Per-registrar command-rate limits: read now, and again every 2 s (a `registrar set --rate` applies
   // without a restart).
@@ -340,6 +343,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       await store.close();
       serveLock?.release();
       parser.dispose();
+      releaseSignedMarkSchema(validator);
       validator.dispose();
       log.info('registry stopped');
       // Buffered lines are written before close() returns (the caller may exit the process next), but not

@@ -63,6 +63,16 @@ function schema(): XsdValidator {
   return validator;
 }
 
+/** The server hands over the schema set its EPP parser compiled (the same files), so none is compiled twice. */
+export function useSignedMarkSchema(v: XsdValidator): void {
+  validator = v;
+}
+
+/** Before the server disposes of that schema set: a later check compiles its own again. */
+export function releaseSignedMarkSchema(v: XsdValidator): void {
+  if (validator === v) validator = undefined;
+}
+
 /** `encoded`: the text of <smd:encodedSignedMark>, base64 with line breaks allowed. */
 export async function verifyEncodedSignedMark(encoded: string, checks: SignedMarkChecks): Promise<SignedMarkResult> {
   const b64 = encoded.replace(/\s+/g, '');

@@ -30,7 +30,7 @@ import { lockForServing } from './storage/sqlite/serve-lock.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
 import { ZonePublisher } from './zone/publisher.js';
 import { startRdapServer } from './rdap/server.js';
-import { startRdapThread } from './rdap/thread.js';
+import { startRdapThread, type RdapThread } from './rdap/thread.js';
 import { RegistryMetrics } from './ops/metrics.js';
 import { CommandPacer } from './session/command-pacer.js';
 
@@ -52,7 +52,8 @@ export interface Registry {
   /** The server's Prometheus metrics (GET /metrics on the HTTP listener). */
   metrics: RegistryMetrics;
   /** The RDAP service's address and base URL (absent when rdap.enabled is false), and the thread it runs on. */
-  rdap?: { host: string; port: number; baseUrl: string; thread: 'worker' | 'main' };
+  /** The RDAP service; `worker`: the thread it runs in (worker thread only: restarts counted, and a drill to end it). */
+  rdap?: { host: string; port: number; baseUrl: string; thread: 'worker' | 'main'; worker?: RdapThread };
   tlds: string[];
   close(): Promise<void>;
 }
@@ -212,7 +213,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   // The HTTP registrar API: a second door onto the same runner. An ephemeral EPP port (0: tests, throwaway
   // instances) makes the default HTTP port ephemeral too, so that such instances never contend for 7080.
   let httpServer: HttpServer | undefined;
-  let rdapServer: { host: string; port: number; baseUrl: string; thread: 'worker' | 'main'; readonly listening: boolean; close(): Promise<void> } | undefined;
+  let rdapServer: { host: string; port: number; baseUrl: string; thread: 'worker' | 'main'; readonly listening: boolean; worker?: RdapThread; close(): Promise<void> } | undefined;
   let stopping = false;
   // GET /readyz: each check is real and cheap; null when fine.
   const readiness = async (): Promise<Record<string, string | null>> => {
@@ -302,7 +303,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
           applyDueEvents,
           requestDone: (type, status, n) => metrics.rdapRequest(type, status, n),
         });
-        rdapServer = { host: worker.host, port: worker.port, baseUrl: worker.baseUrl, thread: 'worker', close: worker.close, get listening() { return worker.listening; } };
+        rdapServer = { host: worker.host, port: worker.port, baseUrl: worker.baseUrl, thread: 'worker', worker, close: worker.close, get listening() { return worker.listening; } };
       } else {
         const inThread = await startRdapServer({ config: rdapConfig, store, clock, log, applyDueEvents, requestDone: (type, status) => metrics.rdapRequest(type, status) });
         rdapServer = { host: inThread.host, port: inThread.port, baseUrl: inThread.baseUrl, thread: 'main', close: inThread.close, get listening() { return inThread.app.server.listening; } };
@@ -329,7 +330,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     httpServer,
     zonePublisher,
     metrics,
-    rdap: rdapServer && { host: rdapServer.host, port: rdapServer.port, baseUrl: rdapServer.baseUrl, thread: rdapServer.thread },
+    rdap: rdapServer && { host: rdapServer.host, port: rdapServer.port, baseUrl: rdapServer.baseUrl, thread: rdapServer.thread, worker: rdapServer.worker },
     get tlds() {
       return tlds;
     },

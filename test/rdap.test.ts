@@ -11,7 +11,7 @@ import { requests, type ContactParams } from '../src/client/requests.js';
 import { loadConfig } from '../src/config.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
 import { resolvePolicy } from '../src/registry/policy.js';
-import { checkResponse, startTestRegistry, type CheckedResponse, type TestRegistry } from './helpers.js';
+import { checkResponse, readLog, startTestRegistry, type CheckedResponse, type TestRegistry } from './helpers.js';
 
 /**
  * The RDAP service over real HTTP, against objects made over EPP in the same registry: every answer is
@@ -161,6 +161,27 @@ describe('RDAP service', function () {
         secDNS: o.ds ? { dsData: [DS] } : undefined,
       }),
     );
+
+  it('a worker that ends unexpectedly is logged and started again on the same port; EPP goes on meanwhile', async () => {
+    const rdap = t.registry.rdap!.worker!;
+    const before = rdap.threadId;
+    await rdap.terminateWorker();
+    // EPP answers while RDAP is out.
+    await createDomain(x, 'rdap-restart.tatar');
+    const deadline = Date.now() + 15_000;
+    let status = 0;
+    while (Date.now() < deadline) {
+      status = await fetch(`${base}domain/rdap-restart.tatar`).then((r) => r.status, () => 0);
+      if (status === 200) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).to.equal(200);
+    expect(rdap.restarts).to.equal(1);
+    expect(rdap.threadId).to.not.equal(before);
+    expect(rdap.listening).to.equal(true);
+    expect(readLog(t)).to.match(/RDAP worker ended unexpectedly \(exit code 1\): starting it again in 1000 ms/);
+    expect(readLog(t)).to.match(/RDAP worker started again on 127\.0\.0\.1:/);
+  });
 
   it('runs in a worker thread of its own: it answers, at once, a change made over EPP while the EPP thread is blocked', async () => {
     expect(t.registry.rdap!.thread).to.equal('worker');

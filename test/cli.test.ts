@@ -118,6 +118,22 @@ describe('registry CLI', function () {
     expect(await server.stop()).to.equal(0);
   });
 
+  it('serve: a SIGTERM while it still starts stops it cleanly once started (exit 0), never kills it half-started', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--dev'], { env, cwd: dir });
+    let out = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    // The first log line ("starting") comes before any listener: the signal arrives in the middle of the start.
+    child.stdout.on('data', (d: Buffer) => {
+      if (out === '') child.kill('SIGTERM');
+      out += d.toString();
+    });
+    expect(await exited, out).to.equal(0);
+    expect(out).to.match(/starting/);
+    expect(out).to.match(/"signal":"SIGTERM".*shutting down/);
+    expect(out).to.match(/registry stopped/);
+  });
+
   it('certs revoke: lists a certificate in certs/ca.crl; serve with tls.crl refuses it, and reads the CRL again on SIGHUP', async () => {
     expect(cli('certs', 'generate', 'clientx', 'clienty').status).to.equal(0);
     let r = cli('certs', 'revoke', 'certs/clienty.crt');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EppClient } from '../src/client/epp-client.js';
@@ -84,8 +84,14 @@ describe('launch phases (RFC 8334): sunrise, landrush, claims, TMCH files and LO
   after(async () => {
     for (const c of [x, y]) await c?.close();
     await t?.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
-  const newDir = () => mkdtempSync(join(tmpdir(), 'tmch-test-'));
+  const dirs: string[] = [];
+  const newDir = () => {
+    const d = mkdtempSync(join(tmpdir(), 'tmch-test-'));
+    dirs.push(d);
+    return d;
+  };
 
   it('greets with launch-1.0', async () => {
     const c = await t.connect('clientx');

@@ -160,9 +160,16 @@ program
       cfg.devFixtures = false;
       notes.push(`NODE_ENV=production: development mode (${o.dev ? '--dev' : 'devFixtures'}) ignored; no OT&E fixtures loaded`);
     }
-    const registry = await startRegistry(cfg, { notes });
+    // The signal handlers come first: a SIGTERM during the start (the EPP port may already be listening while
+    // the HTTP API and RDAP still start) stops the registry once it has started, instead of killing it.
+    let registry: Awaited<ReturnType<typeof startRegistry>> | undefined;
     let stopping = false;
+    let signalled: string | undefined;
     const stop = (signal: string) => {
+      if (!registry) {
+        signalled ??= signal;
+        return;
+      }
       if (stopping) return;
       stopping = true;
       registry.services.log.info({ signal }, 'shutting down');
@@ -176,12 +183,14 @@ program
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    registry = await startRegistry(cfg, { notes });
+    if (signalled) stop(signalled);
     // Operators replace certificate and CRL files in place, then: kill -HUP <pid>.
     process.on('SIGHUP', () => {
       try {
-        registry.epp.reloadTls();
+        registry!.epp.reloadTls();
       } catch (e) {
-        registry.services.log.error({ err: (e as Error).message }, 'TLS reload failed; the previous certificate, CA and CRL stay in use');
+        registry!.services.log.error({ err: (e as Error).message }, 'TLS reload failed; the previous certificate, CA and CRL stay in use');
       }
     });
   });

@@ -155,7 +155,7 @@ describe('registry CLI', function () {
       await y.closed;
       const x = await connect(server.port, 'clientx');
       expect(checkResponse(await x.request(loginXml('ClientX', PASSWORDS.ClientX))).code).to.equal(1000);
-      await x.close();
+      // This session stays open across the revocation below: the reloaded CRL ends it.
 
       const before = env;
       env = { ...env, ...crlEnv };
@@ -165,6 +165,9 @@ describe('registry CLI', function () {
       expect(r.stdout).to.match(/tls\.crl points to this file: a running server reads it again on SIGHUP/);
       server.child.kill('SIGHUP');
       await server.waitFor(/TLS certificate, CA and CRL files reloaded/);
+      await x.closed;
+      await server.waitFor(/client certificate revoked by the reloaded CRL/);
+      expect(server.output()).to.match(/"clID":"ClientX","reason":"client certificate revoked by the reloaded CRL","msg":"session closed by server"/);
       const x2 = await connect(server.port, 'clientx');
       const after = checkResponse(await x2.request(loginXml('ClientX', PASSWORDS.ClientX)));
       expect(after.code).to.equal(2200);

@@ -1,15 +1,12 @@
-import { webcrypto, type X509Certificate } from 'node:crypto';
-import * as asn1js from 'asn1js';
 import { parse } from 'csv-parse/sync';
-import * as pkijs from 'pkijs';
 import type { DnlEntry, LaunchRegistration } from '../storage/tmch-repo.js';
-import { normalSerial } from './signed-mark.js';
+export { parseCrl } from './crl.js';
 
 /**
  * The Trademark Clearinghouse's files (RFC 9361 §§5-6): the Domain Name Label list (DNL) and the SMD
  * revocation list (SMDRL) the registry downloads, the TMCH CA's CRL, and the LORDN files the registry sends
  * back. Each parser checks the whole file and throws naming the first bad line; nothing is half-loaded.
- * CSV by csv-parse, the CRL and its signature by pkijs.
+ * CSV by csv-parse; the CRL by ./crl.ts.
  */
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
@@ -73,42 +70,6 @@ export function parseSmdrl(text: string): { createdAt: Date; entries: Array<{ sm
     return { smdId: fields[0], revokedAt: instant(fields[1], `line ${line}`) };
   });
   return { createdAt, entries };
-}
-
-let engineSet = false;
-
-/** A CRL (PEM or DER) signed by one of the TMCH CAs: its dates and the serials it revokes. */
-export async function parseCrl(data: Buffer, cas: X509Certificate[]): Promise<{ thisUpdate: Date; nextUpdate: Date | null; revoked: Array<{ serial: string; revokedAt: Date | null }> }> {
-  if (!engineSet) {
-    pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as never }));
-    engineSet = true;
-  }
-  const text = data.toString('latin1');
-  const armoured = /-----BEGIN X509 CRL-----([\s\S]+?)-----END X509 CRL-----/.exec(text);
-  const der = armoured ? Buffer.from(armoured[1].replace(/\s+/g, ''), 'base64') : data;
-  let crl: pkijs.CertificateRevocationList;
-  try {
-    crl = pkijs.CertificateRevocationList.fromBER(new Uint8Array(der));
-  } catch (e) {
-    throw new Error(`not an X.509 CRL (PEM or DER): ${(e as Error).message.split('\n')[0]}`);
-  }
-  let signedBy: X509Certificate | undefined;
-  for (const ca of cas) {
-    try {
-      if (await crl.verify({ issuerCertificate: pkijs.Certificate.fromBER(new Uint8Array(ca.raw)) })) {
-        signedBy = ca;
-        break;
-      }
-    } catch {
-      // Another issuer's CRL: try the next CA.
-    }
-  }
-  if (!signedBy) throw new Error('the CRL is not signed by a TMCH CA of tmch.ca');
-  return {
-    thisUpdate: crl.thisUpdate.value,
-    nextUpdate: crl.nextUpdate?.value ?? null,
-    revoked: (crl.revokedCertificates ?? []).map((r) => ({ serial: normalSerial(Buffer.from(r.userCertificate.valueBlock.valueHexView).toString('hex')), revokedAt: r.revocationDate?.value ?? null })),
-  };
 }
 
 export const LORDN_COLUMNS = {

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import { pemCertificates, type Config } from '../config.js';
 import type { EppDoor } from '../epp/door.js';
 import { buildResponse } from '../protocol/response.js';
+import { parseCrl } from '../registry/crl.js';
+import { normalSerial } from '../registry/signed-mark.js';
 import { Session, type SessionTable } from '../session/session.js';
 import { FrameReader, frame } from './framing.js';
 
@@ -223,13 +225,31 @@ export class EppServer {
 
   /**
    * Reads the certificate, key, CA and CRL files again (operators replace them while the server runs; SIGHUP
-   * for `registry serve`). New connections use them; open sessions keep going. New session-ticket keys, so
-   * that a TLS session established under the old files cannot be resumed. Throws, leaving the current files
-   * in use, when one cannot be read or parsed.
+   * for `registry serve`). New connections use them; an open session goes on unless the new CRL revokes its
+   * client certificate: that one is ended (after the command in progress), as a login with it would now be
+   * refused. New session-ticket keys, so that a TLS session established under the old files cannot be
+   * resumed. Throws, leaving the current files in use, when one cannot be read or parsed.
    */
   reloadTls(): void {
     this.server.setSecureContext({ ...secureContextOptions(this.config.tls), ticketKeys: randomBytes(48) });
     this.log.info({ cert: this.config.tls.cert, ca: this.config.tls.ca, crl: this.config.tls.crl || null }, 'TLS certificate, CA and CRL files reloaded');
+    if (this.config.tls.crl) {
+      this.revocationCheck = this.endRevokedSessions().catch((e: Error) => this.log.error({ err: e.message }, 'open sessions not checked against the reloaded CRL'));
+    }
+  }
+
+  /** Settles once the open sessions have been checked against the CRL last reloaded (tests). */
+  revocationCheck: Promise<void> = Promise.resolve();
+
+  /** Ends the sessions whose client certificate the CRL (tls.crl, signed by the tls.ca CA) revokes. */
+  private async endRevokedSessions(): Promise<void> {
+    const cas = pemCertificates(readFileSync(this.config.tls.ca, 'utf8'));
+    const crl = await parseCrl(readFileSync(this.config.tls.crl), cas, 'the client CA (tls.ca)');
+    const revoked = new Set(crl.revoked.map((r) => r.serial));
+    for (const conn of this.connections) {
+      const serial = conn.socket.getPeerCertificate()?.serialNumber;
+      if (serial && revoked.has(normalSerial(serial))) this.expire(conn, 'client certificate revoked by the reloaded CRL');
+    }
   }
 
   get connectionCount(): number {

@@ -59,6 +59,65 @@ describe('failed-login flood', function () {
 });
 
 describe('LoginThrottle', () => {
+  it('checks the attempts of one (address, clID) one at a time, each after its own delay; other clIDs do not wait', async () => {
+    const th = new LoginThrottle(1, 100, 1000);
+    th.failed('192.0.2.1', 'X'); // 1 failure, free 1: the next attempt waits 100 ms
+    const started = Date.now();
+    const order: string[] = [];
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const first = th.acquire('192.0.2.1', 'X').then(async (release) => {
+      order.push('X1 checked');
+      await sleep(50);
+      th.failed('192.0.2.1', 'X');
+      order.push('X1 answered');
+      release();
+    });
+    const second = th.acquire('192.0.2.1', 'X').then((release) => {
+      order.push('X2 checked');
+      release();
+    });
+    const other = th.acquire('192.0.2.1', 'Y').then((release) => {
+      order.push('Y checked');
+      release();
+    });
+    await Promise.all([first, second, other]);
+    expect(order).to.deep.equal(['Y checked', 'X1 checked', 'X1 answered', 'X2 checked']);
+    // X2 waited for X1 (100 ms delay + 50 ms), then its own delay after 2 failures (200 ms).
+    expect(Date.now() - started).to.be.at.least(340);
+  });
+
+  it('lets `free` attempts of one (address, clID) run side by side while it has fewer failures, then one at a time', async () => {
+    const th = new LoginThrottle(2, 100, 1000);
+    const r1 = await th.acquire('192.0.2.2', 'X');
+    const r2 = await th.acquire('192.0.2.2', 'X');
+    let third = false;
+    const p3 = th.acquire('192.0.2.2', 'X').then((release) => {
+      third = true;
+      return release;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(third, 'a third waits while two are in flight').to.equal(false);
+    r1();
+    const r3 = await p3;
+    expect(third).to.equal(true);
+    // Two failures (= free): from now on one at a time.
+    th.failed('192.0.2.2', 'X');
+    th.failed('192.0.2.2', 'X');
+    r2();
+    r3();
+    const a = await th.acquire('192.0.2.2', 'X');
+    let b = false;
+    const pb = th.acquire('192.0.2.2', 'X').then((release) => {
+      b = true;
+      return release;
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(b, 'one at a time once failures reach free').to.equal(false);
+    a();
+    (await pb)();
+    expect(b).to.equal(true);
+  });
+
   const A = '192.0.2.1';
   const B = '198.51.100.7';
 

@@ -12,6 +12,10 @@
  * d ≥ freeClIds (default 20). The longer of the two waits applies. A successful login clears its own
  * (address, clID) count, and takes its clID off the address's count.
  * Both tables are bounded (`maxEntries` each, oldest dropped first).
+ *
+ * `acquire` also bounds the attempts of one (address, clID) in flight: `free` side by side while it has fewer
+ * failures than that (a registrar's sessions log in together), then one at a time, each after its delay, so
+ * that an attacker's parallel connections do not multiply the guesses the delay allows.
  */
 export class LoginThrottle {
   private readonly perClId = new Map<string, Count>();
@@ -25,6 +29,37 @@ export class LoginThrottle {
     private readonly freeClIds = 20,
     private readonly maxEntries = 100_000,
   ) {}
+
+  private readonly gates = new Map<string, Gate>();
+
+  /**
+   * Waits for a turn of the (address, clID): at most `free` attempts in flight while it has fewer than `free`
+   * failures counted (a registrar's sessions log in side by side), one at a time from then on; then waits
+   * the delay. Returns the release to call once this attempt is answered.
+   */
+  async acquire(address: string, clID: string): Promise<() => void> {
+    const k = key(address, clID);
+    let gate = this.gates.get(k);
+    if (!gate) this.gates.set(k, (gate = { inFlight: 0, waiting: [] }));
+    const g = gate;
+    const limit = () => ((this.live(this.perClId, k, Date.now())?.n ?? 0) < this.free ? this.free : 1);
+    // A waiter is counted in by the release that wakes it; one that need not wait counts itself in.
+    if (g.inFlight >= limit() || g.waiting.length > 0) await new Promise<void>((resolve) => g.waiting.push(resolve));
+    else g.inFlight++;
+    const delay = this.delayFor(address, clID);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      g.inFlight--;
+      while (g.waiting.length > 0 && g.inFlight < limit()) {
+        g.inFlight++;
+        g.waiting.shift()!();
+      }
+      if (g.inFlight === 0 && g.waiting.length === 0 && this.gates.get(k) === g) this.gates.delete(k);
+    };
+  }
 
   /** How long an attempt to log in as `clID` from `address` waits before it is checked. */
   delayFor(address: string, clID: string, now = Date.now()): number {
@@ -69,6 +104,12 @@ export class LoginThrottle {
       table.delete(old);
     }
   }
+}
+
+/** The attempts of one (address, clID): how many are being checked, and those waiting for a turn. */
+interface Gate {
+  inFlight: number;
+  waiting: Array<() => void>;
 }
 
 interface Count {

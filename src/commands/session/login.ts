@@ -48,16 +48,25 @@ const DAY_MS = 86_400_000;
  * login (stat failedLogins). <loginSec:userAgent> is logged with the login.
  * (The 2200/2501/2502 refusals are answers, not conditions: they count a failure or close the connection.)
  * Failures are throttled per (source address, clID), and per address against clID spraying, never by
- * locking the account (src/session/login-throttle.ts).
+ * locking the account (src/session/login-throttle.ts); the attempts of one (address, clID) are checked one
+ * at a time.
  */
 async function run(input: LoginInput, ctx: SessionContext): Promise<SessionResult<LoginData>> {
+  if (ctx.session.loggedIn) throw alreadyLoggedIn();
+  // One attempt at a time per (address, clID), each after the throttle's delay: parallel connections do not
+  // multiply the guesses an attacker gets per delay.
+  const release = await ctx.services.loginThrottle.acquire(ctx.session.remoteAddress, input.clID);
+  try {
+    return await attempt(input, ctx);
+  } finally {
+    release();
+  }
+}
+
+async function attempt(input: LoginInput, ctx: SessionContext): Promise<SessionResult<LoginData>> {
   const { session, services } = ctx;
   const epp = services.config.epp;
-  if (session.loggedIn) throw alreadyLoggedIn();
-
   const clID = input.clID;
-  const delay = services.loginThrottle.delayFor(session.remoteAddress, clID);
-  if (delay > 0) await new Promise((r) => setTimeout(r, delay));
 
   if (input.version !== '1.0') throw versionNotImplemented();
   const lang = input.lang;

@@ -220,6 +220,30 @@ describe('fees (RFC 8748) and premium names', function () {
     expect(r.code).to.equal(2104);
     expect(await balance(t, 'ClientY')).to.equal(100);
   });
+  it('transfer: the approval charges the price the request quoted, even when the premium list changed in between', async () => {
+    const list = await t.registry.store.transaction((r) => r.tlds.premiumList('feetld'));
+    const withCopper = (transfer: number) => [...list.filter((p) => p.label !== 'copper'), { label: 'copper', class: 'premium', prices: { create: 7000, renew: 7000, transfer, restore: 7000 } }];
+    await t.registry.store.transaction((r) => r.tlds.replacePremium('feetld', withCopper(5000)));
+    try {
+      expect((await req(x, create('copper.feetld', feeCreate('70.00')))).code).to.equal(1000);
+      const pw = 'Copper-auth-1';
+      expect((await req(x, `<update><domain:update ${DOM}><domain:name>copper.feetld</domain:name><domain:chg><domain:authInfo><domain:pw>${pw}</domain:pw></domain:authInfo></domain:chg></domain:update></update>`)).code).to.equal(1000);
+      await setBalance(t, 'ClientY', 1_000_000);
+      const trn = await req(
+        y,
+        `<transfer op="request"><domain:transfer ${DOM}><domain:name>copper.feetld</domain:name><domain:authInfo><domain:pw>${pw}</domain:pw></domain:authInfo></domain:transfer></transfer>` +
+          ext(`<fee:transfer ${FEE_NS}><fee:fee>50.00</fee:fee></fee:transfer>`),
+      );
+      expect(trn.code, trn.msg).to.equal(1001);
+      // The registry raises the price before the sponsor approves.
+      await t.registry.store.transaction((r) => r.tlds.replacePremium('feetld', withCopper(9000)));
+      expect((await req(x, `<transfer op="approve"><domain:transfer ${DOM}><domain:name>copper.feetld</domain:name></domain:transfer></transfer>`)).code).to.equal(1000);
+      expect((await ledger('ClientY', 'copper.feetld')).map((e) => [e.kind, e.amount])).to.deep.equal([['transfer', -5000]]);
+    } finally {
+      await t.registry.store.transaction((r) => r.tlds.replacePremium('feetld', list));
+    }
+  });
+
   it('the HTTP API charges from the same price source: a premium create needs its `fee` (422 with the price otherwise)', async () => {
     const token = (await issueToken(t.registry.store, { clId: 'ClientX', channel: 'fee-http' }, new Date())).token;
     const post = async (body: Record<string, unknown>) => {

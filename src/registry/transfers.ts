@@ -126,9 +126,10 @@ export async function approveTransfer(repos: Repos, t: Transfer, status: 'client
   for (const g of autoRenew) if (g.amount > 0) await repos.billing.post(g.registrarId, g.amount, 'refund:autoRenew', domain.name, now);
   await repos.lifecycle.endGrace(domain.id);
   // The request checked the balance; what was spent since is owed (a negative balance blocks the next paid command).
-  // The same price source as the request's (premium list included): what the gaining registrar agreed to.
+  // The price the request quoted, which the gaining registrar agreed to (a price list changed since does not
+  // apply); a transfer requested before prices were kept pays the price of now, from the same source.
   const label = domain.name.slice(0, domain.name.length - tld.name.length - 1);
-  const price = priceOf(tld.policy, await repos.tlds.premium(tld.name, label), 'transfer', years).amount;
+  const price = t.price ?? priceOf(tld.policy, await repos.tlds.premium(tld.name, label), 'transfer', years).amount;
   if (price > 0) await repos.billing.post(t.requesterId, -price, 'transfer', domain.name, now, true);
   await startGrace(repos, domain.id, 'transfer', t.requesterId, tld.policy, price, at);
 

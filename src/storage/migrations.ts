@@ -924,4 +924,14 @@ CREATE TABLE launch_registrations (
 CREATE INDEX launch_registrations_unreported ON launch_registrations(tld, kind) WHERE reported_at IS NULL;
 `,
   },
+  {
+    version: 22,
+    name: 'domain transfers: the price quoted at the request',
+    sql: `
+-- The transfer price (minor units) the request quoted and the gaining registrar agreed to: the approval charges
+-- it, even if the price list changed in between. NULL: a transfer requested before this version (or imported
+-- from escrow), charged at the price of its approval as before.
+ALTER TABLE domain_transfers ADD COLUMN price INTEGER CHECK (price IS NULL OR price >= 0);
+`,
+  },
 ];

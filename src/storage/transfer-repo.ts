@@ -24,6 +24,8 @@ export interface Transfer extends TransferRecord {
   period: { value: number; unit: 'y' | 'm' };
   /** exDate: the expiry the transfer gives (projected while pending); null when it does not extend the registration. */
   newExpiresAt: Date | null;
+  /** The price quoted at the request (minor units), which the approval charges; null: requested before prices were kept. */
+  price: number | null;
 }
 
 export interface NewTransfer {
@@ -34,6 +36,7 @@ export interface NewTransfer {
   actionAt: Date;
   period: { value: number; unit: 'y' | 'm' };
   newExpiresAt: Date | null;
+  price: number | null;
 }
 
 /** What the transfer rules read of a domain (its own SQL: the domain repository is not shared). */

@@ -49,7 +49,7 @@ export const domainTransferRequest: ObjectCommand<DomainTransfer, DomainTransfer
     if (expiresAt && beyondMaxRegistration(expiresAt, ctx.now, policy.maxRegistrationYears)) {
       throw transferBeyondMaxRegistration(domain.name, period.years, expiresAt, policy.maxRegistrationYears, input.period && period);
     }
-    // Charged at approval (src/registry/transfers.ts, the same price source); agreed and covered now.
+    // Agreed and covered now, charged at approval (src/registry/transfers.ts) at this price, kept with the request.
     const price = await priceFor(ctx, policy, domain.tld, domain.name, 'transfer', period.years);
     agreePrice(price, policy, 'transfer', domain.name, input.fee);
     const balance = await ctx.repos.billing.balance(ctx.registrar.id);
@@ -63,6 +63,7 @@ export const domainTransferRequest: ObjectCommand<DomainTransfer, DomainTransfer
       actionAt: autoApproveAt(ctx.now, policy),
       period: { value: period.value, unit: period.unit },
       newExpiresAt: expiresAt,
+      price: price.amount,
     });
     await notify(ctx.repos, transfer, ctx.now);
     // <fee:trnData>: the fee the approval will charge (refundable within the transfer grace period).

@@ -7,6 +7,7 @@ interface TransferRow extends TransferRowBase {
   period_value: number;
   period_unit: 'y' | 'm';
   new_expires_at: number | null;
+  price: number | null;
 }
 
 interface DomainRow {
@@ -33,6 +34,7 @@ const toTransfer = (r: TransferRow): Transfer => ({
   domainName: r.object_name,
   period: { value: r.period_value, unit: r.period_unit },
   newExpiresAt: r.new_expires_at === null ? null : new Date(r.new_expires_at),
+  price: r.price,
 });
 
 const toDomain = (r: DomainRow | undefined): TransferDomain | undefined =>
@@ -67,7 +69,7 @@ export class SqliteTransferRepo implements TransferRepo {
     this.table = new TransferTable<TransferRow>(db, {
       object: 'domain',
       nameColumn: 'name',
-      openColumns: ['period_value', 'period_unit', 'new_expires_at'],
+      openColumns: ['period_value', 'period_unit', 'new_expires_at', 'price'],
       closeColumns: ['new_expires_at'],
     });
     this.domainByNameStmt = db.prepare<[string], DomainRow>(`${DOMAIN_SELECT} WHERE d.name = ?`);
@@ -92,7 +94,7 @@ export class SqliteTransferRepo implements TransferRepo {
   }
 
   async open(t: NewTransfer) {
-    const extra = [t.period.value, t.period.unit, t.newExpiresAt?.getTime() ?? null];
+    const extra = [t.period.value, t.period.unit, t.newExpiresAt?.getTime() ?? null, t.price];
     return toTransfer(this.table.open(t.domainId, t.requesterId, t.losingId, t.requestedAt, t.actionAt, extra));
   }
 

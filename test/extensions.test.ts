@@ -37,7 +37,8 @@ describe('extension allow-lists in the picker', () => {
     expect(of('transfer:domain:request')).to.deep.equal([`${NS.fee}#transfer`]);
     expect(of('create:contact')).to.deep.equal([`${NS.tciContact}#create`]);
     expect(of('login')).to.deep.equal([`${NS.loginSec}#loginSec`]);
-    for (const key of ['info:domain', 'delete:domain', 'transfer:domain:approve', 'poll:req', 'poll:ack', 'check:host', 'logout']) {
+    expect(of('info:domain')).to.deep.equal([`${NS.launch}#info`]);
+    for (const key of ['delete:domain', 'transfer:domain:approve', 'poll:req', 'poll:ack', 'check:host', 'logout']) {
       expect(of(key), key).to.deep.equal([]);
     }
   });

@@ -130,6 +130,25 @@ describe('launch phases (RFC 8334): sunrise, landrush, claims, TMCH files and LO
     expect(await exists('acme.sunrisetld')).to.equal(true);
     const rows = await unreported('sunrisetld', 'sunrise');
     expect(rows.map((row) => [row.name, row.smdId])).to.deep.include(['acme.sunrisetld', '0000001761-1']);
+
+    // <launch:info> (RFC 8334 §3.2): the phase of the registration and, to the sponsor, the mark as signed.
+    const info = (c: EppClient, inner: string, attrs = '') => req(c, `<info><domain:info ${DOM}><domain:name>acme.sunrisetld</domain:name></domain:info></info>${ext(`<launch:info ${L}${attrs}>${inner}</launch:info>`)}`);
+    const mine = await info(x, '<launch:phase>sunrise</launch:phase>', ' includeMark="true"');
+    expect(mine.code, mine.msg).to.equal(1000);
+    expect(mine.text('//launch:infData/launch:phase')).to.equal('sunrise');
+    expect(mine.text('//launch:infData/mark:mark/mark:trademark/mark:markName')).to.equal('Mark acme');
+    expect(mine.texts('//launch:infData/mark:mark/mark:trademark/mark:label')).to.deep.equal(['acme', 'acme-shop']);
+    const noMark = await info(x, '<launch:phase>sunrise</launch:phase>');
+    expect(noMark.count('//launch:infData/mark:mark')).to.equal(0);
+    const other = await info(y, '<launch:phase>sunrise</launch:phase>', ' includeMark="true"');
+    expect(other.code).to.equal(1000);
+    expect(other.count('//launch:infData/mark:mark'), 'another registrar gets no mark data').to.equal(0);
+    const wrongPhase = await info(x, '<launch:phase>claims</launch:phase>');
+    expect(wrongPhase.code).to.equal(2306);
+    expect(wrongPhase.msg).to.match(/acme\.sunrisetld was not registered in the claims phase \(it was registered in sunrise\)/);
+    const application = await info(x, '<launch:phase>sunrise</launch:phase><launch:applicationID>abc123</launch:applicationID>');
+    expect(application.code).to.equal(2303);
+    expect(application.msg).to.match(/keeps no applications/);
   });
 
   it('sunrise: refusals, each with its code and message, nothing created', async () => {

@@ -75,7 +75,7 @@ describe('TMCH files: DNL, SMDRL, CRL and LORDN', function () {
   });
 
   it('writes LORDN lines as RFC 9361 lays them out, and refuses a registrar without an IANA id', () => {
-    const base = { domainId: 1, roid: 'D1-REG', tld: 'x', registrarId: 7, registeredAt: new Date('2026-12-01T10:00:00Z'), reportedAt: null };
+    const base = { domainId: 1, roid: 'D1-REG', tld: 'x', registrarId: 7, registeredAt: new Date('2026-12-01T10:00:00Z'), reportedAt: null, markXml: null };
     const sunrise: LaunchRegistration[] = [{ ...base, name: 'a.x', kind: 'sunrise', smdId: '1-2', notice: null }];
     const text = lordnFile('sunrise', sunrise, () => ({ clId: 'R', ianaId: 9995 }), new Date('2026-12-02T00:00:00Z'));
     expect(text).to.equal('1,2026-12-02T00:00:00.000Z,1\nroid,domain-name,SMD-id,registrar-id,registration-datetime,application-datetime\nD1-REG,a.x,1-2,9995,2026-12-01T10:00:00.000Z,\n');
@@ -117,7 +117,7 @@ describe('TMCH files: DNL, SMDRL, CRL and LORDN', function () {
     try {
       await store.transaction(async (r) => {
         const reg = (await r.registrars.byClId('NoIana'))!;
-        await r.tmch.recordLaunch({ domainId: 1001, roid: 'D1001-REG', name: 'brand.lordntld', tld: 'lordntld', kind: 'sunrise', registrarId: reg.id, registeredAt: new Date('2026-12-01T12:00:00Z'), smdId: '5-1', notice: null });
+        await r.tmch.recordLaunch({ domainId: 1001, roid: 'D1001-REG', name: 'brand.lordntld', tld: 'lordntld', kind: 'sunrise', registrarId: reg.id, registeredAt: new Date('2026-12-01T12:00:00Z'), smdId: '5-1', notice: null, markXml: null });
       });
     } finally {
       await store.close();

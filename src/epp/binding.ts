@@ -35,3 +35,8 @@ export function bind<I, D>(b: {
 }): EppBinding<I, D> {
   return { extensions: [], ...b };
 }
+
+/** A renderer's parts with more extension elements added (fee-1.0, launch-1.0 answers). */
+export function withExtension(r: Rendered, extension: Out[]): Rendered {
+  return extension.length === 0 ? r : { ...r, extension: [...(r.extension ?? []), ...extension] };
+}

@@ -4,7 +4,6 @@ import type { EppMessage } from '../protocol/parser.js';
 import { child, childText, children, el, type Elem, type Out } from '../protocol/xml-node.js';
 import { toDecimal } from '../registry/pricing.js';
 import type { Session } from '../session/session.js';
-import type { Rendered } from './binding.js';
 
 /**
  * The fee-1.0 codec (RFC 8748): <fee:check> of a domain:check and <fee:create|renew|transfer|update> of the
@@ -80,9 +79,4 @@ export function renderFeeCharged(element: 'creData' | 'renData' | 'trnData' | 'u
       el('fee:balance', null, toDecimal(fee.balance, fee.currency)),
     ]),
   ];
-}
-
-/** A renderer's parts with the fee extension's elements added. */
-export function withFee(r: Rendered, fee: Out[]): Rendered {
-  return fee.length === 0 ? r : { ...r, extension: [...(r.extension ?? []), ...fee] };
 }

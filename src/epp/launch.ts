@@ -1,4 +1,5 @@
-import type { LaunchCheck, LaunchCheckData, LaunchCreate, PhaseInput } from '../commands/domain/types.js';
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { LaunchCheck, LaunchCheckData, LaunchCreate, LaunchInfo, LaunchInfoData, PhaseInput } from '../commands/domain/types.js';
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
 import { child, childText, children, el, type Elem, type Out } from '../protocol/xml-node.js';
@@ -56,4 +57,37 @@ export function renderClaimsCheck(d: LaunchCheckData): Rendered {
     el('launch:cd', null, [el('launch:name', { exists: r.exists ? 1 : 0 }, r.name), r.claimKey !== undefined && el('launch:claimKey', { validatorID: 'tmch' }, r.claimKey)]),
   );
   return { extension: [el('launch:chkData', null, [phase, ...cds])] };
+}
+
+/** <launch:info> of a domain:info, if sent. */
+export function readLaunchInfo(m: EppMessage): LaunchInfo | undefined {
+  const i = ext(m, 'info');
+  if (!i) return undefined;
+  const id = childText(i, 'applicationID', NS.launch);
+  return {
+    phase: readPhase(child(i, 'phase', NS.launch)) ?? { value: '' },
+    includeMark: i.attrs.includeMark === 'true' || i.attrs.includeMark === '1',
+    ...(id !== undefined && { applicationId: id }),
+  };
+}
+
+/** <launch:infData>: the phase and, when asked for, the mark as it was signed. */
+export function renderLaunchInfo(d: LaunchInfoData | undefined): Out[] {
+  if (!d) return [];
+  const mark = d.markXml ? markOut(d.markXml) : undefined;
+  return [el('launch:infData', null, [el('launch:phase', d.phase.name ? { name: d.phase.name } : null, d.phase.value), mark])];
+}
+
+/** The stored <mark:mark> (the registry's own copy of what the TMCH signed) as response elements. */
+function markOut(xml: string): Out | undefined {
+  const root = new DOMParser().parseFromString(xml, 'text/xml').documentElement;
+  if (!root || root.namespaceURI !== NS.mark) return undefined;
+  const walk = (e: Element): Out => {
+    const kids = Array.from(e.childNodes).filter((n): n is Element => n.nodeType === 1);
+    const attrs: Record<string, string> = {};
+    for (const a of Array.from(e.attributes)) if (a.name !== 'xmlns' && !a.name.startsWith('xmlns:')) attrs[a.localName ?? a.name] = a.value;
+    const name = `mark:${e.localName}`;
+    return kids.length > 0 ? el(name, Object.keys(attrs).length ? attrs : null, kids.map(walk)) : el(name, Object.keys(attrs).length ? attrs : null, e.textContent ?? '');
+  };
+  return walk(root);
 }

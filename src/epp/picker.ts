@@ -32,9 +32,9 @@ import { logout } from '../commands/session/logout.js';
 import { EppError } from '../protocol/errors.js';
 import { NS } from '../protocol/namespaces.js';
 import type { EppMessage } from '../protocol/parser.js';
-import { bind, type EppBinding, type ExtensionRef } from './binding.js';
-import { readFeeAgreement, readFeeCheck, renderFeeCharged, renderFeeCheck, withFee } from './fee.js';
-import { readLaunchCheck, readLaunchCreate, renderClaimsCheck } from './launch.js';
+import { bind, withExtension, type EppBinding, type ExtensionRef } from './binding.js';
+import { readFeeAgreement, readFeeCheck, renderFeeCharged, renderFeeCheck } from './fee.js';
+import { readLaunchCheck, readLaunchCreate, readLaunchInfo, renderClaimsCheck, renderLaunchInfo } from './launch.js';
 import {
   readContactCheck,
   readContactCreate,
@@ -88,34 +88,39 @@ const TABLE: Record<string, EppBinding> = {
     extensions: [fee('check'), launch('check')],
     read: (m) => ({ ...readDomainCheck(m), fee: readFeeCheck(m), launch: readLaunchCheck(m) }),
     // The claims form answers <launch:chkData> instead of availability (RFC 8334 §3.1.1).
-    render: (d, s) => (d.launch ? renderClaimsCheck(d.launch) : withFee(renderDomainCheck(d), renderFeeCheck(d.fees, s))),
+    render: (d, s) => (d.launch ? renderClaimsCheck(d.launch) : withExtension(renderDomainCheck(d), renderFeeCheck(d.fees, s))),
   }),
-  'info:domain': bind({ command: domainInfo, read: readDomainInfo, render: renderDomainInfo }),
+  'info:domain': bind({
+    command: domainInfo,
+    extensions: [launch('info')],
+    read: (m) => ({ ...readDomainInfo(m), launch: readLaunchInfo(m) }),
+    render: (d) => withExtension(renderDomainInfo(d), renderLaunchInfo(d.launch)),
+  }),
   'create:domain': bind({
     command: domainCreate,
     extensions: [secDNS('create'), tciDomain('create'), fee('create'), launch('create')],
     read: (m) => ({ ...readDomainCreate(m), fee: readFeeAgreement(m, 'create'), launch: readLaunchCreate(m) }),
-    render: (d, s) => withFee(renderDomainCreate(d), renderFeeCharged('creData', d.fee, s)),
+    render: (d, s) => withExtension(renderDomainCreate(d), renderFeeCharged('creData', d.fee, s)),
   }),
   'update:domain': bind({ command: domainUpdate, extensions: [secDNS('update'), tciDomain('update')], read: readDomainUpdate }),
   'update:domain+rgp': bind({
     command: domainRestore,
     extensions: [rgp('update'), fee('update')],
     read: (m) => ({ ...readDomainRestore(m), fee: readFeeAgreement(m, 'update') }),
-    render: (d, s) => withFee(renderDomainRestore(d), renderFeeCharged('updData', d.fee, s)),
+    render: (d, s) => withExtension(renderDomainRestore(d), renderFeeCharged('updData', d.fee, s)),
   }),
   'delete:domain': bind({ command: domainDelete, read: readDomainDelete }),
   'renew:domain': bind({
     command: domainRenew,
     extensions: [fee('renew')],
     read: (m) => ({ ...readDomainRenew(m), fee: readFeeAgreement(m, 'renew') }),
-    render: (d, s) => withFee(renderDomainRenew(d), renderFeeCharged('renData', d.fee, s)),
+    render: (d, s) => withExtension(renderDomainRenew(d), renderFeeCharged('renData', d.fee, s)),
   }),
   'transfer:domain:request': bind({
     command: domainTransferRequest,
     extensions: [fee('transfer')],
     read: (m) => ({ ...readDomainTransfer(m), fee: readFeeAgreement(m, 'transfer') }),
-    render: (d, s) => withFee(renderDomainTransfer(d), renderFeeCharged('trnData', d.fee, s)),
+    render: (d, s) => withExtension(renderDomainTransfer(d), renderFeeCharged('trnData', d.fee, s)),
   }),
   'transfer:domain:query': bind({ command: domainTransferQuery, read: readDomainTransfer, render: renderDomainTransfer }),
   'transfer:domain:approve': bind({ command: domainTransferApprove, read: readDomainTransfer, render: renderDomainTransfer }),

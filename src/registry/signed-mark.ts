@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import { ParseOption, XmlDocument, type XsdValidator } from 'libxml2-wasm';
 import { SignedXml } from 'xml-crypto';
 import { PACKAGE_ROOT } from '../config.js';
@@ -40,6 +40,8 @@ export interface VerifiedMark {
   issuer: string;
   /** The signer certificate's serial (upper-case hex, no leading zeros). */
   signerSerial: string;
+  /** The <mark:mark> element as signed (XML text), kept for <launch:info includeMark>. */
+  markXml: string;
 }
 
 export type SignedMarkResult = { ok: true; mark: VerifiedMark } | { ok: false; code: 2005 | 2306; reason: string };
@@ -225,5 +227,7 @@ function markOf(root: Element, signerSerial: string): VerifiedMark | string {
   const marks = own(root, NS.mark, 'mark').flatMap((m) => Array.from(m.childNodes).filter((n): n is Element => n.nodeType === 1 && (n as Element).namespaceURI === NS.mark));
   const labels = marks.flatMap((m) => own(m, NS.mark, 'label').map((l) => text(l).toLowerCase()));
   const markNames = marks.flatMap((m) => own(m, NS.mark, 'markName').map(text));
-  return { smdId, labels, markNames, notBefore, notAfter, issuer, signerSerial };
+  const markEl = own(root, NS.mark, 'mark')[0];
+  const markXml = markEl ? new XMLSerializer().serializeToString(markEl) : '';
+  return { smdId, labels, markNames, notBefore, notAfter, issuer, signerSerial, markXml };
 }

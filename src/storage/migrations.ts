@@ -934,4 +934,13 @@ CREATE INDEX launch_registrations_unreported ON launch_registrations(tld, kind) 
 ALTER TABLE domain_transfers ADD COLUMN price INTEGER CHECK (price IS NULL OR price >= 0);
 `,
   },
+  {
+    version: 23,
+    name: 'launch registrations: the signed mark as signed',
+    sql: `
+-- The <mark:mark> element of a sunrise registration's signed mark, as the signature covered it (XML text):
+-- what <launch:info includeMark="true"> answers (RFC 8334 §3.2). NULL for claims registrations.
+ALTER TABLE launch_registrations ADD COLUMN mark_xml TEXT;
+`,
+  },
 ];

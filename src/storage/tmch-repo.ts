@@ -35,6 +35,8 @@ export interface LaunchRegistration {
   smdId: string | null;
   /** Claims: the notice the registrant accepted. */
   notice: { id: string; validatorId: string; notAfter: Date; acceptedAt: Date } | null;
+  /** Sunrise: the signed mark's <mark:mark> element as signed (XML text), for <launch:info includeMark>. */
+  markXml: string | null;
   reportedAt: Date | null;
 }
 
@@ -55,4 +57,6 @@ export interface TmchRepo {
   /** The TLD's registrations of `kind` not yet written to a LORDN file, oldest first. */
   unreported(tld: string, kind: 'sunrise' | 'claims'): Promise<LaunchRegistration[]>;
   markReported(domainIds: number[], at: Date): Promise<void>;
+  /** The launch registration of a domain, if it was registered in sunrise or claims. */
+  launchOf(domainId: number): Promise<LaunchRegistration | undefined>;
 }

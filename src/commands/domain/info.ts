@@ -4,6 +4,7 @@ import type { TldPolicy } from '../../registry/policy.js';
 import type { Domain, DomainContact } from '../../storage/domain-repo.js';
 import type { CommandContext, ObjectCommand } from '../types.js';
 import { displayStatuses, loadDomain } from './domain-data.js';
+import { launchInfo } from './launch.js';
 import type { AuthInfoInput, DomainInfo, DomainInfoData, InfoView } from './types.js';
 
 /**
@@ -53,6 +54,7 @@ export const domainInfo: ObjectCommand<DomainInfo, DomainInfoData> = {
       rgpStatuses: rgpStatuses(await ctx.repos.lifecycle.activeGrace(domain.id, ctx.now), await ctx.repos.lifecycle.deletion(domain.id), ctx.now),
       secDns: { ds: await repo.dsData(domain.id), keys: await repo.keyData(domain.id) },
       description: view === 'public' ? null : domain.description,
+      ...(input.launch && { launch: await launchInfo(ctx, domain, input.launch, view === 'public') }),
     };
     return { data, object: domain.name };
   },

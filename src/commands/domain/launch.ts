@@ -5,7 +5,7 @@ import type { Tld } from '../../storage/core-repos.js';
 import type { LaunchRegistration } from '../../storage/tmch-repo.js';
 import { condition } from '../conditions.js';
 import type { CommandContext } from '../types.js';
-import type { LaunchCheck, LaunchCheckData, LaunchCreate, NoticeInput, PhaseInput } from './types.js';
+import type { LaunchCheck, LaunchCheckData, LaunchCreate, LaunchInfo, LaunchInfoData, NoticeInput, PhaseInput } from './types.js';
 
 /**
  * The launch phases of domain:check and domain:create (RFC 8334 with RFC 7848 signed marks and the TMCH
@@ -79,6 +79,31 @@ export const claimsNotRunning = condition('claimsNotRunning', 2306, (tld: string
   msg: `The claims period is not running in .${tld}; running now: ${state}`,
 }));
 
+/** 2303: an application id asked of a registry that keeps no applications. */
+export const launchApplicationNotFound = condition('launchApplicationNotFound', 2303, (id: string) => ({
+  msg: `No launch application ${id}: this registry registers at once and keeps no applications`,
+  value: el('launch:applicationID', null, id),
+}));
+
+/** 2306: <launch:info> names a phase the domain was not registered in (RFC 8334 §3.2). */
+export const notRegisteredInPhase = condition('notRegisteredInPhase', 2306, (name: string, asked: PhaseInput, actual: string | undefined) => ({
+  msg: `${name} was not registered in the ${phaseText(asked)} phase${actual ? ` (it was registered in ${actual})` : ' (it is not a sunrise or claims registration)'}`,
+  value: phaseEl(asked),
+}));
+
+/**
+ * <launch:info> of a registration (RFC 8334 §3.2): the phase it was made in (sunrise or claims, as kept for
+ * LORDN) and, with includeMark, the signed mark's <mark:mark> as it was signed — to the sponsor, or with the
+ * domain's authInfo, never in the public view. Errors: launchApplicationNotFound (2303),
+ * notRegisteredInPhase (2306).
+ */
+export async function launchInfo(ctx: CommandContext, domain: { id: number; name: string }, info: LaunchInfo, publicView: boolean): Promise<LaunchInfoData> {
+  if (info.applicationId !== undefined) throw launchApplicationNotFound(info.applicationId);
+  const reg = await ctx.repos.tmch.launchOf(domain.id);
+  if (!reg || reg.kind !== info.phase.value) throw notRegisteredInPhase(domain.name, info.phase, reg?.kind);
+  return { phase: { value: reg.kind }, markXml: info.includeMark && !publicView ? reg.markXml : null };
+}
+
 /** The phase state of a TLD at the command's instant. */
 export const phasesOf = (tld: Tld, now: Date): PhaseState => phaseAt(tld.policy.launch, now);
 
@@ -124,7 +149,7 @@ export async function launchRulesForCreate(
     });
     if (!checked.ok) throw checked.code === 2005 ? signedMarkMalformed(checked.reason) : signedMarkInvalid(checked.reason);
     if (!checked.mark.labels.includes(label)) throw labelNotInMark(label, checked.mark.smdId, checked.mark.labels);
-    return { ...base, kind: 'sunrise', smdId: checked.mark.smdId, notice: null };
+    return { ...base, kind: 'sunrise', smdId: checked.mark.smdId, notice: null, markXml: checked.mark.markXml || null };
   }
 
   if (launch && launch.encodedSignedMarks.length > 0) throw signedMarkOutsideSunrise(tld.name, running);
@@ -158,7 +183,7 @@ export async function launchRulesForCreate(
   const id = tmchNoticeIdMatches(notice.id, label, notAfter);
   if (id === 'format') throw claimsNoticeInvalid(`${notice.id} is not a TMCH notice id (8 hexadecimal digits of checksum and 19 digits)`, notice);
   if (id === 'checksum') throw claimsNoticeInvalid(`the checksum of notice id ${notice.id} does not match the label ${label} and notAfter ${notAfter.toISOString()}`, notice);
-  return { ...base, kind: 'claims', smdId: null, notice: { id: notice.id, validatorId, notAfter, acceptedAt } };
+  return { ...base, kind: 'claims', smdId: null, notice: { id: notice.id, validatorId, notAfter, acceptedAt }, markXml: null };
 }
 
 /**

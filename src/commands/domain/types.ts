@@ -105,6 +105,19 @@ export interface LaunchCreate {
   codeMarks: number;
   notices: NoticeInput[];
 }
+/** <launch:info> of a domain:info (RFC 8334 §3.2): the phase a registration was made in, and its mark. */
+export interface LaunchInfo {
+  phase: PhaseInput;
+  includeMark: boolean;
+  /** An application's id: this registry keeps no applications. */
+  applicationId?: string;
+}
+/** <launch:infData>: the registration's phase, and the signed mark's <mark:mark> as signed when asked for. */
+export interface LaunchInfoData {
+  phase: PhaseInput;
+  markXml: string | null;
+}
+
 /** The claims check's answer (<launch:chkData>). */
 export interface LaunchCheckData {
   phase: PhaseInput;
@@ -134,6 +147,7 @@ export interface DomainInfo {
   /** Which hosts to list: delegated, subordinate, both (default) or none. */
   hosts: 'all' | 'del' | 'sub' | 'none';
   authInfo?: AuthInfoInput;
+  launch?: LaunchInfo;
 }
 export type InfoView = 'full' | 'noAuth' | 'public';
 export interface DomainInfoData {
@@ -151,6 +165,8 @@ export interface DomainInfoData {
   secDns: SecDnsSet;
   /** TCI description lines (TLDs of the TCI dialect), null when unset or not to be shown. */
   description: string | null;
+  /** The answer to <launch:info>, when asked. */
+  launch?: LaunchInfoData;
 }
 
 // ---------------------------------------------------------------- create

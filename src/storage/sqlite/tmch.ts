@@ -14,6 +14,7 @@ interface LaunchRow {
   notice_validator: string | null;
   notice_not_after: number | null;
   notice_accepted_at: number | null;
+  mark_xml: string | null;
   reported_at: number | null;
 }
 
@@ -30,6 +31,7 @@ const launchOf = (r: LaunchRow): LaunchRegistration => ({
     r.notice_id === null
       ? null
       : { id: r.notice_id, validatorId: r.notice_validator ?? 'tmch', notAfter: new Date(r.notice_not_after!), acceptedAt: new Date(r.notice_accepted_at!) },
+  markXml: r.mark_xml,
   reportedAt: r.reported_at === null ? null : new Date(r.reported_at),
 });
 
@@ -90,8 +92,8 @@ export class SqliteTmchRepo implements TmchRepo {
   async recordLaunch(r: Omit<LaunchRegistration, 'reportedAt'>) {
     this.db
       .prepare(
-        `INSERT INTO launch_registrations (domain_id, roid, name, tld, kind, registrar_id, registered_at, smd_id, notice_id, notice_validator, notice_not_after, notice_accepted_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO launch_registrations (domain_id, roid, name, tld, kind, registrar_id, registered_at, smd_id, notice_id, notice_validator, notice_not_after, notice_accepted_at, mark_xml)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.domainId,
@@ -106,11 +108,16 @@ export class SqliteTmchRepo implements TmchRepo {
         r.notice?.validatorId ?? null,
         r.notice?.notAfter.getTime() ?? null,
         r.notice?.acceptedAt.getTime() ?? null,
+        r.markXml,
       );
   }
   async unreported(tld: string, kind: 'sunrise' | 'claims') {
     const rows = this.db.prepare('SELECT * FROM launch_registrations WHERE tld = ? AND kind = ? AND reported_at IS NULL ORDER BY registered_at, domain_id').all(tld, kind) as LaunchRow[];
     return rows.map(launchOf);
+  }
+  async launchOf(domainId: number) {
+    const r = this.db.prepare('SELECT * FROM launch_registrations WHERE domain_id = ?').get(domainId) as LaunchRow | undefined;
+    return r && launchOf(r);
   }
   async markReported(domainIds: number[], at: Date) {
     const mark = this.db.prepare('UPDATE launch_registrations SET reported_at = ? WHERE domain_id = ? AND reported_at IS NULL');

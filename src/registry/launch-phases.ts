@@ -91,7 +91,7 @@ export function phaseRunning(state: PhaseState, name: string): boolean {
   return name === state.main || (name === 'claims' && state.claims !== undefined);
 }
 
-/** The running phases, for messages: "sunrise (until 2027-02-09T16:00:00Z)", "open with claims (until …)". */
+/** The running phases, for messages: "sunrise (until 2027-02-09T16:00:00Z)", "open, with claims (until …)". */
 export function describePhases(state: PhaseState): string {
   const main = state.mainPhase ? `${state.main} (until ${state.mainPhase.end})` : 'open';
   return state.claims ? `${main}, with claims (until ${state.claims.end})` : main;

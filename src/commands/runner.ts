@@ -68,7 +68,7 @@ export class CommandRunner {
     const now = this.services.clock.now();
     let outcome: Outcome<D>;
     try {
-      const input = command.prepare ? await command.prepare(r.input) : r.input;
+      const input = command.prepare ? await command.prepare(r.input, this.services) : r.input;
       outcome = await this.services.store.transaction(async (repos) => {
         // Time-driven events that fell due since the last command are applied first, in the same transaction.
         await this.services.dueEvents.applyIfDue(repos, now);

@@ -85,10 +85,11 @@ export interface ObjectCommand<I = unknown, D = unknown> {
   /** Changes no object (check, info, transfer query, poll request): cannot add or move a due event. */
   readOnly?: true;
   /**
-   * Slow work on the input that needs no data (hashing an authInfo the command may set), done by the runner
-   * before the command's transaction, so that it holds no other command up. Changes nothing stored.
+   * Slow work on the input that needs no data (hashing an authInfo the command may set, checking a signed
+   * mark's signature), done by the runner before the command's transaction, so that it holds no other
+   * command up. Changes nothing stored.
    */
-  prepare?(input: I): Promise<I>;
+  prepare?(input: I, services: Services): Promise<I>;
   run(input: I, ctx: CommandContext): Promise<CommandResult<D>>;
 }
 

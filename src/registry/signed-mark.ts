@@ -52,8 +52,8 @@ const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
 const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
 
-const malformed = (reason: string): SignedMarkResult => ({ ok: false, code: 2005, reason });
-const refused = (reason: string): SignedMarkResult => ({ ok: false, code: 2306, reason });
+const malformed = (reason: string) => ({ ok: false as const, code: 2005 as const, reason });
+const refused = (reason: string) => ({ ok: false as const, code: 2306 as const, reason });
 
 /** Serial numbers as the CRL table keeps them: upper-case hex without leading zeros. */
 export const normalSerial = (hex: string): string => hex.replace(/[^0-9a-fA-F]/g, '').toUpperCase().replace(/^0+(?=.)/, '');
@@ -75,15 +75,35 @@ export function releaseSignedMarkSchema(v: XsdValidator): void {
   if (validator === v) validator = undefined;
 }
 
+/** A signed mark whose document, signature and issuer were checked (what needs neither clock nor lists). */
+export interface SignedMarkDocument {
+  mark: VerifiedMark;
+  signer: X509Certificate;
+  ca: X509Certificate;
+}
+export type SignedMarkDocumentResult = { ok: true; document: SignedMarkDocument } | { ok: false; code: 2005 | 2306; reason: string };
+
 /** `encoded`: the text of <smd:encodedSignedMark>, base64 with line breaks allowed. */
 export async function verifyEncodedSignedMark(encoded: string, checks: SignedMarkChecks): Promise<SignedMarkResult> {
-  const b64 = encoded.replace(/\s+/g, '');
-  if (b64 === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return malformed('the encoded signed mark is not base64');
-  return verifySignedMarkXml(Buffer.from(b64, 'base64'), checks);
+  return checkSignedMarkNow(checkEncodedSignedMarkDocument(encoded, checks.cas), checks);
 }
 
 /** A whole <smd:signedMark> document. */
 export async function verifySignedMarkXml(input: string | Buffer, checks: SignedMarkChecks): Promise<SignedMarkResult> {
+  return checkSignedMarkNow(checkSignedMarkDocument(input, checks.cas), checks);
+}
+
+/**
+ * The CPU-bound half (schema, XML signature, issuer), which needs no clock and no data: a command runs it
+ * before its transaction, so that it holds no other command up.
+ */
+export function checkEncodedSignedMarkDocument(encoded: string, cas: X509Certificate[]): SignedMarkDocumentResult {
+  const b64 = encoded.replace(/\s+/g, '');
+  if (b64 === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return malformed('the encoded signed mark is not base64');
+  return checkSignedMarkDocument(Buffer.from(b64, 'base64'), cas);
+}
+
+export function checkSignedMarkDocument(input: string | Buffer, cas: X509Certificate[]): SignedMarkDocumentResult {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   const text = bytes.toString('utf8');
   // No DTDs: nothing is ever expanded or fetched (the schema and the TMCH's SMDs have no use for them).
@@ -105,11 +125,9 @@ export async function verifySignedMarkXml(input: string | Buffer, checks: Signed
 
   const signer = signerCertificate(signature);
   if (typeof signer === 'string') return refused(signer);
-  if (checks.cas.length === 0) return refused('the registry trusts no TMCH CA (tmch.ca is not configured)');
-  const ca = checks.cas.find((c) => signer.checkIssued(c) && signer.verify(c.publicKey));
+  if (cas.length === 0) return refused('the registry trusts no TMCH CA (tmch.ca is not configured)');
+  const ca = cas.find((c) => signer.checkIssued(c) && signer.verify(c.publicKey));
   if (!ca) return refused(`the signer certificate (${oneLine(signer.subject)}, issued by ${oneLine(signer.issuer)}) was not issued by a trusted TMCH CA`);
-  const validity = certificateValidity(signer, checks.now, 'the signer certificate') ?? certificateValidity(ca, checks.now, 'the TMCH CA certificate');
-  if (validity) return refused(validity);
 
   const verifier = new SignedXml({ publicCert: signer.toString() });
   let signedXml: string;
@@ -123,14 +141,21 @@ export async function verifySignedMarkXml(input: string | Buffer, checks: Signed
   } catch (e) {
     return refused(`the XML signature does not verify (${(e as Error).message.split('\n')[0].slice(0, 160)})`);
   }
-  const serial = normalSerial(signer.serialNumber);
-  if (await checks.certRevoked(serial)) return refused(`the signer certificate (serial ${serial}) is revoked by the TMCH CRL`);
-
   // The mark's data, from the canonical form of what was signed.
   const signed = parseDom(signedXml)?.documentElement;
   if (!signed || signed.namespaceURI !== NS.signedMark || signed.localName !== 'signedMark') return refused('the XML signature does not cover the <smd:signedMark> element');
-  const mark = markOf(signed, serial);
+  const mark = markOf(signed, normalSerial(signer.serialNumber));
   if (typeof mark === 'string') return malformed(mark);
+  return { ok: true, document: { mark, signer, ca } };
+}
+
+/** The half that needs the registry clock and the TMCH lists: certificate validity, the CRL, the SMDRL, the mark's window. */
+export async function checkSignedMarkNow(checked: SignedMarkDocumentResult, checks: Omit<SignedMarkChecks, 'cas'>): Promise<SignedMarkResult> {
+  if (!checked.ok) return checked;
+  const { mark, signer, ca } = checked.document;
+  const validity = certificateValidity(signer, checks.now, 'the signer certificate') ?? certificateValidity(ca, checks.now, 'the TMCH CA certificate');
+  if (validity) return refused(validity);
+  if (await checks.certRevoked(mark.signerSerial)) return refused(`the signer certificate (serial ${mark.signerSerial}) is revoked by the TMCH CRL`);
   if (await checks.smdRevoked(mark.smdId)) return refused(`signed mark ${mark.smdId} is on the TMCH's SMD revocation list`);
   if (checks.now < mark.notBefore) return refused(`signed mark ${mark.smdId} is not valid before ${mark.notBefore.toISOString()} (notBefore)`);
   if (checks.now >= mark.notAfter) return refused(`signed mark ${mark.smdId} expired at ${mark.notAfter.toISOString()} (notAfter)`);

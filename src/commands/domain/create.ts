@@ -30,7 +30,7 @@ import {
   resolveRegistrant,
   type ContactLine,
 } from './domain-data.js';
-import { launchRulesForCreate } from './launch.js';
+import { launchRulesForCreate, prepareLaunch } from './launch.js';
 import { checkSecDnsCreate } from './secdns.js';
 import type { DomainCreate, DomainCreateData } from './types.js';
 
@@ -78,8 +78,10 @@ import type { DomainCreate, DomainCreateData } from './types.js';
 export const domainCreate: ObjectCommand<DomainCreate, DomainCreateData> = {
   kind: 'object',
   name: 'domain:create',
-  async prepare(input) {
-    return { ...input, authInfo: await hashedAuthPassword(input.authInfo) };
+  async prepare(input, services) {
+    // The signed mark's signature and issuer are checked here, outside the transaction (pure CPU, no data).
+    const launch = input.launch && prepareLaunch(input.launch, services.tmchCas ?? []);
+    return { ...input, authInfo: await hashedAuthPassword(input.authInfo), ...(launch && { launch }) };
   },
   async run(input, ctx) {
     const c = await classifyName(ctx, input.name);

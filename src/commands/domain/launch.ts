@@ -1,6 +1,7 @@
+import type { X509Certificate } from 'node:crypto';
 import { el } from '../../protocol/xml-node.js';
 import { describePhases, phaseAt, phaseRunning, tmchNoticeIdMatches, type PhaseState } from '../../registry/launch-phases.js';
-import { verifyEncodedSignedMark } from '../../registry/signed-mark.js';
+import { checkEncodedSignedMarkDocument, checkSignedMarkNow } from '../../registry/signed-mark.js';
 import type { Tld } from '../../storage/core-repos.js';
 import type { LaunchRegistration } from '../../storage/tmch-repo.js';
 import { condition } from '../conditions.js';
@@ -104,6 +105,12 @@ export async function launchInfo(ctx: CommandContext, domain: { id: number; name
   return { phase: { value: reg.kind }, markXml: info.includeMark && !publicView ? reg.markXml : null };
 }
 
+/** The create's launch data with its one signed mark's document checked (the prepare step, before the transaction). */
+export function prepareLaunch(launch: LaunchCreate, cas: X509Certificate[]): LaunchCreate {
+  if (launch.encodedSignedMarks.length !== 1) return launch;
+  return { ...launch, checkedMark: checkEncodedSignedMarkDocument(launch.encodedSignedMarks[0], cas) };
+}
+
 /** The phase state of a TLD at the command's instant. */
 export const phasesOf = (tld: Tld, now: Date): PhaseState => phaseAt(tld.policy.launch, now);
 
@@ -141,8 +148,8 @@ export async function launchRulesForCreate(
     if (!launch || launch.phase.value !== 'sunrise' || launch.encodedSignedMarks.length === 0) throw signedMarkRequired(tld.name, running);
     if (launch.encodedSignedMarks.length > 1) throw oneSignedMark(launch.encodedSignedMarks.length);
     const tmch = ctx.repos.tmch;
-    const checked = await verifyEncodedSignedMark(launch.encodedSignedMarks[0], {
-      cas: ctx.services.tmchCas ?? [],
+    const document = launch.checkedMark ?? checkEncodedSignedMarkDocument(launch.encodedSignedMarks[0], ctx.services.tmchCas ?? []);
+    const checked = await checkSignedMarkNow(document, {
       now: ctx.now,
       certRevoked: (serial) => tmch.certRevoked(serial),
       smdRevoked: (id) => tmch.smdRevoked(id),

@@ -1,3 +1,4 @@
+import type { SignedMarkDocumentResult } from '../../registry/signed-mark.js';
 import type { AuthPassword } from '../object-rules.js';
 import type { Domain, DomainContact, DomainContactType, HostAttr, HostRef } from '../../storage/domain-repo.js';
 import type { Transfer } from '../../storage/transfer-repo.js';
@@ -104,6 +105,8 @@ export interface LaunchCreate {
   signedMarks: number;
   codeMarks: number;
   notices: NoticeInput[];
+  /** The one signed mark's document check, made by the command's prepare step outside the transaction. */
+  checkedMark?: SignedMarkDocumentResult;
 }
 /** <launch:info> of a domain:info (RFC 8334 §3.2): the phase a registration was made in, and its mark. */
 export interface LaunchInfo {

@@ -27,6 +27,7 @@ import { requests, URI } from '../src/client/requests.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
 import { compileSchemaSet } from '../src/protocol/schema.js';
 import { PASSWORDS, startTestRegistry, testCerts, type TestRegistry } from '../test/helpers.js';
+import { encodedSignedMarkOf } from '../src/ote/runner.js';
 
 export interface FuzzOptions {
   frames: number;
@@ -147,6 +148,13 @@ function templates(): string[] {
     requests.delete('fz', 'contact', 'FZ-C9'),
     requests.login('fz', 'ClientX', PASSWORDS.ClientX),
     `<?xml version="1.0" encoding="UTF-8"?><epp xmlns="${URI.epp}"><command><transfer op="query"><contact:transfer xmlns:contact="${URI.contact}"><contact:id>FZ-C1</contact:id><contact:authInfo><contact:pw>x</contact:pw></contact:authInfo></contact:transfer></transfer><clTRID>fz</clTRID></command></epp>`,
+    // Launch phases and fees (the launch OT&E environment): a sunrise create with ICANN's test SMD, whose
+    // mutations reach the signed mark verifier; a claims check and create with a notice; a premium create.
+    requests.domainCreate('fz', { name: 'test-and-validate.ote-sunrise', authInfo: 'fz-domain-PW', launch: { phase: 'sunrise', encodedSignedMark: encodedSignedMarkOf(readFileSync(join(REPO_ROOT, 'fixtures/tmch/active.smd'), 'utf8'), 'active.smd') } }),
+    requests.check('fz', 'domain', ['testandvalidate.ote-claims', 'fz1.ote-claims'], { launch: { type: 'claims', phase: 'claims' } }),
+    requests.domainCreate('fz', { name: 'testandvalidate.ote-claims', authInfo: 'fz-domain-PW', launch: { phase: 'claims', notice: { id: 'c1d5f9780000000000000001761', notAfter: '2099-12-31T00:00:00Z', acceptedDate: new Date().toISOString() } } }),
+    requests.check('fz', 'domain', ['gold.ote-claims'], { fee: { currency: 'USD', commands: [{ name: 'create', period: { value: 1, unit: 'y' } }, { name: 'renew', phase: 'claims' }] } }),
+    requests.domainCreate('fz', { name: 'gold.ote-claims', authInfo: 'fz-domain-PW', fee: { currency: 'USD', amount: '500.00' } }),
   ];
 }
 

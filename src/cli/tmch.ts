@@ -107,7 +107,9 @@ export function addTmchCommands(program: Command, withStore: <T>(fn: (store: Sql
           if (!l) console.log(`${names[name]}: not loaded`);
           else {
             const next = l.nextUpdate ? `, next update ${l.nextUpdate.toISOString()}${l.nextUpdate < new Date() ? ' (past: load a newer one)' : ''}` : '';
-            console.log(`${names[name]}: ${l.entries} entr${l.entries === 1 ? 'y' : 'ies'}, made ${l.createdAt.toISOString()}, loaded ${l.loadedAt.toISOString()}${next}`);
+            // Made at 0: entries an OT&E environment added, no TMCH file yet (any file replaces them).
+            const made = l.createdAt.getTime() === 0 ? 'no TMCH file loaded (entries of the OT&E environment)' : `made ${l.createdAt.toISOString()}`;
+            console.log(`${names[name]}: ${l.entries} entr${l.entries === 1 ? 'y' : 'ies'}, ${made}, loaded ${l.loadedAt.toISOString()}${next}`);
           }
         }
         for (const p of pending) console.log(p);

@@ -17,7 +17,8 @@ import { checkZoneForTld, mergePolicy, resolvePolicy, type TldPolicy, type TldPo
 import { normalizeName } from '../registry/names.js';
 import { publishZone, zoneFile } from '../zone/publish.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
-import type { Repos } from '../storage/store.js';
+import type { Repos, Store } from '../storage/store.js';
+import { openStore } from '../storage/open.js';
 import { devCertPaths, ensureDevCerts, fingerprint, revokeDevCertificate } from '../transport/dev-certs.js';
 import { ENVIRONMENTS, loadEnvironment, readEnvironment, resetEnvironment, type OteEnvironment } from '../ote/environment.js';
 import { writeEvidence } from '../ote/evidence.js';
@@ -52,10 +53,10 @@ function config(): Config {
   }
 }
 
-async function withStore<T>(fn: (store: SqliteStore, cfg: Config) => Promise<T>): Promise<T> {
+async function withStore<T>(fn: (store: Store, cfg: Config) => Promise<T>): Promise<T> {
   const cfg = config();
   // Only serve and init create a database: any other command on a path that does not exist is refused.
-  const store = new SqliteStore({ path: cfg.database, synchronous: cfg.synchronous, mustExist: true });
+  const store = openStore(cfg, { mustExist: true });
   try {
     return await fn(store, cfg);
   } finally {
@@ -639,6 +640,8 @@ ote
   .action(async (name: string) => {
     const env = readEnvironment(name);
     await withStore(async (store, cfg) => {
+      // The objects are deleted with SQL of the embedded store (a PostgreSQL store will bring its own).
+      if (!(store instanceof SqliteStore)) throw new Error('ote reset needs the embedded SQLite store');
       const n = await resetEnvironment(store, (tld, ids) => clearEnvironmentObjects(store.db, tld, ids), cfg.certsDir, env, new Date());
       for (const change of n.changes) console.log(change);
       console.log(`reset ${env.tld}: deleted ${n.domains} domains, ${n.hosts} hosts, ${n.contacts} contacts`);

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { parsePremiumLine, toDecimal, type PremiumName } from '../registry/pricing.js';
-import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { Store } from '../storage/store.js';
 import type { Config } from '../config.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
  * and prices), from a CSV `label,class,create,renew,transfer,restore` in minor units. The whole file is checked
  * before anything is stored (a bad line: one line naming it, nothing loaded), and replaces the TLD's list.
  */
-export function addPremiumCommands(tld: Command, withStore: <T>(fn: (store: SqliteStore, cfg: Config) => Promise<T>) => Promise<T>): void {
+export function addPremiumCommands(tld: Command, withStore: <T>(fn: (store: Store, cfg: Config) => Promise<T>) => Promise<T>): void {
   const premium = tld.command('premium').description("a TLD's premium names: class and prices per command (fee-1.0)");
   premium
     .command('load')

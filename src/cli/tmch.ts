@@ -3,7 +3,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } f
 import { pemCertificates, tmchCaFile, type Config } from '../config.js';
 import { REGISTRY_MODE_SETTING } from '../registry/clock.js';
 import { lordnFile, parseCrl, parseDnl, parseSmdrl } from '../registry/tmch-files.js';
-import type { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { Store } from '../storage/store.js';
 import type { TmchListInfo } from '../storage/tmch-repo.js';
 
 /**
@@ -12,7 +12,7 @@ import type { TmchListInfo } from '../storage/tmch-repo.js';
  * older than the one loaded is refused unless --force); `lordn` writes the LORDN file of a TLD's sunrise or
  * claims registrations not yet reported and marks them reported. A bad file changes nothing.
  */
-export function addTmchCommands(program: Command, withStore: <T>(fn: (store: SqliteStore, cfg: Config) => Promise<T>) => Promise<T>): void {
+export function addTmchCommands(program: Command, withStore: <T>(fn: (store: Store, cfg: Config) => Promise<T>) => Promise<T>): void {
   const tmch = program.command('tmch').description('Trademark Clearinghouse files: DNL, SMD revocation list, CRL, LORDN (RFC 9361)');
 
   const read = (file: string): Buffer => {

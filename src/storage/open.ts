@@ -7,11 +7,11 @@ export interface StoreSettings {
   synchronous: SqliteOptions['synchronous'];
 }
 
-export type OpenStoreOptions = Pick<SqliteOptions, 'stats' | 'warn' | 'backgroundCheckpoints' | 'shared' | 'reader'>;
+export type OpenStoreOptions = Pick<SqliteOptions, 'stats' | 'warn' | 'backgroundCheckpoints' | 'shared' | 'reader' | 'mustExist'>;
 
 /**
- * Opens the store the configuration names: the one place that decides, for the server and for the RDAP
- * worker's read-only store beside it (`reader`), so another store kind plugs in here once.
+ * Opens the store the configuration names: the one place that decides, for the server, the RDAP worker's
+ * read-only store beside it (`reader`) and the CLI (`mustExist`), so another store kind plugs in here once.
  */
 export function openStore(settings: StoreSettings, opts: OpenStoreOptions = {}): Store {
   return new SqliteStore({ ...opts, path: settings.database, synchronous: settings.synchronous });

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../src/ote/environment.js';
-import { lordnFile, parseCrl, parseDnl, parseSmdrl } from '../src/registry/tmch-files.js';
+import { lordnFile, normalSerial, parseCrl, parseDnl, parseSmdrl } from '../src/registry/tmch-files.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import type { LaunchRegistration } from '../src/storage/tmch-repo.js';
 import { makeTestTmch, type TestTmch } from './support/tmch-test-ca.js';
@@ -39,6 +39,13 @@ describe('TMCH files: DNL, SMDRL, CRL and LORDN', function () {
     const ok = parseDnl('1,2026-12-01T00:00:00.0Z\nDNL,lookup-key,insertion-datetime\nExample,2013041500/2/6/9/rJ1NrDO92vDsAzf7EQzgjX4R0000000001,2010-07-14T00:00:00.0Z\n\r\nother,key2,2011-01-01T00:00:00Z\n');
     expect(ok.createdAt.toISOString()).to.equal('2026-12-01T00:00:00.000Z');
     expect(ok.entries.map((e) => e.label)).to.deep.equal(['example', 'other']);
+    expect(ok.entries[0].lookupKey).to.equal('2013041500/2/6/9/rJ1NrDO92vDsAzf7EQzgjX4R0000000001');
+    expect(ok.entries[1].insertedAt.toISOString()).to.equal('2011-01-01T00:00:00.000Z');
+    // A valid A-label, a byte order mark, an offset, and a list with no labels at all.
+    const idn = parseDnl('\uFEFF1,2026-12-01T01:00:00+01:00\nDNL,lookup-key,insertion-datetime\nxn--bcher-kva,k,2010-07-14T00:00:00Z\n');
+    expect(idn.createdAt.toISOString()).to.equal('2026-12-01T00:00:00.000Z');
+    expect(idn.entries.map((e) => e.label)).to.deep.equal(['xn--bcher-kva']);
+    expect(parseDnl('1,2026-12-01T00:00:00Z\nDNL,lookup-key,insertion-datetime\n').entries).to.deep.equal([]);
     for (const [text, says] of [
       ['', /version line and a header/],
       ['2,2026-12-01T00:00:00Z\nDNL,lookup-key,insertion-datetime\n', /version "2" is not supported/],
@@ -48,6 +55,19 @@ describe('TMCH files: DNL, SMDRL, CRL and LORDN', function () {
       ['1,2026-12-01T00:00:00Z\nDNL,lookup-key,insertion-datetime\nx,k\n', /line 3: expected 3 fields/],
       ['1,2026-12-01T00:00:00Z\nDNL,lookup-key,insertion-datetime\nx,k,2010-07-14T00:00:00Z\nX,k2,2010-07-14T00:00:00Z\n', /line 4: label x is listed twice/],
       ['1,2026-12-01T00:00:00Z\nDNL,lookup-key,insertion-datetime\n"x,k,2010\n', /not a CSV file/],
+      // Impossible calendar fields are refused, not rolled over into another day.
+      ['1,2026-02-30T00:00:00Z\nDNL,lookup-key,insertion-datetime\n', /line 1: "2026-02-30T00:00:00Z" is not an RFC 3339/],
+      ['1,2026-02-03T24:00:00Z\nDNL,lookup-key,insertion-datetime\n', /line 1: "2026-02-03T24:00:00Z" is not an RFC 3339/],
+      ['1,2026-02-03T10:00:00+25:00\nDNL,lookup-key,insertion-datetime\n', /line 1: .* is not an RFC 3339/],
+      ['1,2026-12-01T00:00:00Z\nDNL,lookup-key,insertion-datetime\nx,k,2010-13-01T00:00:00Z\n', /line 3: "2010-13-01T00:00:00Z" is not an RFC 3339/],
+      ['1,2026-12-01T00:00:00Z\nDNL,lookup-key,insertion-datetime\nx,,2010-07-14T00:00:00Z\n', /line 3: lookup key "" must be/],
+      // Labels a domain name cannot carry: a broken A-label, hyphens in positions 3-4, a U-label, too long.
+      ['1,2026-12-01T00:00:00Z\nDNL,lookup-key,insertion-datetime\nxn--zz,k,2010-07-14T00:00:00Z\n', /line 3: "xn--zz" is not a valid domain label/],
+      ['1,2026-12-01T00:00:00Z\nDNL,lookup-key,insertion-datetime\nab--c,k,2010-07-14T00:00:00Z\n', /line 3: "ab--c" is not a valid domain label/],
+      ['1,2026-12-01T00:00:00Z\nDNL,lookup-key,insertion-datetime\nbücher,k,2010-07-14T00:00:00Z\n', /line 3: "bücher" is not an LDH label/],
+      [`1,2026-12-01T00:00:00Z\nDNL,lookup-key,insertion-datetime\n${'a'.repeat(64)},k,2010-07-14T00:00:00Z\n`, /line 3: "a{64}" is not an LDH label/],
+      // A quoted field holding a line break: the record is named by the line it starts on.
+      ['1,2026-12-01T00:00:00Z\nDNL,lookup-key,insertion-datetime\n"a\nb",k,2010-07-14T00:00:00Z\n', /^line 3: "a\\nb" is not an LDH label/],
     ] as const) {
       expect(() => parseDnl(text), text).to.throw(says);
     }
@@ -59,6 +79,19 @@ describe('TMCH files: DNL, SMDRL, CRL and LORDN', function () {
     expect(ok.entries[0].smdId).to.equal('0000001681375789102250-65535');
     expect(() => parseSmdrl('1,2026-12-01T00:00:00Z\nsmd-id,insertion-datetime\nnot-an-id,2013-04-01T00:00:00Z\n')).to.throw(/line 3: "not-an-id" is not an SMD id/);
     expect(() => parseSmdrl('1,2026-12-01T00:00:00Z\nsmd-id\n')).to.throw(/expected the header smd-id,insertion-datetime/);
+    const H = 'smd-id,insertion-datetime\n';
+    for (const [text, says] of [
+      ['', /SMDRL: expected a version line and a header line/],
+      [`2,2026-12-01T00:00:00Z\n${H}`, /line 1: version "2" is not supported/],
+      [`1\n${H}`, /line 1: expected "1,<creation date-time>"/],
+      [`1,2026-12-01\n${H}`, /line 1: "2026-12-01" is not an RFC 3339/],
+      [`1,2026-12-01T00:00:00Z\n${H}1-2\n`, /line 3: expected 2 fields/],
+      [`1,2026-12-01T00:00:00Z\n${H}1-2,2013-04-01T00:00:00Z,x\n`, /line 3: expected 2 fields/],
+      [`1,2026-12-01T00:00:00Z\n${H}1-2,2013-02-29T00:00:00Z\n`, /line 3: "2013-02-29T00:00:00Z" is not an RFC 3339/],
+      [`1,2026-12-01T00:00:00Z\n${H}1-2,2013-04-01T00:00:00Z\n1-2,2013-04-02T00:00:00Z\n`, /line 4: SMD id 1-2 is listed twice/],
+    ] as const) {
+      expect(() => parseSmdrl(text), text).to.throw(says);
+    }
   });
 
   it('reads a CRL signed by a TMCH CA (PEM and DER); refuses one no TMCH CA signed, and garbage', async () => {
@@ -69,6 +102,8 @@ describe('TMCH files: DNL, SMDRL, CRL and LORDN', function () {
       expect(crl.revoked.map((r) => r.serial)).to.deep.equal([tm.revokedSerial]);
       expect(crl.nextUpdate).to.be.instanceOf(Date);
     }
+    expect(normalSerial('00:0a:bc')).to.equal('ABC');
+    expect(normalSerial('00')).to.equal('0');
     const failure = (p: Promise<unknown>) => p.then(() => '', (e: Error) => e.message);
     expect(await failure(parseCrl(tm.crlDer, [icann]))).to.match(/not signed by a TMCH CA/);
     expect(await failure(parseCrl(Buffer.from('garbage'), [ca]))).to.match(/not an X\.509 CRL/);

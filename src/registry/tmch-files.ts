@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import type { DnlEntry, LaunchRegistration } from '../storage/tmch-repo.js';
+import { normalizeName } from './names.js';
 export { parseCrl } from './crl.js';
+export { normalSerial } from './signed-mark.js';
 
 /**
  * The Trademark Clearinghouse's files (RFC 9361 §§5-6): the Domain Name Label list (DNL) and the SMD
@@ -9,24 +11,55 @@ export { parseCrl } from './crl.js';
  * CSV by csv-parse; the CRL by ./crl.ts.
  */
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 const LDH_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/**
+ * An RFC 3339 date-time. `new Date()` alone rolls impossible fields over (2026-02-30 becomes March 2, 24:00
+ * the next day), so the calendar fields are checked to be the ones written. A leap second (:60) is refused:
+ * a Date cannot hold it, and no TMCH file needs one.
+ */
 function instant(text: string, where: string): Date {
+  const m = RFC3339.exec(text);
   const d = new Date(text);
-  if (!RFC3339.test(text) || Number.isNaN(d.getTime())) throw new Error(`${where}: ${JSON.stringify(text)} is not an RFC 3339 date-time`);
+  const bad = () => new Error(`${where}: ${JSON.stringify(text)} is not an RFC 3339 date-time`);
+  if (!m || Number.isNaN(d.getTime())) throw bad();
+  const [y, mo, day, h, mi, sec] = m.slice(1, 7).map(Number);
+  const local = new Date(Date.UTC(y, mo - 1, day, h, mi, sec));
+  const offset = m[8].toUpperCase() === 'Z' ? '+00:00' : m[8];
+  const [oh, om] = offset.slice(1).split(':').map(Number);
+  if (local.getUTCFullYear() !== y || local.getUTCMonth() !== mo - 1 || local.getUTCDate() !== day || local.getUTCHours() !== h || local.getUTCMinutes() !== mi || local.getUTCSeconds() !== sec || oh > 23 || om > 59) {
+    throw bad();
+  }
   return d;
 }
 
-/** The records of a CSV file with their line numbers (csv-parse; quoted fields, CRLF and blank lines handled). */
+/**
+ * A DNL label: an LDH label (lower-cased), and one a domain name could have (the registry's own label rules,
+ * src/registry/names.ts: an `xn--` label must be a valid A-label, `ab--c` is not a label). A label no domain
+ * can carry means the file is not the TMCH's.
+ */
+function dnlLabel(text: string, where: string): string {
+  const label = text.toLowerCase();
+  if (!LDH_LABEL.test(label)) throw new Error(`${where}: ${JSON.stringify(text)} is not an LDH label (an IDN as its A-label)`);
+  const checked = normalizeName(`${label}.invalid`);
+  if (!checked.ok || checked.labels[0] !== label) throw new Error(`${where}: ${JSON.stringify(text)} is not a valid domain label (${checked.ok ? 'not in A-label form' : checked.reason})`);
+  return label;
+}
+
+/**
+ * The records of a CSV file with the line each starts on (csv-parse; quoted fields, CRLF, blank lines and a
+ * byte order mark handled). csv-parse counts the line a record ends on; a quoted field holding line breaks
+ * moves that, so they are counted back.
+ */
 function records(text: string): Array<{ line: number; fields: string[] }> {
   let rows: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    rows = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as typeof rows;
+    rows = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as typeof rows;
   } catch (e) {
     throw new Error(`not a CSV file: ${(e as Error).message}`);
   }
-  return rows.map((r) => ({ line: r.info.lines, fields: r.record }));
+  return rows.map((r) => ({ line: r.info.lines - r.record.reduce((n, f) => n + (f.match(/\r\n|\r|\n/g)?.length ?? 0), 0), fields: r.record }));
 }
 
 /** Line 1 of the DNL and SMDRL: `1,<creation datetime>`; line 2 the header. */
@@ -47,8 +80,7 @@ export function parseDnl(text: string): { createdAt: Date; entries: DnlEntry[] }
   const seen = new Set<string>();
   const entries = rows.slice(2).map(({ line, fields }) => {
     if (fields.length !== 3) throw new Error(`line ${line}: expected 3 fields (DNL,lookup-key,insertion-datetime), got ${fields.length}`);
-    const label = fields[0].toLowerCase();
-    if (!LDH_LABEL.test(label)) throw new Error(`line ${line}: ${JSON.stringify(fields[0])} is not an LDH label (an IDN as its A-label)`);
+    const label = dnlLabel(fields[0], `line ${line}`);
     if (seen.has(label)) throw new Error(`line ${line}: label ${label} is listed twice`);
     seen.add(label);
     if (!/^\S{1,255}$/.test(fields[1])) throw new Error(`line ${line}: lookup key ${JSON.stringify(fields[1])} must be 1 to 255 characters without spaces`);

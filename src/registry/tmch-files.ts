@@ -42,6 +42,7 @@ function instant(text: string, where: string): Date {
 function dnlLabel(text: string, where: string): string {
   const label = text.toLowerCase();
   if (!LDH_LABEL.test(label)) throw new Error(`${where}: ${JSON.stringify(text)} is not an LDH label (an IDN as its A-label)`);
+  if (label.slice(2, 4) !== '--') return label; // a plain LDH label: nothing more to check
   const checked = normalizeName(`${label}.invalid`);
   if (!checked.ok || checked.labels[0] !== label) throw new Error(`${where}: ${JSON.stringify(text)} is not a valid domain label (${checked.ok ? 'not in A-label form' : checked.reason})`);
   return label;

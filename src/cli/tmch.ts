@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { pemCertificates, tmchCaFile, type Config } from '../config.js';
 import { REGISTRY_MODE_SETTING } from '../registry/clock.js';
 import { lordnFile, parseCrl, parseDnl, parseSmdrl } from '../registry/tmch-files.js';
@@ -135,8 +136,9 @@ export function addTmchCommands(program: Command, withStore: <T>(fn: (store: Sto
           const now = new Date();
           const text = lordnFile(o.type, rows, (id) => registrars.get(id), now);
           if (o.out) writeDurably(o.out, text);
-          else process.stdout.write(text);
-          // Marked reported in the same transaction, once the file is written: a failure leaves them to report.
+          else await writeStdout(text);
+          // Marked reported in the same transaction, once the file is written (or standard output has taken it
+          // all): a failure leaves them to report.
           await r.tmch.markReported(rows.map((x) => x.domainId), now);
           return rows.length;
         }),
@@ -147,20 +149,46 @@ export function addTmchCommands(program: Command, withStore: <T>(fn: (store: Sto
     });
 }
 
-/** Writes `file` whole or not at all: a temporary file, synced, then renamed over it. */
+/** Standard output, resolved once it has taken all of `text` (a closed pipe rejects: nothing is marked). */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (e: Error) => reject(new Error(`cannot write the LORDN file to standard output: ${e.message}`));
+    process.stdout.once('error', failed);
+    process.stdout.write(text, (e) => {
+      process.stdout.off('error', failed);
+      if (e) failed(e);
+      else resolve();
+    });
+  });
+}
+
+/**
+ * Writes `file` whole or not at all: a temporary file, synced, renamed over it, and the directory synced so
+ * the rename itself survives a crash. A failure removes the temporary file and names `file`.
+ */
 function writeDurably(file: string, text: string): void {
   const tmp = `${file}.tmp`;
-  let fd: number;
+  let fd: number | undefined;
   try {
     fd = openSync(tmp, 'w');
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
   } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
     throw new Error(`cannot write ${file}: ${(e as Error).message}`);
   }
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const dir = openSync(dirname(resolve(file)), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch {
+    // Some file systems cannot sync a directory; the file itself is synced.
   }
-  renameSync(tmp, file);
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../src/ote/environment.js';
@@ -169,5 +169,75 @@ describe('TMCH files: DNL, SMDRL, CRL and LORDN', function () {
     expect(cli('tmch', 'status').stdout).to.not.match(/lordntld/);
     expect(cli('tmch', 'lordn', '--tld', 'lordntld', '--type', 'banana').stderr).to.match(/banana is not a LORDN type/);
     expect(cli('tmch', 'lordn', '--tld', 'nosuch', '--type', 'claims').stderr).to.match(/no TLD nosuch/);
+  });
+
+  it('CLI: the SMD revocation list loads whole, --force takes an older one, a bad one changes nothing', () => {
+    const H = 'smd-id,insertion-datetime\n';
+    const first = cli('tmch', 'smdrl', 'load', file('smdrl.csv', `1,2026-12-01T00:00:00Z\n${H}1-1,2026-11-01T00:00:00Z\n2-1,2026-11-02T00:00:00Z\n`));
+    expect(first.status, first.stderr).to.equal(0);
+    expect(first.stdout).to.match(/^SMD revocation list loaded from .*smdrl\.csv: 2 revoked signed mark\(s\), made 2026-12-01T00:00:00\.000Z\n$/);
+    const older = file('smdrl-old.csv', `1,2026-11-15T00:00:00Z\n${H}3-1,2026-11-01T00:00:00Z\n`);
+    const refused = cli('tmch', 'smdrl', 'load', older);
+    expect(refused.status).to.not.equal(0);
+    expect(refused.stderr).to.match(/^registry: this SMD revocation list was made at 2026-11-15T00:00:00\.000Z, before the one loaded \(2026-12-01T00:00:00\.000Z\)/);
+    expect(refused.stderr.trim().split('\n')).to.have.length(1);
+    expect(cli('tmch', 'status').stdout).to.match(/^SMD revocation list: 2 entries, made 2026-12-01T00:00:00\.000Z/m);
+    const forced = cli('tmch', 'smdrl', 'load', older, '--force');
+    expect(forced.status, forced.stderr).to.equal(0);
+    expect(cli('tmch', 'status').stdout).to.match(/^SMD revocation list: 1 entry, made 2026-11-15T00:00:00\.000Z/m);
+    // A file with one bad line is refused whole: the list loaded stays as it was.
+    const bad = cli('tmch', 'smdrl', 'load', file('smdrl-bad.csv', `1,2026-12-05T00:00:00Z\n${H}4-1,2026-12-01T00:00:00Z\n5-1,2026-02-30T00:00:00Z\n`));
+    expect(bad.status).to.not.equal(0);
+    expect(bad.stderr).to.match(/smdrl-bad\.csv: line 4: "2026-02-30T00:00:00Z" is not an RFC 3339 date-time/);
+    expect(cli('tmch', 'status').stdout).to.match(/^SMD revocation list: 1 entry, made 2026-11-15T00:00:00\.000Z/m);
+  });
+
+  it('CLI: LORDN of claims to standard output; with nothing to report a valid file of 0 lines; an unwritable --out marks nothing', async () => {
+    expect(cli('tld', 'add', 'claimstld').status).to.equal(0);
+    const none = cli('tmch', 'lordn', '--tld', '.ClaimsTLD', '--type', 'claims');
+    expect(none.status, none.stderr).to.equal(0);
+    expect(none.stdout).to.match(/^1,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,0\nroid,domain-name,notice-id,registrar-id,registration-datetime,ack-datetime,application-datetime\n$/);
+    expect(none.stderr).to.match(/claims LORDN of claimstld: 0 registration\(s\) \(none to report/);
+
+    expect(cli('registrar', 'add', 'WithIana', '--password', 'secret-PW1', '--iana-id', '9991').status).to.equal(0);
+    const store = new SqliteStore({ path: env.REGISTRY_DATABASE!, synchronous: 'FULL', mustExist: true });
+    try {
+      await store.transaction(async (r) => {
+        const reg = (await r.registrars.byClId('WithIana'))!;
+        const notice = { id: '370d0b7c9223372036854775807', validatorId: 'tmch', notAfter: new Date('2026-12-03T00:00:00Z'), acceptedAt: new Date('2026-12-01T11:00:00Z') };
+        await r.tmch.recordLaunch({ domainId: 2001, roid: 'D2001-REG', name: 'brand.claimstld', tld: 'claimstld', kind: 'claims', registrarId: reg.id, registeredAt: new Date('2026-12-01T11:05:00Z'), smdId: null, notice, markXml: null });
+      });
+    } finally {
+      await store.close();
+    }
+    expect(cli('tmch', 'status').stdout).to.match(/^claimstld\tunreported: 0 sunrise, 1 claims$/m);
+    // --out in a directory that does not exist: refused naming the file, no temporary file, nothing marked.
+    const nowhere = join(dir, 'no-such-dir', 'claims.csv');
+    const failed = cli('tmch', 'lordn', '--tld', 'claimstld', '--type', 'claims', '--out', nowhere);
+    expect(failed.status).to.not.equal(0);
+    expect(failed.stderr).to.match(/cannot write .*no-such-dir\/claims\.csv/);
+    expect(existsSync(`${nowhere}.tmp`)).to.equal(false);
+    expect(cli('tmch', 'status').stdout).to.match(/^claimstld\tunreported: 0 sunrise, 1 claims$/m);
+    // The sunrise file of the TLD does not take its claims registration.
+    expect(cli('tmch', 'lordn', '--tld', 'claimstld', '--type', 'sunrise').stdout.split('\n')[0]).to.match(/,0$/);
+    const claims = cli('tmch', 'lordn', '--tld', 'claimstld', '--type', 'claims');
+    expect(claims.status, claims.stderr).to.equal(0);
+    const lines = claims.stdout.split('\n');
+    expect(lines[0]).to.match(/^1,\S+Z,1$/);
+    expect(lines[2]).to.equal('D2001-REG,brand.claimstld,370d0b7c9223372036854775807,9991,2026-12-01T11:05:00.000Z,2026-12-01T11:00:00.000Z,');
+    expect(lines).to.have.length(4); // three lines and the final newline
+    expect(claims.stderr).to.match(/claims LORDN of claimstld: 1 registration\(s\)\n$/);
+    expect(cli('tmch', 'status').stdout).to.not.match(/claimstld/);
+    expect(cli('tmch', 'lordn', '--tld', 'claimstld', '--type', 'claims').stdout.split('\n')[0]).to.match(/,0$/);
+  });
+
+  it('CLI: a missing database is refused, not created', () => {
+    const missing = join(dir, 'missing.sqlite');
+    for (const args of [['tmch', 'status'], ['tmch', 'dnl', 'load', join(dir, 'dnl.csv')], ['tmch', 'lordn', '--tld', 'x', '--type', 'sunrise']]) {
+      const r = spawnSync(process.execPath, [CLI, ...args], { env: { ...env, REGISTRY_DATABASE: missing }, encoding: 'utf8', cwd: dir });
+      expect(r.status, args.join(' ')).to.not.equal(0);
+      expect(r.stderr).to.match(/no registry database at .*missing\.sqlite/);
+      expect(existsSync(missing)).to.equal(false);
+    }
   });
 });

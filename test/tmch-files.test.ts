@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../src/ote/environment.js';
@@ -218,6 +218,18 @@ describe('TMCH files: DNL, SMDRL, CRL and LORDN', function () {
     expect(failed.stderr).to.match(/cannot write .*no-such-dir\/claims\.csv/);
     expect(existsSync(`${nowhere}.tmp`)).to.equal(false);
     expect(cli('tmch', 'status').stdout).to.match(/^claimstld\tunreported: 0 sunrise, 1 claims$/m);
+    // Standard output that cannot take the file (a full device): one line, nothing marked.
+    if (existsSync('/dev/full')) {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [CLI, 'tmch', 'lordn', '--tld', 'claimstld', '--type', 'claims'], { env, encoding: 'utf8', cwd: dir, stdio: ['ignore', full, 'pipe'] });
+        expect(r.status).to.not.equal(0);
+        expect(r.stderr).to.equal('registry: cannot write the LORDN file to standard output: ENOSPC: no space left on device, write\n');
+      } finally {
+        closeSync(full);
+      }
+      expect(cli('tmch', 'status').stdout).to.match(/^claimstld\tunreported: 0 sunrise, 1 claims$/m);
+    }
     // The sunrise file of the TLD does not take its claims registration.
     expect(cli('tmch', 'lordn', '--tld', 'claimstld', '--type', 'sunrise').stdout.split('\n')[0]).to.match(/,0$/);
     const claims = cli('tmch', 'lordn', '--tld', 'claimstld', '--type', 'claims');

@@ -153,11 +153,13 @@ export function addTmchCommands(program: Command, withStore: <T>(fn: (store: Sto
 function writeStdout(text: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const failed = (e: Error) => reject(new Error(`cannot write the LORDN file to standard output: ${e.message}`));
+    // The stream reports a failed write twice, to the callback and then as an 'error' event: the listener stays
+    // for that event (an unheard one would end the process with a stack trace instead of the one-line error).
     process.stdout.once('error', failed);
     process.stdout.write(text, (e) => {
+      if (e) return failed(e);
       process.stdout.off('error', failed);
-      if (e) failed(e);
-      else resolve();
+      resolve();
     });
   });
 }

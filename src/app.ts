@@ -18,6 +18,7 @@ import { SessionTable } from './session/session.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SharedDurability } from './storage/sqlite/shared-durability.js';
 import { openStore } from './storage/open.js';
+import { isPostgresUrl } from './storage/postgres/pg-store.js';
 import type { Store } from './storage/store.js';
 import { ENVIRONMENTS, loadEnvironment, readEnvironment } from './ote/environment.js';
 import { devCertPaths, ensureDevCerts } from './transport/dev-certs.js';
@@ -98,8 +99,10 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   }
   const metrics = new RegistryMetrics();
   // One server per SQLite database, refused before anything is written (see serve-lock.ts).
-  if (!opts.store && config.database !== ':memory:') mkdirSync(dirname(config.database), { recursive: true });
-  const serveLock = opts.store ? undefined : lockForServing(config.database);
+  // PostgreSQL is meant for several servers on one database: no lock, no file.
+  const onPostgres = isPostgresUrl(config.database);
+  if (!opts.store && !onPostgres && config.database !== ':memory:') mkdirSync(dirname(config.database), { recursive: true });
+  const serveLock = opts.store || onPostgres ? undefined : lockForServing(config.database);
   // Shared with the RDAP worker's read-only store: it answers a read once what it could have read is on disk.
   const durability = new SharedDurability();
   const store =
@@ -268,6 +271,9 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     log.info({ host: httpServer.host, port: httpServer.port }, `HTTP registrar API listening on http://${httpServer.host}:${httpServer.port}/api/v1/registrar/v1`);
   }
   let zonePublisher: ZonePublisher | undefined;
+  if (config.zone.publish && onPostgres) {
+    log.warn({ dir: config.zone.dir }, 'zone publication reads a SQLite snapshot and does not yet run on PostgreSQL: no zones are published');
+  }
   if (config.zone.publish && store instanceof SqliteStore && config.database !== ':memory:') {
     zonePublisher = new ZonePublisher({ store, database: config.database, zone: config.zone, clock, log });
     zonePublisher.start();

@@ -13,7 +13,10 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
  * stops the start with a message that names it.
  */
 export interface Config {
-  /** SQLite database file. */
+  /**
+   * Where the registry lives: a SQLite database file (the embedded default), or a `postgres://` URL for
+   * PostgreSQL (several server processes on one database; see README, PostgreSQL).
+   */
   database: string;
   /** PRAGMA synchronous: FULL (every acknowledged change survives power loss) or NORMAL. */
   synchronous: 'FULL' | 'NORMAL';
@@ -280,6 +283,9 @@ const ENV: Record<string, string> = {
 /** Settings that name files or folders: resolved against the working directory where they are given. */
 const PATH_SETTING = /database|dir|tls\.|escrow\./i;
 
+/** A path setting's value that names a file (a PostgreSQL URL in `database` is not one). */
+const isPathValue = (path: string, v: string) => PATH_SETTING.test(path) && !(path === 'database' && /^postgres(ql)?:/i.test(v));
+
 export class ConfigError extends Error {}
 
 /** An absolute http(s) URL without query or fragment; base URLs are kept with a final "/". */
@@ -332,7 +338,7 @@ function mergeInto(target: Record<string, unknown>, src: unknown, prefix: string
     if (!(k in target)) throw new ConfigError(`config file ${file}: unknown setting ${path}`);
     const cur = target[k];
     if (cur && typeof cur === 'object' && !Array.isArray(cur)) mergeInto(cur as Record<string, unknown>, v, path, file);
-    else target[k] = typeof v === 'string' && v !== '' && typeof cur === 'string' && PATH_SETTING.test(path) ? resolve(v) : v;
+    else target[k] = typeof v === 'string' && v !== '' && typeof cur === 'string' && isPathValue(path, v) ? resolve(v) : v;
   }
 }
 
@@ -353,7 +359,7 @@ function setPath(cfg: Record<string, unknown>, path: string, raw: string, envNam
     if (!['true', 'false', '1', '0'].includes(raw)) throw new ConfigError(`${envName}=${raw}: must be true or false`);
     obj[last] = raw === 'true' || raw === '1';
   } else {
-    obj[last] = PATH_SETTING.test(path) && raw !== '' ? resolve(raw) : raw;
+    obj[last] = isPathValue(path, raw) && raw !== '' ? resolve(raw) : raw;
   }
 }
 
@@ -378,6 +384,17 @@ function validate(c: Config): Config {
   int(c.epp.certificateExpiryWarningDays, 0, 365, 'epp.certificateExpiryWarningDays');
   if (typeof c.epp.unhandledNamespacesInResponses !== 'boolean') bad('epp.unhandledNamespacesInResponses must be true or false');
   if (!['FULL', 'NORMAL'].includes(c.synchronous)) bad('synchronous must be FULL or NORMAL');
+  if (/^postgres(ql)?:/i.test(c.database)) {
+    let u: URL | undefined;
+    try {
+      u = new URL(c.database);
+    } catch {
+      // reported below, without echoing a password
+    }
+    if (!u || !/^postgres(ql)?:$/i.test(u.protocol) || u.pathname.length <= 1) {
+      bad('database: a PostgreSQL URL must look like postgres://user@host:5432/dbname (or postgres:///dbname?host=/socket/dir)');
+    }
+  }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logLevel)) bad(`logLevel must be one of fatal, error, warn, info, debug, trace, silent`);
   if (!/^[A-Za-z0-9]{1,8}$/.test(c.roidSuffix)) bad('roidSuffix must be 1 to 8 letters or digits (RFC 5730 roid)');
   if (typeof c.devFixtures !== 'boolean') bad('devFixtures must be true or false');

@@ -1,3 +1,4 @@
+import { newTestDatabase, onPostgres } from './support/store-under-test.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,9 @@ export async function startTestRegistry(overrides: (c: Config) => void = () => {
   const dir = mkdtempSync(join(tmpdir(), 'epp-test-'));
   const certs = testCerts();
   const config = defaultConfig(REPO_ROOT);
-  config.database = join(dir, 'registry.sqlite');
+  // On PostgreSQL (REGISTRY_TEST_STORE=postgres) a database of its own on the run's cluster, else a SQLite file.
+  const pgDatabase = onPostgres ? await newTestDatabase() : undefined;
+  config.database = pgDatabase?.url ?? join(dir, 'registry.sqlite');
   config.certsDir = certs;
   config.tls = { cert: join(certs, 'server.crt'), key: join(certs, 'server.key'), ca: join(certs, 'ca.crt'), crl: '' };
   config.devFixtures = true;
@@ -94,6 +97,7 @@ export async function startTestRegistry(overrides: (c: Config) => void = () => {
     },
     async close() {
       await registry.close();
+      await pgDatabase?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

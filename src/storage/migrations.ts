@@ -6,7 +6,13 @@
 export interface Migration {
   version: number;
   name: string;
+  /** SQLite's form. */
   sql: string;
+  /**
+   * PostgreSQL's form, for every migration after the PostgreSQL baseline (postgres/schema.ts, which is the
+   * schema of migrations 1..23): a PostgreSQL database refuses to start at a migration without one.
+   */
+  postgres?: string;
 }
 
 export const MIGRATIONS: Migration[] = [

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { openZoneSnapshot } from '../storage/sqlite/zone.js';
+import { openZoneSnapshot } from '../storage/sqlite/zone-snapshot.js';
 import type { Store } from '../storage/store.js';
 import { writeZone, type ZoneWriteResult } from './writer.js';
 

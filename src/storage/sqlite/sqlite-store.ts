@@ -5,18 +5,20 @@ import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { hashAuthInfoSync } from '../../registry/auth-info.js';
 import { MIGRATIONS } from '../migrations.js';
+import { SCHEMA_VERSION, SchemaTooNewError, NoDatabaseError } from '../errors.js';
 import type { Repos, Store } from '../store.js';
-import { SqliteAuditRepo, SqlitePollRepo, SqliteRegistrarRepo, SqliteSettingsRepo, SqliteTldRepo } from './core.js';
-import { SqliteContactRepo } from './contacts.js';
-import { SqliteContactTransferRepo } from './contact-transfers.js';
-import { SqliteDomainRepo } from './domains.js';
-import { SqliteHostRepo } from './hosts.js';
-import { SqliteHttpRepo } from './http.js';
-import { SqliteBillingRepo, SqliteLifecycleRepo } from './lifecycle.js';
-import { SqliteTransferRepo } from './transfers.js';
-import { SqliteTmchRepo } from './tmch.js';
-import { SqliteZoneRepo } from './zone.js';
+import { SqlAuditRepo, SqlPollRepo, SqlRegistrarRepo, SqlSettingsRepo, SqlTldRepo } from '../sql/core.js';
+import { SqlContactRepo } from '../sql/contacts.js';
+import { SqlContactTransferRepo } from '../sql/contact-transfers.js';
+import { SqlDomainRepo } from '../sql/domains.js';
+import { SqlHostRepo } from '../sql/hosts.js';
+import { SqlHttpRepo } from '../sql/http.js';
+import { SqlBillingRepo, SqlLifecycleRepo } from '../sql/lifecycle.js';
+import { SqlTransferRepo } from '../sql/transfers.js';
+import { SqlTmchRepo } from '../sql/tmch.js';
+import { SqlZoneRepo } from '../sql/zone.js';
 import { memoizePrepare, prepareOwn } from './statements.js';
+import { SqliteDb } from './sqlite-db.js';
 
 export interface SqliteOptions {
   /** File path, or ':memory:'. */
@@ -97,23 +99,25 @@ const MAX_BATCH = 256;
 const MAX_READ_BATCH = 16;
 
 /** The repositories over one connection. */
-function reposOn(db: Database.Database, audit = new SqliteAuditRepo(db)): Repos {
+function reposOn(raw: Database.Database, audit?: SqlAuditRepo): Repos {
+  const db = new SqliteDb(raw);
+  audit ??= new SqlAuditRepo(db);
   return {
-    registrars: new SqliteRegistrarRepo(db),
-    tlds: new SqliteTldRepo(db),
-    poll: new SqlitePollRepo(db),
+    registrars: new SqlRegistrarRepo(db),
+    tlds: new SqlTldRepo(db),
+    poll: new SqlPollRepo(db),
     audit,
-    settings: new SqliteSettingsRepo(db),
-    contacts: new SqliteContactRepo(db),
-    hosts: new SqliteHostRepo(db),
-    domains: new SqliteDomainRepo(db),
-    lifecycle: new SqliteLifecycleRepo(db),
-    billing: new SqliteBillingRepo(db),
-    transfers: new SqliteTransferRepo(db),
-    contactTransfers: new SqliteContactTransferRepo(db),
-    http: new SqliteHttpRepo(db),
-    zone: new SqliteZoneRepo(db),
-    tmch: new SqliteTmchRepo(db),
+    settings: new SqlSettingsRepo(db),
+    contacts: new SqlContactRepo(db),
+    hosts: new SqlHostRepo(db),
+    domains: new SqlDomainRepo(db),
+    lifecycle: new SqlLifecycleRepo(db),
+    billing: new SqlBillingRepo(db),
+    transfers: new SqlTransferRepo(db),
+    contactTransfers: new SqlContactTransferRepo(db),
+    http: new SqlHttpRepo(db),
+    zone: new SqlZoneRepo(db),
+    tmch: new SqlTmchRepo(db),
   };
 }
 
@@ -147,7 +151,7 @@ export class SqliteStore implements Store {
   /** A batch was answered at its COMMIT: its audit rows still go to disk with the next sync. */
   private syncWanted = false;
   private readonly totalChanges: Database.Statement;
-  private readonly audit: SqliteAuditRepo;
+  private readonly audit: SqlAuditRepo;
   private syncing: Promise<void> | null = null;
   /** Set when a WAL sync failed: nothing more is acknowledged (the OS may have dropped the dirty pages). */
   private syncFailure: Error | null = null;
@@ -194,7 +198,7 @@ export class SqliteStore implements Store {
       throw e;
     }
     this.totalChanges = prepareOwn(this.db, 'SELECT total_changes()').pluck();
-    this.audit = new SqliteAuditRepo(this.db);
+    this.audit = new SqlAuditRepo(new SqliteDb(this.db));
     if (opts.backgroundCheckpoints && opts.path !== ':memory:' && !this.readerOnly) this.startCheckpointer();
     this.repos = reposOn(this.db, this.audit);
   }
@@ -575,28 +579,7 @@ function checkpointEnded(cp: Checkpointer): Promise<void> {
   });
 }
 
-/** The highest migration this code knows: a database at a higher version was written by a newer registry. */
-export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
-
-/** A database whose schema a newer version of the registry wrote: this one must not serve or change it. */
-export class SchemaTooNewError extends Error {
-  constructor(
-    readonly database: string,
-    readonly found: number,
-  ) {
-    super(
-      `database ${database} has schema version ${found}, written by a newer version of the registry; this version knows up to ${SCHEMA_VERSION}. ` +
-        'Run the newer version, or restore a backup made by this one (see README, Production: upgrades)',
-    );
-  }
-}
-
-/** A command other than serve/init named a database file that does not exist. */
-export class NoDatabaseError extends Error {
-  constructor(readonly database: string) {
-    super(`no registry database at ${database} (check the database setting or REGISTRY_DATABASE; registry serve or registry init creates one)`);
-  }
-}
+export { NoDatabaseError, SCHEMA_VERSION, SchemaTooNewError } from '../errors.js';
 
 /** The highest migration applied to a database (0 for a new one), without changing it. */
 export function schemaVersionOf(db: Database.Database): number {

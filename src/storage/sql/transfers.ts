@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDb } from './db.js';
 import type { NewTransfer, Transfer, TransferDomain, TransferRepo, TransferStatus } from '../transfer-repo.js';
 import { TransferTable, toTransferRecord, type TransferRowBase } from './transfer-table.js';
 
@@ -58,14 +58,14 @@ const DOMAIN_SELECT = `
     FROM domains d LEFT JOIN contacts c ON c.id = d.registrant_id`;
 
 /** SQLite domain transfers (the shared transfer SQL in transfer-table.ts). Times are epoch ms; domain statuses a JSON array. */
-export class SqliteTransferRepo implements TransferRepo {
+export class SqlTransferRepo implements TransferRepo {
   private readonly table: TransferTable<TransferRow>;
   private readonly domainByNameStmt;
   private readonly domainByIdStmt;
   private readonly moveDomainStmt;
   private readonly moveHostsStmt;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqlDb) {
     this.table = new TransferTable<TransferRow>(db, {
       object: 'domain',
       nameColumn: 'name',
@@ -81,37 +81,37 @@ export class SqliteTransferRepo implements TransferRepo {
   }
 
   async domainByName(name: string) {
-    return toDomain(this.domainByNameStmt.get(name));
+    return toDomain(await this.domainByNameStmt.get(name));
   }
 
   async domainById(id: number) {
-    return toDomain(this.domainByIdStmt.get(id));
+    return toDomain(await this.domainByIdStmt.get(id));
   }
 
   async latest(domainId: number) {
-    const r = this.table.latest(domainId);
+    const r = await this.table.latest(domainId);
     return r && toTransfer(r);
   }
 
   async open(t: NewTransfer) {
     const extra = [t.period.value, t.period.unit, t.newExpiresAt?.getTime() ?? null, t.price];
-    return toTransfer(this.table.open(t.domainId, t.requesterId, t.losingId, t.requestedAt, t.actionAt, extra));
+    return toTransfer(await this.table.open(t.domainId, t.requesterId, t.losingId, t.requestedAt, t.actionAt, extra));
   }
 
   async close(id: number, status: Exclude<TransferStatus, 'pending'>, actionAt: Date, newExpiresAt: Date | null) {
-    return toTransfer(this.table.close(id, status, actionAt, [newExpiresAt?.getTime() ?? null]));
+    return toTransfer(await this.table.close(id, status, actionAt, [newExpiresAt?.getTime() ?? null]));
   }
 
   async moveDomain(domainId: number, gainingId: number, expiresAt: Date | null, at: Date) {
-    this.moveDomainStmt.run(gainingId, expiresAt?.getTime() ?? null, at.getTime(), domainId);
-    this.moveHostsStmt.run(gainingId, at.getTime(), domainId);
+    await this.moveDomainStmt.run(gainingId, expiresAt?.getTime() ?? null, at.getTime(), domainId);
+    await this.moveHostsStmt.run(gainingId, at.getTime(), domainId);
   }
 
   async history(id: number) {
-    return this.table.history(id).map(toTransfer);
+    return (await this.table.history(id)).map(toTransfer);
   }
 
   async due(now: Date, limit: number) {
-    return this.table.due(now, limit).map(toTransfer);
+    return (await this.table.due(now, limit)).map(toTransfer);
   }
 }

@@ -1,60 +1,6 @@
 import Database from 'better-sqlite3';
 import { resolvePolicy, type TldPolicy } from '../../registry/policy.js';
-import type { Publication, ZoneDomain, ZoneRepo, ZoneSnapshot, ZoneState } from '../zone-repo.js';
-
-interface StateRow {
-  tld: string;
-  changes: number;
-  serial: number;
-  published_serial: number | null;
-  published_at: number | null;
-  published_changes: number | null;
-  file: string | null;
-  bytes: number | null;
-  delegations: number | null;
-  duration_ms: number | null;
-}
-
-export class SqliteZoneRepo implements ZoneRepo {
-  constructor(private readonly db: Database.Database) {}
-
-  async states(): Promise<ZoneState[]> {
-    const rows = this.db.prepare('SELECT * FROM zone_state ORDER BY tld').all() as StateRow[];
-    return rows.map((r) => ({
-      tld: r.tld,
-      changes: r.changes,
-      serial: r.serial,
-      published:
-        r.published_serial === null
-          ? null
-          : {
-              serial: r.published_serial,
-              at: new Date(r.published_at!),
-              changes: r.published_changes!,
-              file: r.file!,
-              bytes: r.bytes!,
-              delegations: r.delegations!,
-              durationMs: r.duration_ms!,
-            },
-    }));
-  }
-
-  async reserveSerial(tld: string, atLeast: number): Promise<number> {
-    const row = this.db.prepare('UPDATE zone_state SET serial = max(serial + 1, ?) WHERE tld = ? RETURNING serial').get(atLeast, tld) as { serial: number } | undefined;
-    if (!row) throw new Error(`no TLD ${tld}`);
-    return row.serial;
-  }
-
-  async recordPublication(tld: string, p: Publication): Promise<boolean> {
-    const r = this.db
-      .prepare(
-        `UPDATE zone_state SET published_serial = ?, published_at = ?, published_changes = ?, file = ?, bytes = ?, delegations = ?, duration_ms = ?
-         WHERE tld = ? AND (published_serial IS NULL OR published_serial < ?)`,
-      )
-      .run(p.serial, p.at.getTime(), p.changes, p.file, p.bytes, p.delegations, p.durationMs, tld, p.serial);
-    return r.changes === 1;
-  }
-}
+import type { ZoneDomain, ZoneSnapshot } from '../zone-repo.js';
 
 /**
  * The zone's read: every domain of the TLD in name order (the `name` index), with its name servers, host

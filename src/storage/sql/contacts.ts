@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
+import type { SqlDb } from './db.js';
 import { IdSequence } from './sequence.js';
-import { rowReader } from './statements.js';
 import type { Contact, ContactChanges, ContactRepo, Disclose, NewContact, PostalInfo, TciContactData } from '../contact-repo.js';
 
 interface ContactRow {
@@ -66,15 +65,14 @@ const SEQUENCE_KEY = 'sequence.contacts';
  * SQLite contact repository. Times are epoch ms; statuses a JSON array; postal data, disclose preference
  * and the TCI extension data JSON objects. `handle` has the NOCASE collation: lookups are case-insensitive.
  */
-export class SqliteContactRepo implements ContactRepo {
+export class SqlContactRepo implements ContactRepo {
   private readonly byHandleStmt;
   private readonly linkedStmt;
 
   private readonly ids: IdSequence;
-  constructor(protected readonly db: Database.Database) {
+  constructor(protected readonly db: SqlDb) {
     this.ids = new IdSequence(db, 'contacts', SEQUENCE_KEY);
-    this.byHandleStmt = rowReader<[string], ContactRow>(
-      db,
+    this.byHandleStmt = db.reader<[string], ContactRow>(
       `SELECT c.*, s.cl_id AS sponsor_cl_id, cr.cl_id AS creator_cl_id, u.cl_id AS updater_cl_id
          FROM contacts c
          JOIN registrars s ON s.id = c.sponsor_id
@@ -82,7 +80,7 @@ export class SqliteContactRepo implements ContactRepo {
          LEFT JOIN registrars u ON u.id = c.updater_id
         WHERE c.handle = ?`,
     );
-    this.linkedStmt = db.prepare<[number, number], { linked: number }>(
+    this.linkedStmt = db.prepare<[number, number], { linked: number | boolean }>(
       `SELECT EXISTS (SELECT 1 FROM domain_contacts WHERE contact_id = ?)
            OR EXISTS (SELECT 1 FROM domains WHERE registrant_id = ?) AS linked`,
     );
@@ -93,19 +91,19 @@ export class SqliteContactRepo implements ContactRepo {
   }
 
   async byHandle(handle: string) {
-    return toContact(this.byHandleStmt.get(handle));
+    return toContact(await this.byHandleStmt.get(handle));
   }
 
   async existing(handles: string[]) {
     if (handles.length === 0) return new Set<string>();
-    const rows = this.db
+    const rows = (await this.db
       .prepare(`SELECT handle FROM contacts WHERE handle IN (${handles.map(() => '?').join(', ')})`)
-      .all(...handles) as Array<{ handle: string }>;
+      .all(...handles)) as Array<{ handle: string }>;
     return new Set(rows.map((r) => r.handle.toLowerCase()));
   }
 
   async insert(c: NewContact) {
-    this.db
+    await this.db
       .prepare(
         `INSERT INTO contacts (id, handle, roid, sponsor_id, creator_id, created_at, auth_hash, auth_set_at, statuses,
                                postal_int, postal_loc, voice, voice_x, fax, fax_x, email, disclose, tci)
@@ -155,14 +153,15 @@ export class SqliteContactRepo implements ContactRepo {
     cols.updater_id = updaterId;
     cols.updated_at = now.getTime();
     const keys = Object.keys(cols);
-    this.db.prepare(`UPDATE contacts SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });
+    await this.db.prepare(`UPDATE contacts SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });
   }
 
   async delete(id: number) {
-    this.db.prepare('DELETE FROM contacts WHERE id = ?').run(id);
+    await this.db.prepare('DELETE FROM contacts WHERE id = ?').run(id);
   }
 
   async isLinked(id: number) {
-    return this.linkedStmt.get(id, id)!.linked === 1;
+    // A boolean on PostgreSQL, 0/1 on SQLite.
+    return Boolean((await this.linkedStmt.get(id, id))!.linked);
   }
 }

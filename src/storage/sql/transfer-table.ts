@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDb } from './db.js';
 import type { TransferRecord, TransferStatus } from '../transfer-repo.js';
 
 /** The columns every transfer table has (domain_transfers, contact_transfers), with both registrars' clIDs. */
@@ -58,7 +58,7 @@ export class TransferTable<R extends TransferRowBase> {
   private readonly setStatusesStmt;
   private readonly object: string;
 
-  constructor(db: Database.Database, spec: TransferTableSpec) {
+  constructor(db: SqlDb, spec: TransferTableSpec) {
     const { object } = spec;
     this.object = object;
     const table = `${object}_transfers`;
@@ -77,8 +77,8 @@ export class TransferTable<R extends TransferRowBase> {
     // Served by the (status, action_at) index: nothing due costs one index probe.
     this.dueStmt = db.prepare<[number, number], R>(`${select} WHERE t.status = 'pending' AND t.action_at <= ? ORDER BY t.action_at, t.id LIMIT ?`);
     const insertColumns = [`${object}_id`, 'status', 'requester_id', 'losing_id', 'requested_at', 'action_at', ...openColumns];
-    this.insertStmt = db.prepare(
-      `INSERT INTO ${table} (${insertColumns.join(', ')}) VALUES (?, 'pending', ${insertColumns.slice(2).map(() => '?').join(', ')})`,
+    this.insertStmt = db.pluck<SqlValue[], number>(
+      `INSERT INTO ${table} (${insertColumns.join(', ')}) VALUES (?, 'pending', ${insertColumns.slice(2).map(() => '?').join(', ')}) RETURNING id`,
     );
     const closeSet = ['status = ?', 'action_at = ?', ...closeColumns.map((c) => `${c} = ?`)].join(', ');
     this.closeStmt = db.prepare(`UPDATE ${table} SET ${closeSet} WHERE id = ? AND status = 'pending'`);
@@ -87,39 +87,39 @@ export class TransferTable<R extends TransferRowBase> {
   }
 
   /** The object's most recent transfer, whatever its status. */
-  latest(objectId: number): R | undefined {
-    return this.latestStmt.get(objectId);
+  async latest(objectId: number): Promise<R | undefined> {
+    return await this.latestStmt.get(objectId);
   }
 
   /** Every transfer of the object, oldest first. */
-  history(objectId: number): R[] {
-    return this.historyStmt.all(objectId);
+  async history(objectId: number): Promise<R[]> {
+    return await this.historyStmt.all(objectId);
   }
 
   /** Pending transfers whose acDate is at or before `now`, oldest first. */
-  due(now: Date, limit: number): R[] {
-    return this.dueStmt.all(now.getTime(), limit);
+  async due(now: Date, limit: number): Promise<R[]> {
+    return await this.dueStmt.all(now.getTime(), limit);
   }
 
   /** Records a pending transfer (with the object's own column values) and adds `pendingTransfer` to the object's statuses. */
-  open(objectId: number, requesterId: number, losingId: number, requestedAt: Date, actionAt: Date, extra: SqlValue[] = []): R {
-    const info = this.insertStmt.run(objectId, requesterId, losingId, requestedAt.getTime(), actionAt.getTime(), ...extra);
-    this.editStatuses(objectId, (s) => [...s.filter((x) => x !== 'pendingTransfer'), 'pendingTransfer']);
-    return this.byIdStmt.get(Number(info.lastInsertRowid))!;
+  async open(objectId: number, requesterId: number, losingId: number, requestedAt: Date, actionAt: Date, extra: SqlValue[] = []): Promise<R> {
+    const id = (await this.insertStmt.get(objectId, requesterId, losingId, requestedAt.getTime(), actionAt.getTime(), ...extra))!;
+    await this.editStatuses(objectId, (s) => [...s.filter((x) => x !== 'pendingTransfer'), 'pendingTransfer']);
+    return (await this.byIdStmt.get(id))!;
   }
 
   /** Ends a pending transfer with `status` at `actionAt` (and the object's own column values); removes `pendingTransfer`. */
-  close(id: number, status: Exclude<TransferStatus, 'pending'>, actionAt: Date, extra: SqlValue[] = []): R {
-    const info = this.closeStmt.run(status, actionAt.getTime(), ...extra, id);
+  async close(id: number, status: Exclude<TransferStatus, 'pending'>, actionAt: Date, extra: SqlValue[] = []): Promise<R> {
+    const info = await this.closeStmt.run(status, actionAt.getTime(), ...extra, id);
     if (info.changes !== 1) throw new Error(`${this.object} transfer ${id} is not pending`);
-    const row = this.byIdStmt.get(id)!;
-    this.editStatuses(row.object_id, (s) => s.filter((x) => x !== 'pendingTransfer'));
+    const row = (await this.byIdStmt.get(id))!;
+    await this.editStatuses(row.object_id, (s) => s.filter((x) => x !== 'pendingTransfer'));
     return row;
   }
 
-  private editStatuses(objectId: number, edit: (s: string[]) => string[]): void {
-    const r = this.statusesStmt.get(objectId);
+  private async editStatuses(objectId: number, edit: (s: string[]) => string[]): Promise<void> {
+    const r = await this.statusesStmt.get(objectId);
     if (!r) throw new Error(`${this.object} ${objectId} does not exist`);
-    this.setStatusesStmt.run(JSON.stringify(edit(JSON.parse(r.statuses) as string[])), objectId);
+    await this.setStatusesStmt.run(JSON.stringify(edit(JSON.parse(r.statuses) as string[])), objectId);
   }
 }

@@ -1,5 +1,5 @@
 import type { PremiumName } from '../../registry/pricing.js';
-import type Database from 'better-sqlite3';
+import type { SqlDb } from './db.js';
 import { pollEventFromStored, storedPollEvent, type PollEvent } from '../../registry/poll-events.js';
 import { resolvePolicy } from '../../registry/policy.js';
 import type {
@@ -64,29 +64,29 @@ function toRegistrar(r: RegistrarRow | undefined): Registrar | undefined {
   };
 }
 
-export class SqliteRegistrarRepo implements RegistrarRepo {
+export class SqlRegistrarRepo implements RegistrarRepo {
   private readonly byClIdStmt;
   private readonly byIdStmt;
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlDb) {
     this.byClIdStmt = db.prepare<[string], RegistrarRow>('SELECT * FROM registrars WHERE cl_id = ?');
     this.byIdStmt = db.prepare<[number], RegistrarRow>('SELECT * FROM registrars WHERE id = ?');
   }
   async byClId(clId: string) {
-    return toRegistrar(this.byClIdStmt.get(clId));
+    return toRegistrar(await this.byClIdStmt.get(clId));
   }
   async byId(id: number) {
-    return toRegistrar(this.byIdStmt.get(id));
+    return toRegistrar(await this.byIdStmt.get(id));
   }
   async list() {
-    return (this.db.prepare('SELECT * FROM registrars ORDER BY cl_id').all() as RegistrarRow[]).map((r) => toRegistrar(r)!);
+    return (await this.db.prepare('SELECT * FROM registrars ORDER BY cl_id').all() as RegistrarRow[]).map((r) => toRegistrar(r)!);
   }
   async insert(r: NewRegistrar, now: Date) {
-    const info = this.db
-      .prepare(
+    const id = await this.db
+      .pluck<unknown[], number>(
         `INSERT INTO registrars (cl_id, name, password_hash, cert_fingerprints, allowed_ips, max_sessions, balance, email, iana_id, abuse_email, abuse_phone, url, rdap_base_url, created_at, updated_at, password_changed_at, command_rate, postal_address, phone)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
-      .run(
+      .get(
         r.clId,
         r.name,
         r.passwordHash,
@@ -107,7 +107,7 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
         r.address ? JSON.stringify(r.address) : null,
         r.phone ?? null,
       );
-    return (await this.byId(Number(info.lastInsertRowid)))!;
+    return (await this.byId(id!))!;
   }
   async update(id: number, c: Partial<Omit<Registrar, 'id' | 'clId' | 'passwordChangedAt' | 'failedLogins'>>, now: Date) {
     const cols: Record<string, unknown> = {};
@@ -132,86 +132,99 @@ export class SqliteRegistrarRepo implements RegistrarRepo {
     if (c.phone !== undefined) cols.phone = c.phone;
     cols.updated_at = now.getTime();
     const keys = Object.keys(cols);
-    this.db.prepare(`UPDATE registrars SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });
+    await this.db.prepare(`UPDATE registrars SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });
   }
   async loginFailed(id: number) {
-    this.db.prepare('UPDATE registrars SET failed_logins = failed_logins + 1 WHERE id = ?').run(id);
+    await this.db.prepare('UPDATE registrars SET failed_logins = failed_logins + 1 WHERE id = ?').run(id);
   }
   async loginSucceeded(id: number) {
-    const before = this.db.prepare<[number], { n: number }>('SELECT failed_logins AS n FROM registrars WHERE id = ?').get(id)?.n ?? 0;
-    if (before > 0) this.db.prepare('UPDATE registrars SET failed_logins = 0 WHERE id = ?').run(id);
+    const before = (await this.db.pluck<[number], number>('SELECT failed_logins FROM registrars WHERE id = ?').get(id)) ?? 0;
+    if (before > 0) await this.db.prepare('UPDATE registrars SET failed_logins = 0 WHERE id = ?').run(id);
     return before;
   }
 }
 
 /**
- * TLDs are read by nearly every command (a check classifies each name against all of them), and change
- * almost never: the list is read once and kept, frozen so that no caller can change it, until this
- * connection writes a TLD or another connection commits anything (`PRAGMA data_version`, e.g. the CLI
- * adding a TLD while the server runs). TLDs are written only by the CLI and fixture loading, each in a
- * transaction of its own.
+ * The TLD list one connection (SQLite) or one store (PostgreSQL, shared by its transactions) keeps between
+ * commands, and the version of the stored rows it was read at.
  */
-export class SqliteTldRepo implements TldRepo {
-  private readonly listStmt;
-  private readonly versionStmt;
-  private cached: { version: number; list: Tld[]; byName: Map<string, Tld> } | null = null;
+export class TldCache {
+  cached: { version: number; list: Tld[]; byName: Map<string, Tld> } | null = null;
   /**
    * The TLD objects made from each stored policy text: a connection that only reads (RDAP's) sees another
    * connection's commit before nearly every read, and re-reading the rows then costs a query, not a parse
    * of every policy; the objects stay the same while the text does (caches keyed by them keep working).
    */
-  private parsed = new Map<string, { text: string; tld: Tld }>();
-  constructor(private readonly db: Database.Database) {
+  parsed = new Map<string, { text: string; tld: Tld }>();
+}
+
+/**
+ * TLDs are read by nearly every command (a check classifies each name against all of them), and change
+ * almost never: the list is read once and kept, frozen so that no caller can change it, until this
+ * connection writes a TLD or the stored version moves: on SQLite `PRAGMA data_version` (another connection
+ * committed anything, e.g. the CLI adding a TLD while the server runs); on PostgreSQL the `tld_version` row
+ * a trigger moves on every change to `tlds`, read in the command's own snapshot (another process's change
+ * is seen by its next command, as the rows are). TLDs are written only by the CLI and fixture loading, each
+ * in a transaction of its own.
+ */
+export class SqlTldRepo implements TldRepo {
+  private readonly listStmt;
+  private readonly versionStmt;
+  constructor(
+    private readonly db: SqlDb,
+    private readonly cache = new TldCache(),
+  ) {
     this.listStmt = db.prepare<[], { name: string; policy: string }>('SELECT name, policy FROM tlds ORDER BY name');
-    this.versionStmt = db.prepare<[], { data_version: number }>('PRAGMA data_version');
+    this.versionStmt = db.pluck<[], number>(db.dialect === 'sqlite' ? 'PRAGMA data_version' : 'SELECT version FROM tld_version WHERE id = 1');
   }
-  private current(): { list: Tld[]; byName: Map<string, Tld> } {
-    const version = this.versionStmt.get()!.data_version;
-    if (this.cached?.version !== version) {
+  private async current(): Promise<{ list: Tld[]; byName: Map<string, Tld> }> {
+    const version = (await this.versionStmt.get())!;
+    const c = this.cache;
+    if (c.cached?.version !== version) {
       const parsed = new Map<string, { text: string; tld: Tld }>();
-      const list = this.listStmt.all().map((r) => {
-        const known = this.parsed.get(r.name);
+      const list = (await this.listStmt.all()).map((r) => {
+        const known = c.parsed.get(r.name);
         const tld = known?.text === r.policy ? known.tld : deepFreeze({ name: r.name, policy: resolvePolicy(JSON.parse(r.policy)) });
         parsed.set(r.name, { text: r.policy, tld });
         return tld;
       });
-      this.parsed = parsed;
-      this.cached = { version, list, byName: new Map(list.map((t) => [t.name, t])) };
+      c.parsed = parsed;
+      c.cached = { version, list, byName: new Map(list.map((t) => [t.name, t])) };
     }
-    return this.cached;
+    return c.cached;
   }
   async get(name: string): Promise<Tld | undefined> {
-    return this.current().byName.get(name);
+    return (await this.current()).byName.get(name);
   }
   async list(): Promise<Tld[]> {
-    return [...this.current().list];
+    return [...(await this.current()).list];
   }
   /** Checks the policy as it is written (resolvePolicy throws naming the first bad value, e.g. an unknown script), never when it is used. */
   async upsert(tld: Tld, now: Date) {
     const policy = resolvePolicy(tld.policy);
-    this.db
+    await this.db
       .prepare('INSERT INTO tlds (name, policy, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET policy = excluded.policy')
       .run(tld.name, JSON.stringify(policy), now.getTime());
-    this.cached = null;
+    this.cache.cached = null;
   }
   async domainCount(name: string) {
-    return (this.db.prepare('SELECT count(*) AS n FROM domains WHERE tld = ?').get(name) as { n: number }).n;
+    return (await this.db.prepare('SELECT count(*) AS n FROM domains WHERE tld = ?').get(name) as { n: number }).n;
   }
   async remove(name: string) {
-    this.db.prepare('DELETE FROM tlds WHERE name = ?').run(name);
-    this.cached = null;
+    await this.db.prepare('DELETE FROM tlds WHERE name = ?').run(name);
+    this.cache.cached = null;
   }
   async premium(tld: string, label: string) {
-    const r = this.db.prepare('SELECT * FROM premium_names WHERE tld = ? AND label = ?').get(tld, label) as PremiumRow | undefined;
+    const r = (await this.db.prepare('SELECT * FROM premium_names WHERE tld = ? AND label = ?').get(tld, label)) as PremiumRow | undefined;
     return r && premiumOf(r);
   }
   async premiumList(tld: string) {
-    return (this.db.prepare('SELECT * FROM premium_names WHERE tld = ? ORDER BY label').all(tld) as PremiumRow[]).map(premiumOf);
+    return (await this.db.prepare('SELECT * FROM premium_names WHERE tld = ? ORDER BY label').all(tld) as PremiumRow[]).map(premiumOf);
   }
   async replacePremium(tld: string, list: PremiumName[]) {
-    this.db.prepare('DELETE FROM premium_names WHERE tld = ?').run(tld);
+    await this.db.prepare('DELETE FROM premium_names WHERE tld = ?').run(tld);
     const insert = this.db.prepare('INSERT INTO premium_names (tld, label, class, create_price, renew_price, transfer_price, restore_price) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    for (const p of list) insert.run(tld, p.label, p.class, p.prices.create, p.prices.renew, p.prices.transfer, p.prices.restore);
+    for (const p of list) await insert.run(tld, p.label, p.class, p.prices.create, p.prices.renew, p.prices.transfer, p.prices.restore);
   }
 }
 
@@ -237,28 +250,28 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-export class SqlitePollRepo implements PollRepo {
+export class SqlPollRepo implements PollRepo {
   private readonly countStmt;
   private readonly firstStmt;
   private readonly insertStmt;
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlDb) {
     // Kept by triggers (migration 9): one row read, however long the queue.
-    this.countStmt = db.prepare<[number], { n: number }>('SELECT poll_pending AS n FROM registrars WHERE id = ?');
+    this.countStmt = db.pluck<[number], number>('SELECT poll_pending FROM registrars WHERE id = ?');
     this.firstStmt = db.prepare<[number], { id: number; registrar_id: number; queued_at: number; message: string; kind: string; data: string }>(
       'SELECT id, registrar_id, queued_at, message, kind, data FROM poll_messages WHERE registrar_id = ? AND acked_at IS NULL ORDER BY id LIMIT 1',
     );
-    this.insertStmt = db.prepare('INSERT INTO poll_messages (registrar_id, queued_at, message, kind, data) VALUES (?, ?, ?, ?, ?)');
+    this.insertStmt = db.pluck<unknown[], number>('INSERT INTO poll_messages (registrar_id, queued_at, message, kind, data) VALUES (?, ?, ?, ?, ?) RETURNING id');
   }
   async enqueue(registrarId: number, message: string, event: PollEvent, now: Date) {
     const { kind, data } = storedPollEvent(event);
-    return Number(this.insertStmt.run(registrarId, now.getTime(), message, kind, data).lastInsertRowid);
+    return (await this.insertStmt.get(registrarId, now.getTime(), message, kind, data))!;
   }
   async count(registrarId: number) {
-    return this.countStmt.get(registrarId)?.n ?? 0;
+    return (await this.countStmt.get(registrarId)) ?? 0;
   }
   async head(registrarId: number) {
     const count = await this.count(registrarId);
-    const r = count > 0 ? this.firstStmt.get(registrarId) : undefined;
+    const r = count > 0 ? await this.firstStmt.get(registrarId) : undefined;
     const first: PollMessage | undefined = r && {
       id: r.id,
       registrarId: r.registrar_id,
@@ -269,18 +282,18 @@ export class SqlitePollRepo implements PollRepo {
     return { count, first };
   }
   async ack(registrarId: number, id: number, now: Date) {
-    const info = this.db
+    const info = await this.db
       .prepare('UPDATE poll_messages SET acked_at = ? WHERE id = ? AND registrar_id = ? AND acked_at IS NULL')
       .run(now.getTime(), id, registrarId);
     return info.changes === 1;
   }
 }
 
-export class SqliteAuditRepo implements AuditRepo {
+export class SqlAuditRepo implements AuditRepo {
   private readonly insertStmt;
   /** Audit rows inserted on this connection: the store tells a batch of queries from one that changed data. */
   rowsWritten = 0;
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlDb) {
     this.insertStmt = db.prepare(
       `INSERT INTO audit_log (at, registrar_id, session_id, source, command, object, cl_trid, sv_trid, code, message, duration_us)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -288,28 +301,28 @@ export class SqliteAuditRepo implements AuditRepo {
   }
   async record(e: AuditEntry) {
     // Positional parameters: binding by name cost ≈ 2 µs more a row, and this runs once per command.
-    this.insertStmt.run(e.at.getTime(), e.registrarId, e.sessionId, e.source, e.command, e.object, e.clTRID, e.svTRID, e.code, e.message, e.durationUs);
+    await this.insertStmt.run(e.at.getTime(), e.registrarId, e.sessionId, e.source, e.command, e.object, e.clTRID, e.svTRID, e.code, e.message, e.durationUs);
     this.rowsWritten++;
   }
   async recent(registrarId: number | null, limit: number) {
-    const rows = this.db
+    const rows = (await this.db
       .prepare(
-        `SELECT id, at, registrar_id AS registrarId, session_id AS sessionId, source, command, object, cl_trid AS clTRID,
-                sv_trid AS svTRID, code, message, duration_us AS durationUs
-         FROM audit_log WHERE (? IS NULL OR registrar_id = ?) ORDER BY id DESC LIMIT ?`,
+        `SELECT id, at, registrar_id AS "registrarId", session_id AS "sessionId", source, command, object, cl_trid AS "clTRID",
+                sv_trid AS "svTRID", code, message, duration_us AS "durationUs"
+         FROM audit_log WHERE (CAST(? AS BIGINT) IS NULL OR registrar_id = ?) ORDER BY id DESC LIMIT ?`,
       )
-      .all(registrarId, registrarId, limit) as Array<AuditEntry & { id: number; at: number }>;
+      .all(registrarId, registrarId, limit)) as Array<AuditEntry & { id: number; at: number }>;
     return rows.map((r) => ({ ...r, at: new Date(r.at as unknown as number) }));
   }
 }
 
-export class SqliteSettingsRepo implements SettingsRepo {
-  constructor(private readonly db: Database.Database) {}
+export class SqlSettingsRepo implements SettingsRepo {
+  constructor(private readonly db: SqlDb) {}
   async get(key: string) {
-    const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    const r = (await this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key)) as { value: string } | undefined;
     return r?.value;
   }
   async set(key: string, value: string) {
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    await this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 }

@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
+import type { SqlDb } from './db.js';
 import { IdSequence } from './sequence.js';
-import { rowReader } from './statements.js';
 import type { DsRecord, KeyRecord } from '../../registry/dnssec.js';
 import type {
   ContactRef,
@@ -67,11 +66,11 @@ interface ContactRefRow {
   roid: string;
   auth_hash: string | null;
   auth_set_at: number | null;
-  has_tci: number;
+  has_tci: number | boolean;
 }
 
 const toContactRef = (r: ContactRefRow | undefined): ContactRef | undefined =>
-  r && { id: r.id, handle: r.handle, roid: r.roid, authHash: r.auth_hash, authSetAt: r.auth_set_at === null ? null : new Date(r.auth_set_at), hasTci: r.has_tci === 1 };
+  r && { id: r.id, handle: r.handle, roid: r.roid, authHash: r.auth_hash, authSetAt: r.auth_set_at === null ? null : new Date(r.auth_set_at), hasTci: Boolean(r.has_tci) };
 
 interface HostRow {
   id: number;
@@ -86,7 +85,7 @@ const toHostRef = (r: HostRow): HostRef => ({ id: r.id, name: r.name, superordin
 const SEQUENCE_KEY = 'sequence.domains';
 
 /** SQLite domain repository. Times are epoch ms; statuses a JSON array. */
-export class SqliteDomainRepo implements DomainRepo {
+export class SqlDomainRepo implements DomainRepo {
   private readonly byNameStmt;
   private readonly hostByNameStmt;
   private readonly contactByHandleStmt;
@@ -94,10 +93,9 @@ export class SqliteDomainRepo implements DomainRepo {
   private readonly nameserversStmt;
 
   private readonly ids: IdSequence;
-  constructor(protected readonly db: Database.Database) {
+  constructor(protected readonly db: SqlDb) {
     this.ids = new IdSequence(db, 'domains', SEQUENCE_KEY);
-    this.byNameStmt = rowReader<[string], DomainRow>(
-      db,
+    this.byNameStmt = db.reader<[string], DomainRow>(
       // The columns a Domain needs, not d.*: better-sqlite3 builds a row object property by property, and
       // the redemption columns nobody reads here cost about a third of the lookup.
       `SELECT d.id, d.name, d.tld, d.roid, d.sponsor_id, d.registrant_id, d.created_at, d.updated_at, d.expires_at,
@@ -114,13 +112,11 @@ export class SqliteDomainRepo implements DomainRepo {
       `SELECT h.id, h.name, h.superordinate_id, (SELECT COUNT(*) FROM host_addresses a WHERE a.host_id = h.id) AS address_count
          FROM hosts h WHERE h.name = ?`,
     );
-    this.contactsStmt = rowReader<[number], { type: DomainContactType; contact_id: number; handle: string }>(
-      db,
+    this.contactsStmt = db.reader<[number], { type: DomainContactType; contact_id: number; handle: string }>(
       `SELECT dc.type, dc.contact_id, c.handle FROM domain_contacts dc JOIN contacts c ON c.id = dc.contact_id
         WHERE dc.domain_id = ? ORDER BY CASE dc.type WHEN 'admin' THEN 0 WHEN 'tech' THEN 1 ELSE 2 END, c.handle`,
     );
-    this.nameserversStmt = rowReader<[number], HostRow>(
-      db,
+    this.nameserversStmt = db.reader<[number], HostRow>(
       `SELECT h.id, h.name, h.superordinate_id, (SELECT COUNT(*) FROM host_addresses a WHERE a.host_id = h.id) AS address_count
          FROM domain_nameservers n JOIN hosts h ON h.id = n.host_id WHERE n.domain_id = ? ORDER BY h.name`,
     );
@@ -132,19 +128,19 @@ export class SqliteDomainRepo implements DomainRepo {
   }
 
   async byName(name: string) {
-    return toDomain(this.byNameStmt.get(name));
+    return toDomain(await this.byNameStmt.get(name));
   }
 
   async existing(names: string[]) {
     if (names.length === 0) return new Set<string>();
-    const rows = this.db
+    const rows = (await this.db
       .prepare(`SELECT name FROM domains WHERE name IN (${names.map(() => '?').join(', ')})`)
-      .all(...names) as Array<{ name: string }>;
+      .all(...names)) as Array<{ name: string }>;
     return new Set(rows.map((r) => r.name));
   }
 
   async insert(d: NewDomain) {
-    this.db
+    await this.db
       .prepare(
         `INSERT INTO domains (id, name, tld, roid, sponsor_id, creator_id, registrant_id, created_at, expires_at, auth_hash, auth_set_at, statuses, max_sig_life, description)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)`,
@@ -180,35 +176,35 @@ export class SqliteDomainRepo implements DomainRepo {
     cols.updater_id = updaterId;
     cols.updated_at = now.getTime();
     const keys = Object.keys(cols);
-    this.db.prepare(`UPDATE domains SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });
+    await this.db.prepare(`UPDATE domains SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });
   }
 
   async contacts(domainId: number) {
-    return this.contactsStmt.all(domainId).map((r): DomainContact => ({ type: r.type, contactId: r.contact_id, handle: r.handle }));
+    return (await this.contactsStmt.all(domainId)).map((r): DomainContact => ({ type: r.type, contactId: r.contact_id, handle: r.handle }));
   }
 
   async addContact(domainId: number, type: DomainContactType, contactId: number) {
-    this.db.prepare('INSERT INTO domain_contacts (domain_id, type, contact_id) VALUES (?, ?, ?)').run(domainId, type, contactId);
+    await this.db.prepare('INSERT INTO domain_contacts (domain_id, type, contact_id) VALUES (?, ?, ?)').run(domainId, type, contactId);
   }
 
   async removeContact(domainId: number, type: DomainContactType, contactId: number) {
-    this.db.prepare('DELETE FROM domain_contacts WHERE domain_id = ? AND type = ? AND contact_id = ?').run(domainId, type, contactId);
+    await this.db.prepare('DELETE FROM domain_contacts WHERE domain_id = ? AND type = ? AND contact_id = ?').run(domainId, type, contactId);
   }
 
   async nameservers(domainId: number) {
-    return this.nameserversStmt.all(domainId).map(toHostRef);
+    return (await this.nameserversStmt.all(domainId)).map(toHostRef);
   }
 
   async addNameserver(domainId: number, hostId: number) {
-    this.db.prepare('INSERT INTO domain_nameservers (domain_id, host_id) VALUES (?, ?)').run(domainId, hostId);
+    await this.db.prepare('INSERT INTO domain_nameservers (domain_id, host_id) VALUES (?, ?)').run(domainId, hostId);
   }
 
   async removeNameserver(domainId: number, hostId: number) {
-    this.db.prepare('DELETE FROM domain_nameservers WHERE domain_id = ? AND host_id = ?').run(domainId, hostId);
+    await this.db.prepare('DELETE FROM domain_nameservers WHERE domain_id = ? AND host_id = ?').run(domainId, hostId);
   }
 
   async hostAttrs(domainId: number) {
-    const rows = this.db.prepare('SELECT name, addrs FROM domain_host_attrs WHERE domain_id = ? ORDER BY name').all(domainId) as Array<{
+    const rows = (await this.db.prepare('SELECT name, addrs FROM domain_host_attrs WHERE domain_id = ? ORDER BY name').all(domainId)) as Array<{
       name: string;
       addrs: string;
     }>;
@@ -216,20 +212,20 @@ export class SqliteDomainRepo implements DomainRepo {
   }
 
   async addHostAttr(domainId: number, h: HostAttr) {
-    this.db.prepare('INSERT INTO domain_host_attrs (domain_id, name, addrs) VALUES (?, ?, ?)').run(domainId, h.name, JSON.stringify(h.addrs));
+    await this.db.prepare('INSERT INTO domain_host_attrs (domain_id, name, addrs) VALUES (?, ?, ?)').run(domainId, h.name, JSON.stringify(h.addrs));
   }
 
   async removeHostAttr(domainId: number, name: string) {
-    this.db.prepare('DELETE FROM domain_host_attrs WHERE domain_id = ? AND name = ?').run(domainId, name);
+    await this.db.prepare('DELETE FROM domain_host_attrs WHERE domain_id = ? AND name = ?').run(domainId, name);
   }
 
   async subordinateHosts(domainId: number) {
-    const rows = this.db.prepare('SELECT name FROM hosts WHERE superordinate_id = ? ORDER BY name').all(domainId) as Array<{ name: string }>;
+    const rows = (await this.db.prepare('SELECT name FROM hosts WHERE superordinate_id = ? ORDER BY name').all(domainId)) as Array<{ name: string }>;
     return rows.map((r) => r.name);
   }
 
   async dsData(domainId: number) {
-    const rows = this.db.prepare('SELECT * FROM domain_ds WHERE domain_id = ? ORDER BY rowid').all(domainId) as Array<{
+    const rows = (await this.db.prepare('SELECT * FROM domain_ds WHERE domain_id = ? ORDER BY rowid').all(domainId)) as Array<{
       key_tag: number;
       alg: number;
       digest_type: number;
@@ -254,7 +250,7 @@ export class SqliteDomainRepo implements DomainRepo {
   }
 
   async keyData(domainId: number) {
-    const rows = this.db.prepare('SELECT flags, protocol, alg, pub_key FROM domain_keys WHERE domain_id = ? ORDER BY rowid').all(domainId) as Array<{
+    const rows = (await this.db.prepare('SELECT flags, protocol, alg, pub_key FROM domain_keys WHERE domain_id = ? ORDER BY rowid').all(domainId)) as Array<{
       flags: number;
       protocol: number;
       alg: number;
@@ -264,34 +260,34 @@ export class SqliteDomainRepo implements DomainRepo {
   }
 
   async replaceDnssec(domainId: number, ds: DsRecord[], keys: KeyRecord[]) {
-    this.db.prepare('DELETE FROM domain_ds WHERE domain_id = ?').run(domainId);
-    this.db.prepare('DELETE FROM domain_keys WHERE domain_id = ?').run(domainId);
+    await this.db.prepare('DELETE FROM domain_ds WHERE domain_id = ?').run(domainId);
+    await this.db.prepare('DELETE FROM domain_keys WHERE domain_id = ?').run(domainId);
     const insDs = this.db.prepare(
       `INSERT INTO domain_ds (domain_id, key_tag, alg, digest_type, digest, key_flags, key_protocol, key_alg, key_pub)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const d of ds) {
-      insDs.run(domainId, d.keyTag, d.alg, d.digestType, d.digest, d.key?.flags ?? null, d.key?.protocol ?? null, d.key?.alg ?? null, d.key?.pubKey ?? null);
+      (await insDs.run(domainId, d.keyTag, d.alg, d.digestType, d.digest, d.key?.flags ?? null, d.key?.protocol ?? null, d.key?.alg ?? null, d.key?.pubKey ?? null));
     }
     const insKey = this.db.prepare('INSERT INTO domain_keys (domain_id, flags, protocol, alg, pub_key) VALUES (?, ?, ?, ?, ?)');
-    for (const k of keys) insKey.run(domainId, k.flags, k.protocol, k.alg, k.pubKey);
+    for (const k of keys) (await insKey.run(domainId, k.flags, k.protocol, k.alg, k.pubKey));
   }
 
   async hostByName(name: string) {
-    const r = this.hostByNameStmt.get(name);
+    const r = await this.hostByNameStmt.get(name);
     return r && toHostRef(r);
   }
 
   async contactByHandle(handle: string) {
-    return toContactRef(this.contactByHandleStmt.get(handle));
+    return toContactRef(await this.contactByHandleStmt.get(handle));
   }
 
   async contactByRoid(roid: string): Promise<ContactRef | undefined> {
-    return toContactRef(this.db.prepare<[string], ContactRefRow>('SELECT id, handle, roid, auth_hash, auth_set_at, tci IS NOT NULL AS has_tci FROM contacts WHERE roid = ?').get(roid));
+    return toContactRef(await this.db.prepare<[string], ContactRefRow>('SELECT id, handle, roid, auth_hash, auth_set_at, tci IS NOT NULL AS has_tci FROM contacts WHERE roid = ?').get(roid));
   }
 
   async linkedContactsWithoutTci(domainId: number) {
-    return this.db
+    return await this.db
       .prepare(
         `SELECT 'registrant' AS type, c.handle FROM domains d JOIN contacts c ON c.id = d.registrant_id WHERE d.id = @id AND c.tci IS NULL
          UNION ALL
@@ -301,20 +297,20 @@ export class SqliteDomainRepo implements DomainRepo {
   }
 
   async subordinateHostsInUseElsewhere(domainId: number) {
-    const rows = this.db
+    const rows = (await this.db
       .prepare(
         `SELECT DISTINCT h.name FROM hosts h JOIN domain_nameservers n ON n.host_id = h.id
           WHERE h.superordinate_id = ? AND n.domain_id <> ? ORDER BY h.name`,
       )
-      .all(domainId, domainId) as Array<{ name: string }>;
+      .all(domainId, domainId)) as Array<{ name: string }>;
     return rows.map((r) => r.name);
   }
 
   async purge(domainId: number) {
     // The domain's own delegations go first (they may reference its subordinate hosts), then those hosts
     // (their addresses cascade), then the domain (contacts, host attributes and DNSSEC rows cascade).
-    this.db.prepare('DELETE FROM domain_nameservers WHERE domain_id = ?').run(domainId);
-    this.db.prepare('DELETE FROM hosts WHERE superordinate_id = ?').run(domainId);
-    this.db.prepare('DELETE FROM domains WHERE id = ?').run(domainId);
+    await this.db.prepare('DELETE FROM domain_nameservers WHERE domain_id = ?').run(domainId);
+    await this.db.prepare('DELETE FROM hosts WHERE superordinate_id = ?').run(domainId);
+    await this.db.prepare('DELETE FROM domains WHERE id = ?').run(domainId);
   }
 }

@@ -1,22 +1,22 @@
-import type Database from 'better-sqlite3';
+import type { SqlDb } from './db.js';
 import type { BillingRepo, Deletion, DueDomain, GraceKind, GracePeriod, LedgerEntry, LifecycleRepo } from '../lifecycle-repo.js';
 
 const d = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
 
-export class SqliteLifecycleRepo implements LifecycleRepo {
+export class SqlLifecycleRepo implements LifecycleRepo {
   private readonly activeStmt;
   private readonly deletionStmt;
   private readonly purgeStmt;
   private readonly renewStmt;
   private readonly nextDueStmt;
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlDb) {
     // Four index probes (each subquery reads the first row of an index in order), whatever the registry's size.
     this.nextDueStmt = db.prepare<[], { at: number | null }>(
       `SELECT MIN(at) AS at FROM (
          SELECT (SELECT action_at FROM domain_transfers WHERE status = 'pending' ORDER BY action_at LIMIT 1) AS at
          UNION ALL SELECT (SELECT action_at FROM contact_transfers WHERE status = 'pending' ORDER BY action_at LIMIT 1)
          UNION ALL SELECT (SELECT expires_at FROM domains WHERE deleted_at IS NULL ORDER BY expires_at LIMIT 1)
-         UNION ALL SELECT (SELECT purge_at FROM domains WHERE purge_at IS NOT NULL ORDER BY purge_at LIMIT 1))`,
+         UNION ALL SELECT (SELECT purge_at FROM domains WHERE purge_at IS NOT NULL ORDER BY purge_at LIMIT 1)) AS due`,
     );
     this.activeStmt = db.prepare<[number, number], { kind: GraceKind; registrar_id: number; ends_at: number; amount: number }>(
       'SELECT kind, registrar_id, ends_at, amount FROM domain_grace_periods WHERE domain_id = ? AND ends_at > ? ORDER BY ends_at',
@@ -36,19 +36,19 @@ export class SqliteLifecycleRepo implements LifecycleRepo {
   }
 
   async activeGrace(domainId: number, now: Date): Promise<GracePeriod[]> {
-    return this.activeStmt.all(domainId, now.getTime()).map((r) => ({ kind: r.kind, registrarId: r.registrar_id, endsAt: new Date(r.ends_at), amount: r.amount }));
+    return (await this.activeStmt.all(domainId, now.getTime())).map((r) => ({ kind: r.kind, registrarId: r.registrar_id, endsAt: new Date(r.ends_at), amount: r.amount }));
   }
   async addGrace(domainId: number, g: GracePeriod) {
-    this.db
+    await this.db
       .prepare('INSERT INTO domain_grace_periods (domain_id, kind, registrar_id, ends_at, amount) VALUES (?, ?, ?, ?, ?)')
       .run(domainId, g.kind, g.registrarId, g.endsAt.getTime(), g.amount);
   }
   async endGrace(domainId: number, kinds?: GraceKind[]) {
-    if (!kinds) this.db.prepare('DELETE FROM domain_grace_periods WHERE domain_id = ?').run(domainId);
-    else for (const k of kinds) this.db.prepare('DELETE FROM domain_grace_periods WHERE domain_id = ? AND kind = ?').run(domainId, k);
+    if (!kinds) await this.db.prepare('DELETE FROM domain_grace_periods WHERE domain_id = ?').run(domainId);
+    else for (const k of kinds) await this.db.prepare('DELETE FROM domain_grace_periods WHERE domain_id = ? AND kind = ?').run(domainId, k);
   }
   async deletion(domainId: number): Promise<Deletion | undefined> {
-    const r = this.deletionStmt.get(domainId);
+    const r = await this.deletionStmt.get(domainId);
     if (!r) return undefined;
     return {
       deletedAt: new Date(r.deleted_at as number),
@@ -60,7 +60,7 @@ export class SqliteLifecycleRepo implements LifecycleRepo {
     };
   }
   async setDeletion(domainId: number, x: Deletion | null) {
-    this.db
+    await this.db
       .prepare(
         `UPDATE domains SET deleted_at = ?, redemption_ends_at = ?, purge_at = ?, restore_requested_at = ?, restore_report_by = ?, delete_sv_trid = ?
          WHERE id = ?`,
@@ -86,43 +86,43 @@ export class SqliteLifecycleRepo implements LifecycleRepo {
     }));
   }
   async nextDueAt(): Promise<Date | null> {
-    const at = this.nextDueStmt.get()?.at ?? null;
+    const at = (await this.nextDueStmt.get())?.at ?? null;
     return at === null ? null : new Date(at);
   }
   async dueForPurge(now: Date, limit: number) {
-    return this.due(this.purgeStmt.all(now.getTime(), limit));
+    return this.due(await this.purgeStmt.all(now.getTime(), limit));
   }
   async dueForAutoRenew(now: Date, limit: number) {
-    return this.due(this.renewStmt.all(now.getTime(), limit));
+    return this.due(await this.renewStmt.all(now.getTime(), limit));
   }
   async setExpiry(domainId: number, expiresAt: Date) {
-    this.db.prepare('UPDATE domains SET expires_at = ? WHERE id = ?').run(expiresAt.getTime(), domainId);
+    await this.db.prepare('UPDATE domains SET expires_at = ? WHERE id = ?').run(expiresAt.getTime(), domainId);
   }
   async detachSubordinateHosts(domainId: number) {
-    this.db.prepare('DELETE FROM domain_nameservers WHERE host_id IN (SELECT id FROM hosts WHERE superordinate_id = ?)').run(domainId);
+    await this.db.prepare('DELETE FROM domain_nameservers WHERE host_id IN (SELECT id FROM hosts WHERE superordinate_id = ?)').run(domainId);
   }
 }
 
-export class SqliteBillingRepo implements BillingRepo {
-  constructor(private readonly db: Database.Database) {}
+export class SqlBillingRepo implements BillingRepo {
+  constructor(private readonly db: SqlDb) {}
   async balance(registrarId: number) {
-    return (this.db.prepare('SELECT balance FROM registrars WHERE id = ?').get(registrarId) as { balance: number } | undefined)?.balance ?? 0;
+    return (await this.db.prepare('SELECT balance FROM registrars WHERE id = ?').get(registrarId) as { balance: number } | undefined)?.balance ?? 0;
   }
   async post(registrarId: number, amount: number, kind: string, object: string | null, now: Date, allowNegative = false) {
-    const info = this.db
-      .prepare(`UPDATE registrars SET balance = balance + ? WHERE id = ? AND (? OR ? >= 0 OR balance + ? >= 0)`)
-      .run(amount, registrarId, allowNegative ? 1 : 0, amount, amount);
+    const info = (await this.db
+      .prepare(`UPDATE registrars SET balance = balance + ? WHERE id = ? AND (? = 1 OR ? >= 0 OR balance + ? >= 0)`)
+      .run(amount, registrarId, allowNegative ? 1 : 0, amount, amount));
     if (info.changes !== 1) return undefined;
     const balance = await this.balance(registrarId);
-    this.db
+    await this.db
       .prepare('INSERT INTO billing_ledger (registrar_id, at, kind, object, amount, balance_after) VALUES (?, ?, ?, ?, ?, ?)')
       .run(registrarId, now.getTime(), kind, object, amount, balance);
     return balance;
   }
   async ledger(registrarId: number, limit: number): Promise<LedgerEntry[]> {
-    const rows = this.db
+    const rows = (await this.db
       .prepare('SELECT id, at, kind, object, amount, balance_after FROM billing_ledger WHERE registrar_id = ? ORDER BY id DESC LIMIT ?')
-      .all(registrarId, limit) as Array<{ id: number; at: number; kind: string; object: string | null; amount: number; balance_after: number }>;
+      .all(registrarId, limit)) as Array<{ id: number; at: number; kind: string; object: string | null; amount: number; balance_after: number }>;
     return rows.map((r) => ({ id: r.id, at: new Date(r.at), kind: r.kind, object: r.object, amount: r.amount, balanceAfter: r.balance_after }));
   }
 }

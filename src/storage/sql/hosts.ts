@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
+import type { SqlDb } from './db.js';
 import { IdSequence } from './sequence.js';
-import { rowReader } from './statements.js';
 import type { HostAddress, IpVersion } from '../../registry/addresses.js';
 import type { Host, HostChanges, HostRepo, NewHost, SuperordinateDomain } from '../host-repo.js';
 
@@ -23,17 +22,16 @@ interface HostRow {
 const SEQUENCE_KEY = 'sequence.hosts';
 
 /** SQLite host repository. Times are epoch ms; statuses a JSON array; addresses in host_addresses. */
-export class SqliteHostRepo implements HostRepo {
+export class SqlHostRepo implements HostRepo {
   private readonly byNameStmt;
   private readonly addressesStmt;
   private readonly linkedStmt;
   private readonly linkedByOthersStmt;
 
   private readonly ids: IdSequence;
-  constructor(protected readonly db: Database.Database) {
+  constructor(protected readonly db: SqlDb) {
     this.ids = new IdSequence(db, 'hosts', SEQUENCE_KEY);
-    this.byNameStmt = rowReader<[string], HostRow>(
-      db,
+    this.byNameStmt = db.reader<[string], HostRow>(
       `SELECT h.*, s.cl_id AS sponsor_cl_id, c.cl_id AS creator_cl_id, u.cl_id AS updater_cl_id
          FROM hosts h
          JOIN registrars s ON s.id = h.sponsor_id
@@ -56,7 +54,7 @@ export class SqliteHostRepo implements HostRepo {
   }
 
   async byName(name: string): Promise<Host | undefined> {
-    const r = this.byNameStmt.get(name);
+    const r = await this.byNameStmt.get(name);
     if (!r) return undefined;
     return {
       id: r.id,
@@ -71,20 +69,20 @@ export class SqliteHostRepo implements HostRepo {
       transferredAt: r.transferred_at === null ? null : new Date(r.transferred_at),
       superordinateId: r.superordinate_id,
       statuses: JSON.parse(r.statuses) as string[],
-      addresses: this.addressesStmt.all(r.id).map((a): HostAddress => ({ ip: a.ip, addr: a.addr })),
+      addresses: (await this.addressesStmt.all(r.id)).map((a): HostAddress => ({ ip: a.ip, addr: a.addr })),
     };
   }
 
   async existing(names: string[]) {
     if (names.length === 0) return new Set<string>();
-    const rows = this.db
+    const rows = (await this.db
       .prepare(`SELECT name FROM hosts WHERE name IN (${names.map(() => '?').join(', ')})`)
-      .all(...names) as Array<{ name: string }>;
+      .all(...names)) as Array<{ name: string }>;
     return new Set(rows.map((r) => r.name));
   }
 
   async insert(h: NewHost) {
-    this.db
+    await this.db
       .prepare(
         `INSERT INTO hosts (id, name, roid, sponsor_id, creator_id, created_at, superordinate_id, statuses)
          VALUES (?, ?, ?, ?, ?, ?, ?, '[]')`,
@@ -100,37 +98,37 @@ export class SqliteHostRepo implements HostRepo {
     cols.updater_id = updaterId;
     cols.updated_at = now.getTime();
     const keys = Object.keys(cols);
-    this.db.prepare(`UPDATE hosts SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });
+    await this.db.prepare(`UPDATE hosts SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...cols, id });
   }
 
   async addAddress(hostId: number, a: HostAddress) {
-    this.db.prepare('INSERT INTO host_addresses (host_id, ip, addr) VALUES (?, ?, ?)').run(hostId, a.ip, a.addr);
+    await this.db.prepare('INSERT INTO host_addresses (host_id, ip, addr) VALUES (?, ?, ?)').run(hostId, a.ip, a.addr);
   }
 
   async removeAddress(hostId: number, addr: string) {
-    this.db.prepare('DELETE FROM host_addresses WHERE host_id = ? AND addr = ?').run(hostId, addr);
+    await this.db.prepare('DELETE FROM host_addresses WHERE host_id = ? AND addr = ?').run(hostId, addr);
   }
 
   async delete(id: number) {
-    this.db.prepare('DELETE FROM hosts WHERE id = ?').run(id);
+    await this.db.prepare('DELETE FROM hosts WHERE id = ?').run(id);
   }
 
   async isLinked(hostId: number) {
-    return this.linkedStmt.get(hostId) !== undefined;
+    return await this.linkedStmt.get(hostId) !== undefined;
   }
 
   async linkedByOthers(hostId: number, registrarId: number) {
-    return this.linkedByOthersStmt.get(hostId, registrarId) !== undefined;
+    return await this.linkedByOthersStmt.get(hostId, registrarId) !== undefined;
   }
 
   async longestDomain(names: string[]): Promise<SuperordinateDomain | undefined> {
     if (names.length === 0) return undefined;
-    const r = this.db
+    const r = (await this.db
       .prepare(
         `SELECT id, name, tld, sponsor_id, statuses FROM domains WHERE name IN (${names.map(() => '?').join(', ')})
           ORDER BY length(name) DESC LIMIT 1`,
       )
-      .get(...names) as { id: number; name: string; tld: string; sponsor_id: number; statuses: string } | undefined;
+      .get(...names)) as { id: number; name: string; tld: string; sponsor_id: number; statuses: string } | undefined;
     return r && { id: r.id, name: r.name, tld: r.tld, sponsorId: r.sponsor_id, statuses: JSON.parse(r.statuses) as string[] };
   }
 }

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDb } from './db.js';
 import type {
   ApiToken,
   DomainFacts,
@@ -138,9 +138,9 @@ function toProtected(r: ProtectedRow): ProtectedName {
   };
 }
 
-const POLL_COLUMNS = `a.id AS auditId, a.at, a.source, a.command AS eppCommand, a.object, a.cl_trid AS clTRID, a.sv_trid AS svTRID, a.code,
-  h.request_id AS requestId, h.command AS httpCommand, h.idempotency_key AS idempotencyKey, h.http_status AS httpStatus,
-  h.replay_of AS replayOf, h.channel_id AS channelId, ti.id AS intentId, ti.status AS intentStatus, ti.gaining AS intentGaining`;
+const POLL_COLUMNS = `a.id AS "auditId", a.at, a.source, a.command AS "eppCommand", a.object, a.cl_trid AS "clTRID", a.sv_trid AS "svTRID", a.code,
+  h.request_id AS "requestId", h.command AS "httpCommand", h.idempotency_key AS "idempotencyKey", h.http_status AS "httpStatus",
+  h.replay_of AS "replayOf", h.channel_id AS "channelId", ti.id AS "intentId", ti.status AS "intentStatus", ti.gaining AS "intentGaining"`;
 
 /**
  * HTTP rows join their request by request id (the audit row's cl_trid holds it); the rows of a transfer intent
@@ -158,13 +158,13 @@ function toPoll({ intentId, intentStatus, intentGaining, ...r }: PollDbRow): Pol
   return { ...r, at: new Date(r.at), transferIntent };
 }
 
-export class SqliteHttpRepo implements HttpRepo {
+export class SqlHttpRepo implements HttpRepo {
   private readonly tokenStmt;
   private readonly touchStmt;
   private readonly idemStmt;
   private readonly logStmt;
   private readonly factsStmt;
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlDb) {
     this.tokenStmt = db.prepare<[string], TokenRow>('SELECT * FROM http_tokens WHERE token_sha256 = ? AND revoked_at IS NULL');
     this.touchStmt = db.prepare('UPDATE http_tokens SET last_used_at = ? WHERE id = ?');
     this.idemStmt = db.prepare<[number, string, number], Record<string, unknown>>(
@@ -184,7 +184,7 @@ export class SqliteHttpRepo implements HttpRepo {
   // ---------------------------------------------------------------- channels and tokens
 
   async channel(id: string): Promise<HttpChannel | undefined> {
-    const r = this.db.prepare('SELECT * FROM http_channels WHERE id = ?').get(id) as
+    const r = (await this.db.prepare('SELECT * FROM http_channels WHERE id = ?').get(id)) as
       | { id: string; registrar_id: number; tlds: string | null; production_approved: number; created_at: number }
       | undefined;
     return (
@@ -198,38 +198,37 @@ export class SqliteHttpRepo implements HttpRepo {
     );
   }
   async insertChannel(c: HttpChannel) {
-    this.db
+    await this.db
       .prepare('INSERT INTO http_channels (id, registrar_id, tlds, production_approved, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(c.id, c.registrarId, c.tlds === null ? null : JSON.stringify(c.tlds), c.productionApproved ? 1 : 0, c.createdAt.getTime());
   }
   async insertToken(t: Omit<ApiToken, 'id' | 'lastUsedAt' | 'revokedAt'> & { sha256: string }) {
-    const info = this.db
-      .prepare('INSERT INTO http_tokens (registrar_id, channel_id, token_sha256, prefix, scopes, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(t.registrarId, t.channelId, t.sha256, t.prefix, JSON.stringify(t.scopes), t.label, t.createdAt.getTime());
-    return Number(info.lastInsertRowid);
+    return (await this.db
+      .pluck<unknown[], number>('INSERT INTO http_tokens (registrar_id, channel_id, token_sha256, prefix, scopes, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id')
+      .get(t.registrarId, t.channelId, t.sha256, t.prefix, JSON.stringify(t.scopes), t.label, t.createdAt.getTime()))!;
   }
   async tokenBySha256(sha256: string) {
-    const r = this.tokenStmt.get(sha256);
+    const r = await this.tokenStmt.get(sha256);
     return r && toToken(r);
   }
   async tokens(registrarId?: number) {
-    const rows = this.db
-      .prepare('SELECT * FROM http_tokens WHERE (? IS NULL OR registrar_id = ?) ORDER BY id')
-      .all(registrarId ?? null, registrarId ?? null) as TokenRow[];
+    const rows = (await this.db
+      .prepare('SELECT * FROM http_tokens WHERE (CAST(? AS BIGINT) IS NULL OR registrar_id = ?) ORDER BY id')
+      .all(registrarId ?? null, registrarId ?? null)) as TokenRow[];
     return rows.map(toToken);
   }
   async revokeToken(id: number, now: Date) {
-    return this.db.prepare('UPDATE http_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now.getTime(), id).changes === 1;
+    return (await this.db.prepare('UPDATE http_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now.getTime(), id)).changes === 1;
   }
   async touchToken(id: number, now: Date) {
-    this.touchStmt.run(now.getTime(), id);
+    await this.touchStmt.run(now.getTime(), id);
   }
 
   // ---------------------------------------------------------------- request log and idempotency
 
   async logRequest(r: HttpRequestRecord) {
     const { seq: _seq, ...row } = r;
-    this.logStmt.run({ ...row, at: r.at.getTime() });
+    await this.logStmt.run({ ...row, at: r.at.getTime() });
   }
   async requests(registrarId: number, o: RequestSelection) {
     const where = ['registrar_id = @registrarId'];
@@ -250,11 +249,11 @@ export class SqliteHttpRepo implements HttpRepo {
       o.requestIds.forEach((k, i) => (params[`r${i}`] = k));
     }
     if (sets.length > 0) where.push(`(${sets.join(' OR ')})`);
-    const rows = this.db.prepare(`SELECT * FROM http_requests WHERE ${where.join(' AND ')} ORDER BY id`).all(params) as RequestRow[];
+    const rows = (await this.db.prepare(`SELECT * FROM http_requests WHERE ${where.join(' AND ')} ORDER BY id`).all(params)) as RequestRow[];
     return rows.map(toRequest);
   }
   async idempotency(registrarId: number, key: string, now: Date): Promise<IdempotencyRecord | undefined> {
-    const r = this.idemStmt.get(registrarId, key, now.getTime());
+    const r = await this.idemStmt.get(registrarId, key, now.getTime());
     if (!r) return undefined;
     return {
       registrarId: r.registrar_id as number,
@@ -272,7 +271,7 @@ export class SqliteHttpRepo implements HttpRepo {
   }
   async saveIdempotency(r: IdempotencyRecord) {
     // An expired record of the same key is replaced: past its retention a key may be used again.
-    this.db
+    await this.db
       .prepare(
         `INSERT INTO http_idempotency (registrar_id, key, fingerprint, request_id, command, domain, http_status, epp_code, response, created_at, expires_at)
          VALUES (@registrarId, @key, @fingerprint, @requestId, @command, @domain, @httpStatus, @eppCode, @response, @createdAt, @expiresAt)
@@ -283,7 +282,7 @@ export class SqliteHttpRepo implements HttpRepo {
       .run({ ...r, createdAt: r.createdAt.getTime(), expiresAt: r.expiresAt.getTime() });
   }
   async expireIdempotency(now: Date) {
-    return this.db.prepare('DELETE FROM http_idempotency WHERE expires_at <= ?').run(now.getTime()).changes;
+    return (await this.db.prepare('DELETE FROM http_idempotency WHERE expires_at <= ?').run(now.getTime())).changes;
   }
   async poll(f: PollFilter): Promise<PollRow[]> {
     const where = ['a.registrar_id = @registrarId'];
@@ -299,27 +298,27 @@ export class SqliteHttpRepo implements HttpRepo {
       where.push(`(h.command IN (${names}) OR (h.command IS NULL AND a.command IN (${names})))`);
       f.commands.forEach((c, i) => (params[`c${i}`] = c));
     }
-    const rows = this.db.prepare(`SELECT ${POLL_COLUMNS} FROM ${POLL_FROM} WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT @limit`).all(params) as PollDbRow[];
+    const rows = (await this.db.prepare(`SELECT ${POLL_COLUMNS} FROM ${POLL_FROM} WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT @limit`).all(params)) as PollDbRow[];
     return rows.map(toPoll);
   }
   async auditRowsOf(requestIds: string[]): Promise<PollRow[]> {
     if (requestIds.length === 0) return [];
     const params: Record<string, string> = {};
     requestIds.forEach((r, i) => (params[`r${i}`] = r));
-    const rows = this.db
+    const rows = (await this.db
       .prepare(`SELECT ${POLL_COLUMNS} FROM ${POLL_FROM} WHERE a.source = 'http' AND a.cl_trid IN (${requestIds.map((_, i) => `@r${i}`).join(', ')}) ORDER BY a.id`)
-      .all(params) as PollDbRow[];
+      .all(params)) as PollDbRow[];
     return rows.map(toPoll);
   }
 
   // ---------------------------------------------------------------- domain-side records
 
   async domainFacts(name: string): Promise<DomainFacts | undefined> {
-    const r = this.factsStmt.get(name);
+    const r = await this.factsStmt.get(name);
     return r && { id: r.id, name: r.name, tld: r.tld, sponsorId: r.sponsor_id, expiresAt: new Date(r.expires_at), createdAt: new Date(r.created_at) };
   }
   async registrant(domainId: number): Promise<RegistrantMeta | undefined> {
-    const r = this.db.prepare('SELECT email, external_id, updated_at FROM http_registrants WHERE domain_id = ?').get(domainId) as
+    const r = (await this.db.prepare('SELECT email, external_id, updated_at FROM http_registrants WHERE domain_id = ?').get(domainId)) as
       | { email: string | null; external_id: string | null; updated_at: number }
       | undefined;
     return r && { email: r.email, externalId: r.external_id, updatedAt: new Date(r.updated_at) };
@@ -328,7 +327,7 @@ export class SqliteHttpRepo implements HttpRepo {
     const cur = await this.registrant(domainId);
     const email = m.email !== undefined ? m.email : (cur?.email ?? null);
     const externalId = m.externalId !== undefined ? m.externalId : (cur?.externalId ?? null);
-    this.db
+    await this.db
       .prepare(
         `INSERT INTO http_registrants (domain_id, email, external_id, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (domain_id) DO UPDATE SET email = excluded.email, external_id = excluded.external_id, updated_at = excluded.updated_at`,
@@ -336,37 +335,44 @@ export class SqliteHttpRepo implements HttpRepo {
       .run(domainId, email, externalId, now.getTime());
   }
   async isSandbox(domainId: number) {
-    return this.db.prepare('SELECT 1 FROM http_sandbox_objects WHERE domain_id = ?').get(domainId) !== undefined;
+    return (await this.db.prepare('SELECT 1 FROM http_sandbox_objects WHERE domain_id = ?').get(domainId)) !== undefined;
   }
   async markSandbox(domainId: number, name: string, registrarId: number, requestId: string, now: Date) {
-    this.db
-      .prepare('INSERT OR REPLACE INTO http_sandbox_objects (domain_id, name, registrar_id, request_id, created_at) VALUES (?, ?, ?, ?, ?)')
+    await this.db
+      .prepare(
+        `INSERT INTO http_sandbox_objects (domain_id, name, registrar_id, request_id, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (domain_id) DO UPDATE SET name = excluded.name, registrar_id = excluded.registrar_id, request_id = excluded.request_id, created_at = excluded.created_at`,
+      )
       .run(domainId, name, registrarId, requestId, now.getTime());
   }
   async nameserverSet(domainId: number) {
-    const r = this.db.prepare('SELECT * FROM http_nameserver_sets WHERE domain_id = ?').get(domainId) as NsRow | undefined;
+    const r = (await this.db.prepare('SELECT * FROM http_nameserver_sets WHERE domain_id = ?').get(domainId)) as NsRow | undefined;
     return r && toNs(r);
   }
   async saveNameserverSet(s: NameserverSet) {
-    this.db
+    await this.db
       .prepare(
-        `INSERT OR REPLACE INTO http_nameserver_sets (domain_id, name, registrar_id, hosts, status, detail, request_id, requested_at, applied_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO http_nameserver_sets (domain_id, name, registrar_id, hosts, status, detail, request_id, requested_at, applied_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (domain_id) DO UPDATE SET name = excluded.name, registrar_id = excluded.registrar_id, hosts = excluded.hosts,
+           status = excluded.status, detail = excluded.detail, request_id = excluded.request_id, requested_at = excluded.requested_at,
+           applied_at = excluded.applied_at`,
       )
       .run(s.domainId, s.name, s.registrarId, JSON.stringify(s.hosts), s.status, s.detail, s.requestId, s.requestedAt.getTime(), s.appliedAt?.getTime() ?? null);
   }
   async pendingNameserverSets(limit: number) {
-    const rows = this.db.prepare("SELECT * FROM http_nameserver_sets WHERE status = 'pending' ORDER BY requested_at LIMIT ?").all(limit) as NsRow[];
+    const rows = (await this.db.prepare("SELECT * FROM http_nameserver_sets WHERE status = 'pending' ORDER BY requested_at LIMIT ?").all(limit)) as NsRow[];
     return rows.map(toNs);
   }
   async addTransferIntent(t: Omit<TransferIntent, 'id'>) {
-    const info = this.db
-      .prepare('INSERT INTO http_transfer_intents (domain_id, name, registrar_id, gaining, status, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(t.domainId, t.name, t.registrarId, JSON.stringify(t.gaining), t.status, t.requestId, t.createdAt.getTime());
-    return Number(info.lastInsertRowid);
+    return (await this.db
+      .pluck<unknown[], number>(
+        'INSERT INTO http_transfer_intents (domain_id, name, registrar_id, gaining, status, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+      )
+      .get(t.domainId, t.name, t.registrarId, JSON.stringify(t.gaining), t.status, t.requestId, t.createdAt.getTime()))!;
   }
   async transferIntents(domainId: number) {
-    const rows = this.db.prepare('SELECT * FROM http_transfer_intents WHERE domain_id = ? ORDER BY id').all(domainId) as Array<{
+    const rows = (await this.db.prepare('SELECT * FROM http_transfer_intents WHERE domain_id = ? ORDER BY id').all(domainId)) as Array<{
       id: number;
       domain_id: number;
       name: string;
@@ -391,29 +397,31 @@ export class SqliteHttpRepo implements HttpRepo {
   // ---------------------------------------------------------------- protected names
 
   async protectedName(name: string) {
-    const r = this.db.prepare('SELECT * FROM protected_names WHERE name = ?').get(name) as ProtectedRow | undefined;
+    const r = (await this.db.prepare('SELECT * FROM protected_names WHERE name = ?').get(name)) as ProtectedRow | undefined;
     return r && toProtected(r);
   }
   async protectedNames(includeReleased = false) {
-    const rows = this.db.prepare(`SELECT * FROM protected_names ${includeReleased ? '' : 'WHERE decided_at IS NULL'} ORDER BY name`).all() as ProtectedRow[];
+    const rows = (await this.db.prepare(`SELECT * FROM protected_names ${includeReleased ? '' : 'WHERE decided_at IS NULL'} ORDER BY name`).all()) as ProtectedRow[];
     return rows.map(toProtected);
   }
   async protect(p: ProtectedName) {
-    this.db
+    await this.db
       .prepare(
-        `INSERT OR REPLACE INTO protected_names (name, reason, reserved_in_policy, protected_at, decision, decided_by, decided_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO protected_names (name, reason, reserved_in_policy, protected_at, decision, decided_by, decided_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET reason = excluded.reason, reserved_in_policy = excluded.reserved_in_policy,
+           protected_at = excluded.protected_at, decision = excluded.decision, decided_by = excluded.decided_by, decided_at = excluded.decided_at`,
       )
       .run(p.name, p.reason, p.reservedInPolicy ? 1 : 0, p.protectedAt.getTime(), p.decision, p.decidedBy, p.decidedAt?.getTime() ?? null);
   }
   async release(name: string, decision: string, decidedBy: string, now: Date) {
-    this.db.prepare('UPDATE protected_names SET decision = ?, decided_by = ?, decided_at = ? WHERE name = ?').run(decision, decidedBy, now.getTime(), name);
+    await this.db.prepare('UPDATE protected_names SET decision = ?, decided_by = ?, decided_at = ? WHERE name = ?').run(decision, decidedBy, now.getTime(), name);
   }
 
   // ---------------------------------------------------------------- OT&E runs
 
   async insertOteRun(r: OteRun) {
-    this.db
+    await this.db
       .prepare(
         `INSERT INTO http_ote_runs (id, registrar_id, channel_id, name, reviewer, decision, notes, selection, archive, sha256, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -421,7 +429,7 @@ export class SqliteHttpRepo implements HttpRepo {
       .run(r.id, r.registrarId, r.channelId, r.name, r.reviewer, r.decision, r.notes, r.selection, r.archive, r.sha256, r.createdAt.getTime());
   }
   async oteRun(id: string): Promise<OteRun | undefined> {
-    const r = this.db.prepare('SELECT * FROM http_ote_runs WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    const r = (await this.db.prepare('SELECT * FROM http_ote_runs WHERE id = ?').get(id)) as Record<string, unknown> | undefined;
     if (!r) return undefined;
     return {
       id: r.id as string,

@@ -1,0 +1,147 @@
+import pg from 'pg';
+import type { Repos, Store } from '../store.js';
+import { SqlAuditRepo, SqlPollRepo, SqlRegistrarRepo, SqlSettingsRepo, SqlTldRepo, TldCache } from '../sql/core.js';
+import { SqlContactRepo } from '../sql/contacts.js';
+import { SqlContactTransferRepo } from '../sql/contact-transfers.js';
+import { SqlDomainRepo } from '../sql/domains.js';
+import { SqlHostRepo } from '../sql/hosts.js';
+import { SqlHttpRepo } from '../sql/http.js';
+import { SqlBillingRepo, SqlLifecycleRepo } from '../sql/lifecycle.js';
+import { SqlTransferRepo } from '../sql/transfers.js';
+import { SqlTmchRepo } from '../sql/tmch.js';
+import { SqlZoneRepo } from '../sql/zone.js';
+import { PgDb } from './pg-db.js';
+import { migratePostgres } from './pg-migrate.js';
+
+export interface PgOptions {
+  /** A `postgres://` (or `postgresql://`) connection URL; a Unix socket as `?host=/path/to/dir`. */
+  url: string;
+  /** Refuse (NoDatabaseError) when the database holds no registry yet: every CLI command but serve and init. */
+  mustExist?: boolean;
+  /** This store only reads (the RDAP worker): no migration; waits for the schema a writer made. */
+  reader?: boolean;
+  /** Told of trouble worth an operator's attention (transactions that kept failing to serialize). */
+  warn?: (msg: string, detail: Record<string, unknown>) => void;
+  /** Connections this process keeps (default 10). */
+  poolSize?: number;
+}
+
+/** SQLSTATEs after which the whole transaction may simply run again: serialization failure, deadlock. */
+const RETRYABLE = new Set(['40001', '40P01']);
+/** Attempts of one transaction before its error is the caller's (the runner answers 2400 and logs it). */
+export const MAX_ATTEMPTS = 12;
+
+/** int8 (counts, sums of integers) and numeric (SUM of int8) as JavaScript numbers: every value here is an integer below 2^53. */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+function reposOn(db: PgDb, tlds: TldCache): Repos {
+  return {
+    registrars: new SqlRegistrarRepo(db),
+    tlds: new SqlTldRepo(db, tlds),
+    poll: new SqlPollRepo(db),
+    audit: new SqlAuditRepo(db),
+    settings: new SqlSettingsRepo(db),
+    contacts: new SqlContactRepo(db),
+    hosts: new SqlHostRepo(db),
+    domains: new SqlDomainRepo(db),
+    lifecycle: new SqlLifecycleRepo(db),
+    billing: new SqlBillingRepo(db),
+    transfers: new SqlTransferRepo(db),
+    contactTransfers: new SqlContactTransferRepo(db),
+    http: new SqlHttpRepo(db),
+    zone: new SqlZoneRepo(db),
+    tmch: new SqlTmchRepo(db),
+  };
+}
+
+/**
+ * The registry on PostgreSQL, for several server processes on one database. Each transaction runs on a
+ * pooled connection at SERIALIZABLE: PostgreSQL aborts one of two transactions whose reads and writes could
+ * not have happened one after the other (two creates of one name, two debits of one balance), and the
+ * aborted one runs again from the start, up to MAX_ATTEMPTS times, where it sees what the other committed
+ * (the name taken: 2302). A COMMIT returns once the WAL holding it is flushed (`synchronous_commit = on`),
+ * so an answered change survives a crash; concurrent commits share a flush (PostgreSQL's own group commit).
+ */
+export class PgStore implements Store {
+  readonly pool: pg.Pool;
+  /** Resolves when the schema is current; every transaction waits for it. */
+  readonly ready: Promise<void>;
+  private readonly tlds = new TldCache();
+  private readonly warn: PgOptions['warn'];
+  private closed = false;
+  /** Transactions run again after a serialization failure, since the start (the server's metrics read it). */
+  retries = 0;
+
+  constructor(opts: PgOptions) {
+    this.warn = opts.warn;
+    this.pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      types,
+      // Durable answers whatever the server's default; the registry's times are epoch ms, the zone UTC.
+      options: '-c synchronous_commit=on -c TimeZone=UTC',
+      application_name: 'registry',
+    });
+    // An idle connection the server ended (restart, failover) is dropped from the pool, not a crash.
+    this.pool.on('error', (e) => this.warn?.('PostgreSQL connection lost', { error: e.message }));
+    this.ready = migratePostgres(this.pool, { mustExist: !!opts.mustExist, reader: !!opts.reader, url: opts.url });
+    // Seen by the first transaction; never an unhandled rejection before then.
+    this.ready.catch(() => {});
+  }
+
+  async transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
+    return this.run(fn, 'BEGIN ISOLATION LEVEL SERIALIZABLE');
+  }
+
+  /** One snapshot, read-only: REPEATABLE READ READ ONLY never waits for writers and never fails to serialize. */
+  async read<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
+    return this.run(fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  private async run<T>(fn: (repos: Repos) => Promise<T>, begin: string): Promise<T> {
+    if (this.closed) throw new Error('store is closed');
+    await this.ready;
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await client.query(begin);
+        const result = await fn(reposOn(new PgDb(client), this.tlds));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+        const code = (e as { code?: string }).code;
+        if (code === undefined || !RETRYABLE.has(code)) throw e;
+        if (attempt >= MAX_ATTEMPTS) {
+          this.warn?.('transaction failed to serialize after every attempt', { attempts: attempt, code });
+          throw e;
+        }
+        this.retries++;
+        // Jittered backoff, growing with each attempt: the transactions that collided do not collide again in step.
+        await new Promise((r) => setTimeout(r, Math.random() * 2 * attempt));
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.ready.catch(() => {});
+    await this.pool.end();
+  }
+}
+
+/** True for the `database` values that select this store. */
+export const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//i.test(database);

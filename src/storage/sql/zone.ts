@@ -1,0 +1,57 @@
+import type { SqlDb } from './db.js';
+import type { Publication, ZoneRepo, ZoneState } from '../zone-repo.js';
+
+interface StateRow {
+  tld: string;
+  changes: number;
+  serial: number;
+  published_serial: number | null;
+  published_at: number | null;
+  published_changes: number | null;
+  file: string | null;
+  bytes: number | null;
+  delegations: number | null;
+  duration_ms: number | null;
+}
+
+export class SqlZoneRepo implements ZoneRepo {
+  constructor(private readonly db: SqlDb) {}
+
+  async states(): Promise<ZoneState[]> {
+    const rows = (await this.db.prepare('SELECT * FROM zone_state ORDER BY tld').all()) as StateRow[];
+    return rows.map((r) => ({
+      tld: r.tld,
+      changes: r.changes,
+      serial: r.serial,
+      published:
+        r.published_serial === null
+          ? null
+          : {
+              serial: r.published_serial,
+              at: new Date(r.published_at!),
+              changes: r.published_changes!,
+              file: r.file!,
+              bytes: r.bytes!,
+              delegations: r.delegations!,
+              durationMs: r.duration_ms!,
+            },
+    }));
+  }
+
+  async reserveSerial(tld: string, atLeast: number): Promise<number> {
+    const larger = this.db.dialect === 'sqlite' ? 'max' : 'GREATEST';
+    const serial = await this.db.pluck<[number, string], number>(`UPDATE zone_state SET serial = ${larger}(serial + 1, ?) WHERE tld = ? RETURNING serial`).get(atLeast, tld);
+    if (serial === undefined) throw new Error(`no TLD ${tld}`);
+    return serial;
+  }
+
+  async recordPublication(tld: string, p: Publication): Promise<boolean> {
+    const r = (await this.db
+      .prepare(
+        `UPDATE zone_state SET published_serial = ?, published_at = ?, published_changes = ?, file = ?, bytes = ?, delegations = ?, duration_ms = ?
+         WHERE tld = ? AND (published_serial IS NULL OR published_serial < ?)`,
+      )
+      .run(p.serial, p.at.getTime(), p.changes, p.file, p.bytes, p.delegations, p.durationMs, tld, p.serial));
+    return r.changes === 1;
+  }
+}

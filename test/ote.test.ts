@@ -10,7 +10,7 @@ import { makeTestTmch } from './support/tmch-test-ca.js';
 import { runScript, type Account, type RunResult } from '../src/ote/runner.js';
 import { loadScript, type Script } from '../src/ote/script.js';
 import { PASSWORDS, readLog, startTestRegistry, testCerts, type TestRegistry } from './helpers.js';
-import { delegate, environmentClearer, readDomain, seedDomain, seedHost, undelegate } from './seed.js';
+import { delegate, readDomain, seedDomain, seedHost, undelegate } from './seed.js';
 
 function subset(script: Script, keep: (id: string) => boolean): Script {
   return { ...script, steps: script.steps.filter((s) => keep(s.id)) };
@@ -67,7 +67,7 @@ describe('OT&E scripts replayed over TLS', function () {
   /** Both scripts use the same contact ids and host names: a run starts from both environments reset. */
   async function reset(): Promise<void> {
     for (const env of ['tatar', 'deti']) {
-      await resetEnvironment(t.registry.store, environmentClearer(t), t.config.certsDir, readEnvironment(env), t.clock.now());
+      await resetEnvironment(t.registry.store, t.config.certsDir, readEnvironment(env), t.clock.now());
     }
   }
 
@@ -105,7 +105,7 @@ describe('OT&E scripts replayed over TLS', function () {
     // The notice's acceptedDate is the runner's time: the registry clock must not lag it (the suite's clock is set, not running).
     t.clock.set(new Date());
     const env = readEnvironment('launch');
-    await resetEnvironment(t.registry.store, environmentClearer(t), t.config.certsDir, env, t.clock.now());
+    await resetEnvironment(t.registry.store, t.config.certsDir, env, t.clock.now());
     const script = loadScript('launch');
     // The script's SMD file replaced by one of the suite's TMCH for the same labels (ICANN's test SMD expires in
     // 2027-10; test/launch.test.ts checks it with the clock inside its window), the suite CA trusted as well.
@@ -116,7 +116,7 @@ describe('OT&E scripts replayed over TLS', function () {
     const pending = await t.registry.store.transaction(async (repos) => [...(await repos.tmch.unreported('ote-sunrise', 'sunrise')), ...(await repos.tmch.unreported('ote-claims', 'claims'))]);
     expect(pending.map((p) => p.name).sort()).to.deep.equal(['test-and-validate.ote-sunrise', 'testandvalidate.ote-claims']);
     // A second run after a reset passes again (the reset clears both TLDs of the environment).
-    await resetEnvironment(t.registry.store, environmentClearer(t), t.config.certsDir, env, t.clock.now());
+    await resetEnvironment(t.registry.store, t.config.certsDir, env, t.clock.now());
     assertPassed(await runScript(script, { host: '127.0.0.1', port: t.registry.address.port, ca: join(testCerts(), 'ca.crt'), servername: 'localhost', accounts, filesDir: launchFiles }));
   });
 
@@ -156,17 +156,16 @@ describe('OT&E scripts replayed over TLS', function () {
     await seedDomain(t, 'reset-y.xn--d1acj3b', { clId: 'ClientY' });
     await seedHost(t, 'ns.reset-x.tatar', { clId: 'ClientX', superordinate: x1 });
     await delegate(t, 'reset-y.xn--d1acj3b', 'ns.reset-x.tatar');
-    const clear = environmentClearer(t);
     let refused: Error | undefined;
     try {
-      await resetEnvironment(store, clear, t.config.certsDir, readEnvironment('tatar'), t.clock.now());
+      await resetEnvironment(store, t.config.certsDir, readEnvironment('tatar'), t.clock.now());
     } catch (e) {
       refused = e as Error;
     }
     expect(refused?.message).to.match(/refusing to reset: host ns.reset-x.tatar is a nameserver of reset-y.xn--d1acj3b/);
     expect(await readDomain(t, 'reset-x.tatar')).to.not.equal(undefined);
     await undelegate(t, 'reset-y.xn--d1acj3b');
-    await resetEnvironment(store, clear, t.config.certsDir, readEnvironment('tatar'), t.clock.now());
+    await resetEnvironment(store, t.config.certsDir, readEnvironment('tatar'), t.clock.now());
     const left: string[] = [];
     for (const name of ['reset-other.tatar', 'reset-x.tatar', 'reset-y.xn--d1acj3b']) if (await readDomain(t, name)) left.push(name);
     expect(left).to.deep.equal(['reset-other.tatar', 'reset-y.xn--d1acj3b']);

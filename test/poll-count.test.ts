@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
-import { clearEnvironmentObjects } from '../src/storage/sqlite/maintenance.js';
 import type { PollEvent } from '../src/registry/poll-events.js';
 
 const EVENT: PollEvent = { kind: 'serverStatus', name: 'poll.tatar', added: ['serverHold'], removed: [] };
@@ -52,7 +51,7 @@ describe('pending poll message count (kept by triggers)', () => {
       })
       .catch(() => undefined);
     expect(await store.transaction((r) => r.poll.count(a))).to.equal(4).and.equal(real(a));
-    clearEnvironmentObjects(store.db, 'nosuchtld', [a]);
+    await store.transaction((r) => r.maintenance.clearEnvironmentObjects('nosuchtld', [a]));
     expect(await store.transaction((r) => r.poll.count(a))).to.equal(0).and.equal(real(a));
     expect(await store.transaction((r) => r.poll.count(b))).to.equal(1).and.equal(real(b));
   });

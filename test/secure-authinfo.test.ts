@@ -9,7 +9,7 @@ import { NS } from '../src/protocol/namespaces.js';
 import { resolvePolicy } from '../src/registry/policy.js';
 import { MIGRATIONS } from '../src/storage/migrations.js';
 import { ALL_EXT_URIS, command, send, startTestRegistry, type CheckedResponse, type TestRegistry } from './helpers.js';
-import { sqliteDb } from './seed.js';
+import { sqlRows, sqliteDb } from './seed.js';
 
 const DAY = 86_400_000;
 const DOM = `xmlns:domain="${NS.domain}"`;
@@ -56,7 +56,7 @@ describe('secure authorization information for transfer (RFC 9154)', function ()
   let y: EppClient;
   let n = 0;
   const uniq = (tld = 'loose') => `sa${++n}-${Date.now().toString(36)}.${tld}`;
-  const row = (sql: string, ...args: unknown[]) => sqliteDb(t)!.prepare(sql).get(...args) as Record<string, unknown>;
+  const row = async (sql: string, ...args: unknown[]) => (await sqlRows(t, sql, ...args))[0];
 
   before(async () => {
     t = await startTestRegistry();
@@ -84,14 +84,14 @@ describe('secure authorization information for transfer (RFC 9154)', function ()
   it('keeps an authInfo only as a salted hash and never shows it: the sponsor gets an empty one, a gaining registrar checks a value with info', async () => {
     const name = uniq();
     expect((await send(x, createDomain(name, 'first-Value-123'))).code).to.equal(1000);
-    const stored = row('SELECT * FROM domains WHERE name = ?', name);
+    const stored = (await row('SELECT * FROM domains WHERE name = ?', name));
     expect(stored.auth_hash).to.match(/^scrypt\$256\$8\$1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);
     expect(JSON.stringify(stored)).to.not.include('first-Value-123');
     expect(stored).to.not.have.property('auth_pw');
     // Two objects with the same value get different hashes (a salt each).
     const other = uniq();
     await send(x, createDomain(other, 'first-Value-123'));
-    expect(row('SELECT auth_hash FROM domains WHERE name = ?', other).auth_hash).to.not.equal(stored.auth_hash);
+    expect((await row('SELECT auth_hash FROM domains WHERE name = ?', other)).auth_hash).to.not.equal(stored.auth_hash);
 
     const mine = await send(x, domainInfo(name));
     expect(mine.count(`${INF}/domain:authInfo/domain:pw`)).to.equal(1);
@@ -101,7 +101,7 @@ describe('secure authorization information for transfer (RFC 9154)', function ()
     expect(fullView(await send(y, domainInfo(name, 'first-Value-124')))).to.equal(false);
 
     expect((await send(x, createContact('SA-C1', 'contact-Value-1'))).code).to.equal(1000);
-    expect(row('SELECT auth_hash FROM contacts WHERE handle = ?', 'SA-C1').auth_hash).to.match(/^scrypt\$256\$/);
+    expect((await row('SELECT auth_hash FROM contacts WHERE handle = ?', 'SA-C1')).auth_hash).to.match(/^scrypt\$256\$/);
     const c = await send(x, contactInfo('SA-C1'));
     expect(c.text('//contact:infData/contact:authInfo/contact:pw')).to.equal('');
     expect((await send(y, contactInfo('SA-C1', 'contact-Value-1'))).code).to.equal(1000);
@@ -111,7 +111,7 @@ describe('secure authorization information for transfer (RFC 9154)', function ()
   it('creates with an empty authInfo (none set): no transfer until the sponsor sets one; a completed transfer unsets it', async () => {
     const name = uniq();
     expect((await send(x, createDomain(name, ''))).code).to.equal(1000);
-    expect(row('SELECT auth_hash, auth_set_at FROM domains WHERE name = ?', name)).to.deep.equal({ auth_hash: null, auth_set_at: null });
+    expect((await row('SELECT auth_hash, auth_set_at FROM domains WHERE name = ?', name))).to.deep.equal({ auth_hash: null, auth_set_at: null });
     // Nothing matches an unset authInfo, and an empty one matches nothing.
     for (const pw of ['anything-1', '']) {
       const r = await send(y, domainTransfer('request', name, pw));
@@ -123,7 +123,7 @@ describe('secure authorization information for transfer (RFC 9154)', function ()
     expect((await send(y, domainTransfer('request', name, ''))).code).to.equal(2202);
     expect((await send(y, domainTransfer('request', name, 'transfer-Code-42'))).code).to.equal(1001);
     expect((await send(x, domainTransfer('approve', name))).code).to.equal(1000);
-    expect(row('SELECT auth_hash, auth_set_at FROM domains WHERE name = ?', name)).to.deep.equal({ auth_hash: null, auth_set_at: null });
+    expect((await row('SELECT auth_hash, auth_set_at FROM domains WHERE name = ?', name))).to.deep.equal({ auth_hash: null, auth_set_at: null });
     expect((await send(y, domainInfo(name))).text(`${INF}/domain:authInfo/domain:pw`)).to.equal('');
     expect(fullView(await send(x, domainInfo(name, 'transfer-Code-42')))).to.equal(false);
     expect((await send(x, domainTransfer('request', name, 'transfer-Code-42'))).code).to.equal(2202);
@@ -134,7 +134,7 @@ describe('secure authorization information for transfer (RFC 9154)', function ()
     expect((await send(x, setContactAuth('SA-C2', 'contact-Code-7'))).code).to.equal(1000);
     expect((await send(y, contactTransfer('request', 'SA-C2', 'contact-Code-7'))).code).to.equal(1001);
     expect((await send(x, contactTransfer('approve', 'SA-C2'))).code).to.equal(1000);
-    expect(row('SELECT auth_hash, auth_set_at FROM contacts WHERE handle = ?', 'SA-C2')).to.deep.equal({ auth_hash: null, auth_set_at: null });
+    expect((await row('SELECT auth_hash, auth_set_at FROM contacts WHERE handle = ?', 'SA-C2'))).to.deep.equal({ auth_hash: null, auth_set_at: null });
     expect((await send(x, contactTransfer('request', 'SA-C2', 'contact-Code-7'))).code).to.equal(2202);
   });
 
@@ -144,7 +144,7 @@ describe('secure authorization information for transfer (RFC 9154)', function ()
       await send(x, createDomain(name, 'before-Unset-1'));
       expect(fullView(await send(y, domainInfo(name, 'before-Unset-1')))).to.equal(true);
       expect((await send(x, setDomainAuth(name, unset))).code).to.equal(1000);
-      expect(row('SELECT auth_hash FROM domains WHERE name = ?', name).auth_hash).to.equal(null);
+      expect((await row('SELECT auth_hash FROM domains WHERE name = ?', name)).auth_hash).to.equal(null);
       expect(fullView(await send(y, domainInfo(name, 'before-Unset-1')))).to.equal(false);
       expect((await send(y, domainTransfer('request', name, 'before-Unset-1'))).code).to.equal(2202);
     }
@@ -218,8 +218,8 @@ describe('secure authorization information for transfer (RFC 9154)', function ()
     expect(code).to.match(/^[A-Za-z0-9_-]{22}$/);
     expect(Date.parse(made.body.expires_at) - t.clock.now().getTime()).to.be.closeTo(14 * DAY, 1000);
     expect((await call('GET', `/domains/${name}`)).body.registration).to.not.have.property('auth_code');
-    expect(JSON.stringify(sqliteDb(t)!.prepare('SELECT * FROM http_requests').all())).to.not.include(code);
-    expect(JSON.stringify(sqliteDb(t)!.prepare('SELECT * FROM http_idempotency').all())).to.not.include(code);
+    expect(JSON.stringify(await sqlRows(t, 'SELECT * FROM http_requests'))).to.not.include(code);
+    expect(JSON.stringify(await sqlRows(t, 'SELECT * FROM http_idempotency'))).to.not.include(code);
     const keyed = await call('POST', `/domains/${name}/auth-code`, {}, { 'idempotency-key': 'sa-key-1' });
     expect([keyed.status, keyed.body.error.code]).to.deep.equal([400, 'idempotency_not_supported']);
 

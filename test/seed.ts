@@ -22,12 +22,9 @@
  *   query plan of the due-transfer sweep (EXPLAIN QUERY PLAN); skipped on another store (`sqliteDb`).
  * - host.test.ts (no host_addresses row outlives its host) and http.test.ts (only the token's hash is in
  *   http_tokens): assertions on the SQLite rows (ON DELETE CASCADE, the stored columns), run only on SQLite.
- * - ote.test.ts: an OT&E reset clears objects with the store's maintenance function (clearEnvironmentObjects
- *   on SQLite); `environmentClearer` gives it, the one place a second store adds its own.
  */
 import { hashAuthInfo } from '../src/registry/auth-info.js';
 import type Database from 'better-sqlite3';
-import type { resetEnvironment } from '../src/ote/environment.js';
 import { parseAddress } from '../src/registry/addresses.js';
 import { addYears } from '../src/registry/periods.js';
 import { roid } from '../src/registry/roid.js';
@@ -36,8 +33,9 @@ import type { Contact, PostalInfo, TciContactData } from '../src/storage/contact
 import type { ContactTransfer } from '../src/storage/contact-transfer-repo.js';
 import type { Domain } from '../src/storage/domain-repo.js';
 import type { Host } from '../src/storage/host-repo.js';
-import { clearEnvironmentObjects } from '../src/storage/sqlite/maintenance.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { PgStore } from '../src/storage/postgres/pg-store.js';
+import { translate } from '../src/storage/postgres/pg-db.js';
 import type { Repos } from '../src/storage/store.js';
 import type { Transfer } from '../src/storage/transfer-repo.js';
 import type { TestRegistry } from './helpers.js';
@@ -301,15 +299,20 @@ export const setting = (t: TestRegistry, key: string): Promise<string | undefine
 
 // ---------------------------------------------------------------- what only a given store can do
 
+/**
+ * Rows of one SQL query on the registry's own database, whichever the store (the shared SQL dialect of
+ * src/storage/sql/db.ts, `?` parameters): for the checks of what is stored (a hash, never the secret).
+ */
+export async function sqlRows(t: TestRegistry, sql: string, ...params: unknown[]): Promise<Array<Record<string, unknown>>> {
+  const store = t.registry.store;
+  if (store instanceof SqliteStore) return store.db.prepare(sql).all(...params) as Array<Record<string, unknown>>;
+  if (store instanceof PgStore) return (await store.pool.query(translate(sql).text, params)).rows as Array<Record<string, unknown>>;
+  throw new Error('sqlRows: unknown store');
+}
+
 /** The SQLite handle when the registry runs on the SQLite store (for the SQLite-only checks listed above). */
 export function sqliteDb(t: TestRegistry): Database.Database | undefined {
   const store = t.registry.store;
   return store instanceof SqliteStore ? store.db : undefined;
 }
 
-/** The store's maintenance function that clears an OT&E environment's objects (resetEnvironment's `clear`). */
-export function environmentClearer(t: TestRegistry): Parameters<typeof resetEnvironment>[1] {
-  const db = sqliteDb(t);
-  if (!db) throw new Error('no OT&E environment clearing for this store');
-  return (tld, ids) => clearEnvironmentObjects(db, tld, ids);
-}

@@ -24,7 +24,6 @@ import { ENVIRONMENTS, loadEnvironment, readEnvironment, resetEnvironment, type 
 import { writeEvidence } from '../ote/evidence.js';
 import { runScript, type Account } from '../ote/runner.js';
 import { loadScript } from '../ote/script.js';
-import { clearEnvironmentObjects } from '../storage/sqlite/maintenance.js';
 import { issueToken, listTokens, newToken, revokeToken, sha256Hex, SCOPES } from '../http/tokens.js';
 import { listProtected, protectName, releaseName } from '../http/protected.js';
 import { archiveFileName, loadOteRun, maskSecrets, sha256File } from '../http/evidence.js';
@@ -641,8 +640,7 @@ ote
     const env = readEnvironment(name);
     await withStore(async (store, cfg) => {
       // The objects are deleted with SQL of the embedded store (a PostgreSQL store will bring its own).
-      if (!(store instanceof SqliteStore)) throw new Error('ote reset needs the embedded SQLite store');
-      const n = await resetEnvironment(store, (tld, ids) => clearEnvironmentObjects(store.db, tld, ids), cfg.certsDir, env, new Date());
+      const n = await resetEnvironment(store, cfg.certsDir, env, new Date());
       for (const change of n.changes) console.log(change);
       console.log(`reset ${env.tld}: deleted ${n.domains} domains, ${n.hosts} hosts, ${n.contacts} contacts`);
       printConnection(cfg, env);

@@ -194,11 +194,10 @@ export function clientCertFor(certsDir: string, env: OteEnvironment, clId: strin
 
 /**
  * Resets an environment for a new certification run: loads (or restores) its TLD and accounts, then
- * deletes every object those accounts own in that TLD (see clearEnvironmentObjects for the exact rule).
+ * deletes every object those accounts own in that TLD (see MaintenanceRepo.clearEnvironmentObjects for the exact rule).
  */
 export async function resetEnvironment(
   store: Store,
-  clear: (tld: string, registrarIds: number[]) => { domains: number; hosts: number; contacts: number },
   certsDir: string,
   env: OteEnvironment,
   now: Date,
@@ -211,7 +210,7 @@ export async function resetEnvironment(
   // Inside the store's transaction queue, so a running server's commands never interleave with it.
   const counts = { domains: 0, hosts: 0, contacts: 0 };
   for (const t of environmentTlds(env)) {
-    const n = await store.transaction(async () => clear(t.tld, ids));
+    const n = await store.transaction((r) => r.maintenance.clearEnvironmentObjects(t.tld, ids));
     counts.domains += n.domains;
     counts.hosts += n.hosts;
     counts.contacts += n.contacts;

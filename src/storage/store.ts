@@ -8,6 +8,7 @@ import type { BillingRepo, LifecycleRepo } from './lifecycle-repo.js';
 import type { TransferRepo } from './transfer-repo.js';
 import type { TmchRepo } from './tmch-repo.js';
 import type { ZoneRepo } from './zone-repo.js';
+import type { MaintenanceRepo } from './maintenance-repo.js';
 
 /** Every repository, as one transaction sees them. */
 export interface Repos {
@@ -29,6 +30,8 @@ export interface Repos {
   zone: ZoneRepo;
   /** The Trademark Clearinghouse's lists and the launch registrations to report (RFC 9361). */
   tmch: TmchRepo;
+  /** Operator maintenance (OT&E resets). */
+  maintenance: MaintenanceRepo;
 }
 
 /**

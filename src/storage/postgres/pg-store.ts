@@ -10,6 +10,7 @@ import { SqlBillingRepo, SqlLifecycleRepo } from '../sql/lifecycle.js';
 import { SqlTransferRepo } from '../sql/transfers.js';
 import { SqlTmchRepo } from '../sql/tmch.js';
 import { SqlZoneRepo } from '../sql/zone.js';
+import { SqlMaintenanceRepo } from '../sql/maintenance.js';
 import { PgDb } from './pg-db.js';
 import { migratePostgres } from './pg-migrate.js';
 
@@ -56,6 +57,7 @@ function reposOn(db: PgDb, tlds: TldCache): Repos {
     http: new SqlHttpRepo(db),
     zone: new SqlZoneRepo(db),
     tmch: new SqlTmchRepo(db),
+    maintenance: new SqlMaintenanceRepo(db),
   };
 }
 

@@ -17,6 +17,7 @@ import { SqlBillingRepo, SqlLifecycleRepo } from '../sql/lifecycle.js';
 import { SqlTransferRepo } from '../sql/transfers.js';
 import { SqlTmchRepo } from '../sql/tmch.js';
 import { SqlZoneRepo } from '../sql/zone.js';
+import { SqlMaintenanceRepo } from '../sql/maintenance.js';
 import { memoizePrepare, prepareOwn } from './statements.js';
 import { SqliteDb } from './sqlite-db.js';
 
@@ -118,6 +119,7 @@ function reposOn(raw: Database.Database, audit?: SqlAuditRepo): Repos {
     http: new SqlHttpRepo(db),
     zone: new SqlZoneRepo(db),
     tmch: new SqlTmchRepo(db),
+    maintenance: new SqlMaintenanceRepo(db),
   };
 }
 

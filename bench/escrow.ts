@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeDeposit } from '../src/escrow/deposit.js';
 import { DEV_KEY_FILES, generateDevKeys, loadDepositKeys } from '../src/escrow/keys.js';
-import { SqliteEscrowStore } from '../src/storage/sqlite/escrow-source.js';
+import { openEscrowStore } from '../src/storage/open.js';
 import { ensureDevCerts } from '../src/transport/dev-certs.js';
 import { datasetFor, TLD } from './dataset.js';
 import { preload } from './preload.js';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   }, 20);
 
   const rssBefore = process.memoryUsage().rss;
-  const store = new SqliteEscrowStore(database);
+  const store = await openEscrowStore(database);
   const now = new Date();
   let started = Date.now();
   const full = await makeDeposit({ tld: TLD, type: 'full', watermark: new Date(Math.floor(now.getTime() / 60_000) * 60_000), outDir, now, keys, store });
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   );
   clearInterval(writes$);
   clearInterval(sampler);
-  store.close();
+  await store.close();
   writer.close();
 }
 

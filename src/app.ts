@@ -271,10 +271,8 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     log.info({ host: httpServer.host, port: httpServer.port }, `HTTP registrar API listening on http://${httpServer.host}:${httpServer.port}/api/v1/registrar/v1`);
   }
   let zonePublisher: ZonePublisher | undefined;
-  if (config.zone.publish && onPostgres) {
-    log.warn({ dir: config.zone.dir }, 'zone publication reads a SQLite snapshot and does not yet run on PostgreSQL: no zones are published');
-  }
-  if (config.zone.publish && store instanceof SqliteStore && config.database !== ':memory:') {
+  // The zone is read from a snapshot of its own (a SQLite file or the PostgreSQL database), not from a store handed in.
+  if (config.zone.publish && !opts.store && config.database !== ':memory:') {
     zonePublisher = new ZonePublisher({ store, database: config.database, zone: config.zone, clock, log });
     zonePublisher.start();
     log.info({ dir: config.zone.dir, interval: config.zone.interval }, `zones published in ${config.zone.dir} (at most every ${config.zone.interval} s per TLD)`);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +15,25 @@ import { verifyDeposit } from '../src/escrow/verify.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
 import { compileSchemaFiles } from '../src/protocol/schema.js';
 import { resolvePolicy } from '../src/registry/policy.js';
-import { SqliteEscrowStore } from '../src/storage/sqlite/escrow-source.js';
+import { openEscrowStore } from '../src/storage/open.js';
 import { keepArtifact } from './artifacts.js';
+import { sqlRows } from './seed.js';
 import { command, send, startTestRegistry, type CheckedResponse, type TestRegistry } from './helpers.js';
 
 const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
+
+/** A command's exit status and output, without blocking this process's event loop (the registry runs in it). */
+function spawnAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { env });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    p.on('error', reject);
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 const REF = join(REPO_ROOT, '../shared/reference');
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -248,11 +262,11 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
   };
 
   const deposit = async (tld: string, type: 'full' | 'diff', at: Date, k = keys): Promise<DepositOutcome> => {
-    const store = new SqliteEscrowStore(t.config.database);
+    const store = await openEscrowStore(t.config.database);
     try {
       return await makeDeposit({ tld, type, watermark: at, outDir: out, now: t.clock.now(), keys: k, store });
     } finally {
-      store.close();
+      await store.close();
     }
   };
 
@@ -433,9 +447,9 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
   });
 
   it('every domain equals what <domain:info> tells its sponsor; IDN names carry their U-label and IDN table', async () => {
-    const db = t.registry.services.store as unknown as { db: import('better-sqlite3').Database };
     for (const [tld, { view }] of Object.entries(deposits)) {
-      const names = (db.db.prepare('SELECT name FROM domains WHERE tld = ? AND created_at <= ? ORDER BY name').pluck().all(tld, W1.getTime()) as string[]);
+      const rows = await sqlRows(t, 'SELECT name FROM domains WHERE tld = ? AND created_at <= ?', tld, W1.getTime());
+      const names = rows.map((r) => r.name as string).sort();
       expect([...view.domains.keys()].sort(), tld).to.deep.equal(names);
       for (const [name, d] of view.domains) {
         const sponsor = d.clID === 'ClientX' ? x : y;
@@ -591,14 +605,15 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
   describe('through the CLI', () => {
     let env: NodeJS.ProcessEnv;
     let transcripts = 0;
-    const cli = (...args: string[]) => {
-      const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
+    const cli = async (...args: string[]) => {
+      // Asynchronous: the registry in this process must go on answering (and committing) while the CLI runs.
+      const r = await spawnAsync(process.execPath, [CLI, ...args], env);
       keepArtifact(`escrow-cli/${++transcripts}-${args.slice(0, 2).join('-')}.txt`, `$ registry ${args.join(' ')}\n${r.stdout}${r.stderr}exit ${r.status}\n`);
       return r;
     };
     const files = (dir: string) => readdirSync(dir).sort();
     /** A refusal: exit status not 0, one line on stderr naming the problem, nothing written. */
-    const refused = (r: ReturnType<typeof cli>, re: RegExp, dir: string, before: string[]) => {
+    const refused = (r: Awaited<ReturnType<typeof cli>>, re: RegExp, dir: string, before: string[]) => {
       expect(r.status, r.stdout + r.stderr).to.not.equal(0);
       const lines = r.stderr.trim().split('\n');
       expect(lines, r.stderr).to.have.length(1);
@@ -612,30 +627,30 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
       mkdirSync(join(t.dir, 'cli-escrow'));
     });
 
-    it('deposit writes the three files and verify opens, checks and reports them', () => {
+    it('deposit writes the three files and verify opens, checks and reports them', async () => {
       const dir = join(t.dir, 'cli-escrow');
-      const r = cli('escrow', 'deposit', '--tld', 'tatar', '--at', '2026-06-01T10:05:00Z');
+      const r = await cli('escrow', 'deposit', '--tld', 'tatar', '--at', '2026-06-01T10:05:00Z');
       expect(r.status, r.stderr).to.equal(0);
       expect(files(dir)).to.deep.equal(['tatar_2026-06-01_full_S1_R1.rep', 'tatar_2026-06-01_full_S1_R1.ryde', 'tatar_2026-06-01_full_S1_R1.sig']);
-      const v = cli('escrow', 'verify', dir);
+      const v = await cli('escrow', 'verify', dir);
       expect(v.status, v.stderr).to.equal(0);
       expect(v.stdout).to.match(/tatar_2026-06-01_full_S1_R1: OK — FULL deposit 202606011005F of tatar/);
       // alpha, beta, epsilon: created before the watermark and still there (zeta was purged, delta came later).
       expect(v.stdout).to.match(/rdeDomain-1\.0\t3\n/);
     });
 
-    it('refuses a missing key, an unknown TLD and an output folder it cannot write: one line, non-zero exit, no file', () => {
+    it('refuses a missing key, an unknown TLD and an output folder it cannot write: one line, non-zero exit, no file', async () => {
       const dir = join(t.dir, 'cli-escrow');
       const before = files(dir);
       env.REGISTRY_ESCROW_AGENT_PUBLIC_KEY = join(keysDir, 'no-such-key.asc');
-      refused(cli('escrow', 'deposit', '--tld', 'tatar'), /^registry: escrow agent public key .*no-such-key\.asc does not exist/, dir, before);
+      refused(await cli('escrow', 'deposit', '--tld', 'tatar'), /^registry: escrow agent public key .*no-such-key\.asc does not exist/, dir, before);
       delete env.REGISTRY_ESCROW_AGENT_PUBLIC_KEY;
-      refused(cli('escrow', 'deposit', '--tld', 'nosuchtld'), /^registry: TLD nosuchtld is not served by this registry$/, dir, before);
+      refused(await cli('escrow', 'deposit', '--tld', 'nosuchtld'), /^registry: TLD nosuchtld is not served by this registry$/, dir, before);
       const notADir = join(t.dir, 'a-file');
       writeFileSync(notADir, 'x');
-      refused(cli('escrow', 'deposit', '--tld', 'tatar', '--out', notADir), /^registry: output folder .*a-file is not writable: not a folder$/, dir, before);
-      refused(cli('escrow', 'deposit', '--tld', 'tatar', '--type', 'diff', '--at', '2026-01-01T00:00:00Z'), /^registry: no deposit of tatar before 2026-01-01T00:00:00.000Z/, dir, before);
-      refused(cli('escrow', 'deposit', '--tld', 'tatar', '--at', 'yesterday'), /yesterday is not an ISO 8601 instant/, dir, before);
+      refused(await cli('escrow', 'deposit', '--tld', 'tatar', '--out', notADir), /^registry: output folder .*a-file is not writable: not a folder$/, dir, before);
+      refused(await cli('escrow', 'deposit', '--tld', 'tatar', '--type', 'diff', '--at', '2026-01-01T00:00:00Z'), /^registry: no deposit of tatar before 2026-01-01T00:00:00.000Z/, dir, before);
+      refused(await cli('escrow', 'deposit', '--tld', 'tatar', '--at', 'yesterday'), /yesterday is not an ISO 8601 instant/, dir, before);
     });
 
     it('verify refuses a deposit whose .ryde was altered', async () => {
@@ -644,21 +659,21 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
       const bytes = readFileSync(ryde);
       bytes[bytes.length - 5] ^= 0xff;
       writeFileSync(ryde, bytes);
-      const r = cli('escrow', 'verify', dir);
+      const r = await cli('escrow', 'verify', dir);
       expect(r.status).to.not.equal(0);
       expect(r.stderr).to.match(/^registry: signature .* does not verify/);
       // Signed again over the altered bytes: the signature holds, and the integrity check (MDC) refuses it.
       rmSync(`${ryde.slice(0, -5)}.sig`);
       await writeSignature(ryde, `${ryde.slice(0, -5)}.sig`, keys, new Date());
-      const again = cli('escrow', 'verify', dir);
+      const again = await cli('escrow', 'verify', dir);
       expect(again.status).to.not.equal(0);
       expect(again.stderr).to.match(/^registry: .*ryde: decryption or the tar inside failed: .*(Modification detected|MDC|integrity)/i);
       expect(files(dir).filter((f) => f.startsWith('.'))).to.deep.equal([]);
     });
 
-    it('takes the TLD as a U-label too', () => {
+    it('takes the TLD as a U-label too', async () => {
       const dir = join(t.dir, 'cli-escrow');
-      const r = cli('escrow', 'deposit', '--tld', 'дети', '--at', '2026-06-01T10:05:00Z');
+      const r = await cli('escrow', 'deposit', '--tld', 'дети', '--at', '2026-06-01T10:05:00Z');
       expect(r.status, r.stderr).to.equal(0);
       expect(files(dir)).to.include('xn--d1acj3b_2026-06-01_full_S1_R1.ryde');
     });
@@ -667,13 +682,14 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
   it('import: a full deposit restored into an empty registry gives the same <info> answers (but for the authInfo, which deposits do not hold)', async () => {
     t.clock.set(new Date(T0 + 3 * DAY + 10 * MIN));
     const d = await deposit('tatar', 'full', new Date(T0 + 3 * DAY));
-    const t2 = await startTestRegistry();
+    // Import writes an embedded SQLite registry whichever store the suite runs on (README, PostgreSQL).
+    const t2 = await startTestRegistry((c) => (c.database = join(c.zone.dir, '..', 'imported.sqlite')));
     t2.clock.set(t.clock.now());
     const x2 = await t2.login('ClientX');
     const y2 = await t2.login('ClientY');
     try {
       const env = { ...process.env, REGISTRY_DATABASE: t2.config.database, REGISTRY_CERTS_DIR: keysDir, REGISTRY_EPP_PORT: '0', REGISTRY_DEV_FIXTURES: 'false' };
-      const r = spawnSync(process.execPath, [CLI, 'escrow', 'import', out, '--base', d.base], { env, encoding: 'utf8' });
+      const r = await spawnAsync(process.execPath, [CLI, 'escrow', 'import', out, '--base', d.base], env);
       keepArtifact('escrow-cli/import.txt', r.stdout + r.stderr);
       expect(r.status, r.stdout + r.stderr).to.equal(0);
       expect(r.stdout, r.stdout).to.match(/4 domains, 3 hosts, 3 contacts/);
@@ -697,7 +713,7 @@ describe('registry data escrow (RFC 8909/9022 deposits, RyDE packaging)', functi
       await ok(x2, requests.domainUpdate(tr(), { name: 'delta.tatar', chg: { authInfo: 'New-auth-1' } }));
       await ok(y2, requests.domainTransfer(tr(), { op: 'request', name: 'delta.tatar', authInfo: 'New-auth-1' }), 1001);
       // A second import into the now populated registry is refused, changing nothing.
-      const again = spawnSync(process.execPath, [CLI, 'escrow', 'import', out, '--base', d.base], { env, encoding: 'utf8' });
+      const again = await spawnAsync(process.execPath, [CLI, 'escrow', 'import', out, '--base', d.base], env);
       expect(again.status).to.not.equal(0);
       expect(again.stderr.trim()).to.equal('registry: the registry is not empty: an import needs a database without domains, hosts or contacts');
     } finally {

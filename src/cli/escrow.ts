@@ -13,7 +13,9 @@ import { normalizeName } from '../registry/names.js';
 import { hashSecret } from '../registry/passwords.js';
 import type { TldPolicyInput } from '../registry/policy.js';
 import { SqliteEscrowImport } from '../storage/sqlite/escrow-import.js';
-import { SqliteEscrowStore } from '../storage/sqlite/escrow-source.js';
+import { openEscrowStore, openStore } from '../storage/open.js';
+import { isPostgresUrl } from '../storage/postgres/pg-store.js';
+import type { Store } from '../storage/store.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 
 /** An instant given on the command line (ISO 8601 with a time zone, e.g. 2026-12-01T00:00:00Z). */
@@ -42,10 +44,14 @@ export function addEscrowCommands(program: Command, config: () => Config): void 
     .action(async (o: { tld: string; type: 'full' | 'diff'; at?: Date; out?: string }) => {
       const cfg = config();
       const keys = await loadDepositKeys(cfg.escrow);
-      const registry = new SqliteStore({ path: cfg.database, synchronous: cfg.synchronous, mustExist: true });
-      const now = await registryTime(registry, cfg);
-      await registry.close();
-      const store = new SqliteEscrowStore(cfg.database);
+      const registry = openStore(cfg, { mustExist: true });
+      let now: Date;
+      try {
+        now = await registryTime(registry, cfg);
+      } finally {
+        await registry.close();
+      }
+      const store = await openEscrowStore(cfg.database);
       try {
         const started = Date.now();
         const d = await makeDeposit({ tld: tldLabel(o.tld), type: o.type, watermark: o.at, outDir: o.out ?? cfg.escrow.outDir, now, keys, store });
@@ -55,7 +61,7 @@ export function addEscrowCommands(program: Command, config: () => Config): void 
         console.log(`  ${d.files.ryde}\n  ${d.files.sig}\n  ${d.files.rep}`);
         console.log(`  ${d.xmlBytes} bytes of XML in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } finally {
-        store.close();
+        await store.close();
       }
     });
 
@@ -98,6 +104,9 @@ export function addEscrowCommands(program: Command, config: () => Config): void 
       const signer = await readPublicKey(o.signerKey ?? cfg.escrow.signingKey, 'registry signing key', '--signer-key or escrow.signingKey');
       const policy = o.policy ? (JSON.parse(readFileSync(o.policy, 'utf8')) as TldPolicyInput) : undefined;
       const schemas = compileEscrowSchemas(cfg.schemasDir);
+      if (isPostgresUrl(cfg.database)) {
+        throw new Error('escrow import restores into an embedded SQLite registry (set database to a new SQLite file); it does not write to PostgreSQL');
+      }
       const registry = new SqliteStore({ path: cfg.database, synchronous: cfg.synchronous });
       const xml = join(dir, `.${o.base}.xml.import-${process.pid}`);
       try {
@@ -152,7 +161,7 @@ async function importInOneTransaction<T>(store: SqliteStore, run: () => Promise<
 }
 
 /** The registry's time: a development registry's clock runs with the offset `registry clock advance` stored. */
-async function registryTime(store: SqliteStore, cfg: Config): Promise<Date> {
+async function registryTime(store: Store, cfg: Config): Promise<Date> {
   const offset = await store.transaction(async (r) => {
     const development = cfg.devFixtures || (await r.settings.get(REGISTRY_MODE_SETTING)) === 'development';
     return development ? Number((await r.settings.get(CLOCK_OFFSET_SETTING)) ?? 0) : 0;

@@ -118,7 +118,7 @@ export async function writeDeposit(w: XmlStreamWriter, snap: EscrowSnapshot, spe
   w.close('rde:rdeMenu');
 
   // NNDN and IDN tables: the TLD's lists in full, compared with the previous deposit's in a diff.
-  const nndn = nndnNames(snap, tld, spec.watermark);
+  const nndn = await nndnNames(snap, tld, spec.watermark);
   const idnKeys = tables.map((t) => `${t.id} ${t.url} ${t.urlPolicy}`);
 
   if (since) {
@@ -133,9 +133,9 @@ export async function writeDeposit(w: XmlStreamWriter, snap: EscrowSnapshot, spe
       deleted[element] = (deleted[element] ?? 0) + values.length;
     };
     for await (const page of snap.deletions(tld.name, since.epoch)) {
-      del('rdeDomain:delete', 'rdeDomain:name', page.filter((d) => d.kind === 'domain' && !snap.domainExists(d.name, spec.watermark)).map((d) => d.name));
+      del('rdeDomain:delete', 'rdeDomain:name', await namesNotIn(page.filter((d) => d.kind === 'domain').map((d) => d.name), (n) => snap.domainExists(n, spec.watermark)));
       if (has('rdeHost')) del('rdeHost:delete', 'rdeHost:roid', page.filter((d) => d.kind === 'host').map((d) => d.roid));
-      if (has('rdeContact')) del('rdeContact:delete', 'rdeContact:id', page.filter((d) => d.kind === 'contact' && !snap.contactExists(d.name)).map((d) => d.name));
+      if (has('rdeContact')) del('rdeContact:delete', 'rdeContact:id', await namesNotIn(page.filter((d) => d.kind === 'contact').map((d) => d.name), (n) => snap.contactExists(n)));
       await w.flush();
     }
     const now = new Set(nndn.map((n) => n.aName));
@@ -185,7 +185,7 @@ export async function writeDeposit(w: XmlStreamWriter, snap: EscrowSnapshot, spe
       await w.flush();
     }
   }
-  for (const r of since ? snap.changedRegistrars(since.epoch) : snap.registrars()) {
+  for (const r of since ? await snap.changedRegistrars(since.epoch) : snap.registrars()) {
     writeRegistrar(w, r);
     counts.rdeRegistrar++;
   }
@@ -233,17 +233,21 @@ export async function writeDeposit(w: XmlStreamWriter, snap: EscrowSnapshot, spe
 }
 
 /** Reserved names of the policy and protected names of the TLD, as A-labels, without the registered ones. */
-function nndnNames(snap: EscrowSnapshot, tld: Tld, watermark: Date): Array<{ aName: string }> {
+async function nndnNames(snap: EscrowSnapshot, tld: Tld, watermark: Date): Promise<Array<{ aName: string }>> {
   const names = new Set<string>();
   for (const label of tld.policy.reservedNames) {
     const n = normalizeName(`${label}.${tld.name}`);
     if (n.ok && n.labels.length === 2) names.add(n.name);
   }
-  for (const name of snap.protectedNames(tld.name)) names.add(name);
-  return [...names]
-    .filter((n) => !snap.domainExists(n, watermark))
-    .sort()
-    .map((aName) => ({ aName }));
+  for (const name of await snap.protectedNames(tld.name)) names.add(name);
+  return (await namesNotIn([...names], (n) => snap.domainExists(n, watermark))).sort().map((aName) => ({ aName }));
+}
+
+/** The names for which `exists` answers false, in their order. */
+async function namesNotIn(names: string[], exists: (name: string) => Promise<boolean>): Promise<string[]> {
+  const out: string[] = [];
+  for (const n of names) if (!(await exists(n))) out.push(n);
+  return out;
 }
 
 function rr(w: XmlStreamWriter, name: string, clId: string | null): void {

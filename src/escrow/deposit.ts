@@ -67,9 +67,10 @@ export async function makeDeposit(req: DepositRequest): Promise<DepositOutcome> 
   }
   checkOutDir(req.outDir);
 
-  const prev = type === 'DIFF' ? req.store.previousDeposit(req.tld, watermark) : undefined;
+  await req.store.lock(req.tld);
+  const prev = type === 'DIFF' ? await req.store.previousDeposit(req.tld, watermark) : undefined;
   if (type === 'DIFF' && !prev) throw new EscrowError(`no deposit of ${req.tld} before ${watermark.toISOString()}: a differential deposit needs a previous one (make a full deposit first)`);
-  const resend = req.store.depositsMade(req.tld, type, watermark);
+  const resend = await req.store.depositsMade(req.tld, type, watermark);
   const base = baseName(req.tld, watermark, req.type, resend);
   const id = depositId(watermark, type);
   const files = { ryde: join(req.outDir, `${base}.ryde`), sig: join(req.outDir, `${base}.sig`), rep: join(req.outDir, `${base}.rep`) };
@@ -79,7 +80,7 @@ export async function makeDeposit(req: DepositRequest): Promise<DepositOutcome> 
   const tmp = { xml: temp(`${base}.xml`), ryde: temp(`${base}.ryde`), sig: temp(`${base}.sig`), rep: temp(`${base}.rep`) };
   const renamed: string[] = [];
   try {
-    const snap = req.store.openSnapshot();
+    const snap = await req.store.openSnapshot();
     let result: DepositResult;
     let snapshotEpoch: number;
     try {
@@ -99,7 +100,7 @@ export async function makeDeposit(req: DepositRequest): Promise<DepositOutcome> 
         }),
       );
     } finally {
-      snap.close();
+      await snap.close();
     }
     const xmlBytes = statSync(tmp.xml).size;
     // OpenPGP packets (and the tar member) carry the real time: keys are checked against it, whatever the
@@ -113,7 +114,7 @@ export async function makeDeposit(req: DepositRequest): Promise<DepositOutcome> 
       renameSync(tmp[k], files[k]);
       renamed.push(files[k]);
     }
-    req.store.record({
+    await req.store.record({
       tld: req.tld,
       depositId: id,
       type,

@@ -147,7 +147,7 @@ export interface EscrowSnapshot {
   tlds(): Tld[];
   registrars(): EscrowRegistrar[];
   /** Registrars whose deposited data changed after the epoch. */
-  changedRegistrars(epoch: number): EscrowRegistrar[];
+  changedRegistrars(epoch: number): Promise<EscrowRegistrar[]>;
   /**
    * The TLD's domains created at or before `createdBy`, in pages (id order), with their associations as of
    * `now`; with `since`, only those that changed after the previous deposit.
@@ -161,27 +161,32 @@ export interface EscrowSnapshot {
    * Whether a domain of this name, created at or before `createdBy`, exists (it is then in the deposit: a name
    * deleted and registered again is not deleted).
    */
-  domainExists(name: string, createdBy: Date): boolean;
+  domainExists(name: string, createdBy: Date): Promise<boolean>;
   /** Whether a contact of this id exists (deleted and created again: not deleted). */
-  contactExists(handle: string): boolean;
+  contactExists(handle: string): Promise<boolean>;
   /** Names of the TLD protected by the operator (legacy/recovery records) and not released. */
-  protectedNames(tld: string): string[];
-  close(): void;
+  protectedNames(tld: string): Promise<string[]>;
+  close(): Promise<void>;
 }
 
 /** The escrow's own records, and the snapshots. */
 export interface EscrowStore {
   /** The latest deposit of the TLD with a watermark before `before`. */
-  previousDeposit(tld: string, before: Date): EscrowDepositRecord | undefined;
+  previousDeposit(tld: string, before: Date): Promise<EscrowDepositRecord | undefined>;
   /** How many deposits of this TLD, type and watermark were made already (the next one's resend number). */
-  depositsMade(tld: string, type: 'FULL' | 'DIFF', watermark: Date): number;
+  depositsMade(tld: string, type: 'FULL' | 'DIFF', watermark: Date): Promise<number>;
   /**
    * Moves the escrow epoch on, then opens a snapshot: every change committed before sees its stamp at or
    * below the snapshot's epoch, every later one above it.
    */
-  openSnapshot(): EscrowSnapshot;
-  record(d: EscrowDepositRecord): void;
-  close(): void;
+  openSnapshot(): Promise<EscrowSnapshot>;
+  /**
+   * Keeps any other process from making a deposit of this TLD until this store closes; refuses (throws) when
+   * one is making one now. Two deposits of one TLD at once would take the same resend number.
+   */
+  lock(tld: string): Promise<void>;
+  record(d: EscrowDepositRecord): Promise<void>;
+  close(): Promise<void>;
 }
 
 /**

@@ -55,13 +55,13 @@ export interface ZoneDomain {
  * transaction of its own, on its own connection), however long the zone takes to write.
  */
 export interface ZoneSnapshot {
-  policy(tld: string): TldPolicy | undefined;
+  policy(tld: string): Promise<TldPolicy | undefined>;
   /** The TLD's change counter in this snapshot. */
-  changes(tld: string): number;
+  changes(tld: string): Promise<number>;
   /**
    * Every domain of the TLD, sorted by name (byte order of the A-labels), one at a time: memory does not
    * grow with the TLD. `notDelegated`: statuses that keep a domain out of the zone.
    */
-  domains(tld: string, notDelegated: readonly string[]): Iterable<ZoneDomain>;
-  close(): void;
+  domains(tld: string, notDelegated: readonly string[]): AsyncIterable<ZoneDomain>;
+  close(): Promise<void>;
 }

@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { openZoneSnapshot } from '../storage/sqlite/zone-snapshot.js';
+import { openZoneSnapshot as openSqliteSnapshot } from '../storage/sqlite/zone-snapshot.js';
+import { openPgZoneSnapshot } from '../storage/postgres/pg-zone-snapshot.js';
+import { isPostgresUrl } from '../storage/postgres/pg-store.js';
 import type { Store } from '../storage/store.js';
 import { writeZone, type ZoneWriteResult } from './writer.js';
 
 /** One zone to write: everything a worker thread needs (plain data). */
 export interface ZoneWriteJob {
-  /** SQLite database file: the zone is read on a connection of its own, in one read transaction. */
+  /** The database setting (a SQLite file or a PostgreSQL URL): the zone is read on a connection of its own, in one read transaction. */
   database: string;
   tld: string;
   serial: number;
@@ -18,12 +20,12 @@ export interface ZoneWriteJob {
 export const zoneFile = (dir: string, tld: string) => join(dir, `${tld}.zone`);
 
 /** Reads the snapshot and writes the file, on the calling thread (the CLI; the publisher's worker). */
-export function runZoneWrite(job: ZoneWriteJob): ZoneWriteResult {
-  const snapshot = openZoneSnapshot(job.database);
+export async function runZoneWrite(job: ZoneWriteJob): Promise<ZoneWriteResult> {
+  const snapshot = isPostgresUrl(job.database) ? await openPgZoneSnapshot(job.database) : openSqliteSnapshot(job.database);
   try {
-    return writeZone(snapshot, job.tld, job.serial, job.out, new Date(job.now));
+    return await writeZone(snapshot, job.tld, job.serial, job.out, new Date(job.now));
   } finally {
-    snapshot.close();
+    await snapshot.close();
   }
 }
 
@@ -36,7 +38,7 @@ export function runZoneWrite(job: ZoneWriteJob): ZoneWriteResult {
 export async function publishZone(
   store: Store,
   job: Omit<ZoneWriteJob, 'serial'>,
-  run: (job: ZoneWriteJob) => Promise<ZoneWriteResult> = async (j) => runZoneWrite(j),
+  run: (job: ZoneWriteJob) => Promise<ZoneWriteResult> = (j) => runZoneWrite(j),
 ): Promise<ZoneWriteResult> {
   mkdirSync(dirname(job.out), { recursive: true });
   const serial = await store.transaction((r) => r.zone.reserveSerial(job.tld, Math.floor(job.now / 1000)));

@@ -5,9 +5,9 @@
 import { parentPort } from 'node:worker_threads';
 import { runZoneWrite, type ZoneWriteJob } from './publish.js';
 
-parentPort!.on('message', (job: ZoneWriteJob) => {
+parentPort!.on('message', async (job: ZoneWriteJob) => {
   try {
-    parentPort!.postMessage({ ok: true, result: runZoneWrite(job) });
+    parentPort!.postMessage({ ok: true, result: await runZoneWrite(job) });
   } catch (e) {
     parentPort!.postMessage({ ok: false, error: (e as Error).message });
   }

@@ -33,12 +33,12 @@ const CHUNK = 1 << 16;
  * and renamed over `out`: a DNS server reloading it reads the old zone or the new one, never half of one.
  * The domains stream from the snapshot's cursor: memory does not grow with the TLD.
  */
-export function writeZone(snapshot: ZoneSnapshot, tld: string, serial: number, out: string, now: Date): ZoneWriteResult {
+export async function writeZone(snapshot: ZoneSnapshot, tld: string, serial: number, out: string, now: Date): Promise<ZoneWriteResult> {
   const started = process.hrtime.bigint();
-  const policy = snapshot.policy(tld);
+  const policy = await snapshot.policy(tld);
   if (!policy) throw new Error(`no TLD ${tld}`);
   checkZoneForTld(tld, policy);
-  const changes = snapshot.changes(tld);
+  const changes = await snapshot.changes(tld);
   const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', 0o644);
   let bytes = 0;
@@ -61,7 +61,7 @@ export function writeZone(snapshot: ZoneSnapshot, tld: string, serial: number, o
   try {
     writeApex(line, tld, policy, serial, now);
     line('');
-    for (const d of snapshot.domains(tld, NOT_DELEGATED_STATUSES)) {
+    for await (const d of snapshot.domains(tld, NOT_DELEGATED_STATUSES)) {
       stats.domains++;
       writeDomain(line, tld, policy, d, stats);
     }

@@ -12,6 +12,7 @@ import { SqlTmchRepo } from '../sql/tmch.js';
 import { SqlZoneRepo } from '../sql/zone.js';
 import { SqlMaintenanceRepo } from '../sql/maintenance.js';
 import { PgDb } from './pg-db.js';
+import { pgTypes } from './pg-types.js';
 import { migratePostgres } from './pg-migrate.js';
 
 export interface PgOptions {
@@ -32,13 +33,6 @@ const RETRYABLE = new Set(['40001', '40P01']);
 /** Attempts of one transaction before its error is the caller's (the runner answers 2400 and logs it). */
 export const MAX_ATTEMPTS = 12;
 
-/** int8 (counts, sums of integers) and numeric (SUM of int8) as JavaScript numbers: every value here is an integer below 2^53. */
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (v: string) => Number(v);
-    return pg.types.getTypeParser(oid, format);
-  },
-} as pg.CustomTypesConfig;
 
 function reposOn(db: PgDb, tlds: TldCache): Repos {
   return {
@@ -84,9 +78,11 @@ export class PgStore implements Store {
     this.pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.poolSize ?? 10,
-      types,
-      // Durable answers whatever the server's default; the registry's times are epoch ms, the zone UTC.
-      options: '-c synchronous_commit=on -c TimeZone=UTC',
+      types: pgTypes,
+      // Durable answers whatever the server's default. A transaction left idle for a minute is a fault (a
+      // command's transaction waits only for its own queries): PostgreSQL ends it rather than let it hold
+      // locks and the escrow's safe snapshot.
+      options: '-c synchronous_commit=on -c TimeZone=UTC -c idle_in_transaction_session_timeout=60s',
       application_name: 'registry',
     });
     // An idle connection the server ended (restart, failover) is dropped from the pool, not a crash.

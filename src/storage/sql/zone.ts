@@ -1,5 +1,5 @@
 import type { SqlDb } from './db.js';
-import type { Publication, ZoneRepo, ZoneState } from '../zone-repo.js';
+import type { Publication, ZoneDomain, ZoneRepo, ZoneState } from '../zone-repo.js';
 
 interface StateRow {
   tld: string;
@@ -54,4 +54,30 @@ export class SqlZoneRepo implements ZoneRepo {
       .run(p.serial, p.at.getTime(), p.changes, p.file, p.bytes, p.delegations, p.durationMs, tld, p.serial));
     return r.changes === 1;
   }
+}
+
+/**
+ * One domain of a zone snapshot as both stores' queries give it: its data as JSON arrays (text), `eligible`
+ * 0/1 (SQLite) or a boolean (PostgreSQL).
+ */
+export interface ZoneDomainRow {
+  name: string;
+  eligible: number | boolean;
+  ns: string;
+  attrs: string;
+  ds: string;
+  keys: string;
+  glue: string;
+}
+
+export function zoneDomainOf(r: ZoneDomainRow): ZoneDomain {
+  return {
+    name: r.name,
+    eligible: Boolean(r.eligible),
+    nameservers: (JSON.parse(r.ns) as string[]).sort(),
+    hostAttrs: (JSON.parse(r.attrs) as Array<[string, ZoneDomain['hostAttrs'][number]['addrs']]>).map(([name, addrs]) => ({ name, addrs })),
+    ds: (JSON.parse(r.ds) as Array<[number, number, number, string]>).map(([keyTag, alg, digestType, digest]) => ({ keyTag, alg, digestType, digest })),
+    keys: (JSON.parse(r.keys) as Array<[number, number, number, string]>).map(([flags, protocol, alg, pubKey]) => ({ flags, protocol, alg, pubKey })),
+    glue: (JSON.parse(r.glue) as Array<[string, 'v4' | 'v6', string]>).map(([name, ip, addr]) => ({ name, ip, addr })),
+  };
 }

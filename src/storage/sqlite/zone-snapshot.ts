@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { resolvePolicy, type TldPolicy } from '../../registry/policy.js';
 import type { ZoneDomain, ZoneSnapshot } from '../zone-repo.js';
+import { zoneDomainOf, type ZoneDomainRow as DomainRow } from '../sql/zone.js';
 
 /**
  * The zone's read: every domain of the TLD in name order (the `name` index), with its name servers, host
@@ -26,15 +27,6 @@ SELECT d.name,
      ORDER BY h.name, ha.ip, ha.addr) g) AS glue
 FROM domains d WHERE d.tld = :tld ORDER BY d.name`;
 
-interface DomainRow {
-  name: string;
-  eligible: number;
-  ns: string;
-  attrs: string;
-  ds: string;
-  keys: string;
-  glue: string;
-}
 
 class SqliteZoneSnapshot implements ZoneSnapshot {
   private readonly db: Database.Database;
@@ -47,31 +39,23 @@ class SqliteZoneSnapshot implements ZoneSnapshot {
     this.db.prepare('SELECT count(*) FROM zone_state').get();
   }
 
-  policy(tld: string): TldPolicy | undefined {
+  async policy(tld: string): Promise<TldPolicy | undefined> {
     const r = this.db.prepare('SELECT policy FROM tlds WHERE name = ?').get(tld) as { policy: string } | undefined;
     return r && resolvePolicy(JSON.parse(r.policy));
   }
 
-  changes(tld: string): number {
+  async changes(tld: string): Promise<number> {
     return (this.db.prepare('SELECT changes FROM zone_state WHERE tld = ?').get(tld) as { changes: number } | undefined)?.changes ?? 0;
   }
 
-  *domains(tld: string, notDelegated: readonly string[]): Iterable<ZoneDomain> {
+  async *domains(tld: string, notDelegated: readonly string[]): AsyncIterable<ZoneDomain> {
     const rows = this.db.prepare(DOMAINS_SQL).iterate({ tld, excluded: JSON.stringify(notDelegated) }) as IterableIterator<DomainRow>;
     for (const r of rows) {
-      yield {
-        name: r.name,
-        eligible: r.eligible === 1,
-        nameservers: (JSON.parse(r.ns) as string[]).sort(),
-        hostAttrs: (JSON.parse(r.attrs) as Array<[string, ZoneDomain['hostAttrs'][number]['addrs']]>).map(([name, addrs]) => ({ name, addrs })),
-        ds: (JSON.parse(r.ds) as Array<[number, number, number, string]>).map(([keyTag, alg, digestType, digest]) => ({ keyTag, alg, digestType, digest })),
-        keys: (JSON.parse(r.keys) as Array<[number, number, number, string]>).map(([flags, protocol, alg, pubKey]) => ({ flags, protocol, alg, pubKey })),
-        glue: (JSON.parse(r.glue) as Array<[string, 'v4' | 'v6', string]>).map(([name, ip, addr]) => ({ name, ip, addr })),
-      };
+      yield zoneDomainOf(r);
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (!this.db.open) return;
     this.db.exec('ROLLBACK');
     this.db.close();

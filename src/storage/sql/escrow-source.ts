@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { inList, type SqlDb } from './db.js';
 import { resolvePolicy } from '../../registry/policy.js';
 import type { Disclose, PostalInfo, TciContactData } from '../contact-repo.js';
 import type { Tld } from '../core-repos.js';
@@ -23,7 +23,7 @@ const PAGE = 1000;
 
 const date = (v: number | null): Date | null => (v === null ? null : new Date(v));
 const json = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
-/** The ids of a page as one parameter: `IN (SELECT value FROM json_each(?))`. */
+/** The ids of a page as one parameter (see `inList`). */
 const idList = (rows: Array<{ id: number }>) => JSON.stringify(rows.map((r) => r.id));
 
 /** Rows of a page grouped by their owner's id. */
@@ -37,40 +37,65 @@ function groupBy<R, K extends keyof R>(rows: R[], key: K): Map<R[K], R[]> {
   return m;
 }
 
+/** A connection the escrow reads or writes through, and how to let it go. */
+export interface EscrowConnection {
+  db: SqlDb;
+  close(): Promise<void>;
+}
+
 /**
- * The escrow's SQLite side. Deposits read through a connection of their own, opened read-only, in one read
- * transaction: in WAL mode it sees the database as of its first read and never blocks the server's writer
- * (the server's checkpoints cannot pass it while it is open, so the WAL grows by what is written meanwhile).
- * The epoch and the deposit records are written through a second, short-lived use of the file.
+ * Where a store kind plugs in (sqlite/escrow-connections.ts, postgres/escrow-connections.ts): a connection
+ * outside any snapshot for the deposit records, the escrow clock's tick (a transaction of its own), and a
+ * connection opened in one read-only snapshot that holds every change committed before the tick.
  */
-export class SqliteEscrowStore implements EscrowStore {
-  private readonly db: Database.Database;
+export interface EscrowConnections {
+  records: EscrowConnection;
+  /** Moves `escrow_clock.epoch` on by one (committed) and answers the epoch before it. */
+  tick(): Promise<number>;
+  /** Takes the TLD's deposit lock until `records` closes; false when another holder has it. */
+  lockTld(tld: string): Promise<boolean>;
+  openSnapshot(): Promise<EscrowConnection>;
+}
 
-  /** `path`: the registry database, migrated already (open a SqliteStore on it first). */
-  constructor(private readonly path: string) {
-    this.db = new Database(path);
-    this.db.pragma('busy_timeout = 5000');
-  }
+/**
+ * The escrow's side of the database, on either store. Deposits read through a connection of their own in
+ * one read-only snapshot that never blocks the server's writers (each store's connections say how the
+ * snapshot is kept consistent with the tick while commands commit meanwhile).
+ */
+export class SqlEscrowStore implements EscrowStore {
+  constructor(private readonly c: EscrowConnections) {}
 
-  previousDeposit(tld: string, before: Date): EscrowDepositRecord | undefined {
-    const r = this.db
-      .prepare('SELECT * FROM escrow_deposits WHERE tld = ? AND watermark < ? ORDER BY watermark DESC, id DESC LIMIT 1')
-      .get(tld, before.getTime()) as DepositRow | undefined;
+  async previousDeposit(tld: string, before: Date): Promise<EscrowDepositRecord | undefined> {
+    const r = await this.c.records.db
+      .prepare<[string, number], DepositRow>('SELECT * FROM escrow_deposits WHERE tld = ? AND watermark < ? ORDER BY watermark DESC, id DESC LIMIT 1')
+      .get(tld, before.getTime());
     return r && toRecord(r);
   }
 
-  depositsMade(tld: string, type: 'FULL' | 'DIFF', watermark: Date): number {
-    return this.db.prepare('SELECT COUNT(*) FROM escrow_deposits WHERE tld = ? AND type = ? AND watermark = ?').pluck().get(tld, type, watermark.getTime()) as number;
+  async depositsMade(tld: string, type: 'FULL' | 'DIFF', watermark: Date): Promise<number> {
+    const sql = 'SELECT COUNT(*) FROM escrow_deposits WHERE tld = ? AND type = ? AND watermark = ?';
+    return (await this.c.records.db.pluck<[string, string, number], number>(sql).get(tld, type, watermark.getTime()))!;
   }
 
-  openSnapshot(): EscrowSnapshot {
-    // Every change committed before this statement carries a stamp at or below `epoch`; every later one above it.
-    const epoch = (this.db.prepare('UPDATE escrow_clock SET epoch = epoch + 1 RETURNING epoch').pluck().get() as number) - 1;
-    return new SqliteEscrowSnapshot(this.path, epoch);
+  async lock(tld: string): Promise<void> {
+    if (!(await this.c.lockTld(tld))) throw new Error(`another deposit of ${tld} is being made now (by another process): try again once it is done`);
   }
 
-  record(d: EscrowDepositRecord): void {
-    this.db
+  async openSnapshot(): Promise<EscrowSnapshot> {
+    // Every change committed before the tick carries a stamp at or below `epoch`; every later one above it.
+    const epoch = await this.c.tick();
+    const conn = await this.c.openSnapshot();
+    try {
+      return await SqlEscrowSnapshot.open(conn, epoch);
+    } catch (e) {
+      await conn.close();
+      throw e;
+    }
+  }
+
+  async record(d: EscrowDepositRecord): Promise<void> {
+    const db = this.c.records.db;
+    await db
       .prepare(
         `INSERT INTO escrow_deposits (tld, deposit_id, type, watermark, resend, prev_id, epoch, snapshot_at, base_name, counts, state, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -90,13 +115,13 @@ export class SqliteEscrowStore implements EscrowStore {
         d.createdAt.getTime(),
       );
     // Deletions every TLD's latest deposit has seen are no longer needed by any differential deposit.
-    this.db
-      .prepare('DELETE FROM escrow_deletions WHERE epoch <= (SELECT MIN(latest) FROM (SELECT MAX(epoch) AS latest FROM escrow_deposits GROUP BY tld))')
+    await db
+      .prepare('DELETE FROM escrow_deletions WHERE epoch <= (SELECT MIN(latest) FROM (SELECT MAX(epoch) AS latest FROM escrow_deposits GROUP BY tld) AS per_tld)')
       .run();
   }
 
-  close(): void {
-    this.db.close();
+  close(): Promise<void> {
+    return this.c.records.close();
   }
 }
 
@@ -142,16 +167,30 @@ interface TransferRow {
   new_expires_at?: number | null;
 }
 
-class SqliteEscrowSnapshot implements EscrowSnapshot {
-  private readonly db: Database.Database;
+class SqlEscrowSnapshot implements EscrowSnapshot {
+  private readonly db: SqlDb;
   private readonly clIds = new Map<number, string>();
+  /** Read when the snapshot opens (a few rows, asked for throughout a deposit). */
+  private tldList: Tld[] = [];
+  private allRegistrars: EscrowRegistrar[] = [];
 
-  constructor(path: string, readonly epoch: number) {
-    this.db = new Database(path, { readonly: true, fileMustExist: true });
-    this.db.pragma('cache_size = -32768');
-    this.db.exec('BEGIN');
-    // The snapshot starts at the first read of the transaction.
-    for (const r of this.db.prepare('SELECT id, cl_id FROM registrars').all() as Array<{ id: number; cl_id: string }>) this.clIds.set(r.id, r.cl_id);
+  private constructor(
+    private readonly conn: EscrowConnection,
+    readonly epoch: number,
+  ) {
+    this.db = conn.db;
+  }
+
+  static async open(conn: EscrowConnection, epoch: number): Promise<SqlEscrowSnapshot> {
+    const s = new SqlEscrowSnapshot(conn, epoch);
+    // On SQLite the snapshot starts at the first read of the transaction.
+    for (const r of await s.db.prepare<[], { id: number; cl_id: string }>('SELECT id, cl_id FROM registrars').all()) s.clIds.set(r.id, r.cl_id);
+    s.tldList = (await s.db.prepare<[], { name: string; policy: string }>('SELECT name, policy FROM tlds ORDER BY name').all()).map((r) => ({
+      name: r.name,
+      policy: resolvePolicy(JSON.parse(r.policy)),
+    }));
+    s.allRegistrars = await s.registrarRows('');
+    return s;
   }
 
   private clId(id: number): string {
@@ -165,16 +204,13 @@ class SqliteEscrowSnapshot implements EscrowSnapshot {
   }
 
   tlds(): Tld[] {
-    return (this.db.prepare('SELECT name, policy FROM tlds ORDER BY name').all() as Array<{ name: string; policy: string }>).map((r) => ({
-      name: r.name,
-      policy: resolvePolicy(JSON.parse(r.policy)),
-    }));
+    return this.tldList;
   }
 
-  private registrarRows(where: string, ...params: unknown[]): EscrowRegistrar[] {
-    const rows = this.db
+  private async registrarRows(where: string, ...params: unknown[]): Promise<EscrowRegistrar[]> {
+    const rows = (await this.db
       .prepare(`SELECT id, cl_id, name, status, email, iana_id, postal_address, phone, created_at, updated_at FROM registrars ${where} ORDER BY cl_id`)
-      .all(...params) as Array<{ id: number; cl_id: string; name: string; status: 'active' | 'suspended'; email: string | null; iana_id: number | null; postal_address: string | null; phone: string | null; created_at: number; updated_at: number }>;
+      .all(...params)) as Array<{ id: number; cl_id: string; name: string; status: 'active' | 'suspended'; email: string | null; iana_id: number | null; postal_address: string | null; phone: string | null; created_at: number; updated_at: number }>;
     return rows.map((r) => ({
       id: r.id,
       clId: r.cl_id,
@@ -190,22 +226,22 @@ class SqliteEscrowSnapshot implements EscrowSnapshot {
   }
 
   registrars(): EscrowRegistrar[] {
-    return this.registrarRows('');
+    return this.allRegistrars;
   }
 
-  changedRegistrars(epoch: number): EscrowRegistrar[] {
+  changedRegistrars(epoch: number): Promise<EscrowRegistrar[]> {
     return this.registrarRows('WHERE escrow_epoch > ?', epoch);
   }
 
-  private transfers(table: 'domain_transfers' | 'contact_transfers', owner: 'domain_id' | 'contact_id', ids: string): Map<number, EscrowTransfer> {
+  private async transfers(table: 'domain_transfers' | 'contact_transfers', owner: 'domain_id' | 'contact_id', ids: string): Promise<Map<number, EscrowTransfer>> {
     const exp = table === 'domain_transfers' ? ', t.new_expires_at' : '';
-    const rows = this.db
+    const rows = (await this.db
       .prepare(
         `SELECT t.${owner} AS owner, t.status, t.requester_id, t.losing_id, t.requested_at, t.action_at${exp}
            FROM ${table} t
-          WHERE t.id IN (SELECT max(id) FROM ${table} WHERE ${owner} IN (SELECT value FROM json_each(?)) GROUP BY ${owner})`,
+          WHERE t.id IN (SELECT max(id) FROM ${table} WHERE ${owner} IN ${inList(this.db, 'int')} GROUP BY ${owner})`,
       )
-      .all(ids) as TransferRow[];
+      .all(ids)) as TransferRow[];
     return new Map(
       rows.map((r) => [
         r.owner,
@@ -241,18 +277,18 @@ class SqliteEscrowSnapshot implements EscrowSnapshot {
     );
     const contactsOf = this.db.prepare(
       `SELECT dc.domain_id, dc.type, c.handle FROM domain_contacts dc JOIN contacts c ON c.id = dc.contact_id
-        WHERE dc.domain_id IN (SELECT value FROM json_each(?))
+        WHERE dc.domain_id IN ${inList(this.db, 'int')}
         ORDER BY dc.domain_id, CASE dc.type WHEN 'admin' THEN 0 WHEN 'tech' THEN 1 ELSE 2 END, c.handle`,
     );
     const nsOf = this.db.prepare(
       `SELECT n.domain_id, h.name FROM domain_nameservers n JOIN hosts h ON h.id = n.host_id
-        WHERE n.domain_id IN (SELECT value FROM json_each(?)) ORDER BY n.domain_id, h.name`,
+        WHERE n.domain_id IN ${inList(this.db, 'int')} ORDER BY n.domain_id, h.name`,
     );
-    const attrsOf = this.db.prepare('SELECT domain_id, name, addrs FROM domain_host_attrs WHERE domain_id IN (SELECT value FROM json_each(?)) ORDER BY domain_id, name');
-    const dsOf = this.db.prepare('SELECT * FROM domain_ds WHERE domain_id IN (SELECT value FROM json_each(?)) ORDER BY domain_id, rowid');
-    const keysOf = this.db.prepare('SELECT domain_id, flags, protocol, alg, pub_key FROM domain_keys WHERE domain_id IN (SELECT value FROM json_each(?)) ORDER BY domain_id, rowid');
+    const attrsOf = this.db.prepare(`SELECT domain_id, name, addrs FROM domain_host_attrs WHERE domain_id IN ${inList(this.db, 'int')} ORDER BY domain_id, name`);
+    const dsOf = this.db.prepare(`SELECT * FROM domain_ds WHERE domain_id IN ${inList(this.db, 'int')} ORDER BY domain_id, rowid`);
+    const keysOf = this.db.prepare(`SELECT domain_id, flags, protocol, alg, pub_key FROM domain_keys WHERE domain_id IN ${inList(this.db, 'int')} ORDER BY domain_id, rowid`);
     const gracesOf = this.db.prepare(
-      'SELECT domain_id, kind, registrar_id, ends_at, amount FROM domain_grace_periods WHERE domain_id IN (SELECT value FROM json_each(?)) AND ends_at > ? ORDER BY domain_id, ends_at',
+      `SELECT domain_id, kind, registrar_id, ends_at, amount FROM domain_grace_periods WHERE domain_id IN ${inList(this.db, 'int')} AND ends_at > ? ORDER BY domain_id, ends_at`,
     );
     const params = {
       tld,
@@ -261,17 +297,17 @@ class SqliteEscrowSnapshot implements EscrowSnapshot {
       ...(since ? { epoch: since.epoch, prevWatermark: since.watermark.getTime(), prevAt: since.snapshotAt.getTime(), now: now.getTime() } : {}),
     };
     for (;;) {
-      const rows = page.all(params) as DomainRow[];
+      const rows = (await page.all(params)) as DomainRow[];
       if (rows.length === 0) return;
       params.after = rows[rows.length - 1].id;
       const ids = idList(rows);
-      const contacts = groupBy(contactsOf.all(ids) as Array<{ domain_id: number; type: DomainContactType; handle: string }>, 'domain_id');
-      const ns = groupBy(nsOf.all(ids) as Array<{ domain_id: number; name: string }>, 'domain_id');
-      const attrs = groupBy(attrsOf.all(ids) as Array<{ domain_id: number; name: string; addrs: string }>, 'domain_id');
-      const ds = groupBy(dsOf.all(ids) as DsRow[], 'domain_id');
-      const keys = groupBy(keysOf.all(ids) as Array<{ domain_id: number; flags: number; protocol: number; alg: number; pub_key: string }>, 'domain_id');
-      const graces = groupBy(gracesOf.all(ids, now.getTime()) as Array<{ domain_id: number; kind: GraceKind; registrar_id: number; ends_at: number; amount: number }>, 'domain_id');
-      const transfers = this.transfers('domain_transfers', 'domain_id', ids);
+      const contacts = groupBy((await contactsOf.all(ids)) as Array<{ domain_id: number; type: DomainContactType; handle: string }>, 'domain_id');
+      const ns = groupBy((await nsOf.all(ids)) as Array<{ domain_id: number; name: string }>, 'domain_id');
+      const attrs = groupBy((await attrsOf.all(ids)) as Array<{ domain_id: number; name: string; addrs: string }>, 'domain_id');
+      const ds = groupBy((await dsOf.all(ids)) as DsRow[], 'domain_id');
+      const keys = groupBy((await keysOf.all(ids)) as Array<{ domain_id: number; flags: number; protocol: number; alg: number; pub_key: string }>, 'domain_id');
+      const graces = groupBy((await gracesOf.all(ids, now.getTime())) as Array<{ domain_id: number; kind: GraceKind; registrar_id: number; ends_at: number; amount: number }>, 'domain_id');
+      const transfers = await this.transfers('domain_transfers', 'domain_id', ids);
       yield rows.map((r) => ({
         id: r.id,
         name: r.name,
@@ -321,16 +357,16 @@ class SqliteEscrowSnapshot implements EscrowSnapshot {
       `SELECT id, name, roid, sponsor_id, creator_id, updater_id, created_at, updated_at, transferred_at, statuses FROM hosts
         WHERE id > ? ${sinceEpoch === undefined ? '' : 'AND escrow_epoch > ?'} ORDER BY id LIMIT ${PAGE}`,
     );
-    const addrsOf = this.db.prepare('SELECT host_id, ip, addr FROM host_addresses WHERE host_id IN (SELECT value FROM json_each(?)) ORDER BY host_id, ip, rowid');
-    const linkedOf = this.db.prepare('SELECT DISTINCT host_id FROM domain_nameservers WHERE host_id IN (SELECT value FROM json_each(?))').pluck();
+    const addrsOf = this.db.prepare(`SELECT host_id, ip, addr FROM host_addresses WHERE host_id IN ${inList(this.db, 'int')} ORDER BY host_id, ip, rowid`);
+    const linkedOf = this.db.pluck(`SELECT DISTINCT host_id FROM domain_nameservers WHERE host_id IN ${inList(this.db, 'int')}`);
     let after = 0;
     for (;;) {
-      const rows = (sinceEpoch === undefined ? page.all(after) : page.all(after, sinceEpoch)) as HostRow[];
+      const rows = (await (sinceEpoch === undefined ? page.all(after) : page.all(after, sinceEpoch))) as HostRow[];
       if (rows.length === 0) return;
       after = rows[rows.length - 1].id;
       const ids = idList(rows);
-      const addrs = groupBy(addrsOf.all(ids) as Array<{ host_id: number; ip: 'v4' | 'v6'; addr: string }>, 'host_id');
-      const linked = new Set(linkedOf.all(ids) as number[]);
+      const addrs = groupBy((await addrsOf.all(ids)) as Array<{ host_id: number; ip: 'v4' | 'v6'; addr: string }>, 'host_id');
+      const linked = new Set((await linkedOf.all(ids)) as number[]);
       yield rows.map((r) => ({
         id: r.id,
         name: r.name,
@@ -354,21 +390,19 @@ class SqliteEscrowSnapshot implements EscrowSnapshot {
               voice, voice_x, fax, fax_x, email, disclose, tci
          FROM contacts WHERE id > ? ${sinceEpoch === undefined ? '' : 'AND escrow_epoch > ?'} ORDER BY id LIMIT ${PAGE}`,
     );
-    const linkedOf = this.db
-      .prepare(
-        `SELECT contact_id FROM domain_contacts WHERE contact_id IN (SELECT value FROM json_each(@ids))
-         UNION SELECT registrant_id FROM domains WHERE registrant_id IN (SELECT value FROM json_each(@ids))`,
-      )
-      .pluck();
+    const linkedOf = this.db.pluck(
+      `SELECT contact_id FROM domain_contacts WHERE contact_id IN ${inList(this.db, 'int', '@ids')}
+       UNION SELECT registrant_id FROM domains WHERE registrant_id IN ${inList(this.db, 'int', '@ids')}`,
+    );
     const phone = (number: string | null, x: string | null) => (number === null ? null : x === null ? { number } : { number, x });
     let after = 0;
     for (;;) {
-      const rows = (sinceEpoch === undefined ? page.all(after) : page.all(after, sinceEpoch)) as ContactRow[];
+      const rows = (await (sinceEpoch === undefined ? page.all(after) : page.all(after, sinceEpoch))) as ContactRow[];
       if (rows.length === 0) return;
       after = rows[rows.length - 1].id;
       const ids = idList(rows);
-      const linked = new Set(linkedOf.all({ ids }) as number[]);
-      const transfers = this.transfers('contact_transfers', 'contact_id', ids);
+      const linked = new Set((await linkedOf.all({ ids })) as number[]);
+      const transfers = await this.transfers('contact_transfers', 'contact_id', ids);
       yield rows.map((r) => ({
         id: r.id,
         handle: r.handle,
@@ -399,30 +433,27 @@ class SqliteEscrowSnapshot implements EscrowSnapshot {
     );
     let after = 0;
     for (;;) {
-      const rows = page.all(after, sinceEpoch, tld) as Array<EscrowDeletion & { id: number }>;
+      const rows = (await page.all(after, sinceEpoch, tld)) as Array<EscrowDeletion & { id: number }>;
       if (rows.length === 0) return;
       after = rows[rows.length - 1].id;
       yield rows.map((r) => ({ kind: r.kind, name: r.name, roid: r.roid }));
     }
   }
 
-  domainExists(name: string, createdBy: Date): boolean {
-    return this.db.prepare('SELECT 1 FROM domains WHERE name = ? AND created_at <= ?').get(name, createdBy.getTime()) !== undefined;
+  async domainExists(name: string, createdBy: Date): Promise<boolean> {
+    return (await this.db.prepare('SELECT 1 FROM domains WHERE name = ? AND created_at <= ?').get(name, createdBy.getTime())) !== undefined;
   }
 
-  contactExists(handle: string): boolean {
-    return this.db.prepare('SELECT 1 FROM contacts WHERE handle = ?').get(handle) !== undefined;
+  async contactExists(handle: string): Promise<boolean> {
+    return (await this.db.prepare('SELECT 1 FROM contacts WHERE handle = ?').get(handle)) !== undefined;
   }
 
-  protectedNames(tld: string): string[] {
-    return this.db.prepare("SELECT name FROM protected_names WHERE decided_at IS NULL AND name LIKE '%.' || ? ORDER BY name").pluck().all(tld) as string[];
+  async protectedNames(tld: string): Promise<string[]> {
+    return this.db.pluck<[string], string>("SELECT name FROM protected_names WHERE decided_at IS NULL AND name LIKE '%.' || CAST(? AS TEXT) ORDER BY name").all(tld);
   }
 
-  close(): void {
-    if (this.db.open) {
-      if (this.db.inTransaction) this.db.exec('COMMIT');
-      this.db.close();
-    }
+  close(): Promise<void> {
+    return this.conn.close();
   }
 }
 

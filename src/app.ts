@@ -18,7 +18,8 @@ import { SessionTable } from './session/session.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SharedDurability } from './storage/sqlite/shared-durability.js';
 import { openStore } from './storage/open.js';
-import { isPostgresUrl } from './storage/postgres/pg-store.js';
+import { isPostgresUrl, PgStore } from './storage/postgres/pg-store.js';
+import { redact } from './storage/postgres/pg-migrate.js';
 import type { Store } from './storage/store.js';
 import { ENVIRONMENTS, loadEnvironment, readEnvironment } from './ote/environment.js';
 import { devCertPaths, ensureDevCerts } from './transport/dev-certs.js';
@@ -123,6 +124,17 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
     log.info(
       { database: config.database, journalMode, sqliteSynchronous, durability },
       `database ${config.database}: journal_mode ${journalMode}, SQLite synchronous ${sqliteSynchronous}, durability ${durability}${store.syncsBeforeAnswer ? ' (WAL synced before any change is answered)' : ''}`,
+    );
+  }
+  if (store instanceof PgStore) {
+    const d = await store.describe();
+    const shown = redact(config.database);
+    // FULL as on SQLite: an answered change has its commit record flushed to disk (synchronous_commit on;
+    // remote_* as well, with a synchronous standby).
+    const durability = ['on', 'remote_write', 'remote_apply'].includes(d.synchronousCommit) ? 'FULL' : 'NORMAL';
+    log.info(
+      { database: shown, store: 'postgres', postgres: d.server, synchronousCommit: d.synchronousCommit, isolation: d.isolation, durability },
+      `database ${shown}: PostgreSQL ${d.server}, synchronous_commit ${d.synchronousCommit}, ${d.isolation} transactions, durability ${durability}`,
     );
   }
   // The database remembers which mode serves it, so that CLI commands (clock, escrow) know a development registry.

@@ -627,9 +627,8 @@ describe('hosts (RFC 5732)', () => {
     await undelegate(t, 'del-user.tatar');
     expectCode(await send(x, deleteXml(h)), 1000);
     expectCode(await send(x, infoXml(h)), 2303);
-    // No address row outlives its host (the SQLite store's ON DELETE CASCADE).
-    const db = seed.sqliteDb(t);
-    if (db) expect(db.prepare('SELECT COUNT(*) AS n FROM host_addresses a WHERE NOT EXISTS (SELECT 1 FROM hosts h WHERE h.id = a.host_id)').get()).to.deep.equal({ n: 0 });
+    // No address row outlives its host (ON DELETE CASCADE).
+    expect(await seed.sqlRows(t, 'SELECT COUNT(*) AS n FROM host_addresses a WHERE NOT EXISTS (SELECT 1 FROM hosts h WHERE h.id = a.host_id)')).to.deep.equal([{ n: 0 }]);
     expectCode(await send(x, createXml(h)), 1000);
     expect((await hostRow(t, h))!.roid).to.not.equal(roid);
     r = await send(x, deleteXml('ns.never.example.com'));

@@ -438,13 +438,10 @@ describe('HTTP registrar API (issue 6)', function () {
     // A revoked token stops working at once.
     await t.registry.store.transaction((s) => s.http.revokeToken(issued.id, new Date()));
     expectError(await narrow.get('/status'), 401, 'invalid_token');
-    // Only the hash is stored (the SQLite store's http_tokens rows).
-    const db = seed.sqliteDb(t);
-    if (db) {
-      const stored = db.prepare('SELECT token_sha256 FROM http_tokens WHERE id = ?').get(issued.id) as { token_sha256: string };
-      expect(stored.token_sha256).to.equal(sha256Hex(issued.token));
-      expect(JSON.stringify(db.prepare('SELECT * FROM http_tokens').all())).to.not.include(issued.token);
-    }
+    // Only the hash is stored.
+    const [stored] = (await seed.sqlRows(t, 'SELECT token_sha256 FROM http_tokens WHERE id = ?', issued.id)) as Array<{ token_sha256: string }>;
+    expect(stored.token_sha256).to.equal(sha256Hex(issued.token));
+    expect(JSON.stringify(await seed.sqlRows(t, 'SELECT * FROM http_tokens'))).to.not.include(issued.token);
   });
 
   it("treats another registrar's domain as not found, and never shows its data", async () => {

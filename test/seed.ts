@@ -7,21 +7,19 @@
  * form, statuses set as an update sets them (the sponsor as updater). What is seeded is the object alone:
  * no charge, no grace period, no poll message (a domain as created some time ago, its grace periods over).
  *
- * SQLite-only tests (they test the SQLite store itself, and keep their raw SQL):
+ * The suite runs on SQLite (`npm test`'s first pass) and on PostgreSQL (its second, REGISTRY_TEST_STORE=
+ * postgres: see support/store-under-test.ts). Raw SQL in a test goes through `sqlRows` and `queryPlan`, which
+ * work on both. SQLite-only tests (they test the SQLite store itself, and keep their raw SQL); they run in
+ * both passes on a SQLite file of their own:
  * - statements.test.ts: the SQLite statement helpers (one compiled statement per SQL text, raw-mode row readers).
  * - wal-restart.test.ts, checkpoint-warnings.test.ts: the WAL file under sustained writes, the checkpoint
  *   worker and the warnings when it ends or fails.
- * - query-answers.test.ts: the group commit's fdatasync hooks and what a failed sync does (a SqliteStore of
- *   its own; its one read-back runs on the handle whose syncs it holds).
- * - poll-count.test.ts: registrars.poll_pending, kept by SQLite triggers (migration 9), against a COUNT(*)
- *   of poll_messages, the OT&E bulk delete (clearEnvironmentObjects) included.
- * - crash-durability.test.ts and test/crash/invariants.ts: after a kill, the database file itself
- *   (integrity_check, foreign_key_check, the SQL constraints, journal mode), opened with better-sqlite3.
+ * - query-answers.test.ts: the group commit's fdatasync hooks and what a failed sync does.
+ * - poll-count.test.ts: registrars.poll_pending, kept by triggers, against a COUNT(*) of poll_messages.
+ * - crash-durability.test.ts and test/crash/invariants.ts: after a kill, the SQLite file itself
+ *   (integrity_check, foreign_key_check, the SQL constraints, journal mode); postgres-cluster.test.ts is
+ *   its PostgreSQL counterpart (two servers, one killed under load).
  * - test/crash/sync-cost.ts: the cost of SQLite's synchronous modes, on a scratch database.
- * - transfer.test.ts, contact-transfer.test.ts ("finds due … with the (status, action_at) index"): the
- *   query plan of the due-transfer sweep (EXPLAIN QUERY PLAN); skipped on another store (`sqliteDb`).
- * - host.test.ts (no host_addresses row outlives its host) and http.test.ts (only the token's hash is in
- *   http_tokens): assertions on the SQLite rows (ON DELETE CASCADE, the stored columns), run only on SQLite.
  */
 import { hashAuthInfo } from '../src/registry/auth-info.js';
 import type Database from 'better-sqlite3';
@@ -308,6 +306,25 @@ export async function sqlRows(t: TestRegistry, sql: string, ...params: unknown[]
   if (store instanceof SqliteStore) return store.db.prepare(sql).all(...params) as Array<Record<string, unknown>>;
   if (store instanceof PgStore) return (await store.pool.query(translate(sql).text, params)).rows as Array<Record<string, unknown>>;
   throw new Error('sqlRows: unknown store');
+}
+
+/**
+ * The plan the registry's database makes for a query (no parameters), as text: SQLite's EXPLAIN QUERY PLAN,
+ * or PostgreSQL's EXPLAIN with sequential scans priced out (a test's few rows would make any table a scan).
+ */
+export async function queryPlan(t: TestRegistry, sql: string): Promise<string> {
+  const store = t.registry.store;
+  if (store instanceof SqliteStore) return (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((p) => p.detail).join('\n');
+  if (!(store instanceof PgStore)) throw new Error('queryPlan: unknown store');
+  const c = await store.pool.connect();
+  try {
+    await c.query('SET enable_seqscan = off');
+    const rows = (await c.query(`EXPLAIN ${sql}`)).rows as Array<{ 'QUERY PLAN': string }>;
+    await c.query('RESET enable_seqscan');
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
+  } finally {
+    c.release();
+  }
 }
 
 /** The SQLite handle when the registry runs on the SQLite store (for the SQLite-only checks listed above). */

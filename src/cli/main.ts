@@ -19,6 +19,8 @@ import { publishZone, zoneFile } from '../zone/publish.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { Repos, Store } from '../storage/store.js';
 import { openStore } from '../storage/open.js';
+import { isPostgresUrl, PgStore } from '../storage/postgres/pg-store.js';
+import { redact } from '../storage/postgres/pg-migrate.js';
 import { devCertPaths, ensureDevCerts, fingerprint, revokeDevCertificate } from '../transport/dev-certs.js';
 import { ENVIRONMENTS, loadEnvironment, readEnvironment, resetEnvironment, type OteEnvironment } from '../ote/environment.js';
 import { writeEvidence } from '../ote/evidence.js';
@@ -200,6 +202,12 @@ program
   .description('create the registry database (schema at the current version) when it does not exist; serve does the same')
   .action(async () => {
     const cfg = config();
+    if (isPostgresUrl(cfg.database)) {
+      const store = new PgStore({ url: cfg.database });
+      await store.ready.finally(() => store.close());
+      console.log(`database ${redact(cfg.database)}: schema at the current version`);
+      return;
+    }
     const existed = cfg.database !== ':memory:' && existsSync(cfg.database);
     await new SqliteStore({ path: cfg.database, synchronous: cfg.synchronous }).close();
     console.log(existed ? `database ${cfg.database} exists (schema brought up to date)` : `database ${cfg.database} created`);

@@ -8,8 +8,8 @@ export const CLI = join(REPO_ROOT, 'dist/src/cli/main.js');
 export interface ServerProcess {
   child: ChildProcess;
   port: number;
-  /** What the server logged at start about its database, read back from SQLite itself. */
-  database: { journalMode: string; sqliteSynchronous: string; durability: string };
+  /** What the server logged at start about its database, read back from SQLite (or PostgreSQL) itself. */
+  database: { journalMode: string; sqliteSynchronous: string; durability: string; synchronousCommit?: string };
   /** The tail of the server's output (for failure messages). */
   output(): string;
   /** Resolves once the process has exited. */
@@ -49,6 +49,7 @@ export function startServer(configFile: string, startTimeoutMs = 30_000): Promis
           continue;
         }
         if (typeof entry.journalMode === 'string') database = { journalMode: entry.journalMode, sqliteSynchronous: String(entry.sqliteSynchronous), durability: String(entry.durability) };
+        if (entry.store === 'postgres') database = { journalMode: '', sqliteSynchronous: '', durability: String(entry.durability), synchronousCommit: String(entry.synchronousCommit) };
         if (typeof entry.msg === 'string' && entry.msg.startsWith('EPP server listening') && typeof entry.port === 'number') {
           clearTimeout(timer);
           if (!database) reject(new Error(`the server did not log its database settings:\n${tail}`));

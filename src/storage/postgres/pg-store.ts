@@ -133,6 +133,19 @@ export class PgStore implements Store {
     }
   }
 
+  /** What the server really runs with, read back from PostgreSQL (the start log line). */
+  async describe(): Promise<{ server: string; synchronousCommit: string; isolation: string }> {
+    await this.ready;
+    const c = await this.pool.connect();
+    try {
+      const server = String((await c.query('SHOW server_version')).rows[0].server_version);
+      const synchronousCommit = String((await c.query('SHOW synchronous_commit')).rows[0].synchronous_commit);
+      return { server, synchronousCommit, isolation: 'serializable' };
+    } finally {
+      c.release();
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -1,0 +1,225 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { EppClient } from '../src/client/epp-client.js';
+import { requests } from '../src/client/requests.js';
+import { hashSecret } from '../src/registry/passwords.js';
+import { resolvePolicy } from '../src/registry/policy.js';
+import { PgStore } from '../src/storage/postgres/pg-store.js';
+import { pgTypes } from '../src/storage/postgres/pg-types.js';
+import { fingerprint } from '../src/transport/dev-certs.js';
+import { checkResponse, PASSWORDS, testCerts } from './helpers.js';
+import { auditByClTRID, databaseViolations, lostAcknowledged, modelViolations } from './crash/invariants.js';
+import { copyToSqlite } from './crash/pg-copy.js';
+import { killHard, startServer, type ServerProcess } from './crash/server-process.js';
+import { HOSTS, loginSession, prng, REGS, TLD, Worker, type Model } from './crash/workload.js';
+import { newTestDatabase, onPostgres } from './support/store-under-test.js';
+
+/**
+ * Issue 23: two `registry serve` processes on one PostgreSQL database, driven at once by sessions of both
+ * registrars (the PostgreSQL pass of `npm test` only: it needs the run's cluster). What one server commits
+ * the other serves; two registrars racing for one name through different servers get exactly one 1000 and
+ * 2302 for the rest, never a 2400; balances stay exact; and one of the two killed with SIGKILL under load
+ * loses nothing it acknowledged and leaves nothing half-applied (the crash test's invariants, checked on a
+ * copy of the database in SQLite's SQL).
+ */
+const PRICE = 1000;
+const CREDIT = 1_000_000_000;
+const CYCLES = Number(process.env.PG_CRASH_CYCLES ?? 4);
+const WORKERS = 4;
+
+function writeConfig(file: string, url: string, certsDir: string): void {
+  writeFileSync(file, JSON.stringify({ database: url, certsDir, devFixtures: false, logLevel: 'info', epp: { port: 0, svID: 'Two Servers' }, http: { enabled: false }, rdap: { enabled: false } }));
+}
+
+/** The TLD and the two accounts with their credit, as the CLI makes them (in-process to save node starts). */
+async function seedRegistry(url: string, certsDir: string): Promise<void> {
+  const store = new PgStore({ url });
+  const now = new Date();
+  await store.transaction(async (r) => {
+    await r.tlds.upsert({ name: TLD, policy: resolvePolicy({ prices: { create: PRICE, renew: PRICE, transfer: PRICE, restore: 4 * PRICE } }) }, now);
+    for (const clId of REGS) {
+      const reg = await r.registrars.insert(
+        {
+          clId,
+          name: clId,
+          passwordHash: await hashSecret(PASSWORDS[clId]),
+          certFingerprints: [fingerprint(readFileSync(join(certsDir, `${clId.toLowerCase()}.crt`), 'utf8'))],
+          maxSessions: 40,
+        },
+        now,
+      );
+      await r.billing.post(reg.id, CREDIT, 'credit', null, now);
+    }
+  });
+  await store.close();
+}
+
+describe('PostgreSQL: two server processes on one database', function () {
+  this.timeout(120_000 + CYCLES * 15_000);
+  let dir: string;
+  let certsDir: string;
+  let db: { url: string; drop(): Promise<void> };
+  let configFile: string;
+  const servers: Array<ServerProcess | undefined> = [undefined, undefined];
+
+  before(async function () {
+    if (!onPostgres) this.skip();
+    dir = mkdtempSync(join(tmpdir(), 'epp-pg-two-'));
+    certsDir = testCerts();
+    db = await newTestDatabase();
+    configFile = join(dir, 'registry.json');
+    writeConfig(configFile, db.url, certsDir);
+    await seedRegistry(db.url, certsDir);
+    for (const i of [0, 1]) servers[i] = await startServer(configFile);
+    for (const s of servers) expect(s!.database.durability, 'durability each server runs with').to.equal('FULL');
+    const setup = await loginSession({ port: servers[0]!.port, certsDir }, 'ClientX', 'pg-setup-login');
+    for (const name of HOSTS) expect(checkResponse(await setup.request(requests.hostCreate(`pg-setup-${name}`, { name }))).code).to.equal(1000);
+    for (const reg of REGS) {
+      const id = `pg-${reg.toLowerCase()}`;
+      const s = reg === 'ClientX' ? setup : await loginSession({ port: servers[1]!.port, certsDir }, 'ClientY', 'pg-setup-login-y');
+      const xml = requests.contactCreate(`pg-setup-${id}`, { id, email: `${id}@example.net`, authInfo: 'pw-contact-secret', postalInfo: { int: { name: id, street: ['1 Main St'], city: 'Kazan', cc: 'RU' } } });
+      expect(checkResponse(await s.request(xml)).code).to.equal(1000);
+      if (s !== setup) await s.close();
+    }
+    await setup.close();
+  });
+
+  after(async () => {
+    for (const s of servers) if (s) await killHard(s);
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const session = (server: number, reg: 'ClientX' | 'ClientY', trid: string) => loginSession({ port: servers[server]!.port, certsDir }, reg, trid);
+
+  async function balances(): Promise<Record<string, number>> {
+    const c = new pg.Client({ connectionString: db.url, types: pgTypes });
+    await c.connect();
+    try {
+      const rows = (await c.query('SELECT cl_id, balance FROM registrars')).rows as Array<{ cl_id: string; balance: number }>;
+      return Object.fromEntries(rows.map((r) => [r.cl_id, r.balance]));
+    } finally {
+      await c.end();
+    }
+  }
+
+  it('two registrars racing for one name through different servers: exactly one 1000, the others 2302, never 2400; balances exact', async () => {
+    const before = await balances();
+    // Three sessions per registrar, X on server 0 and Y on server 1, all sending the same 20 names at once.
+    const sessions: Array<{ reg: 'ClientX' | 'ClientY'; c: EppClient }> = [];
+    for (let i = 0; i < 3; i++) {
+      sessions.push({ reg: 'ClientX', c: await session(0, 'ClientX', `race-login-x${i}`) });
+      sessions.push({ reg: 'ClientY', c: await session(1, 'ClientY', `race-login-y${i}`) });
+    }
+    const names = Array.from({ length: 20 }, (_, i) => `race${i}-${Date.now().toString(36)}.${TLD}`);
+    const results = await Promise.all(
+      sessions.map(async ({ reg, c }, si) => {
+        const codes: Array<{ name: string; reg: string; code: number }> = [];
+        for (const name of names) {
+          const contact = `pg-${reg.toLowerCase()}`;
+          const xml = requests.domainCreate(`race-${si}-${name}`, { name, registrant: contact, contacts: [{ type: 'admin', id: contact }, { type: 'tech', id: contact }], authInfo: 'pw-race-secret' });
+          codes.push({ name, reg, code: checkResponse(await c.request(xml)).code });
+        }
+        return codes;
+      }),
+    );
+    for (const { c } of sessions) await c.close();
+    const all = results.flat();
+    expect(all.filter((r) => r.code !== 1000 && r.code !== 2302), 'only 1000 and 2302').to.deep.equal([]);
+    for (const name of names) expect(all.filter((r) => r.name === name && r.code === 1000), name).to.have.length(1);
+    const wins: Record<string, number> = { ClientX: 0, ClientY: 0 };
+    for (const r of all) if (r.code === 1000) wins[r.reg]++;
+    const after = await balances();
+    for (const reg of REGS) expect(before[reg] - after[reg], `${reg} paid for what it won`).to.equal(wins[reg] * PRICE);
+    // What one server committed, the other serves.
+    const y = await session(1, 'ClientY', 'race-info');
+    const x = await session(0, 'ClientX', 'race-info');
+    for (const name of names.slice(0, 5)) {
+      const winner = all.find((r) => r.name === name && r.code === 1000)!.reg;
+      // Either registrar may query it; both servers name the same sponsor.
+      for (const c of [x, y]) expect(checkResponse(await c.request(requests.info(`i-${name}`, 'domain', name))).text('//domain:clID')).to.equal(winner);
+    }
+    await x.close();
+    await y.close();
+  });
+
+  it('a transfer requested through one server is queued for the sponsor and approved through the other', async () => {
+    const x = await session(0, 'ClientX', 'tr-login-x');
+    const y = await session(1, 'ClientY', 'tr-login-y');
+    const name = `moved-${Date.now().toString(36)}.${TLD}`;
+    const c = 'pg-clientx';
+    expect(checkResponse(await x.request(requests.domainCreate('tr-create', { name, registrant: c, contacts: [{ type: 'admin', id: c }, { type: 'tech', id: c }], authInfo: 'pw-moved-secret' }))).code).to.equal(1000);
+    const queued = Number(checkResponse(await x.request(requests.poll('tr-poll-0', 'req'))).text('//e:msgQ/@count') ?? 0);
+    expect(checkResponse(await y.request(requests.domainTransfer('tr-req', { op: 'request', name, authInfo: 'pw-moved-secret' }))).code).to.equal(1001);
+    const poll = checkResponse(await x.request(requests.poll('tr-poll', 'req')));
+    expect(poll.code).to.equal(1301);
+    expect(Number(poll.text('//e:msgQ/@count'))).to.equal(queued + 1);
+    expect(checkResponse(await x.request(requests.domainTransfer('tr-approve', { op: 'approve', name }))).code).to.equal(1000);
+    const info = checkResponse(await y.request(requests.info('tr-info', 'domain', name)));
+    expect(info.text('//domain:clID')).to.equal('ClientY');
+    await x.close();
+    await y.close();
+  });
+
+  it(`kill -9 of one server under load from both (${CYCLES} times): nothing acknowledged lost, nothing half-applied`, async () => {
+    const random = prng(23);
+    const model: Model = { contacts: new Map(), domains: new Map() };
+    const workers = Array.from({ length: WORKERS }, (_, i) => new Worker(i + 1, model, prng(2300 + i)));
+    const stats = { acked: 0, inFlight: 0 };
+    // A database of its own: the invariants account for every object in it by the workload's commands.
+    for (const [i, s] of servers.entries()) {
+      if (s) await killHard(s);
+      servers[i] = undefined;
+    }
+    await db.drop();
+    db = await newTestDatabase();
+    writeConfig(configFile, db.url, certsDir);
+    await seedRegistry(db.url, certsDir);
+    for (const i of [0, 1]) servers[i] = await startServer(configFile);
+    const setup = await session(0, 'ClientX', 'crash-setup-login');
+    for (const name of HOSTS) expect(checkResponse(await setup.request(requests.hostCreate(`crash-setup-${name}`, { name }))).code).to.equal(1000);
+    await setup.close();
+    for (let cycle = 1; cycle <= CYCLES; cycle++) {
+      // Workers alternate between the two servers.
+      const ok = await Promise.all(workers.map((w, i) => w.connect({ port: servers[i % 2]!.port, certsDir })));
+      expect(ok, 'every worker logs in').to.not.include(false);
+      const runs = workers.map((w) => w.run());
+      await sleep(100 + random() * 900);
+      const victim = cycle % 2;
+      await killHard(servers[victim]!);
+      servers[victim] = undefined;
+      // The other server's sessions end here too (their command in flight is settled like the others).
+      for (const w of workers) w.disconnect();
+      await Promise.all(runs);
+      servers[victim] = await startServer(configFile);
+      // Commands the surviving server was still running for a dropped session finish within its transaction.
+      await sleep(200);
+      const copy = await copyToSqlite(db.url);
+      const violations: string[] = [];
+      try {
+        const audit = auditByClTRID(copy);
+        for (const w of workers) {
+          const cmd = w.inFlight;
+          if (!cmd) continue;
+          const row = audit.get(cmd.clTRID);
+          if (row && row.code !== cmd.expectCode) violations.push(`in-flight ${cmd.command} ${cmd.object} ended with ${row.code}`);
+          stats.inFlight++;
+          w.settle(row !== undefined);
+        }
+        violations.push(...lostAcknowledged(audit, workers.flatMap((w) => w.acked)));
+        violations.push(...modelViolations(copy, model));
+        violations.push(...databaseViolations(copy, PRICE));
+      } finally {
+        copy.close();
+      }
+      expect(violations, `after kill ${cycle}`).to.deep.equal([]);
+    }
+    stats.acked = workers.reduce((n, w) => n + w.acked.length, 0);
+    expect(stats.acked).to.be.greaterThan(0);
+    console.log(`      ${CYCLES} kills of one of two servers: ${stats.acked} commands acknowledged, ${stats.inFlight} in flight at a kill; ${model.domains.size} domains`);
+  });
+});

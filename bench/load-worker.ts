@@ -12,7 +12,7 @@ import { loginXml, logoutXml, resultCode, WorkloadState, type LoadName } from '.
 export type ToWorker =
   | { type: 'init'; index: number; workers: number; datasets: Record<string, Dataset>; runTag: string; certsDir: string }
   /** Opens sessions to the server called `target`. */
-  | { type: 'open'; target: string; port: number; sessions: number; login: boolean }
+  | { type: 'open'; target: string; ports: number[]; sessions: number; login: boolean }
   /** Runs a workload on `target`'s sessions, addressing the objects of `dataset`. */
   | { type: 'run'; target: string; dataset: string; workload: LoadName; durationMs: number }
   | { type: 'close'; target: string; logout: boolean }
@@ -55,7 +55,8 @@ let trid = 0;
 
 const send = (m: FromWorker) => process.send!(m);
 
-async function open(target: string, port: number, n: number, login: boolean): Promise<OpenResult> {
+/** Opens `n` sessions, spread over the target's ports in turn (several server processes on one database). */
+async function open(target: string, ports: number[], n: number, login: boolean): Promise<OpenResult> {
   const t0 = performance.now();
   const errors: string[] = [];
   let failed = 0;
@@ -63,6 +64,7 @@ async function open(target: string, port: number, n: number, login: boolean): Pr
   const opened: EppClient[] = [];
   const one = async () => {
     while (next < n) {
+      const port = ports[next % ports.length];
       next++;
       try {
         const c = await EppClient.connect({
@@ -185,7 +187,7 @@ process.on('message', (m: ToWorker) => {
       send({ type: 'closed' });
       break;
     case 'open':
-      open(m.target, m.port, m.sessions, m.login).then(send, fail);
+      open(m.target, m.ports, m.sessions, m.login).then(send, fail);
       break;
     case 'run':
       run(m.target, m.dataset, m.workload, m.durationMs).then(send, fail);

@@ -18,6 +18,8 @@
                          on both, alternately, in the same run: the growth target, judged under the same noise
     --compare FILE       an earlier run's JSON: prints each workload's change against it
  *     --synchronous MODE   the server's PRAGMA synchronous, FULL (default, durable) or NORMAL
+ *     --store postgres     also the same data in PostgreSQL (a throwaway cluster, Debian's server binaries):
+ *                          every workload on one server process and on two on one database, next to SQLite
  *     --retries N          measure again while other processes use > 0.2 cores (default 2, at most half as many
                          retries as measurements in all; 0 with --quick)
  *     --cpu-prof           profile each registry server (node --cpu-prof) and print its top self-time functions
@@ -44,6 +46,8 @@ import { datasetFor, type Dataset } from './dataset.js';
 import type { FromWorker, OpenResult, RunResult, ToWorker } from './load-worker.js';
 import type { RdapResult, RdapRun } from './rdap-load.js';
 import { preload } from './preload.js';
+import { loadIntoPostgres } from './pg-load.js';
+import { admin, startCluster, type Cluster } from '../test/support/pg-cluster.js';
 import { runFairness, type FairnessResult } from './fairness.js';
 import { cpuSeconds, machineCpu, rssBytes } from './proc.js';
 import { topSelfTime, type HotFunction } from './profile.js';
@@ -79,6 +83,7 @@ const OPTIONS = {
   'rdap-rate': { type: 'string', default: '200' },
   'rdap-concurrency': { type: 'string', default: '16' },
   'skip-fairness': { type: 'boolean', default: false },
+  store: { type: 'string', default: 'sqlite' },
   'fairness-sessions': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
@@ -128,7 +133,9 @@ const opts = {
   rdapSessions: int('rdap-sessions', argv['rdap-sessions'], 10, 1, 2000),
   rdapRate: int('rdap-rate', argv['rdap-rate'], 200, 1, 100_000),
   rdapConcurrency: int('rdap-concurrency', argv['rdap-concurrency'], 16, 1, 1000),
+  store: argv.store as 'sqlite' | 'postgres',
 };
+if (!['sqlite', 'postgres'].includes(opts.store)) die('--store must be sqlite or postgres (postgres: the workloads on SQLite and on PostgreSQL, one and two server processes, in one run)');
 if (!(opts.durationS > 0 && opts.durationS <= 120)) die('--duration must be from 0 to 120 seconds');
 for (const w of opts.workloads) if (!WORKLOADS.includes(w)) die(`unknown workload ${w}; known: ${WORKLOADS.join(', ')}`);
 if (!WORKLOADS.includes(opts.rdapWorkload)) die(`unknown --rdap-workload ${opts.rdapWorkload}; known: ${WORKLOADS.join(', ')}`);
@@ -314,6 +321,9 @@ interface Target {
   log: string;
   /** The registry's RDAP service (none for the baseline). */
   rdapBaseUrl?: string;
+  /** Several server processes on one database (PostgreSQL): sessions alternate between their ports; CPU figures are the first's. */
+  ports?: number[];
+  others?: ChildProcess[];
 }
 const pidOf = (t: Target) => t.proc.pid!;
 const cpuOfAll = (ts: Target[]) => ts.reduce((a, t) => a + (cpuSeconds(pidOf(t)) || 0), 0);
@@ -433,7 +443,7 @@ const withoutLat = ({ lat: _lat, ...r }: Row & { lat: Float64Array }): Row => r;
 
 async function openSessions(workers: Worker[], t: Target, sessions: number, login: boolean): Promise<OpenResult[]> {
   const res = await all<OpenResult>(workers, (i) =>
-    share(sessions, workers.length, i) > 0 ? { type: 'open', target: t.name, port: t.port, sessions: share(sessions, workers.length, i), login } : null,
+    share(sessions, workers.length, i) > 0 ? { type: 'open', target: t.name, ports: t.ports ?? [t.port], sessions: share(sessions, workers.length, i), login } : null,
   );
   const failed = res.reduce((a, r) => a + r.failed, 0);
   if (failed > 0) throw new Error(`${failed} of ${sessions} sessions could not be opened: ${res.flatMap((r) => r.errors).join(' | ')}`);
@@ -699,6 +709,19 @@ async function main(): Promise<number> {
   const server = await startRegistry('registry', database, opts.cpuProf);
   const registries = [server];
   if (big) registries.push(await startRegistry(growthName, join(dir, 'growth.sqlite'), opts.cpuProf));
+  // --store postgres: the same data in PostgreSQL (a throwaway cluster), served by one process and by two.
+  let cluster: Cluster | undefined;
+  if (opts.store === 'postgres') {
+    cluster = startCluster(55499);
+    await admin(cluster, 'CREATE DATABASE bench_one');
+    const loaded = await loadIntoPostgres(database, cluster.url('bench_one'));
+    await admin(cluster, 'CREATE DATABASE bench_two TEMPLATE bench_one');
+    console.log(`postgres: ${loaded.rows.toLocaleString('en')} rows copied from the preloaded SQLite file in ${loaded.seconds.toFixed(1)} s (two databases: one per target)`);
+    registries.push(await startRegistry('postgres', cluster.url('bench_one'), false));
+    const a = await startRegistry('postgres-2proc', cluster.url('bench_two'), false);
+    const b = await startRegistry('postgres-2proc-b', cluster.url('bench_two'), false);
+    registries.push({ ...a, ports: [a.port, b.port], others: [b.proc] });
+  }
   const everyone = [baseline, ...registries];
   const othersOf = (t: Target) => everyone.filter((x) => x !== t);
   console.log(`baseline server pid ${baseProc.pid} listening on 127.0.0.1:${basePort}`);
@@ -712,6 +735,8 @@ async function main(): Promise<number> {
   const runTag = Date.now().toString(36);
   const datasets: Record<string, Dataset> = { registry: dataset };
   if (big) datasets[growthName] = big.dataset;
+  // Each PostgreSQL target has a copy of the main registry's data in a database of its own.
+  if (cluster) for (const name of ['postgres', 'postgres-2proc']) datasets[name] = dataset;
   await all(workers, (i) => ({ type: 'init', index: i, workers: opts.clients, datasets, runTag, certsDir }));
 
   // 4. Warm-up (not recorded): JIT and caches of the servers and the client.
@@ -819,7 +844,7 @@ async function main(): Promise<number> {
   // 6. Memory with idle, logged-in sessions (the main registry).
   let idle: IdleResult | null = null;
   if (opts.idle > 0) {
-    for (const t of registries.slice(1)) await stopChild(t.proc);
+    for (const t of registries.slice(1)) for (const c of [t.proc, ...(t.others ?? [])]) await stopChild(c);
     await sleep(500);
     const before = rssBytes(pidOf(server));
     const open = await openSessions(workers, server, opts.idle, true);
@@ -837,7 +862,8 @@ async function main(): Promise<number> {
   }
 
   for (const w of workers) w.proc.send({ type: 'exit' });
-  for (const t of everyone) await stopChild(t.proc);
+  for (const t of everyone) for (const c of [t.proc, ...(t.others ?? [])]) await stopChild(c);
+  cluster?.stop();
 
   // 7. Report.
   // One profile per registry server (its main thread: node names the files CPU.<date>.<pid>.<thread>.<n>).

@@ -80,7 +80,9 @@ export class CommandRunner {
         await this.audit(repos, { session, command: command.name, object: done.object, clTRID: r.clTRID, svTRID, code: done.code, started, now, source: r.source });
         if (!done.msgQ) done.msgQ = await queueState(repos, registrar.id);
         return done;
-      });
+        // A registrar's changes queue up behind each other (its balance row): on PostgreSQL they wait their turn
+        // rather than abort each other. Queries need no turn.
+      }, command.readOnly ? { auditOnly: true } : { queue: `registrar:${registrar.id}` });
       this.services.dueEvents.committed();
     } catch (e) {
       // The command's changes are rolled back, and with them any due events its sweep applied.

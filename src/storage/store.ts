@@ -38,9 +38,28 @@ export interface Repos {
  * The registry's storage. Handlers only see `Repos` inside `transaction`, so a PostgreSQL store for
  * multi-node deployments can implement this interface without touching them. SQLite is the embedded default.
  */
+/** How a transaction is run. */
+export interface TransactionOptions {
+  /**
+   * Transactions naming the same queue run one after the other, across every server process (a registrar's
+   * commands: they all write its balance row). PostgreSQL would otherwise abort all but one of them and run
+   * them again; queued, they wait their turn instead. SQLite runs one transaction at a time anyway.
+   */
+  queue?: string;
+  /**
+   * The transaction changes nothing but audit rows (a query): it may be answered before its commit is on
+   * disk, as SQLite's store answers such batches, since no change it made can be lost (PostgreSQL:
+   * synchronous_commit off for it alone; what it read was durable before it could be read).
+   */
+  auditOnly?: boolean;
+}
+
 export interface Store {
-  /** Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. Transactions never interleave. */
-  transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. Its effect is as if
+   * transactions ran one at a time (SQLite: they do; PostgreSQL: SERIALIZABLE, run again when that fails).
+   */
+  transaction<T>(fn: (repos: Repos) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /**
    * Runs `fn` in a read-only transaction: one consistent snapshot of what is committed when it starts. It
    * never writes (a write throws), never waits for or joins the writers' transactions, and resolves only once

@@ -12,6 +12,9 @@ interface Translated {
 
 const translations = new Map<string, Translated>();
 
+/** Statements that only read. */
+const READS = /^\s*(SELECT|WITH|PRAGMA)\b/i;
+
 /**
  * Rewrites the shared SQL's parameters (`?` in order, or `@name`/`:name` bound from one object) to
  * PostgreSQL's `$n`, skipping string literals, quoted identifiers, comments and `::` casts. Once per text.
@@ -68,10 +71,13 @@ const CURSOR_PAGE = 1000;
  */
 export class PgDb implements SqlDb {
   readonly dialect = 'postgres' as const;
+  /** Whether a statement other than a read or an audit row ran (the store then commits durably whatever was asked). */
+  changed = false;
   constructor(readonly client: pg.PoolClient | pg.Client) {}
 
   private async query(sql: string, params: Params, rowMode?: 'array'): Promise<pg.QueryResult> {
     const t = translate(sql);
+    if (!this.changed && !READS.test(sql) && !sql.includes('INSERT INTO audit_log')) this.changed = true;
     const config: pg.QueryConfig = { name: t.name, text: t.text, values: values(t, params) };
     // Array rows for `pluck` (the first column whatever its name); the driver's types omit rowMode here.
     if (rowMode) Object.assign(config, { rowMode });

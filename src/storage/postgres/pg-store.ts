@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Repos, Store } from '../store.js';
+import type { Repos, Store, TransactionOptions } from '../store.js';
 import { SqlAuditRepo, SqlPollRepo, SqlRegistrarRepo, SqlSettingsRepo, SqlTldRepo, TldCache } from '../sql/core.js';
 import { SqlContactRepo } from '../sql/contacts.js';
 import { SqlContactTransferRepo } from '../sql/contact-transfers.js';
@@ -31,7 +31,7 @@ export interface PgOptions {
 /** SQLSTATEs after which the whole transaction may simply run again: serialization failure, deadlock. */
 const RETRYABLE = new Set(['40001', '40P01']);
 /** Attempts of one transaction before its error is the caller's (the runner answers 2400 and logs it). */
-export const MAX_ATTEMPTS = 12;
+export const MAX_ATTEMPTS = 20;
 
 
 function reposOn(db: PgDb, tlds: TldCache): Repos {
@@ -92,8 +92,8 @@ export class PgStore implements Store {
     this.ready.catch(() => {});
   }
 
-  async transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
-    return this.run(fn, 'BEGIN ISOLATION LEVEL SERIALIZABLE');
+  async transaction<T>(fn: (repos: Repos) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    return this.run(fn, 'BEGIN ISOLATION LEVEL SERIALIZABLE', opts);
   }
 
   /** One snapshot, read-only: REPEATABLE READ READ ONLY never waits for writers and never fails to serialize. */
@@ -101,15 +101,26 @@ export class PgStore implements Store {
     return this.run(fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
-  private async run<T>(fn: (repos: Repos) => Promise<T>, begin: string): Promise<T> {
+  private async run<T>(fn: (repos: Repos) => Promise<T>, begin: string, { queue, auditOnly }: TransactionOptions = {}): Promise<T> {
     if (this.closed) throw new Error('store is closed');
     await this.ready;
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
+      let queued = false;
       try {
-        await client.query(begin);
-        const result = await fn(reposOn(new PgDb(client), this.tlds));
+        // A session-level advisory lock taken before BEGIN (so before any row lock: no deadlock with them),
+        // held until the transaction ends; it goes with the connection if the process dies.
+        if (queue !== undefined) {
+          await client.query('SELECT pg_advisory_lock(hashtext($1))', [queue]);
+          queued = true;
+        }
+        // Commits that change nothing but audit rows need not wait for the WAL flush (see TransactionOptions).
+        await client.query(auditOnly ? `${begin}; SET LOCAL synchronous_commit TO off` : begin);
+        const db = new PgDb(client);
+        const result = await fn(reposOn(db, this.tlds));
+        // A query that applied due events after all: its changes are answered only once durable.
+        if (auditOnly && db.changed) await client.query('SET LOCAL synchronous_commit TO on');
         await client.query('COMMIT');
         return result;
       } catch (e) {
@@ -128,6 +139,7 @@ export class PgStore implements Store {
         // Jittered backoff, growing with each attempt: the transactions that collided do not collide again in step.
         await new Promise((r) => setTimeout(r, Math.random() * 2 * attempt));
       } finally {
+        if (queued && !broken) await client.query('SELECT pg_advisory_unlock(hashtext($1))', [queue]).catch(() => (broken = true));
         client.release(broken);
       }
     }

@@ -38,7 +38,8 @@ class PgZoneSnapshot implements ZoneSnapshot {
   }
 
   async changes(tld: string): Promise<number> {
-    return (await this.db.pluck<[string], number>('SELECT changes FROM zone_state WHERE tld = ?').get(tld)) ?? 0;
+    const sql = 'SELECT s.changes + (SELECT COUNT(*) FROM zone_changes c WHERE c.tld = s.tld) FROM zone_state s WHERE s.tld = ?';
+    return (await this.db.pluck<[string], number>(sql).get(tld)) ?? 0;
   }
 
   async *domains(tld: string, notDelegated: readonly string[]): AsyncIterable<ZoneDomain> {

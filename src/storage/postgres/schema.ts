@@ -11,7 +11,9 @@
  *   identity column of their own;
  * - the case-insensitive contact handle (COLLATE NOCASE) is CITEXT;
  * - each trigger is a PL/pgSQL function with the same statements (`IS [NOT] DISTINCT FROM` for SQLite's
- *   `IS [NOT]`, `ON CONFLICT DO NOTHING` for `INSERT OR IGNORE`).
+ *   `IS [NOT]`, `ON CONFLICT DO NOTHING` for `INSERT OR IGNORE`), but for the zone change counter: the
+ *   triggers add a row to `zone_changes` where SQLite adds one to `zone_state.changes` (every domain write
+ *   of a TLD would otherwise update one row, and concurrent writers would abort each other over it).
  */
 export const POSTGRES_BASELINE_VERSION = 23;
 
@@ -435,6 +437,15 @@ CREATE TABLE zone_state (
   duration_ms BIGINT
 );
 
+-- PostgreSQL only: one row per change that reaches a zone, instead of SQLite's zone_state.changes + 1.
+-- Concurrent transactions each add a row of their own: none waits for or aborts another over a counter.
+-- A TLD's change count is zone_state.changes plus its rows here.
+CREATE TABLE zone_changes (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  tld TEXT NOT NULL
+);
+CREATE INDEX zone_changes_tld ON zone_changes(tld);
+
 CREATE INDEX audit_log_registrar ON audit_log(registrar_id, id);
 
 CREATE INDEX billing_ledger_registrar ON billing_ledger(registrar_id, id);
@@ -809,7 +820,7 @@ CREATE TRIGGER poll_pending_update AFTER UPDATE OF registrar_id, acked_at ON pol
 
 CREATE FUNCTION zone_addr_delete_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state
   WHERE tld = (SELECT d.tld FROM hosts h JOIN domains d ON d.id = h.superordinate_id WHERE h.id = OLD.host_id);
   RETURN NULL;
 END
@@ -818,7 +829,7 @@ CREATE TRIGGER zone_addr_delete AFTER DELETE ON host_addresses FOR EACH ROW EXEC
 
 CREATE FUNCTION zone_addr_insert_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state
   WHERE tld = (SELECT d.tld FROM hosts h JOIN domains d ON d.id = h.superordinate_id WHERE h.id = NEW.host_id);
   RETURN NULL;
 END
@@ -827,7 +838,7 @@ CREATE TRIGGER zone_addr_insert AFTER INSERT ON host_addresses FOR EACH ROW EXEC
 
 CREATE FUNCTION zone_attr_delete_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = OLD.domain_id);
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld = (SELECT tld FROM domains WHERE id = OLD.domain_id);
   RETURN NULL;
 END
 $fn$;
@@ -835,7 +846,7 @@ CREATE TRIGGER zone_attr_delete AFTER DELETE ON domain_host_attrs FOR EACH ROW E
 
 CREATE FUNCTION zone_attr_insert_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
   RETURN NULL;
 END
 $fn$;
@@ -843,7 +854,7 @@ CREATE TRIGGER zone_attr_insert AFTER INSERT ON domain_host_attrs FOR EACH ROW E
 
 CREATE FUNCTION zone_attr_update_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
   RETURN NULL;
 END
 $fn$;
@@ -851,7 +862,7 @@ CREATE TRIGGER zone_attr_update AFTER UPDATE ON domain_host_attrs FOR EACH ROW E
 
 CREATE FUNCTION zone_domain_delete_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld = OLD.tld;
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld = OLD.tld;
   RETURN NULL;
 END
 $fn$;
@@ -859,7 +870,7 @@ CREATE TRIGGER zone_domain_delete AFTER DELETE ON domains FOR EACH ROW EXECUTE F
 
 CREATE FUNCTION zone_domain_insert_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld = NEW.tld;
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld = NEW.tld;
   RETURN NULL;
 END
 $fn$;
@@ -867,7 +878,7 @@ CREATE TRIGGER zone_domain_insert AFTER INSERT ON domains FOR EACH ROW EXECUTE F
 
 CREATE FUNCTION zone_domain_update_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld IN (OLD.tld, NEW.tld);
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld IN (OLD.tld, NEW.tld);
   RETURN NULL;
 END
 $fn$;
@@ -875,7 +886,7 @@ CREATE TRIGGER zone_domain_update AFTER UPDATE OF name, tld, statuses, deleted_a
 
 CREATE FUNCTION zone_ds_delete_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = OLD.domain_id);
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld = (SELECT tld FROM domains WHERE id = OLD.domain_id);
   RETURN NULL;
 END
 $fn$;
@@ -883,7 +894,7 @@ CREATE TRIGGER zone_ds_delete AFTER DELETE ON domain_ds FOR EACH ROW EXECUTE FUN
 
 CREATE FUNCTION zone_ds_insert_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
   RETURN NULL;
 END
 $fn$;
@@ -891,7 +902,7 @@ CREATE TRIGGER zone_ds_insert AFTER INSERT ON domain_ds FOR EACH ROW EXECUTE FUN
 
 CREATE FUNCTION zone_host_update_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state
   WHERE tld IN (SELECT tld FROM domains WHERE id IN (OLD.superordinate_id, NEW.superordinate_id))
      OR tld IN (SELECT d.tld FROM domain_nameservers n JOIN domains d ON d.id = n.domain_id WHERE n.host_id = NEW.id);
   RETURN NULL;
@@ -901,7 +912,7 @@ CREATE TRIGGER zone_host_update AFTER UPDATE OF name, superordinate_id ON hosts 
 
 CREATE FUNCTION zone_key_delete_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = OLD.domain_id);
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld = (SELECT tld FROM domains WHERE id = OLD.domain_id);
   RETURN NULL;
 END
 $fn$;
@@ -909,7 +920,7 @@ CREATE TRIGGER zone_key_delete AFTER DELETE ON domain_keys FOR EACH ROW EXECUTE 
 
 CREATE FUNCTION zone_key_insert_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
   RETURN NULL;
 END
 $fn$;
@@ -917,7 +928,7 @@ CREATE TRIGGER zone_key_insert AFTER INSERT ON domain_keys FOR EACH ROW EXECUTE 
 
 CREATE FUNCTION zone_ns_delete_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = OLD.domain_id);
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld = (SELECT tld FROM domains WHERE id = OLD.domain_id);
   RETURN NULL;
 END
 $fn$;
@@ -925,7 +936,7 @@ CREATE TRIGGER zone_ns_delete AFTER DELETE ON domain_nameservers FOR EACH ROW EX
 
 CREATE FUNCTION zone_ns_insert_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld = (SELECT tld FROM domains WHERE id = NEW.domain_id);
   RETURN NULL;
 END
 $fn$;
@@ -941,7 +952,7 @@ CREATE TRIGGER zone_tld_insert AFTER INSERT ON tlds FOR EACH ROW EXECUTE FUNCTIO
 
 CREATE FUNCTION zone_tld_policy_fn() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-  UPDATE zone_state SET changes = changes + 1 WHERE tld = NEW.name;
+  INSERT INTO zone_changes (tld) SELECT tld FROM zone_state WHERE tld = NEW.name;
   RETURN NULL;
 END
 $fn$;

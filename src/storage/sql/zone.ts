@@ -18,7 +18,14 @@ export class SqlZoneRepo implements ZoneRepo {
   constructor(private readonly db: SqlDb) {}
 
   async states(): Promise<ZoneState[]> {
-    const rows = (await this.db.prepare('SELECT * FROM zone_state ORDER BY tld').all()) as StateRow[];
+    // PostgreSQL keeps a TLD's later changes as rows of zone_changes (see postgres/schema.ts).
+    const sql =
+      this.db.dialect === 'sqlite'
+        ? 'SELECT * FROM zone_state ORDER BY tld'
+        : `SELECT s.tld, s.changes + (SELECT COUNT(*) FROM zone_changes c WHERE c.tld = s.tld) AS changes, s.serial, s.published_serial, s.published_at,
+                  s.published_changes, s.file, s.bytes, s.delegations, s.duration_ms
+             FROM zone_state s ORDER BY s.tld`;
+    const rows = (await this.db.prepare(sql).all()) as StateRow[];
     return rows.map((r) => ({
       tld: r.tld,
       changes: r.changes,

@@ -23,7 +23,7 @@ CREATE EXTENSION IF NOT EXISTS citext;
 -- SQLite's json_valid(), for the CHECK on registrars.postal_address.
 CREATE FUNCTION json_valid(t text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $fn$
 BEGIN
-  PERFORM t::jsonb;
+  PERFORM t::json;
   RETURN true;
 EXCEPTION WHEN others THEN
   RETURN false;

@@ -7,10 +7,17 @@ interface Translated {
   text: string;
   /** `@name`/`:name` parameters in `$n` order; null when the text uses `?` (positional). */
   names: string[] | null;
-  name: string;
+  /** Undefined past MAX_NAMED: the statement is then parsed each time it runs. */
+  name: string | undefined;
 }
 
 const translations = new Map<string, Translated>();
+/**
+ * Distinct SQL texts kept translated and prepared by name (each connection keeps every statement it has
+ * prepared). The registry's own texts are a few hundred; texts built with inline lists (an OT&E reset's ids)
+ * are not kept once the cap is reached, so neither this map nor a connection grows without bound.
+ */
+const MAX_NAMED = 2000;
 
 /** Statements that only read. */
 const READS = /^\s*(SELECT|WITH|PRAGMA)\b/i;
@@ -20,8 +27,8 @@ const READS = /^\s*(SELECT|WITH|PRAGMA)\b/i;
  * PostgreSQL's `$n`, skipping string literals, quoted identifiers, comments and `::` casts. Once per text.
  */
 export function translate(sql: string): Translated {
-  let t = translations.get(sql);
-  if (t) return t;
+  const known = translations.get(sql);
+  if (known) return known;
   let out = '';
   let positional = 0;
   const names: string[] = [];
@@ -51,8 +58,9 @@ export function translate(sql: string): Translated {
     }
   }
   if (positional > 0 && names.length > 0) throw new Error(`SQL mixes ? and named parameters: ${sql}`);
-  t = { text: out, names: names.length > 0 ? names : null, name: `s${translations.size + 1}` };
-  translations.set(sql, t);
+  const keep = translations.size < MAX_NAMED;
+  const t: Translated = { text: out, names: names.length > 0 ? names : null, name: keep ? `s${translations.size + 1}` : undefined };
+  if (keep) translations.set(sql, t);
   return t;
 }
 

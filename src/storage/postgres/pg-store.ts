@@ -70,7 +70,7 @@ export class PgStore implements Store {
   private readonly tlds = new TldCache();
   private readonly warn: PgOptions['warn'];
   private closed = false;
-  /** Transactions run again after a serialization failure, since the start (the server's metrics read it). */
+  /** Transactions run again after a serialization failure, since the start (for diagnostics; not yet a metric). */
   retries = 0;
 
   constructor(opts: PgOptions) {

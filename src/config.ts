@@ -391,7 +391,7 @@ function validate(c: Config): Config {
     } catch {
       // reported below, without echoing a password
     }
-    if (!u || !/^postgres(ql)?:$/i.test(u.protocol) || u.pathname.length <= 1) {
+    if (!u || !/^postgres(ql)?:\/\//i.test(c.database) || u.pathname.length <= 1) {
       bad('database: a PostgreSQL URL must look like postgres://user@host:5432/dbname (or postgres:///dbname?host=/socket/dir)');
     }
   }

@@ -8,6 +8,7 @@ import { EppClient } from '../src/client/epp-client.js';
 import { requests } from '../src/client/requests.js';
 import { hashSecret } from '../src/registry/passwords.js';
 import { resolvePolicy } from '../src/registry/policy.js';
+import { loadConfig } from '../src/config.js';
 import { PgStore } from '../src/storage/postgres/pg-store.js';
 import { pgTypes } from '../src/storage/postgres/pg-types.js';
 import { fingerprint } from '../src/transport/dev-certs.js';
@@ -221,5 +222,21 @@ describe('PostgreSQL: two server processes on one database', function () {
     stats.acked = workers.reduce((n, w) => n + w.acked.length, 0);
     expect(stats.acked).to.be.greaterThan(0);
     console.log(`      ${CYCLES} kills of one of two servers: ${stats.acked} commands acknowledged, ${stats.inFlight} in flight at a kill; ${model.domains.size} domains`);
+  });
+});
+
+describe('the PostgreSQL database setting (both passes)', () => {
+  it('is checked where it enters: a malformed URL is refused by name without echoing it, a good one is kept as given (never taken for a file path)', () => {
+    for (const v of ['postgres:registry', 'postgres://registry:s3cret@db1/', 'postgresql://registry:s3cret@db1']) {
+      let message = '';
+      try {
+        loadConfig({ env: { REGISTRY_DATABASE: v } });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message, v).to.match(/^database: a PostgreSQL URL must look like postgres:\/\//);
+      expect(message).to.not.include('s3cret');
+    }
+    for (const v of ['postgres://registry@db1:5432/registry', 'postgres:///registry?host=/run/postgresql']) expect(loadConfig({ env: { REGISTRY_DATABASE: v } }).database).to.equal(v);
   });
 });

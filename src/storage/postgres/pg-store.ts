@@ -1,16 +1,7 @@
 import pg from 'pg';
 import type { Repos, Store, TransactionOptions } from '../store.js';
-import { SqlAuditRepo, SqlPollRepo, SqlRegistrarRepo, SqlSettingsRepo, SqlTldRepo, TldCache } from '../sql/core.js';
-import { SqlContactRepo } from '../sql/contacts.js';
-import { SqlContactTransferRepo } from '../sql/contact-transfers.js';
-import { SqlDomainRepo } from '../sql/domains.js';
-import { SqlHostRepo } from '../sql/hosts.js';
-import { SqlHttpRepo } from '../sql/http.js';
-import { SqlBillingRepo, SqlLifecycleRepo } from '../sql/lifecycle.js';
-import { SqlTransferRepo } from '../sql/transfers.js';
-import { SqlTmchRepo } from '../sql/tmch.js';
-import { SqlZoneRepo } from '../sql/zone.js';
-import { SqlMaintenanceRepo } from '../sql/maintenance.js';
+import { TldCache } from '../sql/core.js';
+import { reposOn } from '../sql/repos.js';
 import { PgDb } from './pg-db.js';
 import { pgTypes } from './pg-types.js';
 import { migratePostgres } from './pg-migrate.js';
@@ -33,27 +24,6 @@ const RETRYABLE = new Set(['40001', '40P01']);
 /** Attempts of one transaction before its error is the caller's (the runner answers 2400 and logs it). */
 export const MAX_ATTEMPTS = 20;
 
-
-function reposOn(db: PgDb, tlds: TldCache): Repos {
-  return {
-    registrars: new SqlRegistrarRepo(db),
-    tlds: new SqlTldRepo(db, tlds),
-    poll: new SqlPollRepo(db),
-    audit: new SqlAuditRepo(db),
-    settings: new SqlSettingsRepo(db),
-    contacts: new SqlContactRepo(db),
-    hosts: new SqlHostRepo(db),
-    domains: new SqlDomainRepo(db),
-    lifecycle: new SqlLifecycleRepo(db),
-    billing: new SqlBillingRepo(db),
-    transfers: new SqlTransferRepo(db),
-    contactTransfers: new SqlContactTransferRepo(db),
-    http: new SqlHttpRepo(db),
-    zone: new SqlZoneRepo(db),
-    tmch: new SqlTmchRepo(db),
-    maintenance: new SqlMaintenanceRepo(db),
-  };
-}
 
 /**
  * The registry on PostgreSQL, for several server processes on one database. Each transaction runs on a
@@ -118,7 +88,7 @@ export class PgStore implements Store {
         // Commits that change nothing but audit rows need not wait for the WAL flush (see TransactionOptions).
         await client.query(auditOnly ? `${begin}; SET LOCAL synchronous_commit TO off` : begin);
         const db = new PgDb(client);
-        const result = await fn(reposOn(db, this.tlds));
+        const result = await fn(reposOn(db, { tlds: this.tlds }));
         // A query that applied due events after all: its changes are answered only once durable.
         if (auditOnly && db.changed) await client.query('SET LOCAL synchronous_commit TO on');
         await client.query('COMMIT');

@@ -7,19 +7,10 @@ import { hashAuthInfoSync } from '../../registry/auth-info.js';
 import { MIGRATIONS } from '../migrations.js';
 import { SCHEMA_VERSION, SchemaTooNewError, NoDatabaseError } from '../errors.js';
 import type { Repos, Store } from '../store.js';
-import { SqlAuditRepo, SqlPollRepo, SqlRegistrarRepo, SqlSettingsRepo, SqlTldRepo } from '../sql/core.js';
-import { SqlContactRepo } from '../sql/contacts.js';
-import { SqlContactTransferRepo } from '../sql/contact-transfers.js';
-import { SqlDomainRepo } from '../sql/domains.js';
-import { SqlHostRepo } from '../sql/hosts.js';
-import { SqlHttpRepo } from '../sql/http.js';
-import { SqlBillingRepo, SqlLifecycleRepo } from '../sql/lifecycle.js';
-import { SqlTransferRepo } from '../sql/transfers.js';
-import { SqlTmchRepo } from '../sql/tmch.js';
-import { SqlZoneRepo } from '../sql/zone.js';
-import { SqlMaintenanceRepo } from '../sql/maintenance.js';
 import { memoizePrepare, prepareOwn } from './statements.js';
 import { SqliteDb } from './sqlite-db.js';
+import { SqlAuditRepo } from '../sql/core.js';
+import { reposOn } from '../sql/repos.js';
 
 export interface SqliteOptions {
   /** File path, or ':memory:'. */
@@ -99,30 +90,6 @@ const MAX_BATCH = 256;
 /** Most reads one read transaction serves before the event loop gets a turn (writers, sockets). */
 const MAX_READ_BATCH = 16;
 
-/** The repositories over one connection. */
-function reposOn(raw: Database.Database, audit?: SqlAuditRepo): Repos {
-  const db = new SqliteDb(raw);
-  audit ??= new SqlAuditRepo(db);
-  return {
-    registrars: new SqlRegistrarRepo(db),
-    tlds: new SqlTldRepo(db),
-    poll: new SqlPollRepo(db),
-    audit,
-    settings: new SqlSettingsRepo(db),
-    contacts: new SqlContactRepo(db),
-    hosts: new SqlHostRepo(db),
-    domains: new SqlDomainRepo(db),
-    lifecycle: new SqlLifecycleRepo(db),
-    billing: new SqlBillingRepo(db),
-    transfers: new SqlTransferRepo(db),
-    contactTransfers: new SqlContactTransferRepo(db),
-    http: new SqlHttpRepo(db),
-    zone: new SqlZoneRepo(db),
-    tmch: new SqlTmchRepo(db),
-    maintenance: new SqlMaintenanceRepo(db),
-  };
-}
-
 /**
  * The embedded SQLite store: one connection, WAL mode, foreign keys on, one transaction per command.
  * better-sqlite3 is synchronous, so transactions are serialised through a queue: a handler may await
@@ -200,9 +167,10 @@ export class SqliteStore implements Store {
       throw e;
     }
     this.totalChanges = prepareOwn(this.db, 'SELECT total_changes()').pluck();
-    this.audit = new SqlAuditRepo(new SqliteDb(this.db));
+    const sql = new SqliteDb(this.db);
+    this.audit = new SqlAuditRepo(sql);
     if (opts.backgroundCheckpoints && opts.path !== ':memory:' && !this.readerOnly) this.startCheckpointer();
-    this.repos = reposOn(this.db, this.audit);
+    this.repos = reposOn(sql, { audit: this.audit });
   }
 
   private startCheckpointer(): void {
@@ -322,7 +290,7 @@ export class SqliteStore implements Store {
     memoizePrepare(db);
     db.pragma('cache_size = -16384');
     db.pragma('busy_timeout = 5000');
-    this.reader = { db, repos: reposOn(db) };
+    this.reader = { db, repos: reposOn(new SqliteDb(db)) };
     return this.reader;
   }
 

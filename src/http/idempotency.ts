@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { IDEMPOTENCY_PENDING } from '../storage/http-repo.js';
 import type { Repos } from '../storage/store.js';
 import { ApiError, auditOwn, errorBody, type ApiState, type HttpDeps } from './gateway.js';
 
@@ -10,8 +11,11 @@ import { ApiError, auditOwn, errorBody, type ApiState, type HttpDeps } from './g
  * no second expiry jump, no "already deleted". The same key with a different request: 409
  * duplicate_idempotency_key_conflict. Server failures (5xx) are not stored, so a retry runs again.
  *
- * Requests with the same key are serialised in process (one server process serves the API), so a retry
- * that arrives while the first attempt still runs waits for it and then replays it. A successful command
+ * Requests with the same key are serialised in process; across server processes (PostgreSQL) the first
+ * claims the key in the database before it runs (a pending record, given back if it fails with 5xx, taken
+ * over after a minute if its process died), so that a retry that arrives while the first attempt still runs,
+ * through whichever process, waits for it and then replays it (409 idempotency_key_in_use after 10 s of
+ * waiting). A successful command
  * stores the outcome inside its own transaction (the route hands `save` to the gateway's `also`), so the
  * change and the outcome a retry replays commit together; outcomes of requests that changed nothing
  * (refusals) are stored after, in a transaction of their own.
@@ -63,6 +67,11 @@ export function fingerprint(method: string, path: string, body: unknown): string
   return createHash('sha256').update(`${method} ${path}\n${canonicalJson(rest)}`).digest('hex');
 }
 
+/** How long a claimed key stays taken without an outcome (its server died mid-request): then another request may run. */
+const PENDING_LEASE_MS = 60_000;
+/** How long a request waits for another one with its key, running in another process, before 409 idempotency_key_in_use. */
+const WAIT_FOR_PENDING_MS = 10_000;
+
 /** Serialises work per key. */
 export class KeyLocks {
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -107,26 +116,7 @@ export async function idempotent(
   const fp = fingerprint(req.method, req.path, req.body);
   return locks.run(`${registrar.id}\u0000${key}`, async () => {
     const now = deps.clock.now();
-    const stored = await deps.store.transaction((r) => r.http.idempotency(registrar.id, key, now));
-    if (stored) {
-      if (stored.fingerprint !== fp) {
-        throw new ApiError(
-          409,
-          'duplicate_idempotency_key_conflict',
-          `Idempotency key ${key} was already used by request ${stored.requestId} (${stored.command}) with different parameters`,
-          'idempotency_key',
-          undefined,
-          { original_request_id: stored.requestId },
-        );
-      }
-      api.replayOf = stored.requestId;
-      api.eppCode = stored.eppCode ?? undefined;
-      // The replay is itself audited, so that a retry shows in GET /poll next to the attempt it repeats.
-      await auditOwn(deps, api, registrar.id, 'http:replay', stored.domain, stored.eppCode ?? 1000, `replay of request ${stored.requestId}`);
-      return { status: stored.httpStatus, body: JSON.parse(stored.response) as Record<string, unknown>, replayed: true };
-    }
-    const retention = deps.config.http.idempotencyRetentionHours * 3_600_000;
-    const record = (outcome: Outcome) => ({
+    const record = (outcome: Outcome, expiresAt: Date) => ({
       registrarId: registrar.id,
       key,
       fingerprint: fp,
@@ -137,15 +127,55 @@ export async function idempotent(
       eppCode: api.eppCode ?? null,
       response: JSON.stringify(outcome.body),
       createdAt: now,
-      expiresAt: new Date(now.getTime() + retention),
+      expiresAt,
     });
-    // The outcome a command's transaction stored; another one returned (a refusal, a rolled-back command) is stored here.
+    // The key is claimed before the request runs, so that the same request sent to another server process
+    // at once waits for this one and replays it instead of running twice.
+    const pending = record({ status: IDEMPOTENCY_PENDING, body: {} }, new Date(now.getTime() + PENDING_LEASE_MS));
+    const waitUntil = Date.now() + WAIT_FOR_PENDING_MS;
+    for (;;) {
+      const stored = await deps.store.transaction((r) => r.http.claimIdempotency(pending, deps.clock.now()));
+      if (!stored) break;
+      if (stored.fingerprint !== fp) {
+        throw new ApiError(
+          409,
+          'duplicate_idempotency_key_conflict',
+          `Idempotency key ${key} was already used by request ${stored.requestId} (${stored.command}) with different parameters`,
+          'idempotency_key',
+          undefined,
+          { original_request_id: stored.requestId },
+        );
+      }
+      if (stored.httpStatus === IDEMPOTENCY_PENDING) {
+        if (Date.now() >= waitUntil) {
+          throw new ApiError(409, 'idempotency_key_in_use', `Request ${stored.requestId} with idempotency key ${key} is still running; retry later`, 'idempotency_key');
+        }
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      api.replayOf = stored.requestId;
+      api.eppCode = stored.eppCode ?? undefined;
+      // The replay is itself audited, so that a retry shows in GET /poll next to the attempt it repeats.
+      await auditOwn(deps, api, registrar.id, 'http:replay', stored.domain, stored.eppCode ?? 1000, `replay of request ${stored.requestId}`);
+      return { status: stored.httpStatus, body: JSON.parse(stored.response) as Record<string, unknown>, replayed: true };
+    }
+    const expiresAt = new Date(now.getTime() + deps.config.http.idempotencyRetentionHours * 3_600_000);
+    // The outcome a command's transaction stored; another one returned (a refusal, a rolled-back command) is
+    // stored here. A server failure stores nothing and gives the key back, so that a retry runs again.
     let saved: Outcome | undefined;
-    const outcome = await attempt(async (repos, o) => {
-      await repos.http.saveIdempotency(record(o));
-      saved = o;
-    });
-    if (saved !== outcome && outcome.status < 500 && outcome.status !== 429) await deps.store.transaction((r) => r.http.saveIdempotency(record(outcome)));
+    let outcome: Outcome;
+    try {
+      outcome = await attempt(async (repos, o) => {
+        await repos.http.saveIdempotency(record(o, expiresAt));
+        saved = o;
+      });
+    } catch (e) {
+      await deps.store.transaction((r) => r.http.releaseIdempotency(registrar.id, key, api.requestId)).catch(() => {});
+      throw e;
+    }
+    if (saved === outcome) return outcome;
+    if (outcome.status < 500 && outcome.status !== 429) await deps.store.transaction((r) => r.http.saveIdempotency(record(outcome, expiresAt)));
+    else await deps.store.transaction((r) => r.http.releaseIdempotency(registrar.id, key, api.requestId));
     return outcome;
   });
 }

@@ -67,6 +67,9 @@ export interface RequestSelection {
   command?: string;
 }
 
+/** The http_status of a key claimed by a request still running. */
+export const IDEMPOTENCY_PENDING = 0;
+
 export interface IdempotencyRecord {
   registrarId: number;
   key: string;
@@ -74,6 +77,7 @@ export interface IdempotencyRecord {
   requestId: string;
   command: string;
   domain: string | null;
+  /** 0 while the request is running (IDEMPOTENCY_PENDING). */
   httpStatus: number;
   eppCode: number | null;
   /** The JSON response body, exactly as first sent. */
@@ -197,6 +201,14 @@ export interface HttpRepo {
   requests(registrarId: number, opts: RequestSelection): Promise<HttpRequestRecord[]>;
   idempotency(registrarId: number, key: string, now: Date): Promise<IdempotencyRecord | undefined>;
   saveIdempotency(r: IdempotencyRecord): Promise<void>;
+  /**
+   * Takes the key for a request about to run: stores `pending` (http_status 0, a short expiry) unless a live
+   * record of the key exists, which is returned instead (finished, or pending: another request with the
+   * key is running). Every server process sees the claim of the others.
+   */
+  claimIdempotency(pending: IdempotencyRecord, now: Date): Promise<IdempotencyRecord | undefined>;
+  /** Gives up the claim of `requestId` on the key (its request failed and stores no outcome). */
+  releaseIdempotency(registrarId: number, key: string, requestId: string): Promise<void>;
   /** Forgets idempotency records past their retention; returns how many. */
   expireIdempotency(now: Date): Promise<number>;
   poll(f: PollFilter): Promise<PollRow[]>;

@@ -252,6 +252,23 @@ export class SqlHttpRepo implements HttpRepo {
     const rows = (await this.db.prepare(`SELECT * FROM http_requests WHERE ${where.join(' AND ')} ORDER BY id`).all(params)) as RequestRow[];
     return rows.map(toRequest);
   }
+  async claimIdempotency(pending: IdempotencyRecord, now: Date): Promise<IdempotencyRecord | undefined> {
+    // Only an expired record is replaced; a live one (finished or pending) is the caller's to answer from.
+    const { changes } = await this.db
+      .prepare(
+        `INSERT INTO http_idempotency (registrar_id, key, fingerprint, request_id, command, domain, http_status, epp_code, response, created_at, expires_at)
+         VALUES (@registrarId, @key, @fingerprint, @requestId, @command, @domain, @httpStatus, @eppCode, @response, @createdAt, @expiresAt)
+         ON CONFLICT (registrar_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, request_id = excluded.request_id,
+           command = excluded.command, domain = excluded.domain, http_status = excluded.http_status, epp_code = excluded.epp_code,
+           response = excluded.response, created_at = excluded.created_at, expires_at = excluded.expires_at
+         WHERE http_idempotency.expires_at <= @now`,
+      )
+      .run({ ...pending, createdAt: pending.createdAt.getTime(), expiresAt: pending.expiresAt.getTime(), now: now.getTime() });
+    return changes === 1 ? undefined : this.idempotency(pending.registrarId, pending.key, now);
+  }
+  async releaseIdempotency(registrarId: number, key: string, requestId: string) {
+    await this.db.prepare('DELETE FROM http_idempotency WHERE registrar_id = ? AND key = ? AND request_id = ?').run(registrarId, key, requestId);
+  }
   async idempotency(registrarId: number, key: string, now: Date): Promise<IdempotencyRecord | undefined> {
     const r = await this.idemStmt.get(registrarId, key, now.getTime());
     if (!r) return undefined;

@@ -204,13 +204,16 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   const tmchCas = tmchCa === '' ? [] : pemCertificates(readFileSync(tmchCa, 'utf8'));
   if (tmchCa === '') log.info('no TMCH CA configured (tmch.ca): sunrise creates will be refused');
   else log.info({ file: tmchCa, certificates: tmchCas.map((c) => c.subject.replace(/\n/g, ', ')) }, `TMCH CA for signed marks: ${tmchCa}`);
+  // PostgreSQL: session limits, failed logins and HTTP rates counted with the other server processes.
+  const sharedLimits = store.sharedLimits(config.heartbeatSeconds * 1000);
+  await sharedLimits?.start();
   const services: Services = {
     store,
     clock,
     config,
     log,
-    sessions: new SessionTable(),
-    loginThrottle: new LoginThrottle(),
+    sessions: new SessionTable(sharedLimits),
+    loginThrottle: LoginThrottle.over(sharedLimits),
     dueEvents,
     extensionURIs: () => extensionURIs,
     observer: metrics,
@@ -267,6 +270,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
         runner,
         clock,
         log,
+        sharedLimits,
         epp: () => ({ host: address.host, port: address.port, tlds, extensions: extensionURIs }),
         ops: {
           readiness,
@@ -357,6 +361,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       await httpServer?.close();
       await zonePublisher?.close();
       await epp.close();
+      await sharedLimits?.stop();
       await store.close();
       serveLock?.release();
       parser.dispose();

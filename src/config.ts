@@ -20,6 +20,11 @@ export interface Config {
   database: string;
   /** PRAGMA synchronous: FULL (every acknowledged change survives power loss) or NORMAL. */
   synchronous: 'FULL' | 'NORMAL';
+  /**
+   * PostgreSQL: seconds between a server process's heartbeats. A process silent for three is taken for dead:
+   * its EPP sessions stop counting against its registrars' session limits.
+   */
+  heartbeatSeconds: number;
   /** Folder of the TLS material; development certificates are generated here when missing. */
   certsDir: string;
   /** Folder of the XSDs every command and response is validated against. */
@@ -170,6 +175,7 @@ export function defaultConfig(base = process.cwd()): Config {
   return {
     database: resolve(base, 'data/registry.sqlite'),
     synchronous: 'FULL',
+    heartbeatSeconds: 10,
     certsDir,
     schemasDir: resolve(PACKAGE_ROOT, 'schemas'),
     epp: {
@@ -247,6 +253,7 @@ const ENV: Record<string, string> = {
   REGISTRY_TLS_CA: 'tls.ca',
   REGISTRY_TLS_CRL: 'tls.crl',
   REGISTRY_LOG_LEVEL: 'logLevel',
+  REGISTRY_HEARTBEAT_SECONDS: 'heartbeatSeconds',
   REGISTRY_DEV_FIXTURES: 'devFixtures',
   REGISTRY_HTTP_ENABLED: 'http.enabled',
   REGISTRY_HTTP_HOST: 'http.host',
@@ -396,6 +403,7 @@ function validate(c: Config): Config {
     }
   }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logLevel)) bad(`logLevel must be one of fatal, error, warn, info, debug, trace, silent`);
+  int(c.heartbeatSeconds, 1, 300, 'heartbeatSeconds');
   if (!/^[A-Za-z0-9]{1,8}$/.test(c.roidSuffix)) bad('roidSuffix must be 1 to 8 letters or digits (RFC 5730 roid)');
   if (typeof c.devFixtures !== 'boolean') bad('devFixtures must be true or false');
   if (typeof c.tmch?.ca !== 'string') bad('tmch.ca must be the path of a PEM file of TMCH CA certificates (or empty: none)');

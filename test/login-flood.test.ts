@@ -121,59 +121,59 @@ describe('LoginThrottle', () => {
   const A = '192.0.2.1';
   const B = '198.51.100.7';
 
-  it('backs off per (address, clID): 0.25, 0.5, 1, 2, 4, 8, 8 s after the 5th, 6th, … failure, for 15 minutes', () => {
+  it('backs off per (address, clID): 0.25, 0.5, 1, 2, 4, 8, 8 s after the 5th, 6th, … failure, for 15 minutes', async () => {
     const th = new LoginThrottle();
     const delays: number[] = [];
     for (let i = 1; i <= 11; i++) {
       th.failed(A, 'ClientX', 1000 * i);
-      delays.push(th.delayFor(A, 'ClientX', 1000 * i));
+      delays.push(await th.delayFor(A, 'ClientX', 1000 * i));
     }
     expect(delays).to.deep.equal([0, 0, 0, 0, 250, 500, 1000, 2000, 4000, 8000, 8000]);
     // Other registrars on that address, and the same registrar from elsewhere, are not slowed down.
-    expect(th.delayFor(A, 'ClientY', 12_000)).to.equal(0);
-    expect(th.delayFor(B, 'ClientX', 12_000)).to.equal(0);
+    expect(await th.delayFor(A, 'ClientY', 12_000)).to.equal(0);
+    expect(await th.delayFor(B, 'ClientX', 12_000)).to.equal(0);
     // The count lives 15 minutes after the last failure.
-    expect(th.delayFor(A, 'ClientX', 11_000 + 15 * 60_000)).to.equal(8000);
-    expect(th.delayFor(A, 'ClientX', 11_001 + 15 * 60_000)).to.equal(0);
+    expect(await th.delayFor(A, 'ClientX', 11_000 + 15 * 60_000)).to.equal(8000);
+    expect(await th.delayFor(A, 'ClientX', 11_001 + 15 * 60_000)).to.equal(0);
   });
 
-  it('a success clears that registrar\'s count only', () => {
+  it('a success clears that registrar\'s count only', async () => {
     const th = new LoginThrottle();
     for (let i = 0; i < 6; i++) {
       th.failed(A, 'ClientX', 1000);
       th.failed(A, 'ClientY', 1000);
     }
     th.succeeded(A, 'ClientX', 1000);
-    expect(th.delayFor(A, 'ClientX', 1000)).to.equal(0);
-    expect(th.delayFor(A, 'ClientY', 1000)).to.equal(500);
+    expect(await th.delayFor(A, 'ClientX', 1000)).to.equal(0);
+    expect(await th.delayFor(A, 'ClientY', 1000)).to.equal(500);
   });
 
-  it('backs off a whole address that sprays failures over 20 or more clIDs', () => {
+  it('backs off a whole address that sprays failures over 20 or more clIDs', async () => {
     const th = new LoginThrottle();
     for (let i = 1; i <= 19; i++) th.failed(A, `Sprayed${i}`, 1000);
-    expect(th.delayFor(A, 'ClientY', 1000)).to.equal(0);
+    expect(await th.delayFor(A, 'ClientY', 1000)).to.equal(0);
     // Repeated failures of one clID count once.
     th.failed(A, 'Sprayed1', 1000);
-    expect(th.delayFor(A, 'ClientY', 1000)).to.equal(0);
+    expect(await th.delayFor(A, 'ClientY', 1000)).to.equal(0);
     th.failed(A, 'Sprayed20', 1000);
-    expect(th.delayFor(A, 'ClientY', 1000)).to.equal(250);
+    expect(await th.delayFor(A, 'ClientY', 1000)).to.equal(250);
     th.failed(A, 'Sprayed21', 1000);
-    expect(th.delayFor(A, 'ClientY', 1000)).to.equal(500);
+    expect(await th.delayFor(A, 'ClientY', 1000)).to.equal(500);
     // Other addresses are unaffected.
-    expect(th.delayFor(B, 'ClientY', 1000)).to.equal(0);
+    expect(await th.delayFor(B, 'ClientY', 1000)).to.equal(0);
     // A success takes that clID off the address's count, and only that one.
     th.succeeded(A, 'ClientY', 1000);
-    expect(th.delayFor(A, 'ClientY', 1000)).to.equal(500);
+    expect(await th.delayFor(A, 'ClientY', 1000)).to.equal(500);
     th.succeeded(A, 'Sprayed3', 1000);
-    expect(th.delayFor(A, 'ClientY', 1000)).to.equal(250);
+    expect(await th.delayFor(A, 'ClientY', 1000)).to.equal(250);
   });
 
-  it('keeps a bounded number of counts, dropping the oldest first', () => {
+  it('keeps a bounded number of counts, dropping the oldest first', async () => {
     const th = new LoginThrottle(5, 250, 8000, 15 * 60_000, 20, 2);
     for (let i = 0; i < 5; i++) th.failed(A, 'ClientX', 1000);
     th.failed(A, 'ClientY', 2000);
-    expect(th.delayFor(A, 'ClientX', 2000)).to.equal(250);
+    expect(await th.delayFor(A, 'ClientX', 2000)).to.equal(250);
     th.failed(A, 'ClientZ', 3000);
-    expect(th.delayFor(A, 'ClientX', 3000)).to.equal(0);
+    expect(await th.delayFor(A, 'ClientX', 3000)).to.equal(0);
   });
 });

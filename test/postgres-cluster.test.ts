@@ -12,7 +12,8 @@ import { loadConfig } from '../src/config.js';
 import { PgStore } from '../src/storage/postgres/pg-store.js';
 import { pgTypes } from '../src/storage/postgres/pg-types.js';
 import { fingerprint } from '../src/transport/dev-certs.js';
-import { checkResponse, PASSWORDS, testCerts } from './helpers.js';
+import { issueToken } from '../src/http/tokens.js';
+import { checkResponse, loginXml, PASSWORDS, testCerts } from './helpers.js';
 import { auditByClTRID, databaseViolations, lostAcknowledged, modelViolations } from './crash/invariants.js';
 import { copyToSqlite } from './crash/pg-copy.js';
 import { killHard, startServer, type ServerProcess } from './crash/server-process.js';
@@ -37,7 +38,7 @@ function writeConfig(file: string, url: string, certsDir: string): void {
 }
 
 /** The TLD and the two accounts with their credit, as the CLI makes them (in-process to save node starts). */
-async function seedRegistry(url: string, certsDir: string): Promise<void> {
+async function seedRegistry(url: string, certsDir: string, maxSessions = 40): Promise<void> {
   const store = new PgStore({ url });
   const now = new Date();
   await store.transaction(async (r) => {
@@ -49,7 +50,7 @@ async function seedRegistry(url: string, certsDir: string): Promise<void> {
           name: clId,
           passwordHash: await hashSecret(PASSWORDS[clId]),
           certFingerprints: [fingerprint(readFileSync(join(certsDir, `${clId.toLowerCase()}.crt`), 'utf8'))],
-          maxSessions: 40,
+          maxSessions,
         },
         now,
       );
@@ -222,6 +223,187 @@ describe('PostgreSQL: two server processes on one database', function () {
     stats.acked = workers.reduce((n, w) => n + w.acked.length, 0);
     expect(stats.acked).to.be.greaterThan(0);
     console.log(`      ${CYCLES} kills of one of two servers: ${stats.acked} commands acknowledged, ${stats.inFlight} in flight at a kill; ${model.domains.size} domains`);
+  });
+});
+
+/** Rows of `sql` on the database at `url`. */
+async function query(url: string, sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+  const c = new pg.Client({ connectionString: url, types: pgTypes });
+  await c.connect();
+  try {
+    return (await c.query(sql, params)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+/** Retries `fn` until it returns true, for at most `ms`; false if it never did. */
+async function eventually(fn: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await fn()) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+describe('PostgreSQL: limits shared by two server processes', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let certsDir: string;
+  let db: { url: string; drop(): Promise<void> };
+  let configFile: string;
+  const servers: ServerProcess[] = [];
+  const session = (server: number, reg: 'ClientX' | 'ClientY', trid: string) => loginSession({ port: servers[server].port, certsDir }, reg, trid);
+  /** A connection to server `i` as `reg`, its login's result code, and the time the login took. */
+  async function tryLogin(i: number, reg: 'ClientX' | 'ClientY', pw = PASSWORDS[reg]): Promise<{ c: EppClient; code: number; ms: number }> {
+    const c = await EppClient.connect({
+      host: '127.0.0.1',
+      port: servers[i].port,
+      ca: join(certsDir, 'ca.crt'),
+      cert: join(certsDir, `${reg.toLowerCase()}.crt`),
+      key: join(certsDir, `${reg.toLowerCase()}.key`),
+      servername: 'localhost',
+      timeout: 15_000,
+    });
+    const started = Date.now();
+    const code = checkResponse(await c.request(loginXml(reg, pw, { clTRID: `lim-${Date.now()}` }))).code;
+    return { c, code, ms: Date.now() - started };
+  }
+
+  before(async function () {
+    if (!onPostgres) this.skip();
+    dir = mkdtempSync(join(tmpdir(), 'epp-pg-limits-'));
+    certsDir = testCerts();
+    db = await newTestDatabase();
+    configFile = join(dir, 'registry.json');
+    // A heartbeat a second (a killed server's sessions stop counting after 3 s); HTTP limits counted per day.
+    const http = { enabled: true, rateLimit: { windowSeconds: 86400, perToken: 4, perRegistrar: 1000 } };
+    writeFileSync(configFile, JSON.stringify({ database: db.url, certsDir, devFixtures: false, logLevel: 'info', heartbeatSeconds: 1, epp: { port: 0, svID: 'Two Servers' }, http, rdap: { enabled: false } }));
+    // Two sessions per registrar.
+    await seedRegistry(db.url, certsDir, 2);
+    for (let i = 0; i < 2; i++) servers.push(await startServer(configFile));
+  });
+
+  after(async () => {
+    for (const s of servers) await killHard(s);
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("counts a registrar's sessions on both servers: 2502 through either over max_sessions; a killed server's sessions stop counting after three heartbeats", async () => {
+    const a = await tryLogin(0, 'ClientX');
+    const b = await tryLogin(1, 'ClientX');
+    expect([a.code, b.code]).to.deep.equal([1000, 1000]);
+    for (const i of [0, 1]) {
+      const third = await tryLogin(i, 'ClientX');
+      expect(third.code, `a third session through server ${i}`).to.equal(2502);
+      await third.c.close();
+    }
+    // Another registrar is not affected.
+    const y = await tryLogin(1, 'ClientY');
+    expect(y.code).to.equal(1000);
+    await y.c.close();
+    // A session ended on one server frees its place for a login through the other.
+    await a.c.close();
+    let again: Awaited<ReturnType<typeof tryLogin>> | undefined;
+    expect(
+      await eventually(async () => {
+        again = await tryLogin(1, 'ClientX');
+        if (again.code !== 1000) await again.c.close();
+        return again.code === 1000;
+      }, 5000),
+      'the place of a closed session is given back',
+    ).to.equal(true);
+    // ClientX now holds one session on each server. Server 1 dies with SIGKILL: its session stays counted
+    // until it misses three heartbeats, then a login through server 0 gets its place.
+    await killHard(servers[1]);
+    const early = await tryLogin(0, 'ClientX');
+    expect(early.code, 'right after the kill the session still counts').to.equal(2502);
+    await early.c.close();
+    const started = Date.now();
+    let late: Awaited<ReturnType<typeof tryLogin>> | undefined;
+    expect(
+      await eventually(async () => {
+        late = await tryLogin(0, 'ClientX');
+        if (late.code !== 1000) await late.c.close();
+        return late.code === 1000;
+      }, 15_000),
+      'the dead server\'s session stops counting',
+    ).to.equal(true);
+    expect(Date.now() - started, 'not before three missed heartbeats').to.be.at.least(1500);
+    servers[1] = await startServer(configFile);
+    await late!.c.close();
+    await b.c.close().catch(() => undefined);
+    await again!.c.close().catch(() => undefined);
+    expect(await eventually(async () => (await query(db.url, "SELECT count(*)::int AS n FROM epp_sessions"))[0].n === 0, 5000), 'no session row left').to.equal(true);
+  });
+
+  it('slows logins through one server after failures through the other, and a success there clears the count', async () => {
+    // Five failures of ClientY through server 0 (two connections: the third failure in one closes it).
+    for (const n of [3, 2]) {
+      const { c } = await tryLogin(0, 'ClientY', 'wrong-password-1');
+      for (let i = 1; i < n; i++) checkResponse(await c.request(loginXml('ClientY', 'wrong-password-1', { clTRID: `bad-${i}` })));
+      await c.close();
+    }
+    const [row] = await query(db.url, "SELECT n FROM login_failures WHERE clid = 'ClientY'");
+    expect(row?.n, 'failures counted in the database').to.equal(5);
+    // Through server 1 the next attempt waits the backoff of five failures (250 ms) before it is checked.
+    const ok = await tryLogin(1, 'ClientY');
+    expect(ok.code).to.equal(1000);
+    expect(ok.ms, 'the login through the other server was slowed down').to.be.at.least(240);
+    await ok.c.close();
+    expect(await query(db.url, "SELECT n FROM login_failures WHERE clid = 'ClientY'"), 'a success clears the count').to.deep.equal([]);
+  });
+
+  it('counts HTTP requests of one token through both servers into one window, and runs an idempotent retry sent to both at once once', async () => {
+    const { token } = await issueToken(new PgStore({ url: db.url }), { clId: 'ClientX', channel: 'two-servers' }, new Date());
+    const bases = await Promise.all(servers.map(async (s) => `http://127.0.0.1:${await s.httpPort}/api/v1/registrar/v1`));
+    const call = (i: number, method: string, path: string, body?: unknown) =>
+      fetch(bases[i] + path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const remaining: string[] = [];
+    for (const i of [0, 1, 0, 1]) {
+      const r = await call(i, 'GET', '/status');
+      expect(r.status).to.equal(200);
+      remaining.push(r.headers.get('x-ratelimit-remaining')!);
+    }
+    expect(remaining, 'one count for both servers').to.deep.equal(['3', '2', '1', '0']);
+    for (const i of [0, 1]) {
+      const r = await call(i, 'GET', '/status');
+      expect(r.status, `server ${i} over the limit`).to.equal(429);
+      expect(((await r.json()) as { error: { code: string } }).error.code).to.equal('registrar_rate_limit_exceeded');
+    }
+  });
+
+  it('runs a renew retried through both servers at once exactly once: one answer replayed, one debit, one year', async () => {
+    const x = await session(0, 'ClientX', 'idem-login');
+    const id = 'idem-contact';
+    const contact = requests.contactCreate('idem-c', { id, email: 'idem@example.net', authInfo: 'pw-contact-secret', postalInfo: { int: { name: id, street: ['1 Main St'], city: 'Kazan', cc: 'RU' } } });
+    expect(checkResponse(await x.request(contact)).code).to.equal(1000);
+    const name = `idem-${Date.now().toString(36)}.${TLD}`;
+    expect(checkResponse(await x.request(requests.domainCreate('idem-d', { name, registrant: id, contacts: [{ type: 'admin', id }, { type: 'tech', id }], authInfo: 'pw-idem-secret' }))).code).to.equal(1000);
+    await x.close();
+    const expiry = async () => String((await query(db.url, 'SELECT expires_at FROM domains WHERE name = $1', [name]))[0].expires_at);
+    const before = { balance: (await query(db.url, "SELECT balance FROM registrars WHERE cl_id = 'ClientX'"))[0].balance as number, expiry: await expiry() };
+    const { token } = await issueToken(new PgStore({ url: db.url }), { clId: 'ClientX', channel: 'two-servers-idem' }, new Date());
+    const bases = await Promise.all(servers.map(async (s) => `http://127.0.0.1:${await s.httpPort}/api/v1/registrar/v1`));
+    const answers = await Promise.all(
+      bases.map(async (base) => {
+        const r = await fetch(`${base}/domains/${name}/renew`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ years: 1, idempotency_key: 'renew-once' }),
+        });
+        return { status: r.status, replayed: r.headers.get('idempotent-replayed'), text: await r.text() };
+      }),
+    );
+    expect(answers.map((a) => a.status), answers.map((a) => a.text).join('\n')).to.deep.equal([200, 200]);
+    expect(answers[0].text, 'the same answer through both servers').to.equal(answers[1].text);
+    expect(answers.filter((a) => a.replayed === 'true'), 'exactly one replay').to.have.length(1);
+    const after = { balance: (await query(db.url, "SELECT balance FROM registrars WHERE cl_id = 'ClientX'"))[0].balance as number, expiry: await expiry() };
+    expect(before.balance - after.balance, 'one debit').to.equal(PRICE);
+    expect(new Date(Number(after.expiry)).getUTCFullYear() - new Date(Number(before.expiry)).getUTCFullYear(), 'one year added').to.equal(1);
+    expect(await query(db.url, 'SELECT http_status FROM http_idempotency'), 'the stored outcome, no claim left pending').to.deep.equal([{ http_status: 200 }]);
   });
 });
 

@@ -8,6 +8,7 @@ import type { Clock } from '../registry/clock.js';
 import { Session } from '../session/session.js';
 import type { Registrar } from '../storage/core-repos.js';
 import type { ApiToken, HttpChannel } from '../storage/http-repo.js';
+import type { SharedLimits } from '../storage/shared-limits.js';
 import type { Repos, Store } from '../storage/store.js';
 
 /**
@@ -32,6 +33,8 @@ export interface HttpDeps {
   epp: () => { host: string; port: number; tlds: string[]; extensions: readonly string[] };
   /** The operator's /healthz, /readyz and /metrics (./ops.ts); absent: not served. */
   ops?: OpsEndpoints;
+  /** Rate limits counted with the other server processes (PostgreSQL); absent: in memory. */
+  sharedLimits?: SharedLimits | null;
 }
 
 /** Per-request state, set by the hooks in server.ts. */

@@ -71,7 +71,7 @@ export async function startHttpServer(deps: HttpDeps): Promise<HttpServer> {
     genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   });
-  const limiter = new RateLimiter(cfg.rateLimit.windowSeconds * 1000);
+  const limiter = new RateLimiter(cfg.rateLimit.windowSeconds * 1000, deps.sharedLimits ?? null);
   const locks = new KeyLocks();
   const adminSha = cfg.adminTokenSha256 ? cfg.adminTokenSha256.toLowerCase() : cfg.adminTokenFile ? sha256Hex(readFileSync(cfg.adminTokenFile, 'utf8').trim()) : null;
 
@@ -93,7 +93,7 @@ export async function startHttpServer(deps: HttpDeps): Promise<HttpServer> {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
 
     if (config.admin) {
-      const rate = limiter.take([[`admin:${req.ip}`, cfg.rateLimit.perToken]]);
+      const rate = await limiter.take([[`admin:${req.ip}`, cfg.rateLimit.perToken]]);
       setRateHeaders(reply, (req.api.rate = rate));
       if (rate.retryAfter !== undefined) return fail(req, reply, rateLimited(rate.retryAfter));
       if (!adminSha) return fail(req, reply, new ApiError(503, 'admin_api_not_configured', 'No admin credential is configured (http.adminTokenSha256 or http.adminTokenFile)'));
@@ -115,14 +115,14 @@ export async function startHttpServer(deps: HttpDeps): Promise<HttpServer> {
       : undefined;
     if (!found) {
       // Unauthenticated attempts are limited per address (slows token guessing) and report that limit.
-      const rate = limiter.take([[`ip:${req.ip}`, cfg.rateLimit.perToken]]);
+      const rate = await limiter.take([[`ip:${req.ip}`, cfg.rateLimit.perToken]]);
       setRateHeaders(reply, (req.api.rate = rate));
       if (rate.retryAfter !== undefined) return fail(req, reply, rateLimited(rate.retryAfter));
       if (!config.command) return; // unknown route: the not-found handler answers
       return fail(req, reply, new ApiError(401, bearer ? 'invalid_token' : 'missing_token', bearer ? 'The bearer token is not valid (unknown or revoked)' : 'Send Authorization: Bearer <token>'));
     }
     Object.assign(req.api, found);
-    const rate = limiter.take([
+    const rate = await limiter.take([
       [`token:${found.token.id}`, cfg.rateLimit.perToken],
       [`registrar:${found.registrar.id}`, cfg.rateLimit.perRegistrar],
     ]);

@@ -1,3 +1,4 @@
+import type { SharedLimits } from '../storage/shared-limits.js';
 import type { Registrar } from '../storage/core-repos.js';
 
 /**
@@ -33,31 +34,56 @@ export class Session {
   }
 }
 
-/** Counts live sessions per registrar, for the per-registrar session limit. */
+/**
+ * A registrar's live sessions, for its session limit: counted here when one process serves the database
+ * (SQLite), and across every server process when the store shares its limits (PostgreSQL); the sessions of
+ * this process are also kept here for the metrics.
+ */
 export class SessionTable {
   private readonly byRegistrar = new Map<number, Set<Session>>();
+  private readonly registrarOf = new Map<Session, number>();
 
-  count(registrarId: number): number {
-    return this.byRegistrar.get(registrarId)?.size ?? 0;
-  }
-  add(registrarId: number, s: Session): void {
+  constructor(private readonly shared: SharedLimits | null = null) {}
+
+  /**
+   * Admits `s` as one of the registrar's sessions unless it has `max` already; true when admitted. Taken
+   * before the rest of the login is checked: a login that is refused after it gives the place back (`remove`).
+   */
+  async admit(registrarId: number, s: Session, max: number): Promise<boolean> {
+    if (this.registrarOf.has(s)) return true;
+    if (this.shared) {
+      if (!(await this.shared.claimSession(registrarId, s.id, max))) return false;
+    } else if (this.count(registrarId) >= max) return false;
     let set = this.byRegistrar.get(registrarId);
     if (!set) this.byRegistrar.set(registrarId, (set = new Set()));
     set.add(s);
+    this.registrarOf.set(s, registrarId);
+    return true;
   }
-  /** Open sessions per logged-in registrar, by clID (metrics). */
+
+  /** This process's sessions of the registrar. */
+  count(registrarId: number): number {
+    return this.byRegistrar.get(registrarId)?.size ?? 0;
+  }
+
+  /** Open sessions of this process per logged-in registrar, by clID (metrics). */
   byClId(): Map<string, number> {
     const out = new Map<string, number>();
     for (const set of this.byRegistrar.values()) {
-      const first = set.values().next().value;
+      const first = [...set].find((s) => s.registrar);
       if (first?.registrar) out.set(first.registrar.clId, set.size);
     }
     return out;
   }
-  remove(s: Session): void {
-    if (!s.registrar) return;
-    const set = this.byRegistrar.get(s.registrar.id);
+
+  /** Gives back the session's place (closed, or its login refused after `admit`). */
+  async remove(s: Session): Promise<void> {
+    const registrarId = this.registrarOf.get(s);
+    if (registrarId === undefined) return;
+    this.registrarOf.delete(s);
+    const set = this.byRegistrar.get(registrarId);
     set?.delete(s);
-    if (set && set.size === 0) this.byRegistrar.delete(s.registrar.id);
+    if (set && set.size === 0) this.byRegistrar.delete(registrarId);
+    await this.shared?.releaseSession(s.id);
   }
 }

@@ -949,4 +949,47 @@ ALTER TABLE domain_transfers ADD COLUMN price INTEGER CHECK (price IS NULL OR pr
 ALTER TABLE launch_registrations ADD COLUMN mark_xml TEXT;
 `,
   },
+  {
+    version: 24,
+    name: 'limits shared by the server processes of one PostgreSQL database',
+    // One process serves an SQLite database (its serve lock): it counts these in memory.
+    sql: `-- Nothing on SQLite: one process serves the database and keeps its sessions and limits in memory.`,
+    postgres: `
+-- Sessions, failed logins and HTTP request counts of every server process (src/storage/postgres/pg-shared-limits.ts).
+-- UNLOGGED: no WAL flush for them, and a database crash that empties them has ended every session they count.
+CREATE UNLOGGED TABLE server_processes (
+  id TEXT PRIMARY KEY,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  started_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+  heartbeat_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+);
+CREATE UNLOGGED TABLE epp_sessions (
+  id TEXT PRIMARY KEY,
+  registrar_id BIGINT NOT NULL,
+  process_id TEXT NOT NULL REFERENCES server_processes(id) ON DELETE CASCADE,
+  opened_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX epp_sessions_registrar ON epp_sessions(registrar_id);
+CREATE INDEX epp_sessions_process ON epp_sessions(process_id);
+CREATE UNLOGGED TABLE login_failures (
+  address TEXT NOT NULL,
+  clid TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  last_ms BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  PRIMARY KEY (address, clid)
+);
+CREATE INDEX login_failures_last ON login_failures(last_ms);
+CREATE UNLOGGED TABLE rate_windows (
+  key TEXT NOT NULL,
+  window_start BIGINT NOT NULL,
+  window_end BIGINT NOT NULL,
+  count INTEGER NOT NULL,
+  lim INTEGER NOT NULL,
+  PRIMARY KEY (key, window_start)
+);
+CREATE INDEX rate_windows_end ON rate_windows(window_end);
+`,
+  },
 ];

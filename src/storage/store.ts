@@ -9,6 +9,7 @@ import type { TransferRepo } from './transfer-repo.js';
 import type { TmchRepo } from './tmch-repo.js';
 import type { ZoneRepo } from './zone-repo.js';
 import type { MaintenanceRepo } from './maintenance-repo.js';
+import type { SharedLimits } from './shared-limits.js';
 
 /** Every repository, as one transaction sees them. */
 export interface Repos {
@@ -67,5 +68,11 @@ export interface Store {
    * change a power loss could still take back. For doors that only publish data (RDAP).
    */
   read<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  /**
+   * The limits a server process shares with the others serving this database (sessions, failed logins, HTTP
+   * request counts), its heartbeat every `heartbeatMs`; null where one process serves it (SQLite), which
+   * counts them in memory.
+   */
+  sharedLimits(heartbeatMs: number): SharedLimits | null;
   close(): Promise<void>;
 }

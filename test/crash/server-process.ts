@@ -10,6 +10,8 @@ export interface ServerProcess {
   port: number;
   /** What the server logged at start about its database, read back from SQLite (or PostgreSQL) itself. */
   database: { journalMode: string; sqliteSynchronous: string; durability: string; synchronousCommit?: string };
+  /** The HTTP registrar API's port, once it listens (when the configuration enables it). */
+  httpPort: Promise<number>;
   /** The tail of the server's output (for failure messages). */
   output(): string;
   /** Resolves once the process has exited. */
@@ -27,6 +29,8 @@ export function startServer(configFile: string, startTimeoutMs = 30_000): Promis
   let tail = '';
   let pending = '';
   let database: ServerProcess['database'] | undefined;
+  let httpListening: (port: number) => void = () => {};
+  const httpPort = new Promise<number>((resolve) => (httpListening = resolve));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -50,10 +54,11 @@ export function startServer(configFile: string, startTimeoutMs = 30_000): Promis
         }
         if (typeof entry.journalMode === 'string') database = { journalMode: entry.journalMode, sqliteSynchronous: String(entry.sqliteSynchronous), durability: String(entry.durability) };
         if (entry.store === 'postgres') database = { journalMode: '', sqliteSynchronous: '', durability: String(entry.durability), synchronousCommit: String(entry.synchronousCommit) };
+        if (typeof entry.msg === 'string' && entry.msg.startsWith('HTTP registrar API listening') && typeof entry.port === 'number') httpListening(entry.port);
         if (typeof entry.msg === 'string' && entry.msg.startsWith('EPP server listening') && typeof entry.port === 'number') {
           clearTimeout(timer);
           if (!database) reject(new Error(`the server did not log its database settings:\n${tail}`));
-          else resolve({ child, port: entry.port, database, output: () => tail, exited });
+          else resolve({ child, port: entry.port, database, httpPort, output: () => tail, exited });
         }
       }
     };

@@ -85,7 +85,7 @@ async function attempt(input: LoginInput, ctx: SessionContext): Promise<SessionR
 
   const refuse = async (reason: string, registrarId?: number): Promise<SessionResult<LoginData>> => {
     session.failedLogins++;
-    services.loginThrottle.failed(session.remoteAddress, clID);
+    await services.loginThrottle.failed(session.remoteAddress, clID);
     if (registrarId !== undefined) await services.store.transaction((r) => r.registrars.loginFailed(registrarId));
     services.log.info({ session: session.id, clID, reason }, 'login refused');
     if (session.failedLogins >= epp.maxLoginFailures) return answer(2501, 'Too many failed logins; closing the session', [], true);
@@ -120,43 +120,48 @@ async function attempt(input: LoginInput, ctx: SessionContext): Promise<SessionR
     else services.log.info({ session: session.id, clID, extURI: uri }, 'login: extension not offered, ignored');
   }
 
-  if (services.sessions.count(registrar.id) >= registrar.maxSessions) {
+  // Counted and taken at once (across every server process on PostgreSQL); given back if the login fails after all.
+  if (!(await services.sessions.admit(registrar.id, session, registrar.maxSessions))) {
     return answer(2502, `Session limit of ${registrar.maxSessions} reached for ${clID}`, [], true);
   }
-
-  // RFC 8807: an expired password lets the registrar in only to replace it.
   const events: LoginSecEvent[] = [];
-  const expiresAt = epp.passwordMaxAgeDays > 0 ? new Date(registrar.passwordChangedAt.getTime() + epp.passwordMaxAgeDays * DAY_MS) : undefined;
-  if (expiresAt && ctx.now >= expiresAt && newPW === undefined) {
-    const text = 'Password expired: log in with a new password (newPW)';
-    return answer(2200, text, [{ type: 'password', level: 'error', exDate: expiresAt, text }]);
-  }
-  if (newPW !== undefined) {
-    const problem = newPW === LOGIN_SECURITY ? `the new password may not be ${LOGIN_SECURITY}` : newPasswordProblem(newPW, clID, pw);
-    if (problem) {
-      const text = `New password refused: ${problem}`;
-      return answer(2200, text, [{ type: 'newPW', level: 'error', text }]);
+  let loggedIn = false;
+  try {
+    // RFC 8807: an expired password lets the registrar in only to replace it.
+    const expiresAt = epp.passwordMaxAgeDays > 0 ? new Date(registrar.passwordChangedAt.getTime() + epp.passwordMaxAgeDays * DAY_MS) : undefined;
+    if (expiresAt && ctx.now >= expiresAt && newPW === undefined) {
+      const text = 'Password expired: log in with a new password (newPW)';
+      return answer(2200, text, [{ type: 'password', level: 'error', exDate: expiresAt, text }]);
     }
-    const hash = await hashSecret(newPW);
-    await services.store.transaction((r) => r.registrars.update(registrar.id, { passwordHash: hash }, ctx.now));
-  } else if (expiresAt && ctx.now.getTime() >= expiresAt.getTime() - epp.passwordExpiryWarningDays * DAY_MS) {
-    events.push({ type: 'password', level: 'warning', exDate: expiresAt, text: 'Password expiring soon' });
-  }
-  const certExpires = session.certNotAfter;
-  if (certExpires && ctx.now.getTime() >= certExpires.getTime() - epp.certificateExpiryWarningDays * DAY_MS) {
-    events.push({ type: 'certificate', level: 'warning', exDate: certExpires, text: 'Client certificate expiring soon' });
-  }
-  const failures = await services.store.transaction((r) => r.registrars.loginSucceeded(registrar.id));
-  if (failures > 0) {
-    events.push({ type: 'stat', name: 'failedLogins', level: 'warning', value: String(failures), text: 'Failed logins since the last successful login' });
-  }
+    if (newPW !== undefined) {
+      const problem = newPW === LOGIN_SECURITY ? `the new password may not be ${LOGIN_SECURITY}` : newPasswordProblem(newPW, clID, pw);
+      if (problem) {
+        const text = `New password refused: ${problem}`;
+        return answer(2200, text, [{ type: 'newPW', level: 'error', text }]);
+      }
+      const hash = await hashSecret(newPW);
+      await services.store.transaction((r) => r.registrars.update(registrar.id, { passwordHash: hash }, ctx.now));
+    } else if (expiresAt && ctx.now.getTime() >= expiresAt.getTime() - epp.passwordExpiryWarningDays * DAY_MS) {
+      events.push({ type: 'password', level: 'warning', exDate: expiresAt, text: 'Password expiring soon' });
+    }
+    const certExpires = session.certNotAfter;
+    if (certExpires && ctx.now.getTime() >= certExpires.getTime() - epp.certificateExpiryWarningDays * DAY_MS) {
+      events.push({ type: 'certificate', level: 'warning', exDate: certExpires, text: 'Client certificate expiring soon' });
+    }
+    const failures = await services.store.transaction((r) => r.registrars.loginSucceeded(registrar.id));
+    if (failures > 0) {
+      events.push({ type: 'stat', name: 'failedLogins', level: 'warning', value: String(failures), text: 'Failed logins since the last successful login' });
+    }
 
-  session.registrar = registrar;
-  session.objURIs = objURIs;
-  session.extURIs = extURIs;
-  session.userAgent = input.loginSec?.userAgent ?? null;
-  services.sessions.add(registrar.id, session);
-  services.loginThrottle.succeeded(session.remoteAddress, clID);
+    session.registrar = registrar;
+    session.objURIs = objURIs;
+    session.extURIs = extURIs;
+    session.userAgent = input.loginSec?.userAgent ?? null;
+    loggedIn = true;
+  } finally {
+    if (!loggedIn) await services.sessions.remove(session);
+  }
+  await services.loginThrottle.succeeded(session.remoteAddress, clID);
   services.log.info({ session: session.id, clID, userAgent: session.userAgent ?? undefined, loginSecEvents: events.length }, 'login');
   return answer(1000, undefined, events);
 }

@@ -5,6 +5,7 @@ import { reposOn } from '../sql/repos.js';
 import { PgDb } from './pg-db.js';
 import { pgTypes } from './pg-types.js';
 import { migratePostgres } from './pg-migrate.js';
+import { PgSharedLimits } from './pg-shared-limits.js';
 
 export interface PgOptions {
   /** A `postgres://` (or `postgresql://`) connection URL; a Unix socket as `?host=/path/to/dir`. */
@@ -113,6 +114,10 @@ export class PgStore implements Store {
         client.release(broken);
       }
     }
+  }
+
+  sharedLimits(heartbeatMs: number): PgSharedLimits {
+    return new PgSharedLimits(this.pool, heartbeatMs, this.warn);
   }
 
   /** What the server really runs with, read back from PostgreSQL (the start log line). */

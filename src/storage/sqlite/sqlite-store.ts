@@ -506,6 +506,11 @@ export class SqliteStore implements Store {
     return this.walFd;
   }
 
+  /** None: one process serves an SQLite database (its serve lock), and counts its limits in memory. */
+  sharedLimits(): null {
+    return null;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

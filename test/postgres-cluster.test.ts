@@ -13,6 +13,9 @@ import { PgStore } from '../src/storage/postgres/pg-store.js';
 import { pgTypes } from '../src/storage/postgres/pg-types.js';
 import { fingerprint } from '../src/transport/dev-certs.js';
 import { issueToken } from '../src/http/tokens.js';
+import { readEnvironment, resetEnvironment } from '../src/ote/environment.js';
+import { runScript, type Account } from '../src/ote/runner.js';
+import { loadScript } from '../src/ote/script.js';
 import { checkResponse, loginXml, PASSWORDS, testCerts } from './helpers.js';
 import { auditByClTRID, databaseViolations, lostAcknowledged, modelViolations } from './crash/invariants.js';
 import { copyToSqlite } from './crash/pg-copy.js';
@@ -405,6 +408,58 @@ describe('PostgreSQL: limits shared by two server processes', function () {
     expect(new Date(Number(after.expiry)).getUTCFullYear() - new Date(Number(before.expiry)).getUTCFullYear(), 'one year added').to.equal(1);
     expect(await query(db.url, 'SELECT http_status FROM http_idempotency'), 'the stored outcome, no claim left pending').to.deep.equal([{ http_status: 200 }]);
   });
+});
+
+describe('PostgreSQL: both OT&E scripts against either of two server processes', function () {
+  this.timeout(240_000);
+  let dir: string;
+  let certsDir: string;
+  let db: { url: string; drop(): Promise<void> };
+  let store: PgStore;
+  const servers: ServerProcess[] = [];
+
+  before(async function () {
+    if (!onPostgres) this.skip();
+    dir = mkdtempSync(join(tmpdir(), 'epp-pg-ote-'));
+    certsDir = testCerts();
+    db = await newTestDatabase();
+    store = new PgStore({ url: db.url });
+    const configFile = join(dir, 'registry.json');
+    writeConfig(configFile, db.url, certsDir);
+    // The environments exist before the servers start, as `registry ote load` leaves them.
+    for (const env of ['tatar', 'deti']) await resetEnvironment(store, certsDir, readEnvironment(env), new Date());
+    for (let i = 0; i < 2; i++) servers.push(await startServer(configFile));
+  });
+
+  after(async () => {
+    for (const s of servers) await killHard(s);
+    await store?.close();
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const [tatarOn, detiOn] of [
+    [0, 1],
+    [1, 0],
+  ]) {
+    it(`tatar through server ${tatarOn}, then deti through server ${detiOn}: every step passes`, async () => {
+      const accounts: Record<string, Account> = {
+        ClientX: { password: PASSWORDS.ClientX, cert: join(certsDir, 'clientx.crt'), key: join(certsDir, 'clientx.key') },
+        ClientY: { password: PASSWORDS.ClientY, cert: join(certsDir, 'clienty.crt'), key: join(certsDir, 'clienty.key') },
+      };
+      for (const [name, on] of [
+        ['tatar', tatarOn],
+        ['deti', detiOn],
+      ] as const) {
+        // Both scripts use the same contact ids and host names: each starts from both environments reset.
+        for (const env of ['tatar', 'deti']) await resetEnvironment(store, certsDir, readEnvironment(env), new Date());
+        const r = await runScript(loadScript(name), { host: '127.0.0.1', port: servers[on].port, ca: join(certsDir, 'ca.crt'), servername: 'localhost', accounts });
+        const failed = r.steps.filter((st) => !st.ok).map((st) => `${st.id} ${st.command} ${st.object}: ${st.problems.join('; ')}`);
+        expect(failed, `${name} on server ${on}:\n${failed.join('\n')}`).to.deep.equal([]);
+        expect(r.passed).to.equal(true);
+      }
+    });
+  }
 });
 
 describe('the PostgreSQL database setting (both passes)', () => {

@@ -53,19 +53,54 @@ export interface Outcome<D> {
 export class CommandRunner {
   private readonly svTridPrefix = randomBytes(4).toString('hex').toUpperCase();
   private svTridCounter = 0;
+  /** The block of registry-wide numbers being used, and the next one, reserved before this one runs out. */
+  private svTridBlock = { next: 0, end: 0 };
+  private spareSvTridBlock: Promise<{ next: number; end: number }> | null = null;
 
   constructor(readonly services: Services) {}
 
-  nextSvTRID(): string {
-    this.svTridCounter++;
-    return `${this.services.config.roidSuffix}-${this.svTridPrefix}-${Date.now().toString(36).toUpperCase()}-${this.svTridCounter}`;
+  /**
+   * A server transaction id unique in the registry: `<roid suffix>-<number>` from the store's registry-wide
+   * blocks when several processes serve it (PostgreSQL), else this process's random prefix, time and counter.
+   */
+  async nextSvTRID(): Promise<string> {
+    const blocks = this.services.store.svTrids;
+    if (!blocks) {
+      this.svTridCounter++;
+      return `${this.services.config.roidSuffix}-${this.svTridPrefix}-${Date.now().toString(36).toUpperCase()}-${this.svTridCounter}`;
+    }
+    while (this.svTridBlock.next >= this.svTridBlock.end) {
+      const spare = this.spareBlock(blocks);
+      const block = await spare;
+      // The first command to wake takes the spare; the others use it too, or wait for the next.
+      if (this.spareSvTridBlock === spare) {
+        this.spareSvTridBlock = null;
+        this.svTridBlock = block;
+      }
+    }
+    const n = this.svTridBlock.next++;
+    // Half used: the next block is reserved now, so that commands rarely wait for one.
+    if (this.svTridBlock.end - this.svTridBlock.next === blocks.blockSize >> 1) void this.spareBlock(blocks).catch(() => {});
+    return `${this.services.config.roidSuffix}-${n}`;
+  }
+
+  private spareBlock(blocks: NonNullable<Services['store']['svTrids']>): Promise<{ next: number; end: number }> {
+    this.spareSvTridBlock ??= blocks.reserve().then(
+      (first) => ({ next: first, end: first + blocks.blockSize }),
+      (e) => {
+        this.spareSvTridBlock = null;
+        throw e;
+      },
+    );
+    return this.spareSvTridBlock;
   }
 
   /** An object command: one transaction holding the due events, the handler, the door's writes and the audit row. */
-  async run<I, D>(r: RunRequest<I, D>, started = process.hrtime.bigint(), svTRID = this.nextSvTRID()): Promise<Outcome<D>> {
+  async run<I, D>(r: RunRequest<I, D>, started = process.hrtime.bigint()): Promise<Outcome<D>> {
     const { session, command } = r;
     const registrar = session.registrar!;
     const now = this.services.clock.now();
+    const svTRID = await this.nextSvTRID();
     let outcome: Outcome<D>;
     try {
       const input = command.prepare ? await command.prepare(r.input, this.services) : r.input;
@@ -103,7 +138,7 @@ export class CommandRunner {
     error: unknown,
     started = process.hrtime.bigint(),
   ): Promise<Outcome<never>> {
-    const outcome: Outcome<never> = { ...this.failure(error, r.session, r.command), object: r.object, svTRID: this.nextSvTRID(), close: false };
+    const outcome: Outcome<never> = { ...this.failure(error, r.session, r.command), object: r.object, svTRID: await this.nextSvTRID(), close: false };
     outcome.close = closesConnection(outcome.code);
     if (r.audited && r.session.registrar) await this.auditAlone(outcome, r.session, r.clTRID, started, r.source);
     this.log(r.session, outcome, started);
@@ -116,7 +151,7 @@ export class CommandRunner {
    */
   async runSession<I, D>(r: { session: Session; command: SessionCommand<I, D>; input: I; clTRID?: string }, started = process.hrtime.bigint()): Promise<Outcome<D>> {
     const { session, command } = r;
-    const svTRID = this.nextSvTRID();
+    const svTRID = await this.nextSvTRID();
     let outcome: Outcome<D>;
     try {
       const result = await command.run(r.input, { session, now: this.services.clock.now(), services: this.services });

@@ -104,7 +104,7 @@ export interface AppliedEvent {
  * each gets a server transaction id of its own from `nextSvTRID` and tells the sponsor with a change poll message
  * (RFC 8590, who: batch).
  */
-export async function applyDueEvents(repos: Repos, now: Date, nextSvTRID: () => string, record: (e: AppliedEvent) => void = () => {}): Promise<void> {
+export async function applyDueEvents(repos: Repos, now: Date, nextSvTRID: () => Promise<string>, record: (e: AppliedEvent) => void = () => {}): Promise<void> {
   await applyDueTransfers(repos, now, record);
   await applyDueContactTransfers(repos, now, record);
   for (;;) {
@@ -129,7 +129,7 @@ export async function applyDueEvents(repos: Repos, now: Date, nextSvTRID: () => 
         await repos.poll.enqueue(
           d.sponsorId,
           `Domain ${d.name} auto-renewed until ${eppDateTime(expiresAt)}.`,
-          { kind: 'change', operation: 'autoRenew', state: 'after', at, svTRID: nextSvTRID(), who: BATCH, domain: after },
+          { kind: 'change', operation: 'autoRenew', state: 'after', at, svTRID: await nextSvTRID(), who: BATCH, domain: after },
           at,
         );
         record({ event: 'autoRenew', object: d.name, at, detail: `until ${eppDateTime(expiresAt)}` });
@@ -147,7 +147,7 @@ export async function applyDueEvents(repos: Repos, now: Date, nextSvTRID: () => 
       await repos.poll.enqueue(
         d.sponsorId,
         `Domain ${d.name} purged at the end of its redemption; the name is available again.`,
-        { kind: 'change', operation: 'autoPurge', state: 'before', at: now, svTRID: nextSvTRID(), who: BATCH, domain: before, deleteSvTRID: d.deleteSvTRID },
+        { kind: 'change', operation: 'autoPurge', state: 'before', at: now, svTRID: await nextSvTRID(), who: BATCH, domain: before, deleteSvTRID: d.deleteSvTRID },
         now,
       );
       record({ event: 'purge', object: d.name, at: now });
@@ -172,7 +172,7 @@ export class DueEventSchedule {
    * applied event once the transaction that applied it has committed (`committed`), never of a rolled back one.
    */
   constructor(
-    private readonly nextSvTRID: () => string,
+    private readonly nextSvTRID: () => Promise<string>,
     private readonly report: (e: AppliedEvent) => void = () => {},
   ) {}
 

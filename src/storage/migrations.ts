@@ -951,7 +951,7 @@ ALTER TABLE launch_registrations ADD COLUMN mark_xml TEXT;
   },
   {
     version: 24,
-    name: 'limits shared by the server processes of one PostgreSQL database',
+    name: 'what the server processes of one PostgreSQL database share: limits and svTRIDs',
     // One process serves an SQLite database (its serve lock): it counts these in memory.
     sql: `-- Nothing on SQLite: one process serves the database and keeps its sessions and limits in memory.`,
     postgres: `
@@ -990,6 +990,8 @@ CREATE UNLOGGED TABLE rate_windows (
   PRIMARY KEY (key, window_start)
 );
 CREATE INDEX rate_windows_end ON rate_windows(window_end);
+-- svTRIDs, registry-wide: each process reserves a block of 1,000 numbers at a time (nextval gives its first).
+CREATE SEQUENCE svtrid_seq INCREMENT BY 1000;
 `,
   },
 ];

@@ -55,6 +55,12 @@ export interface TransactionOptions {
   auditOnly?: boolean;
 }
 
+/** Blocks of svTRID numbers: `reserve` resolves to the first of `blockSize` numbers no other process gets. */
+export interface SvTridBlocks {
+  readonly blockSize: number;
+  reserve(): Promise<number>;
+}
+
 export interface Store {
   /**
    * Runs `fn` in one transaction: commits when it resolves, rolls back when it throws. Its effect is as if
@@ -74,5 +80,10 @@ export interface Store {
    * counts them in memory.
    */
   sharedLimits(heartbeatMs: number): SharedLimits | null;
+  /**
+   * Server transaction ids numbered registry-wide, in blocks a process reserves (PostgreSQL: a sequence);
+   * null where one process serves the database (SQLite), which numbers its own.
+   */
+  readonly svTrids: SvTridBlocks | null;
   close(): Promise<void>;
 }

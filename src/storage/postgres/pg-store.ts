@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Repos, Store, TransactionOptions } from '../store.js';
+import type { Repos, Store, SvTridBlocks, TransactionOptions } from '../store.js';
 import { TldCache } from '../sql/core.js';
 import { reposOn } from '../sql/repos.js';
 import { PgDb } from './pg-db.js';
@@ -44,8 +44,11 @@ export class PgStore implements Store {
   /** Transactions run again after a serialization failure, since the start (for diagnostics; not yet a metric). */
   retries = 0;
 
+  private readonly url: string;
+
   constructor(opts: PgOptions) {
     this.warn = opts.warn;
+    this.url = opts.url;
     this.pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.poolSize ?? 10,
@@ -116,6 +119,20 @@ export class PgStore implements Store {
     }
   }
 
+  /**
+   * svTRIDs from the `svtrid_seq` sequence, 1,000 per nextval, on a connection of their own: a command may
+   * need a block inside its transaction, and must not wait for a pooled connection its peers all hold.
+   */
+  readonly svTrids: SvTridBlocks = {
+    blockSize: 1000,
+    reserve: async () => {
+      await this.ready;
+      this.sequencePool ??= new pg.Pool({ connectionString: this.url, max: 1, types: pgTypes, application_name: 'registry-svtrid' });
+      return Number((await this.sequencePool.query("SELECT nextval('svtrid_seq') AS n")).rows[0].n);
+    },
+  };
+  private sequencePool: pg.Pool | undefined;
+
   sharedLimits(heartbeatMs: number): PgSharedLimits {
     return new PgSharedLimits(this.pool, heartbeatMs, this.warn);
   }
@@ -137,6 +154,7 @@ export class PgStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.ready.catch(() => {});
+    await this.sequencePool?.end();
     await this.pool.end();
   }
 }

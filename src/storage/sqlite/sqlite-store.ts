@@ -506,6 +506,9 @@ export class SqliteStore implements Store {
     return this.walFd;
   }
 
+  /** One process serves an SQLite database (its serve lock): it numbers its own svTRIDs. */
+  readonly svTrids = null;
+
   /** None: one process serves an SQLite database (its serve lock), and counts its limits in memory. */
   sharedLimits(): null {
     return null;

@@ -191,10 +191,18 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   // Signed marks (sunrise creates) are checked against the same schema set.
   useSignedMarkSchema(validator);
   const parser = new EppParser(validator, new Set(COMMAND_EXTENSION_URIS));
+  // PostgreSQL: session limits, failed logins and HTTP rates counted with the other server processes.
+  const sharedLimits = store.sharedLimits(config.heartbeatSeconds * 1000);
+  await sharedLimits?.start();
   // Per-registrar command-rate limits: read now, and again every 2 s (a `registrar set --rate` applies
-  // without a restart).
+  // without a restart). With several server processes each paces a registrar at its rate divided by the
+  // processes alive, so that all together never exceed it.
   const pacer = new CommandPacer();
-  const readRates = async () => pacer.setRates(await store.read((r) => r.registrars.list()));
+  const readRates = async () => {
+    const processes = (await sharedLimits?.liveProcesses()) ?? 1;
+    const registrars = await store.read((r) => r.registrars.list());
+    pacer.setRates(registrars.map((r) => ({ id: r.id, commandRate: r.commandRate === null ? null : r.commandRate / processes })));
+  };
   await readRates();
   const rateTimer = setInterval(() => void readRates().catch((e) => log.error({ err: e }, "rate refresh failed")), 2000);
   rateTimer.unref();
@@ -204,9 +212,6 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
   const tmchCas = tmchCa === '' ? [] : pemCertificates(readFileSync(tmchCa, 'utf8'));
   if (tmchCa === '') log.info('no TMCH CA configured (tmch.ca): sunrise creates will be refused');
   else log.info({ file: tmchCa, certificates: tmchCas.map((c) => c.subject.replace(/\n/g, ', ')) }, `TMCH CA for signed marks: ${tmchCa}`);
-  // PostgreSQL: session limits, failed logins and HTTP rates counted with the other server processes.
-  const sharedLimits = store.sharedLimits(config.heartbeatSeconds * 1000);
-  await sharedLimits?.start();
   const services: Services = {
     store,
     clock,

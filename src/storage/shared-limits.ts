@@ -20,6 +20,8 @@ export interface SharedLimits {
    * them has reached its limit: then nothing is counted. Returns each bucket's count after, and the first refusing one.
    */
   takeRate(buckets: Array<[key: string, limit: number]>, window: { start: number; end: number }): Promise<{ counts: number[]; refused: number | null }>;
+  /** Server processes alive now (heartbeats fresh), this one included: each paces a registrar at its rate / this. */
+  liveProcesses(): Promise<number>;
   /** Ends the heartbeat and forgets this process and its sessions. */
   stop(): Promise<void>;
 }

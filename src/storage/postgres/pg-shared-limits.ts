@@ -172,6 +172,11 @@ export class PgSharedLimits implements SharedLimits {
     }
   }
 
+  async liveProcesses(): Promise<number> {
+    const r = await this.pool.query(`SELECT count(*)::int AS n FROM server_processes WHERE heartbeat_at >= clock_timestamp() - $1 * interval '1 millisecond'`, [this.staleMs]);
+    return Math.max(1, Number(r.rows[0].n));
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);

@@ -7,6 +7,8 @@ import { runHttpChecklist } from '../src/http/checklist.js';
 import { sha256Hex, issueToken } from '../src/http/tokens.js';
 import { protectName, releaseName } from '../src/http/protected.js';
 import { loadConfig } from '../src/config.js';
+import { IDEMPOTENCY_PENDING } from '../src/storage/http-repo.js';
+import type { Repos } from '../src/storage/store.js';
 import { REPO_ROOT } from '../src/ote/environment.js';
 import { command, send, startTestRegistry, type TestRegistry } from './helpers.js';
 import * as seed from './seed.js';
@@ -838,5 +840,38 @@ describe('HTTP registrar API (issue 6)', function () {
     const again = await x.post('/domains/check', { domain: 'other-retention.defiwallet', idempotency_key: 'retention-1' });
     expect(again.status, again.text).to.equal(200);
     expect(again.headers.get('idempotent-replayed')).to.equal(null);
+  });
+
+  it('claims a key before its request runs: a live claim or outcome is answered instead, an expired one taken over, and a failed request gives its own claim back', async () => {
+    const registrarId = (await t.registry.store.transaction((r) => r.registrars.byClId('ClientX')))!.id;
+    const now = t.clock.now();
+    const claim = (requestId: string, at: Date, lease = 60_000) => ({
+      registrarId,
+      key: 'claim-1',
+      fingerprint: 'fp',
+      requestId,
+      command: 'renew_domain',
+      domain: null,
+      httpStatus: IDEMPOTENCY_PENDING,
+      eppCode: null,
+      response: '{}',
+      createdAt: at,
+      expiresAt: new Date(at.getTime() + lease),
+    });
+    const tx = <T>(fn: (r: Repos) => Promise<T>) => t.registry.store.transaction(fn);
+    expect(await tx((r) => r.http.claimIdempotency(claim('req-a', now), now)), 'the first claim takes the key').to.equal(undefined);
+    const seen = await tx((r) => r.http.claimIdempotency(claim('req-b', now), now));
+    expect(seen, 'a second claim is shown the first, pending').to.include({ requestId: 'req-a', httpStatus: IDEMPOTENCY_PENDING });
+    // Another request's release does not free it; its own does.
+    await tx((r) => r.http.releaseIdempotency(registrarId, 'claim-1', 'req-b'));
+    expect((await tx((r) => r.http.idempotency(registrarId, 'claim-1', now)))?.requestId).to.equal('req-a');
+    await tx((r) => r.http.releaseIdempotency(registrarId, 'claim-1', 'req-a'));
+    expect(await tx((r) => r.http.idempotency(registrarId, 'claim-1', now))).to.equal(undefined);
+    // A claim whose request never finished (its process died) is taken over once its lease has run out.
+    expect(await tx((r) => r.http.claimIdempotency(claim('req-c', now, 1000), now))).to.equal(undefined);
+    const later = new Date(now.getTime() + 1000);
+    expect(await tx((r) => r.http.claimIdempotency(claim('req-d', later), later)), 'taken over').to.equal(undefined);
+    expect((await tx((r) => r.http.idempotency(registrarId, 'claim-1', later)))?.requestId).to.equal('req-d');
+    await tx((r) => r.http.releaseIdempotency(registrarId, 'claim-1', 'req-d'));
   });
 });

@@ -342,6 +342,50 @@ describe('PostgreSQL: limits shared by two server processes', function () {
     expect(await eventually(async () => (await query(db.url, "SELECT count(*)::int AS n FROM epp_sessions"))[0].n === 0, 5000), 'no session row left').to.equal(true);
   });
 
+  it('numbers svTRIDs registry-wide: each server takes blocks of the PostgreSQL sequence, none given twice', async () => {
+    const seen: number[][] = [];
+    for (const i of [0, 1]) {
+      const c = await session(i, 'ClientY', `svtrid-login-${i}`);
+      const numbers: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const svTRID = checkResponse(await c.request(requests.poll(`svtrid-${i}-${k}`, 'req'))).text('//e:svTRID')!;
+        expect(svTRID).to.match(/^REG-\d+$/);
+        numbers.push(Number(svTRID.slice(4)));
+      }
+      await c.close();
+      seen.push(numbers);
+    }
+    for (const numbers of seen) expect(numbers, 'consecutive within one server').to.deep.equal(numbers.map((_, k) => numbers[0] + k));
+    expect(seen[0].filter((n) => seen[1].includes(n)), 'no number from both servers').to.deep.equal([]);
+    // The blocks are the sequence's: 1,000 numbers each, from where nextval left them.
+    const blocks = seen.map((numbers) => Math.floor((numbers[0] - 1) / 1000));
+    expect(blocks[0]).to.not.equal(blocks[1]);
+    const [{ last }] = await query(db.url, 'SELECT last_value AS last FROM svtrid_seq');
+    for (const numbers of seen) expect(numbers[0]).to.be.below(Number(last) + 1000);
+  });
+
+  it("paces a registrar's EPP commands at its rate across both servers: each server takes its share", async () => {
+    const setRate = async (rate: number | null) => {
+      const store = new PgStore({ url: db.url });
+      await store.transaction(async (r) => r.registrars.update((await r.registrars.byClId('ClientY'))!.id, { commandRate: rate }, new Date()));
+      await store.close();
+    };
+    await setRate(10);
+    try {
+      await sleep(2500); // each server reads the rates every 2 s
+      const c = await session(0, 'ClientY', 'pace-login');
+      const started = Date.now();
+      for (let k = 0; k < 15; k++) checkResponse(await c.request(requests.poll(`pace-${k}`, 'req')));
+      const ms = Date.now() - started;
+      await c.close();
+      // 10 commands/s shared by two servers is 5/s on this one: a burst of 5, then one every 200 ms, so 15
+      // commands take at least 2 s (at the whole rate, a burst of 10 and 5 more at 100 ms: 0.5 s).
+      expect(ms, 'paced at half the rate').to.be.at.least(1800);
+    } finally {
+      await setRate(null);
+    }
+  });
+
   it('slows logins through one server after failures through the other, and a success there clears the count', async () => {
     // Five failures of ClientY through server 0 (two connections: the third failure in one closes it).
     for (const n of [3, 2]) {

@@ -73,7 +73,7 @@ export function registerStatusRoute(app: FastifyInstance, ctx: RouteContext): vo
         headers: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After (on 429)'],
         exceeded_error: 'registrar_rate_limit_exceeded',
       },
-      idempotency: { header: 'Idempotency-Key', body_field: 'idempotency_key', retention_hours: cfg.idempotencyRetentionHours, replay_header: 'Idempotent-Replayed', conflict_error: 'duplicate_idempotency_key_conflict' },
+      idempotency: { header: 'Idempotency-Key', body_field: 'idempotency_key', retention_hours: cfg.idempotencyRetentionHours, replay_header: 'Idempotent-Replayed', conflict_error: 'duplicate_idempotency_key_conflict', in_use_error: 'idempotency_key_in_use' },
       registry_service: {
         service: deps.config.epp.svID,
         api: { version: 'v1', base_path: BASE_PATH },

@@ -15,6 +15,8 @@ export class Session {
   /** RFC 8807 <loginSec:userAgent> the client sent at login (logged with the login). */
   userAgent: { app?: string; tech?: string; os?: string } | null = null;
   closing = false;
+  /** The connection has ended (set by the transport); a login still running for it must not take a place. */
+  ended = false;
   readonly startedAt = Date.now();
 
   constructor(
@@ -53,6 +55,11 @@ export class SessionTable {
     if (this.registrarOf.has(s)) return true;
     if (this.shared) {
       if (!(await this.shared.claimSession(registrarId, s.id, max))) return false;
+      // The connection ended while the place was being taken: nobody will give it back but us.
+      if (s.ended) {
+        await this.shared.releaseSession(s.id);
+        return false;
+      }
     } else if (this.count(registrarId) >= max) return false;
     let set = this.byRegistrar.get(registrarId);
     if (!set) this.byRegistrar.set(registrarId, (set = new Set()));

@@ -219,6 +219,7 @@ export class EppServer {
     clearTimeout(conn.idleTimer);
     clearTimeout(conn.sessionTimer);
     clearTimeout(conn.loginTimer);
+    conn.session.ended = true;
     void this.sessions.remove(conn.session).catch((e: Error) => this.log.warn({ session: conn.session.id, error: e.message }, 'session not released from the shared count'));
     this.log.info({ session: conn.session.id, clID: conn.session.registrar?.clId }, 'connection closed');
   }

@@ -62,13 +62,23 @@ export class CommandRunner {
   /**
    * A server transaction id unique in the registry: `<roid suffix>-<number>` from the store's registry-wide
    * blocks when several processes serve it (PostgreSQL), else this process's random prefix, time and counter.
+   * Never fails: when no block can be reserved (the database unreachable), the process's own form is used,
+   * and the command meets the database's trouble in its transaction (2400), with an svTRID to answer it with.
    */
   async nextSvTRID(): Promise<string> {
     const blocks = this.services.store.svTrids;
-    if (!blocks) {
-      this.svTridCounter++;
-      return `${this.services.config.roidSuffix}-${this.svTridPrefix}-${Date.now().toString(36).toUpperCase()}-${this.svTridCounter}`;
+    if (blocks) {
+      try {
+        return `${this.services.config.roidSuffix}-${await this.nextNumber(blocks)}`;
+      } catch {
+        // The process's own form below.
+      }
     }
+    this.svTridCounter++;
+    return `${this.services.config.roidSuffix}-${this.svTridPrefix}-${Date.now().toString(36).toUpperCase()}-${this.svTridCounter}`;
+  }
+
+  private async nextNumber(blocks: NonNullable<Services['store']['svTrids']>): Promise<number> {
     while (this.svTridBlock.next >= this.svTridBlock.end) {
       const spare = this.spareBlock(blocks);
       const block = await spare;
@@ -81,7 +91,7 @@ export class CommandRunner {
     const n = this.svTridBlock.next++;
     // Half used: the next block is reserved now, so that commands rarely wait for one.
     if (this.svTridBlock.end - this.svTridBlock.next === blocks.blockSize >> 1) void this.spareBlock(blocks).catch(() => {});
-    return `${this.services.config.roidSuffix}-${n}`;
+    return n;
   }
 
   private spareBlock(blocks: NonNullable<Services['store']['svTrids']>): Promise<{ next: number; end: number }> {

@@ -120,14 +120,18 @@ export class PgStore implements Store {
   }
 
   /**
-   * svTRIDs from the `svtrid_seq` sequence, 1,000 per nextval, on a connection of their own: a command may
+   * svTRIDs from the `svtrid_seq` sequence, 1,000 per nextval (its INCREMENT, migration 24), on a connection of their own: a command may
    * need a block inside its transaction, and must not wait for a pooled connection its peers all hold.
    */
   readonly svTrids: SvTridBlocks = {
     blockSize: 1000,
     reserve: async () => {
       await this.ready;
-      this.sequencePool ??= new pg.Pool({ connectionString: this.url, max: 1, types: pgTypes, application_name: 'registry-svtrid' });
+      if (!this.sequencePool) {
+        this.sequencePool = new pg.Pool({ connectionString: this.url, max: 1, types: pgTypes, application_name: 'registry-svtrid' });
+        // As for the main pool: an idle connection the server ended is dropped, never a crash.
+        this.sequencePool.on('error', (e) => this.warn?.('PostgreSQL connection lost', { error: e.message }));
+      }
       return Number((await this.sequencePool.query("SELECT nextval('svtrid_seq') AS n")).rows[0].n);
     },
   };

@@ -366,6 +366,7 @@ export async function startRegistry(config: Config, opts: StartOptions = {}): Pr
       await httpServer?.close();
       await zonePublisher?.close();
       await epp.close();
+      await services.sessions.released();
       await sharedLimits?.stop();
       await store.close();
       serveLock?.release();

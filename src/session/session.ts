@@ -44,6 +44,8 @@ export class Session {
 export class SessionTable {
   private readonly byRegistrar = new Map<number, Set<Session>>();
   private readonly registrarOf = new Map<Session, number>();
+  /** Places being given back to the shared count (database round trips in flight). */
+  private readonly releasing = new Set<Promise<void>>();
 
   constructor(private readonly shared: SharedLimits | null = null) {}
 
@@ -91,6 +93,18 @@ export class SessionTable {
     const set = this.byRegistrar.get(registrarId);
     set?.delete(s);
     if (set && set.size === 0) this.byRegistrar.delete(registrarId);
-    await this.shared?.releaseSession(s.id);
+    if (!this.shared) return;
+    const release = this.shared.releaseSession(s.id);
+    this.releasing.add(release);
+    try {
+      await release;
+    } finally {
+      this.releasing.delete(release);
+    }
+  }
+
+  /** Resolves once every place given back so far has left the shared count (whether or not that worked). */
+  async released(): Promise<void> {
+    await Promise.allSettled([...this.releasing]);
   }
 }
